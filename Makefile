@@ -1,0 +1,32 @@
+# The two commands that matter: `make demo` builds the sample infographics, `make test` runs the tests.
+# Each sets up its own virtual environment in .venv on first use.
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+
+.PHONY: demo test lint bench sample clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/infographics build --data data/sample --out output --theme po --level all
+
+test: $(BIN)/.installed
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/pytest -q -n 2
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check src tests bench tools
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run.py
+
+sample: $(BIN)/.installed
+	$(BIN)/python tools/make_sample.py --out data/sample
+
+clean:
+	rm -rf output .pytest_cache
