@@ -1,0 +1,58 @@
+import pytest
+
+from infographics import numbers as nl
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(5386, "5.386"), (6870, "6.870"), (0, "0"), (1600000, "1.600.000"), (999, "999"),
+     (2522.5, "2.523"), (-1200, "-1.200")],
+)
+def test_integer(value, expected):
+    assert nl.integer(value) == expected
+
+
+@pytest.mark.parametrize(
+    "fraction, digits, expected",
+    [(5386 / 6870, 0, "78%"), (2168 / 6870, 0, "32%"), (0.785, 0, "79%"), (0.3734, 1, "37,3%"),
+     (1.0, 0, "100%"), (0.0, 0, "0%"), (0.005, 0, "1%"), (0.0725, 1, "7,3%")],
+)
+def test_percent(fraction, digits, expected):
+    assert nl.percent(fraction, digits) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(484000, "484 duizend"), (154000, "154 duizend"), (1_200_000, "1,2 miljoen"),
+     (1_600_000, "1,6 miljoen"), (5386, "5.386"), (12_500, "12,5 duizend")],
+)
+def test_compact(value, expected):
+    assert nl.compact(value) == expected
+
+
+def test_in_ten_and_decimal():
+    assert nl.in_ten(1120000 / 1600000) == "7 van de 10"
+    assert nl.in_ten(0.66) == "7 van de 10"
+    assert nl.decimal(37.25) == "37,3"
+    assert nl.decimal(3.0, 2) == "3,00"
+
+
+def test_missing_values_are_a_dash():
+    for fn in (nl.integer, nl.percent, nl.compact, nl.in_ten, nl.decimal):
+        assert fn(None) == "\u2013"
+        assert fn(float("nan")) == "\u2013"
+
+
+def test_school_year():
+    assert nl.school_year("2020-2021") == "2020-2021"
+    with pytest.raises(ValueError, match="2020-2022"):
+        nl.school_year("2020-2022")
+    with pytest.raises(ValueError):
+        nl.school_year("20-21")
+
+
+def test_format_value_by_name():
+    assert nl.format_value(0.784, "percent") == "78%"
+    assert nl.format_value(484000, "compact") == "484 duizend"
+    with pytest.raises(ValueError, match="onbekend getalformaat"):
+        nl.format_value(1, "roman")
