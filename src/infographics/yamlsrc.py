@@ -1,0 +1,125 @@
+"""YAML files with line numbers: a file into plain data plus a map from key path to line, and
+pydantic validation errors into `ConfigError`s that name file:line: key.path.
+
+Layouts, themes and indicator files are data that analysts edit; when one is wrong the message
+must point at the line, e.g. `layouts/po-lokaal.yaml:42: blocks[3].kind: onbekend 'pie3d'`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import ConfigError
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass
+class Source:
+    """A parsed YAML file: its data and the line (1-based) of every key path."""
+
+    file: str
+    data: Any
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def line(self, path: KeyPath) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+
+def dotted(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> Any:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out = {}
+        for key_node, value_node in node.value:
+            key = yaml.safe_load(yaml.serialize(key_node))
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            out[key] = _walk(value_node, path + (key,), lines)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_walk(item, path + (i,), lines) for i, item in enumerate(node.value)]
+    return yaml.safe_load(yaml.serialize(node))
+
+
+def read(path: Path | str, label: str | None = None) -> Source:
+    """Parse a YAML file keeping line numbers; syntax errors become ConfigError with the line."""
+    path = Path(path)
+    name = label or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(name, None, "", f"kan niet gelezen worden: {exc.strerror}") from exc
+    return parse(text, name)
+
+
+def parse(text: str, name: str) -> Source:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise ConfigError(name, line, "", f"ongeldige YAML: {getattr(exc, 'problem', exc)}") from exc
+    lines: dict[KeyPath, int] = {}
+    data = _walk(node, (), lines) if node is not None else None
+    return Source(name, data, lines)
+
+
+def _message(err: dict) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "onbekende sleutel"
+    if kind == "missing":
+        return "ontbreekt"
+    if kind in ("literal_error", "union_tag_invalid"):
+        return f"onbekende waarde {err.get('input')!r}; {err['msg']}"
+    return f"{err['msg']} (waarde: {err.get('input')!r})"
+
+
+def build(model: type[BaseModel], source: Source, data: Any = None, prefix: KeyPath = ()):
+    """Validate `data` (default: the whole file) into `model`; the first error becomes a
+    ConfigError naming file, line and key path. Discriminator names in pydantic's location
+    (e.g. the block kind) are dropped from the path."""
+    try:
+        return model.model_validate(source.data if data is None else data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        path = _real_path(source, prefix, err["loc"])
+        raise ConfigError(source.file, source.line(path), dotted(path), _message(err)) from None
+
+
+def _real_path(source: Source, prefix: KeyPath, loc: tuple) -> KeyPath:
+    """Follow pydantic's error location through the data, skipping parts that are not keys in
+    the data (union member names and discriminator tags)."""
+    node: Any = source.data
+    for part in prefix:
+        node = node[part] if isinstance(node, (dict, list)) else None
+    path: list = list(prefix)
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, dict) and isinstance(part, str) and part not in node:
+            # a tag like 'kpi' or a model name, or a missing key: keep missing keys only
+            if part.isidentifier() and part.islower() and part == loc[-1]:
+                path.append(part)
+    return tuple(path)
