@@ -56,7 +56,7 @@ def figures():
          "library_id": lib, "sector": "vo", **dict(zip(
              ["points_network_policy", "points_expertise", "points_collection",
               "points_reading_media_plan", "points_activities", "points_monitor",
-              "points_digital"], pts))}
+              "points_digital"], pts, strict=True))}
         for i, (lib, pts) in enumerate([
             ("a", [1, 1, 1, 1, 1, 1, 1]),       # 7 of 30 = 23% -> 1 star
             ("d", [6, 6, 6, 3, 3, 3, 3]),       # 30 -> 4 stars, maximum

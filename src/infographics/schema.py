@@ -156,3 +156,47 @@ PART_WHOLE: tuple[tuple[str, str], ...] = (
     ("vo_locations_signed", "vo_locations_cooperating"),
     ("vo_locations_cooperating", "vo_locations_in_area"),
 )
+
+# `school_year` (libraries, school_locations) is written `2020-2021`: two consecutive years.
+YEAR_COLUMN = "school_year"
+
+# Sums of parts that never exceed a whole (counted over the parts that are known).
+SUM_WHOLE: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("po_dbos_locations", "po_comparable_locations"), "po_locations_in_area"),
+)
+
+# A programme flag and the counts that must be empty or 0 when the flag is `nee`.
+FLAG_COUNTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("po_dbos", ("po_dbos_locations", "po_dbos_pupils")),
+    ("po_comparable", ("po_comparable_locations", "po_comparable_pupils")),
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Values of `columns` in `table` must exist as `ref_columns` in `ref_table`."""
+
+    table: str
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    label: str  # Dutch noun for the message, e.g. "provincie"
+
+
+REFERENCES: tuple[Reference, ...] = (
+    Reference("provinces", ("poi_id",), "pois", ("poi_id",), "POI"),
+    Reference("libraries", ("province",), "provinces", ("province",), "provincie"),
+    Reference(
+        "school_locations",
+        ("school_year", "library_id"),
+        "libraries",
+        ("school_year", "library_id"),
+        "bibliotheek",
+    ),
+)
+
+# contacts.entity_id refers to the table given by contacts.entity_type (empty for national).
+CONTACT_TARGETS: dict[str, Reference] = {
+    "library": Reference("contacts", ("entity_id",), "libraries", ("library_id",), "bibliotheek"),
+    "poi": Reference("contacts", ("entity_id",), "pois", ("poi_id",), "POI"),
+}

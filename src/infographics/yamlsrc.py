@@ -75,7 +75,8 @@ def parse(text: str, name: str) -> Source:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        raise ConfigError(name, line, "", f"ongeldige YAML: {getattr(exc, 'problem', exc)}") from exc
+        problem = getattr(exc, "problem", None) or exc
+        raise ConfigError(name, line, "", f"ongeldige YAML: {problem}") from exc
     lines: dict[KeyPath, int] = {}
     data = _walk(node, (), lines) if node is not None else None
     return Source(name, data, lines)
