@@ -24,7 +24,8 @@ def test_percent(fraction, digits, expected):
 @pytest.mark.parametrize(
     "value, expected",
     [(484000, "484 duizend"), (154000, "154 duizend"), (1_200_000, "1,2 miljoen"),
-     (1_600_000, "1,6 miljoen"), (5386, "5.386"), (12_500, "12,5 duizend")],
+     (1_600_000, "1,6 miljoen"), (5386, "5.386"), (12_500, "12,5 duizend"),
+     (638_400, "638 duizend"), (999_400, "999 duizend"), (1_120_000, "1,1 miljoen")],
 )
 def test_compact(value, expected):
     assert nl.compact(value) == expected

@@ -125,9 +125,21 @@ def _opt(value) -> float | None:
 # --- preparing rows ---------------------------------------------------------------------------
 
 
+# The contract: a programme's locations and pupils are "empty or 0" when the library does not
+# run it, so there an empty cell means 0, not unknown.
+NOT_APPLICABLE_ZERO = {
+    "po_dbos": ("po_dbos_locations", "po_dbos_pupils"),
+    "po_comparable": ("po_comparable_locations", "po_comparable_pupils"),
+}
+
+
 def prepare_libraries(tables: TablesLike, indicators: Indicators) -> pd.DataFrame:
     """Library rows with province name, POI and size class attached."""
     lib = tables.libraries.copy()
+    for flag, columns in NOT_APPLICABLE_ZERO.items():
+        off = lib[flag].eq(False).fillna(False).astype(bool)
+        for column in columns:
+            lib[column] = lib[column].mask(off & lib[column].isna(), 0)
     prov = tables.provinces[["province", "province_name", "poi_id"]]
     lib = lib.merge(prov, on="province", how="left", validate="many_to_one")
     lib = lib.merge(tables.pois[["poi_id", "poi_name"]], on="poi_id", how="left")

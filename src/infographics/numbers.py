@@ -55,14 +55,16 @@ def percent(fraction: float | None, digits: int = 0) -> str:
 def compact(value: float | None) -> str:
     """Large numbers in words: 484000 -> '484 duizend', 1200000 -> '1,2 miljoen'.
 
-    Below 10.000 the plain integer is clearer and is used instead.
+    Below 10.000 the plain integer is clearer and is used instead. Thousands keep one decimal
+    below 100.000 (`12,5 duizend`) and none above (`638 duizend`); millions keep one.
     """
     if _missing(value):
         return DASH
     if abs(value) < 10_000:
         return integer(value)
+    digits = 0 if 100_000 <= abs(value) < 1_000_000 else 1
     return format_compact_decimal(
-        float(_round(value, 0)), format_type="long", locale=LOCALE, fraction_digits=1
+        float(_round(value, 0)), format_type="long", locale=LOCALE, fraction_digits=digits
     )
 
 

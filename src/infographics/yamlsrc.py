@@ -26,6 +26,16 @@ class Source:
     file: str
     data: Any
     lines: dict[KeyPath, int] = field(default_factory=dict)
+    files: dict[KeyPath, str] = field(default_factory=dict)  # merged sources: key -> its file
+
+    def file_of(self, path: KeyPath) -> str:
+        """The file that defined `path` (for merged layouts), else this source's file."""
+        path = tuple(path)
+        while path:
+            if path in self.files:
+                return self.files[path]
+            path = path[:-1]
+        return self.file
 
     def line(self, path: KeyPath) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""
@@ -102,7 +112,9 @@ def build(model: type[BaseModel], source: Source, data: Any = None, prefix: KeyP
     except ValidationError as exc:
         err = exc.errors()[0]
         path = _real_path(source, prefix, err["loc"])
-        raise ConfigError(source.file, source.line(path), dotted(path), _message(err)) from None
+        raise ConfigError(
+            source.file_of(path), source.line(path), dotted(path), _message(err)
+        ) from None
 
 
 def _real_path(source: Source, prefix: KeyPath, loc: tuple) -> KeyPath:

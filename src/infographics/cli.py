@@ -1,0 +1,133 @@
+"""Command line: a thin layer over the library (`infographics validate|figures|build|verify`).
+
+Messages to the user are in Dutch. Bad input never ends in a traceback: problems are printed
+with their place and the exit status is non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from .errors import InfographicsError, InputError
+
+DEFAULT_DATA = Path("data/sample")
+
+
+def _add_data(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                   help="map met CSV-bestanden of een .xlsx-werkmap (standaard: data/sample)")
+    p.add_argument("--mapping", type=Path, help="YAML die kolomnamen van een export koppelt")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="infographics", description="Bibliotheekmonitor-infographics maken en controleren."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="invoer controleren en alle problemen tonen")
+    _add_data(p)
+    p.add_argument("--report", type=Path, help="schrijf de problemen ook als CSV")
+    p.add_argument("--strict", action="store_true", help="waarschuwingen tellen als fouten")
+
+    p = sub.add_parser("figures", help="alle cijfers exporteren (lange vorm)")
+    _add_data(p)
+    p.add_argument("--level", default="all",
+                   choices=["all", "national", "province", "poi", "size_class", "library"])
+    p.add_argument("--format", default="csv", choices=["csv", "json"])
+    p.add_argument("--output", type=Path, help="bestand (standaard: scherm)")
+
+    p = sub.add_parser("build", help="infographics bouwen")
+    _add_data(p)
+    p.add_argument("--out", type=Path, default=Path("output"))
+    p.add_argument("--theme", default="po", choices=["po", "vo", "all"])
+    p.add_argument("--level", default="all", choices=["national", "province", "library", "all"])
+    p.add_argument("--only", nargs="+", default=[], metavar="ID", help="alleen deze entiteiten")
+    p.add_argument("--year", help="schooljaar, bijvoorbeeld 2020-2021 (standaard: alle)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="aantal processen (standaard: alle kernen)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except InputError as exc:
+        print(exc.report.text(), file=sys.stderr)
+        print(f"Invoer heeft fouten: {exc.report.summary()}.", file=sys.stderr)
+        return 2
+    except InfographicsError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+
+
+def _validate(args) -> int:
+    from .validate import validate_data
+
+    report = validate_data(args.data, args.mapping)
+    for problem in report.problems:
+        print(problem)
+    if args.report:
+        report.write_csv(args.report)
+    ok = report.ok(strict=args.strict)
+    print(f"{args.data}: {report.summary()}" + ("" if ok else " \u2013 niet in orde"))
+    return 0 if ok else 1
+
+
+def _figures(args) -> int:
+    from .indicators import load_indicators
+    from .load import load
+    from .measure import measure
+
+    figures = measure(load(args.data, args.mapping), load_indicators())
+    frame = figures.export(args.level)
+    if args.format == "csv":
+        text = frame.to_csv(index=False)
+    else:
+        text = frame.to_json(orient="records", force_ascii=False, indent=1)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+        print(f"{len(frame)} cijfers geschreven naar {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _build(args) -> int:
+    from . import build as b
+
+    started = time.perf_counter()
+    ctx = b.load_context(args.data, args.mapping)
+    themes = b.THEMES if args.theme == "all" else (args.theme,)
+    levels = b.LEVELS if args.level == "all" else (args.level,)
+    years = [args.year] if args.year else []
+    jobs = b.plan(ctx.figures, themes, levels, args.only, years)
+    if not jobs:
+        print("Niets te bouwen: geen entiteiten voor deze keuze.", file=sys.stderr)
+        return 1
+    done = {"n": 0}
+
+    def progress(item) -> None:
+        done["n"] += 1
+        if isinstance(item, b.Failed):
+            print(f"MISLUKT {item.job.path}: {item.reason}", file=sys.stderr)
+        elif done["n"] % 25 == 0 or done["n"] == len(jobs):
+            print(f"{done['n']}/{len(jobs)} pagina's", file=sys.stderr)
+
+    result = b.run(jobs, args.data, args.out, args.mapping, args.jobs, ctx, progress)
+    seconds = time.perf_counter() - started
+    print(f"{result.summary()} in {seconds:.1f} s; manifest: {args.out / 'manifest.csv'}")
+    return 1 if result.failed else 0
+
+
+_COMMANDS = {"validate": _validate, "figures": _figures, "build": _build}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,293 @@
+"""Composing: `PageContent` + `Theme` into the bytes of a one-page, tagged A4 PDF.
+
+Each resolved block is drawn inside its box on a `TaggedCanvas`: headings as H1/H2, text as P,
+charts as Figure with their alt text, backgrounds and rules as artifacts. Text that does not fit
+its box is shrunk down to the theme's minimum size, and otherwise the page fails with a
+`PageError` naming the block. Output is reproducible: the same content gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+
+from . import charts, fonts
+from .errors import PageError
+from .pages import PageContent, Resolved
+from .tagging import TaggedCanvas
+from .theme import Theme
+
+AUTHOR = "KB - Bibliotheekmonitor"
+LEADING = 1.22
+
+
+def compose(content: PageContent, theme: Theme, author: str = AUTHOR) -> bytes:
+    """Draw the page and return the PDF bytes."""
+    fonts.register()
+    buf = io.BytesIO()
+    c = TaggedCanvas(
+        buf, title=content.title, author=author, subject=content.subject,
+        pagesize=(content.page_width, content.page_height), initialFontName=theme.fonts.regular,
+        invariant=1, pageCompression=1,
+    )
+    c.setCreator("Bibliotheekmonitor infographics")
+    painter = _Painter(c, theme)
+    for block in content.blocks:
+        try:
+            _DRAW[block.kind](painter, block)
+        except PageError:
+            raise
+        except Exception as exc:  # a drawing bug must still name its block
+            raise PageError(block.id, f"{type(exc).__name__}: {exc}") from exc
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+class _Painter:
+    def __init__(self, c: TaggedCanvas, theme: Theme):
+        self.c, self.t = c, theme
+        self.f = theme.fonts
+
+    def color(self, hex_color: str):
+        self.c.setFillColor(HexColor(hex_color))
+
+    def fit_lines(self, block_id: str, text: str, font: str, size: float, width: float,
+                  height: float, min_size: float | None = None) -> tuple[list[str], float]:
+        """Wrap `text` to `width`; shrink until the lines fit `height` or fail naming the block."""
+        floor = min_size if min_size is not None else self.t.sizes.min
+        s = size
+        while s >= floor - 1e-9:
+            lines = []
+            for para in text.split("\n"):
+                lines.extend(simpleSplit(para, font, s, width) or [""])
+            widest = max((stringWidth(line, font, s) for line in lines), default=0)
+            if len(lines) * s * LEADING <= height + 0.01 and widest <= width + 0.01:
+                return lines, s
+            s -= 0.25
+        raise PageError(block_id, f"tekst past niet in het blok ({width:.0f} x {height:.0f} pt), "
+                                  f"ook niet op {floor} pt: {text[:60]!r}")
+
+    def lines(self, lines: list[str], font: str, size: float, x: float, top: float,
+              align: str = "left", width: float = 0) -> float:
+        """Draw lines from `top` down (first baseline at top - ascent); returns the bottom."""
+        ascent = getFont(font).face.ascent / 1000 * size
+        y = top - ascent
+        self.c.setFont(font, size)
+        for line in lines:
+            if align == "center":
+                self.c.drawCentredString(x + width / 2, y, line)
+            else:
+                self.c.drawString(x, y, line)
+            y -= size * LEADING
+        return y + size * LEADING - 0.3 * size  # just below the last line's descenders
+
+
+# --- blocks ----------------------------------------------------------------------------------------
+
+
+def _header(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    with c.artifact():
+        p.color(t.colors.band)
+        c.roundRect(box.x, box.y, box.w, box.h, 6, stroke=0, fill=1)
+    pad = 16
+    inner = box.w - 2 * pad
+    title_lines, ts = p.fit_lines(b.id, b.texts["title"], p.f.black, t.sizes.title, inner,
+                                  box.h * 0.55, min_size=t.sizes.title * 0.6)
+    sub_lines, ss = p.fit_lines(b.id, b.texts["subtitle"], p.f.semibold, t.sizes.subtitle, inner,
+                                box.h * 0.3, min_size=t.sizes.min)
+    block_h = len(title_lines) * ts * LEADING + 4 + len(sub_lines) * ss * LEADING
+    top = box.y + box.h / 2 + block_h / 2
+    with c.tag("H1", text=b.texts["title"]):
+        p.color(t.colors.band_text)
+        top = p.lines(title_lines, p.f.black, ts, box.x + pad, top) - 4
+    with c.tag("P", text=b.texts["subtitle"]):
+        p.color(t.colors.band_subtext)
+        p.lines(sub_lines, p.f.semibold, ss, box.x + pad, top)
+
+
+def _section(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    lines, size = p.fit_lines(b.id, b.texts["text"], p.f.bold, t.sizes.section, box.w,
+                              box.h - 3)
+    with c.tag("H2", text=b.texts["text"]):
+        p.color(t.colors.ink)
+        bottom = p.lines(lines, p.f.bold, size, box.x, box.y + box.h)
+    with c.artifact():
+        c.setStrokeColor(HexColor(t.colors.rule))
+        c.setLineWidth(0.8)
+        c.line(box.x, min(bottom - 2, box.y + 1), box.x + box.w, min(bottom - 2, box.y + 1))
+
+
+def _text(p: _Painter, b: Resolved) -> None:
+    t, box = p.t, b.box
+    size = {"body": t.sizes.body, "label": t.sizes.label, "note": t.sizes.note}[
+        b.extra.get("size", "body")]
+    font = p.f.bold if b.extra.get("bold") else p.f.regular
+    pad = 0
+    if b.extra.get("tile"):  # the sentence that stands in for an empty KPI keeps its tile
+        pad = 9
+        with p.c.artifact():
+            p.color(t.colors.tile)
+            p.c.roundRect(box.x, box.y, box.w, box.h, 5, stroke=0, fill=1)
+    lines, s = p.fit_lines(b.id, b.texts["text"], font, size, box.w - 2 * pad, box.h - 2 * pad)
+    with p.c.tag("P", text=b.texts["text"]):
+        p.color(t.colors.muted if pad else t.colors.ink)
+        p.lines(lines, font, s, box.x + pad, box.y + box.h - pad)
+
+
+def _source(p: _Painter, b: Resolved) -> None:
+    t, box = p.t, b.box
+    lines, s = p.fit_lines(b.id, b.texts["text"], p.f.regular, t.sizes.note, box.w, box.h)
+    with p.c.tag("P", text=b.texts["text"]):
+        p.color(t.colors.muted)
+        p.lines(lines, p.f.regular, s, box.x, box.y + box.h)
+
+
+def _kpi(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    with c.artifact():
+        p.color(t.colors.tile)
+        c.roundRect(box.x, box.y, box.w, box.h, 5, stroke=0, fill=1)
+    pad = 9
+    inner = box.w - 2 * pad
+    room = box.h - 2 * pad
+    value_lines, vs = p.fit_lines(b.id, b.texts["value"], p.f.black, t.sizes.kpi, inner,
+                                  room * 0.5, min_size=t.sizes.kpi * 0.5)
+    rest = room - len(value_lines) * vs * LEADING
+    label_lines, ls = p.fit_lines(b.id, b.texts["label"], p.f.semibold, t.sizes.label, inner,
+                                  rest * (0.62 if b.texts.get("detail") else 1))
+    detail = b.texts.get("detail") or ""
+    text = " ".join(x for x in (b.texts["value"], b.texts["label"], detail) if x)
+    with c.tag("P", text=text):
+        p.color(t.colors.accent)
+        top = p.lines(value_lines, p.f.black, vs, box.x + pad, box.y + box.h - pad)
+        p.color(t.colors.ink)
+        top = p.lines(label_lines, p.f.semibold, ls, box.x + pad, top - 1)
+        if detail:
+            left = top - box.y - pad + 1
+            detail_lines, ds = p.fit_lines(b.id, detail, p.f.regular, t.sizes.label - 0.5, inner,
+                                           left)
+            p.color(t.colors.muted)
+            p.lines(detail_lines, p.f.regular, ds, box.x + pad, top - 1)
+
+
+def _donut(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    label_h = box.h * 0.3
+    radius = min(box.w, box.h - label_h) / 2 - 2
+    cx, cy = box.x + box.w / 2, box.y + label_h + (box.h - label_h) / 2
+    lines, s = p.fit_lines(b.id, b.texts["label"], p.f.semibold, t.sizes.label, box.w - 8,
+                           label_h - 2)
+    with c.tag("Figure", alt=b.alt):
+        charts.ring(c, cx, cy, radius, b.value, t)
+        p.color(t.colors.ink)
+        vs = radius * 0.42
+        c.setFont(p.f.black, vs)
+        c.drawCentredString(cx, cy - vs * 0.35, b.texts["value"])
+        p.lines(lines, p.f.semibold, s, box.x + 4, box.y + label_h - 2, "center", box.w - 8)
+
+
+def _pictogram(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    icons_h = box.h * 0.56
+    with c.tag("Figure", alt=b.alt):
+        charts.pictogram(c, box.x, box.y + box.h - icons_h, box.w, icons_h, b.value,
+                         b.extra["icons"], t)
+    text = f"{b.texts['value']} {b.texts['label']}"
+    room = box.h - icons_h - 4
+    value_w = stringWidth(b.texts["value"] + " ", p.f.black, t.sizes.subtitle + 3)
+    lines, s = p.fit_lines(b.id, b.texts["label"], p.f.semibold, t.sizes.body,
+                           box.w - value_w, room)
+    with c.tag("P", text=text):
+        p.color(t.colors.accent)
+        c.setFont(p.f.black, t.sizes.subtitle + 3)
+        top = box.y + room
+        c.drawString(box.x, top - (t.sizes.subtitle + 3) * 0.8, b.texts["value"])
+        p.color(t.colors.ink)
+        p.lines(lines, p.f.semibold, s, box.x + value_w, top - 2)
+
+
+def _figure(p: _Painter, b: Resolved, make) -> None:
+    """A matplotlib chart with an optional title line above it, tagged as one Figure."""
+    from .mplcanvas import draw_figure
+
+    c, t, box = p.c, p.t, b.box
+    title = b.texts.get("title") or ""
+    title_h = t.sizes.label * LEADING + 4 if title else 0
+    with c.tag("Figure", alt=b.alt):
+        if title:
+            p.color(t.colors.ink)
+            c.setFont(p.f.bold, t.sizes.label)
+            c.drawString(box.x, box.y + box.h - t.sizes.label, title)
+        fig = make(box.w, box.h - title_h)
+        draw_figure(c, fig, box.x, box.y, box.w, box.h - title_h)
+
+
+def _bars(p: _Painter, b: Resolved) -> None:
+    _figure(p, b, lambda w, h: charts.bar_list(b.rows, w, h, p.t))
+
+
+def _comparison(p: _Painter, b: Resolved) -> None:
+    _figure(p, b, lambda w, h: charts.comparison(b.rows, w, h, p.t))
+
+
+def _map(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    title_lines, s = p.fit_lines(b.id, b.texts["title"], p.f.bold, t.sizes.label, box.w,
+                                 t.sizes.label * LEADING * 2 + 1)
+    title_h = len(title_lines) * s * LEADING + 4
+    with c.tag("Figure", alt=b.alt):
+        p.color(t.colors.ink)
+        p.lines(title_lines, p.f.bold, s, box.x, box.y + box.h)
+        charts.tile_map(c, box.x, box.y, box.w, box.h - title_h, dict(b.rows),
+                        b.extra.get("highlight"), t, p.f.regular, p.f.bold)
+
+
+def _offers(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    size = t.sizes.body
+    with c.tag("H3", text=b.texts["title"]):
+        p.color(t.colors.ink)
+        c.setFont(p.f.bold, t.sizes.label)
+        c.drawString(box.x, box.y + box.h - t.sizes.label, b.texts["title"])
+    row_h = (box.h - t.sizes.label * LEADING - 4) / max(1, len(b.rows))
+    y = box.y + box.h - t.sizes.label * LEADING - 4
+    for label, state, word in b.rows:
+        mid = y - row_h / 2
+        with c.artifact():
+            _mark(c, box.x + 6, mid, 5, state, t)
+        with c.tag("P", text=f"{label}: {word}"):
+            p.color(t.colors.ink if state else t.colors.muted)
+            c.setFont(p.f.semibold if state else p.f.regular, size)
+            c.drawString(box.x + 16, mid - size * 0.35, f"{label}")
+            c.setFont(p.f.regular, size - 1)
+            c.drawRightString(box.x + box.w, mid - size * 0.35, word)
+        y -= row_h
+
+
+def _mark(c, x: float, y: float, r: float, state: bool | None, t: Theme) -> None:
+    """A filled circle with a tick for yes, an outlined circle for no (meaning not by colour)."""
+    c.setLineWidth(1)
+    c.setStrokeColor(HexColor(t.colors.accent if state else t.colors.track))
+    c.setFillColor(HexColor(t.colors.accent))
+    c.circle(x, y, r, stroke=1, fill=1 if state else 0)
+    if state:
+        c.setStrokeColor(HexColor("#ffffff"))
+        c.setLineWidth(1.2)
+        path = c.beginPath()
+        path.moveTo(x - r * 0.45, y)
+        path.lineTo(x - r * 0.1, y - r * 0.4)
+        path.lineTo(x + r * 0.5, y + r * 0.4)
+        c.drawPath(path, stroke=1, fill=0)
+
+
+_DRAW = {
+    "header": _header, "section": _section, "text": _text, "source": _source, "kpi": _kpi,
+    "donut": _donut, "pictogram": _pictogram, "bars": _bars, "comparison": _comparison,
+    "map": _map, "offers": _offers,
+}
