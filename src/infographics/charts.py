@@ -87,8 +87,8 @@ def comparison(
     for g, (title, bars) in enumerate(groups):
         left = label_w + g * (panel_w + gap)
         ax = fig.add_axes((left, 0, panel_w, 1 - title_h))
-        fig.text(left, 1, _wrap(title, 26), ha="left", va="top", fontproperties=_props(size, "bold"),
-                 color=theme.colors.ink, linespacing=1.15)
+        fig.text(left, 1, _wrap(title, 26), ha="left", va="top",
+                 fontproperties=_props(size, "bold"), color=theme.colors.ink, linespacing=1.15)
         n = len(bars)
         for i, bar in enumerate(bars):
             y = n - 1 - i

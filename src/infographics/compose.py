@@ -86,7 +86,7 @@ class _Painter:
         return y + size * LEADING - 0.3 * size  # just below the last line's descenders
 
 
-# --- blocks ----------------------------------------------------------------------------------------
+# --- blocks ---------------------------------------------------------------------------------
 
 
 def _header(p: _Painter, b: Resolved) -> None:

@@ -4,11 +4,11 @@ A layout places blocks on a grid (`at: [column, row]`, `span: [columns, rows]`);
 `extends:` a base file and overrides blocks by id (a block set to `null` is removed). Texts may
 hold placeholders: `{indicator}` or `{indicator:format}` (formats of numbers.py), `{indicator.n}`
 for its N, `{indicator@national}` (or @province, @size_class) for the figure of the page's
-country, province or size class, and the page context: {entity_name}, {school_year}, {province_name}, {poi_name},
-{size_class_label}, {size_class_count}, {location_name}, {library_name}, {municipality},
-{stars}, {max_stars}. Everything is validated before anything is drawn; an error names the file,
-line and key path (`layouts/po-lokaal.yaml:42: blocks.kpi.kind: onbekende waarde 'pie3d'`) and
-unknown keys are errors.
+country, province or size class, and the page context: {entity_name}, {school_year},
+{province_name}, {poi_name}, {size_class_label}, {size_class_count}, {location_name},
+{library_name}, {municipality}, {stars}, {max_stars}. Everything is validated before anything
+is drawn; an error names the file, line and key path, e.g.
+`layouts/po-lokaal.yaml:42: blocks.kpi.kind: onbekende waarde 'pie3d'`; unknown keys are errors.
 """
 
 from __future__ import annotations
@@ -225,7 +225,8 @@ def _read_with_parents(path: Path, seen: tuple[Path, ...] = ()) -> yamlsrc.Sourc
         raise ConfigError(source.file, source.line(("extends",)), "extends", "kringverwijzing")
     if not parent_path.exists():
         raise ConfigError(
-            source.file, source.line(("extends",)), "extends", f"bestand {parent_name!r} bestaat niet"
+            source.file, source.line(("extends",)), "extends",
+            f"bestand {parent_name!r} bestaat niet",
         )
     return _merge(_read_with_parents(parent_path, seen + (path.resolve(),)), source)
 
