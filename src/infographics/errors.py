@@ -104,7 +104,7 @@ class ConfigError(InfographicsError):
     """A YAML configuration (layout, theme, indicators) is wrong; message names file:line: key."""
 
     def __init__(self, file: str, line: int | None, key: str, message: str):
-        self.file, self.line, self.key = file, line, key
+        self.file, self.line, self.key, self.message = file, line, key, message
         where = f"{file}:{line}" if line is not None else file
         super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")
 
