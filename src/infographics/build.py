@@ -29,7 +29,7 @@ from .pages import LEVEL_NAMES, Entity, resolve
 from .theme import Theme, load_theme
 
 THEMES = ("po", "vo")
-LEVELS = ("national", "province", "library")
+LEVELS = ("national", "province", "library", "school")
 MANIFEST_COLUMNS = ["school_year", "theme", "level", "entity_id", "entity_name", "library_id",
                     "path", "sha256", "pages"]
 
@@ -81,6 +81,10 @@ def plan(figures: Figures, themes: Sequence[str], levels: Sequence[str],
     for year in years or figures.years():
         for theme in themes:
             for level in levels:
+                if level == "school":
+                    if theme == "vo":
+                        jobs.extend(_school_jobs(figures, year, only))
+                    continue
                 for ent in figures.entities(level, year):
                     if only and ent.id not in only:
                         continue
@@ -90,6 +94,22 @@ def plan(figures: Figures, themes: Sequence[str], levels: Sequence[str],
                     jobs.append(Job(theme, level, ent.id, ent.name, year, path,
                                     ent.id if level == "library" else ""))
     return _unique_paths(jobs)
+
+
+def _school_jobs(figures: Figures, year: str, only: Sequence[str]) -> list[Job]:
+    """One star-checklist page per cooperating VO school location, filed under its library."""
+    schools = figures.schools
+    if schools.empty:
+        return []
+    rows = schools[(schools["school_year"] == year) & (schools["sector"] == "vo")]
+    jobs = []
+    for r in rows.sort_values(["library_id", "location_id"]).itertuples():
+        if only and r.location_id not in only and r.library_id not in only:
+            continue
+        library = slug(figures.library(year, r.library_id).library_name)
+        path = f"vo/school/{library}/vo-{year}-{slug(r.location_id)}-{slug(r.location_name)}.pdf"
+        jobs.append(Job("vo", "school", r.location_id, r.location_name, year, path, r.library_id))
+    return jobs
 
 
 def _unique_paths(jobs: list[Job]) -> list[Job]:
@@ -111,12 +131,12 @@ class Context:
     figures: Figures
     indicators: Indicators
     theme: Theme
-    layouts: dict[tuple[str, str], Layout] = field(default_factory=dict)
+    layouts: dict[tuple[str, str, str], Layout] = field(default_factory=dict)
 
-    def layout(self, theme: str, level: str) -> Layout:
-        key = (theme, level)
+    def layout(self, theme: str, level: str, path: Path | None = None) -> Layout:
+        key = (theme, level, str(path or ""))
         if key not in self.layouts:
-            self.layouts[key] = load_layout(layout_path(theme, level), self.indicators)
+            self.layouts[key] = load_layout(path or layout_path(theme, level), self.indicators)
         return self.layouts[key]
 
 
@@ -129,6 +149,12 @@ def load_context(data: Path, mapping: Path | None = None) -> Context:
 def render(ctx: Context, job: Job) -> bytes:
     """One page's PDF bytes."""
     layout = ctx.layout(job.theme, job.level)
+    if layout.fallback:
+        fig = ctx.figures.get(job.school_year, job.level, job.entity_id,
+                              layout.fallback.when_zero)
+        if not fig.value:
+            layout = ctx.layout(job.theme, job.level,
+                                Path(layout.path).parent / layout.fallback.layout)
     content = resolve(layout, ctx.figures, Entity(job.level, job.entity_id, job.school_year),
                       ctx.theme)
     return compose(content, ctx.theme)

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
 from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .fonts import FAMILY
 from .theme import Theme, luminance
@@ -35,6 +37,17 @@ class Bar:
     fraction: float | None  # 0..1, None = unknown/suppressed
     text: str  # the formatted value
     color: str
+
+
+@dataclass(frozen=True)
+class BlockRow:
+    """A checklist building block: the school's share and the averages it is compared with."""
+
+    label: str
+    own: float | None
+    text: str
+    library: float | None
+    national: float | None
 
 
 def _props(size: float, weight: str = "normal") -> FontProperties:
@@ -108,6 +121,48 @@ def comparison(
         ax.set_xlim(0, 1)
         ax.set_ylim(0, n)
         ax.set_axis_off()
+    return fig
+
+
+def block_bars(rows: Sequence[BlockRow], width: float, height: float, theme: Theme) -> Figure:
+    """One bar per building block (the school's share of its maximum), with a triangle for the
+    library's average and a diamond for the national average, each named in the legend."""
+    fig = Figure(figsize=(width / 72, height / 72), dpi=72)
+    legend_h = (theme.sizes.label + 6) / height
+    label_w = 0.30
+    ax = fig.add_axes((label_w, 0, 0.58, 1 - legend_h))
+    n = len(rows)
+    size = theme.sizes.label
+    s = theme.colors.series
+    for i, r in enumerate(rows):
+        y = n - 1 - i
+        ax.add_patch(_rect(0, y + 0.22, 1, 0.56, theme.colors.tile))
+        if r.own:
+            ax.add_patch(_rect(0, y + 0.22, _clip01(r.own), 0.56, theme.colors.primary))
+        if r.library is not None:
+            ax.plot([r.library], [y + 0.5], marker="v", markersize=7, color=s.library,
+                    markeredgecolor="white", markeredgewidth=0.6, linestyle="none")
+        if r.national is not None:
+            ax.plot([r.national], [y + 0.5], marker="D", markersize=5.5, color=s.national,
+                    markeredgecolor="white", markeredgewidth=0.6, linestyle="none")
+        fig.text(label_w - 0.015, (y + 0.5) / n * (1 - legend_h), r.label, ha="right",
+                 va="center", fontproperties=_props(size), color=theme.colors.ink)
+        fig.text(0.90, (y + 0.5) / n * (1 - legend_h), r.text, ha="left", va="center",
+                 fontproperties=_props(size, "bold"), color=theme.colors.ink)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, n)
+    ax.set_axis_off()
+    top = 1 - legend_h / 2
+    legend = [("s", 6, theme.colors.primary, "deze school"),
+              ("v", 7, s.library, "gemiddelde bibliotheek"),
+              ("D", 5.5, s.national, "gemiddelde Nederland")]
+    x = 0.01
+    for marker, msize, color, text in legend:
+        fig.add_artist(Line2D([x + 0.006], [top], marker=marker, markersize=msize, color=color,
+                              linestyle="none", transform=fig.transFigure))
+        fig.text(x + 0.018, top, text, ha="left", va="center", fontproperties=_props(size),
+                 color=theme.colors.ink)
+        x += 0.018 + (stringWidth(text, "Lato", size) + 12) / width
     return fig
 
 

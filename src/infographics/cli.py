@@ -45,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_data(p)
     p.add_argument("--out", type=Path, default=Path("output"))
     p.add_argument("--theme", default="po", choices=["po", "vo", "all"])
-    p.add_argument("--level", default="all", choices=["national", "province", "library", "all"])
+    p.add_argument("--level", default="all",
+                   choices=["national", "province", "library", "school", "all"])
     p.add_argument("--only", nargs="+", default=[], metavar="ID", help="alleen deze entiteiten")
     p.add_argument("--year", help="schooljaar, bijvoorbeeld 2020-2021 (standaard: alle)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,

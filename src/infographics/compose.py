@@ -286,8 +286,80 @@ def _mark(c, x: float, y: float, r: float, state: bool | None, t: Theme) -> None
         c.drawPath(path, stroke=1, fill=0)
 
 
+def _stars(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    max_stars = b.extra["max_stars"]
+    r = min(box.h * 0.28, box.w / (max_stars * 2.6))
+    with c.tag("Figure", alt=b.alt):
+        for i in range(max_stars):
+            charts.star(c, box.x + r * 1.1 + i * r * 2.5, box.y + box.h - r * 1.15, r,
+                        b.value is not None and i < b.value, t)
+    text_top = box.y + box.h - r * 2.5
+    room = text_top - box.y
+    value_lines, vs = p.fit_lines(b.id, b.texts["value"], p.f.black, t.sizes.kpi * 0.8, box.w,
+                                  room * 0.45, min_size=t.sizes.body)
+    with c.tag("P", text=f"{b.texts['value']}. {b.texts['detail']}"):
+        p.color(t.colors.accent)
+        top = p.lines(value_lines, p.f.black, vs, box.x, text_top)
+        p.color(t.colors.ink)
+        detail_lines, ds = p.fit_lines(b.id, b.texts["detail"], p.f.semibold, t.sizes.body,
+                                       box.w, top - box.y)
+        top = p.lines(detail_lines, p.f.semibold, ds, box.x, top - 2)
+    if b.texts.get("label"):
+        lines, ls = p.fit_lines(b.id, b.texts["label"], p.f.regular, t.sizes.label, box.w,
+                                max(top - box.y - 2, 1))
+        with c.tag("P", text=b.texts["label"]):
+            p.color(t.colors.muted)
+            p.lines(lines, p.f.regular, ls, box.x, top - 2)
+
+
+def _distribution(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    title_h = t.sizes.label * LEADING + 4
+    note = b.texts.get("note") or ""
+    note_h = t.sizes.label * LEADING + 4 if note else 0
+    n = len(b.rows)
+    row_h = (box.h - title_h - note_h) / n
+    max_stars = b.extra["max_stars"]
+    r = min(row_h * 0.32, 6)
+    stars_w = max_stars * r * 2.4
+    bar_x = box.x + stars_w + 6
+    text_w = stringWidth("000 (100%)", p.f.bold, t.sizes.label) + 58
+    bar_w = box.w - stars_w - 6 - text_w
+    with c.tag("Figure", alt=b.alt):
+        p.color(t.colors.ink)
+        c.setFont(p.f.bold, t.sizes.label)
+        c.drawString(box.x, box.y + box.h - t.sizes.label, b.texts["title"])
+        y = box.y + box.h - title_h
+        for stars, count_text, share, share_text, own in b.rows:
+            mid = y - row_h / 2
+            for i in range(max_stars):
+                charts.star(c, box.x + r + i * r * 2.4, mid, r, i < stars, t)
+            p.color(t.colors.tile)
+            c.rect(bar_x, mid - row_h * 0.3, bar_w, row_h * 0.6, stroke=0, fill=1)
+            if share:
+                p.color(t.colors.primary)
+                c.rect(bar_x, mid - row_h * 0.3, bar_w * max(0.0, min(1.0, share)), row_h * 0.6,
+                       stroke=0, fill=1)
+            p.color(t.colors.ink)
+            c.setFont(p.f.bold if own else p.f.regular, t.sizes.label)
+            label = f"{count_text} ({share_text})" + ("  \u2190 deze school" if own else "")
+            c.drawString(bar_x + bar_w + 6, mid - t.sizes.label * 0.35, label)
+            y -= row_h
+    if note:
+        with c.tag("P", text=note):
+            p.color(t.colors.ink)
+            c.setFont(p.f.semibold, t.sizes.label)
+            c.drawString(box.x, box.y + 2, note)
+
+
+def _block_bars(p: _Painter, b: Resolved) -> None:
+    _figure(p, b, lambda w, h: charts.block_bars(b.rows, w, h, p.t))
+
+
 _DRAW = {
     "header": _header, "section": _section, "text": _text, "source": _source, "kpi": _kpi,
     "donut": _donut, "pictogram": _pictogram, "bars": _bars, "comparison": _comparison,
-    "map": _map, "offers": _offers,
+    "map": _map, "offers": _offers, "stars": _stars, "distribution": _distribution,
+    "block_bars": _block_bars,
 }

@@ -28,10 +28,10 @@ LAYOUT_DIR = Path(__file__).resolve().parents[2] / "layouts"
 CONTEXT_KEYS = frozenset({
     "entity_name", "school_year", "province_name", "poi_name", "size_class_label",
     "size_class_count", "location_name", "library_name", "municipality", "stars", "max_stars",
-    "score_share",
+    "score_share", "best_block", "growth_block",
 })
 PLACEHOLDER = re.compile(
-    r"\{([a-z0-9_]+)(?:@(national|province|size_class))?(\.n)?(?::([a-z0-9_]+))?\}"
+    r"\{([a-z0-9_]+)(?:@(national|province|size_class|library))?(\.n)?(?::([a-z0-9_]+))?\}"
 )
 Series = Literal["library", "province", "size_class", "national"]
 Format = Literal["integer", "decimal", "percent", "percent1", "compact", "in_ten"]
@@ -160,14 +160,24 @@ class Grid(_Strict):
     gutter: float = Field(default=6, ge=0)
 
 
+class Fallback(_Strict):
+    """Use another layout when an indicator is unknown or 0 for the page's entity (e.g. a
+    library without VO locations gets a page that says so plainly)."""
+
+    when_zero: str
+    layout: str
+
+
 class Layout(_Strict):
     name: str = ""
+    path: str = ""
     theme: Literal["po", "vo"]
     level: Literal["national", "province", "library", "school"]
     title: str
     page: Page = Page()
     grid: Grid = Grid()
     blocks: dict[str, Block]
+    fallback: Fallback | None = None
 
     def ordered(self) -> list[tuple[str, Block]]:
         """Blocks in reading order: top to bottom, then left to right."""
@@ -243,7 +253,10 @@ def load_layout(path: Path, indicators: Indicators | None = None) -> Layout:
     path = Path(path)
     source = _read_with_parents(path)
     layout: Layout = yamlsrc.build(Layout, source)
-    layout = layout.model_copy(update={"name": path.stem})
+    layout = layout.model_copy(update={"name": path.stem, "path": str(path)})
+    if layout.fallback and not (path.parent / layout.fallback.layout).exists():
+        raise _fail(source, ("fallback", "layout"),
+                    f"bestand {layout.fallback.layout!r} bestaat niet")
     _check_grid(layout, source)
     if indicators is not None:
         _check_references(layout, source, indicators)
@@ -293,6 +306,9 @@ def _indicators_of(block) -> list[tuple[tuple, str]]:
 
 
 def _check_references(layout: Layout, source: yamlsrc.Source, indicators: Indicators) -> None:
+    if layout.fallback and layout.fallback.when_zero not in indicators:
+        raise _fail(source, ("fallback", "when_zero"),
+                    f"onbekende indicator {layout.fallback.when_zero!r}")
     for block_id, block in layout.blocks.items():
         base = ("blocks", block_id)
         for key, ind in _indicators_of(block):
@@ -311,5 +327,5 @@ def layout_path(theme: str, level: str) -> Path:
     names = {"national": "landelijk", "province": "provinciaal", "library": "lokaal",
              "school": "school"}
     if level == "school":
-        return LAYOUT_DIR / "sterrenchecklist-school.yaml"
+        return LAYOUT_DIR / "vo-school.yaml"
     return LAYOUT_DIR / f"{theme}-{names[level]}.yaml"

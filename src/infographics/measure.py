@@ -15,6 +15,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from .checklist import Checklist
 from .indicators import Indicator, Indicators
 from .schema import CHECKLIST_BLOCKS
 
@@ -81,8 +82,12 @@ class LibraryInfo:
 class Figures:
     """All figures, in long form (`frame`) and by key (`get`)."""
 
-    def __init__(self, frame: pd.DataFrame, entities: list[Entity], libraries: list[LibraryInfo]):
+    def __init__(self, frame: pd.DataFrame, entities: list[Entity], libraries: list[LibraryInfo],
+                 schools: pd.DataFrame | None = None, checklist: Checklist | None = None):
         self.frame = frame
+        self.checklist = checklist
+        # school-location rows with their points total, maximum and stars (the checklist pages)
+        self.schools = schools if schools is not None else pd.DataFrame()
         self._entities = entities
         self._libraries = {(i.school_year, i.library_id): i for i in libraries}
         self._index: dict[tuple[str, str, str, str], Figure] = {}
@@ -108,6 +113,13 @@ class Figures:
 
     def library(self, school_year: str, library_id: str) -> LibraryInfo:
         return self._libraries[(school_year, library_id)]
+
+    def school(self, school_year: str, location_id: str) -> pd.Series:
+        rows = self.schools[(self.schools["school_year"] == school_year)
+                            & (self.schools["location_id"] == location_id)]
+        if rows.empty:
+            raise KeyError(f"geen schoollocatie {location_id!r} in {school_year}")
+        return rows.iloc[0]
 
     def years(self) -> list[str]:
         return sorted({e.school_year for e in self._entities})
@@ -261,7 +273,8 @@ def measure(tables: TablesLike, indicators: Indicators) -> Figures:
             for ind in indicators.items.values():
                 records.append(_record(ent, ind, row))
     frame = pd.DataFrame.from_records(records, columns=COLUMNS)
-    return Figures(frame, entities, _library_info(libraries, indicators))
+    return Figures(frame, entities, _library_info(libraries, indicators), schools,
+                   indicators.checklist)
 
 
 def _record(ent: Entity, ind: Indicator, row: pd.Series | None) -> tuple:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from . import layout as L
 from . import numbers as nl
 from .measure import NATIONAL_ID, Figure, Figures
@@ -81,16 +83,42 @@ class _Context:
             self.info = info
         elif entity.level == "province":
             self.values["province_name"] = self.values["entity_name"]
+        elif entity.level == "school":
+            self._school_context(figures, entity)
+
+    def _school_context(self, figures: Figures, entity: Entity) -> None:
+        """A school page: the location's own points and stars; plain indicators are its
+        library's."""
+        row = figures.school(entity.school_year, entity.id)
+        self.school = row
+        self.info = figures.library(entity.school_year, row["library_id"])
+        checklist_max = float(row["points_max"])
+        total = row["points_total"]
+        known = total is not None and total == total and total is not pd.NA
+        self.values.update(
+            entity_name=str(row["location_name"]), location_name=str(row["location_name"]),
+            municipality=str(row["municipality"] or ""), library_name=self.info.library_name,
+            province_name=self.info.province_name, poi_name=self.info.poi_name,
+            size_class_label=self.info.size_class_label or "onbekende grootte",
+            size_class_count=str(self.info.size_class_count),
+            stars=str(int(row["stars"])) if known else nl.DASH,
+            score_share=nl.percent(float(total) / checklist_max) if known else nl.DASH,
+            **_conversation(row, figures.checklist),
+        )
 
     def figure(self, indicator: str, level: str | None = None, entity_id: str | None = None):
+        if level is None and self.entity.level == "school":
+            level, entity_id = "library", self.info.library_id
         return self.figures.get(self.entity.school_year, level or self.entity.level,
                                 entity_id or self.entity.id, indicator)
 
     def other(self, level: str) -> tuple[str, str]:
-        """(level, entity id) of the page's country, province or size class."""
+        """(level, entity id) of the page's country, province, size class or library."""
         if level == "national":
             return "national", NATIONAL_ID
-        if self.entity.level == "library":
+        if self.entity.level == "school" and level == "library":
+            return "library", self.info.library_id
+        if self.entity.level in ("library", "school"):
             return level, self.info.province if level == "province" else self.info.size_class
         if self.entity.level == level:
             return level, self.entity.id
@@ -117,6 +145,18 @@ class _Context:
             return self.fmt(fig, fmt)
 
         return L.PLACEHOLDER.sub(repl, template)
+
+
+def _conversation(row, checklist) -> dict[str, str]:
+    """The school's strongest building block (highest share of its maximum) and the one with
+    the most points still to gain (heavier blocks first when equal)."""
+    known = [(float(row[b.column]), b) for b in checklist.blocks
+             if not pd.isna(row[b.column])]
+    if not known:
+        return {"best_block": nl.DASH, "growth_block": nl.DASH}
+    best = max(known, key=lambda pb: (pb[0] / pb[1].max, pb[1].max))
+    growth = max(known, key=lambda pb: (pb[1].max - pb[0], pb[1].max))
+    return {"best_block": best[1].label, "growth_block": growth[1].label}
 
 
 def _default_format(fig: Figure) -> str:
@@ -223,7 +263,7 @@ def _series(ctx: _Context, series: str) -> tuple[str, str, str] | None:
     e = ctx.entity
     if series == "national":
         return ("Nederland", "national", NATIONAL_ID)
-    if e.level == "library":
+    if e.level in ("library", "school"):
         info = ctx.info
         if series == "library":
             return (_short(info.library_name), "library", info.library_id)
@@ -294,8 +334,88 @@ def _offers(ctx, bid, b: L.Offers, box, theme):
                     alt=f"{title}: " + "; ".join(parts) + ".")
 
 
+def _stars(ctx, bid, b: L.Stars, box, theme):
+    row = ctx.school
+    checklist = ctx.figures.checklist
+    stars = ctx.values["stars"]
+    total = row["points_total"]
+    points = nl.decimal(float(total), 0) if ctx.values["score_share"] != nl.DASH else nl.DASH
+    maximum = nl.integer(checklist.total_max)
+    words = f"{stars} van {checklist.max_stars} sterren"
+    detail = f"{points} van de {maximum} punten ({ctx.values['score_share']} van het maximum)"
+    ctx.shown.extend([words, detail])
+    label = ctx.fill(b.label)
+    alt = f"Sterren: {words}; {detail}."
+    value = None if stars == nl.DASH else int(stars)
+    return Resolved(bid, "stars", box, {"value": words, "detail": detail, "label": label},
+                    value=value, alt=alt, extra={"max_stars": checklist.max_stars})
+
+
+def _block_bars(ctx, bid, b: L.BlockBars, box, theme):
+    """Per building block: the school's share of the maximum, its library's average and the
+    national average; plus the strongest block and the one with the most room to grow."""
+    from .charts import BlockRow
+
+    row = ctx.school
+    rows, parts = [], []
+    for block in ctx.figures.checklist.blocks:
+        short = block.column.removeprefix("points_")
+        pts = row[block.column]
+        own = None if pts is None or pts != pts or pts is pd.NA else float(pts) / block.max
+        lib = ctx.figure(f"vo_schools_share_{short}", "library", ctx.info.library_id).value
+        nat = ctx.figure(f"vo_schools_share_{short}", "national", NATIONAL_ID).value
+        pts_text = (nl.DASH if own is None
+                    else f"{nl.decimal(float(pts), 0)} van {nl.integer(block.max)}")
+        label = f"{block.label} (max. {nl.integer(block.max)})"
+        rows.append(BlockRow(label, own, pts_text, lib, nat))
+        parts.append(f"{block.label} {pts_text} punten, bibliotheek gemiddeld {nl.percent(lib)}, "
+                     f"Nederland {nl.percent(nat)}")
+        ctx.shown.append(pts_text)
+    title = ctx.fill(b.title)
+    alt = f"Staafdiagram {title}: " + "; ".join(parts) + "."
+    known = [(r.own, r.label.split(" (")[0]) for r in rows if r.own is not None]
+    texts = {"title": title}
+    if known:
+        best = max(known)
+        room = min(known)
+        texts["best"] = best[1]
+        texts["room"] = room[1]
+    return Resolved(bid, "block_bars", box, texts, rows=tuple(rows), alt=alt)
+
+
+def _distribution(ctx, bid, b: L.Distribution, box, theme):
+    """How many cooperating locations score 0..max stars, for the page's entity (on a school
+    page: the whole country, with the school's own row marked)."""
+    level, eid = (("national", NATIONAL_ID) if ctx.entity.level == "school"
+                  else (ctx.entity.level, ctx.entity.id))
+    own = int(ctx.values["stars"]) if ctx.entity.level == "school" \
+        and ctx.values["stars"] != nl.DASH else None
+    rows, parts = [], []
+    for stars in sorted({band.stars for band in ctx.figures.checklist.bands}):
+        count = ctx.figure(f"{b.indicator_prefix}{stars}", level, eid)
+        share = ctx.figure(f"vo_share_schools_stars_{stars}", level, eid)
+        count_text, share_text = ctx.fmt(count, "integer"), ctx.fmt(share, "percent")
+        rows.append((stars, count_text, share.value, share_text, stars == own))
+        word = "ster" if stars == 1 else "sterren"
+        parts.append(f"{stars} {word}: {count_text} ({share_text})")
+    maximum = ctx.figure("vo_schools_max_score", level, eid)
+    total = ctx.figure("vo_schools", level, eid)
+    if maximum.value == 0:
+        note = "Geen enkele samenwerking haalt het maximale aantal punten."
+    elif maximum.value:
+        note = f"{nl.integer(maximum.value)} samenwerking(en) halen het maximale aantal punten."
+    else:
+        note = ""
+    title = ctx.fill(b.title)
+    alt = (f"Staafdiagram {title}, {nl.integer(total.value)} schoollocaties: "
+           + "; ".join(parts) + (f". {note}" if note else "."))
+    return Resolved(bid, "distribution", box, {"title": title, "note": note}, rows=tuple(rows),
+                    alt=alt, extra={"max_stars": ctx.figures.checklist.max_stars})
+
+
 _RESOLVERS = {
     "header": _header, "section": _section, "text": _text, "source": _source, "kpi": _kpi,
     "donut": _donut, "pictogram": _pictogram, "bars": _bars, "comparison": _comparison,
-    "map": _map, "offers": _offers,
+    "map": _map, "offers": _offers, "stars": _stars, "block_bars": _block_bars,
+    "distribution": _distribution,
 }
