@@ -13,7 +13,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 demo: $(BIN)/.installed
-	$(BIN)/infographics build --data data/sample --out output --theme po --level all
+	$(BIN)/infographics build --data data/sample --out output --theme all --level all
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check src tests bench tools

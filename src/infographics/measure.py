@@ -267,9 +267,9 @@ def measure(tables: TablesLike, indicators: Indicators) -> Figures:
     records = []
     for level in LEVELS:
         wide = pd.concat(sums[level], axis=1).fillna(0) if sums[level] else pd.DataFrame()
+        by_key = wide.to_dict("index")  # plain dicts: a pandas lookup per cell is slow
         for ent in (e for e in entities if e.level == level):
-            key = (ent.school_year, ent.id)
-            row = wide.loc[key] if key in wide.index else None
+            row = by_key.get((ent.school_year, ent.id))
             for ind in indicators.items.values():
                 records.append(_record(ent, ind, row))
     frame = pd.DataFrame.from_records(records, columns=COLUMNS)
@@ -277,7 +277,7 @@ def measure(tables: TablesLike, indicators: Indicators) -> Figures:
                    indicators.checklist)
 
 
-def _record(ent: Entity, ind: Indicator, row: pd.Series | None) -> tuple:
+def _record(ent: Entity, ind: Indicator, row: dict | None) -> tuple:
     n = int(row[(ind.id, "n")]) if row is not None else 0
     num = float(row[(ind.id, "num")]) if row is not None else 0.0
     den = float(row[(ind.id, "den")]) if row is not None else 0.0

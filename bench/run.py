@@ -1,0 +1,110 @@
+"""Benchmarks: wall-clock figures for loading, measuring and building pages (`make bench`).
+
+Prints a table: load + validate + measure of the sample (median), ms per page (median) by page
+kind on one core, where a local PO page's time goes (resolve, charts, compose, save), and the
+time to build all PO pages and the full edition with 1 and 2 processes. Results also go to
+bench/results/latest.txt. Tests never assert on these numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "sample"
+
+
+def median_ms(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def main() -> int:
+    from infographics import build as b
+    from infographics.indicators import load_indicators
+    from infographics.load import load
+    from infographics.measure import measure
+    from infographics.pages import Entity, resolve
+
+    out = io.StringIO()
+
+    def say(line: str) -> None:
+        print(line)
+        out.write(line + "\n")
+
+    say("Bibliotheekmonitor infographics benchmark (sample data, this machine)")
+    ind = load_indicators()
+    say(f"load + validate sample: {median_ms(lambda: load(DATA), 7):8.1f} ms (median of 7)")
+    tables = load(DATA)
+    say(f"measure all levels:     {median_ms(lambda: measure(tables, ind), 7):8.1f} ms")
+    say(f"load + validate + measure: "
+        f"{median_ms(lambda: measure(load(DATA), ind), 7):5.1f} ms")
+
+    ctx = b.load_context(DATA)
+    jobs = b.plan(ctx.figures, b.THEMES, b.LEVELS)
+    kinds = {}
+    for job in jobs:
+        kinds.setdefault((job.theme, job.level), []).append(job)
+    for job in jobs[:3]:
+        b.render(ctx, job)  # warm-up: layouts, fonts, matplotlib
+    say("\nms per page, one core (median over up to 30 pages of each kind):")
+    for (theme, level), group in sorted(kinds.items()):
+        sample = group[:: max(1, len(group) // 30)][:30]
+        times = []
+        for job in sample:
+            t = time.perf_counter()
+            b.render(ctx, job)
+            times.append((time.perf_counter() - t) * 1000)
+        say(f"  {theme} {level:9s} {statistics.median(times):6.1f} ms  (n={len(sample)})")
+
+    say("\nwhere a local PO page's time goes (median of 20):")
+    local = kinds[("po", "library")][:20]
+    layout = ctx.layout("po", "library")
+    from infographics.compose import compose
+
+    def stages(job):
+        t0 = time.perf_counter()
+        content = resolve(layout, ctx.figures, Entity("library", job.entity_id, job.school_year),
+                          ctx.theme)
+        t1 = time.perf_counter()
+        compose(content, ctx.theme)
+        t2 = time.perf_counter()
+        return (t1 - t0) * 1000, (t2 - t1) * 1000
+
+    parts = [stages(j) for j in local]
+    say(f"  resolve figures and texts {statistics.median(p[0] for p in parts):6.1f} ms")
+    say(f"  compose (charts, tags, save) {statistics.median(p[1] for p in parts):6.1f} ms")
+
+    if "--quick" not in sys.argv:
+        say("\nbuilds (wall clock, including start-up of the workers):")
+        po = [j for j in jobs if j.theme == "po"]
+        for workers in (1, 2):
+            with tempfile.TemporaryDirectory() as tmp:
+                t = time.perf_counter()
+                b.run(po, DATA, Path(tmp), workers=workers)
+                say(f"  all {len(po)} PO pages, {workers} process(es): "
+                    f"{time.perf_counter() - t:6.1f} s")
+        for workers in (1, 2):
+            with tempfile.TemporaryDirectory() as tmp:
+                t = time.perf_counter()
+                b.run(jobs, DATA, Path(tmp), workers=workers)
+                seconds = time.perf_counter() - t
+                say(f"  full edition, {len(jobs)} pages, {workers} process(es): {seconds:6.1f} s "
+                    f"({len(jobs) / seconds:.0f} pages/s)")
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / "latest.txt").write_text(out.getvalue(), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
