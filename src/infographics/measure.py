@@ -127,7 +127,16 @@ class Figures:
     def export(self, level: str = "all") -> pd.DataFrame:
         """The long-form table for analysts (shares as fractions, suppressed values empty)."""
         frame = self.frame if level == "all" else self.frame[self.frame.level == level]
-        return frame.reset_index(drop=True)
+        frame = frame.reset_index(drop=True).copy()
+        for column in ("value", "numerator", "denominator"):  # counts as 5386, not 5386.0
+            frame[column] = pd.Series([_whole(v) for v in frame[column]], dtype=object)
+        return frame
+
+
+def _whole(value):
+    if value is None or value != value:
+        return None
+    return int(value) if float(value).is_integer() else float(value)
 
 
 def _opt(value) -> float | None:
