@@ -59,30 +59,60 @@ def _clip01(x: float | None) -> float:
 
 
 # --- matplotlib charts ---------------------------------------------------------------------------
+# The charts need no axes (no ticks, no grid), and creating a matplotlib Axes costs more than the
+# rest of a chart; so shapes and texts are placed on the Figure itself through a `_Panel` that
+# maps panel coordinates (x 0..1, y 0..rows) to figure fractions.
+
+
+@dataclass(frozen=True)
+class _Panel:
+    fig: Figure
+    left: float
+    bottom: float
+    width: float
+    height: float
+    rows: float = 1.0
+
+    def xy(self, x: float, y: float) -> tuple[float, float]:
+        return self.left + x * self.width, self.bottom + y / self.rows * self.height
+
+    def rect(self, x: float, y: float, w: float, h: float, color: str) -> None:
+        from matplotlib.patches import Rectangle
+
+        self.fig.add_artist(Rectangle(self.xy(x, y), w * self.width, h / self.rows * self.height,
+                                      facecolor=color, edgecolor="none", linewidth=0,
+                                      transform=self.fig.transFigure))
+
+    def text(self, x: float, y: float, text: str, **kwargs) -> None:
+        self.fig.text(*self.xy(x, y), text, **kwargs)
+
+    def marker(self, x: float, y: float, **kwargs) -> None:
+        fx, fy = self.xy(x, y)
+        self.fig.add_artist(Line2D([fx], [fy], linestyle="none", transform=self.fig.transFigure,
+                                   **kwargs))
+
+
+def _figure(width: float, height: float) -> Figure:
+    return Figure(figsize=(width / 72, height / 72), dpi=72)
 
 
 def bar_list(bars: Sequence[Bar], width: float, height: float, theme: Theme) -> Figure:
     """Horizontal bars, label above each bar and the value at its end."""
-    fig = Figure(figsize=(width / 72, height / 72), dpi=72)
-    ax = fig.add_axes((0, 0, 1, 1))
+    fig = _figure(width, height)
     n = len(bars)
-    slot = 1.0 / n
+    panel = _Panel(fig, 0, 0, 1, 1, n)
     size = theme.sizes.label
     for i, bar in enumerate(bars):
-        top = 1 - i * slot
-        ax.text(0, top - slot * 0.08, bar.label, ha="left", va="top",
-                fontproperties=_props(size), color=theme.colors.ink)
-        y = top - slot * 0.88
-        h = slot * 0.3
-        ax.add_patch(_rect(0, y, 0.86, h, theme.colors.tile))
+        top = n - i
+        panel.text(0, top - 0.08, bar.label, ha="left", va="top", fontproperties=_props(size),
+                   color=theme.colors.ink)
+        y, h = top - 0.88, 0.3
+        panel.rect(0, y, 0.86, h, theme.colors.tile)
         frac = _clip01(bar.fraction)
         if bar.fraction is not None and frac > 0:
-            ax.add_patch(_rect(0, y, 0.86 * frac, h, bar.color))
-        ax.text(0.88, y + h / 2, bar.text, ha="left", va="center",
-                fontproperties=_props(size + 1, "bold"), color=theme.colors.ink)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.set_axis_off()
+            panel.rect(0, y, 0.86 * frac, h, bar.color)
+        panel.text(0.88, y + h / 2, bar.text, ha="left", va="center",
+                   fontproperties=_props(size + 1, "bold"), color=theme.colors.ink)
     return fig
 
 
@@ -90,7 +120,7 @@ def comparison(
     groups: Sequence[tuple[str, Sequence[Bar]]], width: float, height: float, theme: Theme
 ) -> Figure:
     """Small multiples: one panel per indicator, one labelled bar per comparison group."""
-    fig = Figure(figsize=(width / 72, height / 72), dpi=72)
+    fig = _figure(width, height)
     k = len(groups)
     label_w = 0.2  # room for the series names at the left
     gap = 0.025
@@ -99,59 +129,53 @@ def comparison(
     title_h = 2.6 * (size + 2) / height
     for g, (title, bars) in enumerate(groups):
         left = label_w + g * (panel_w + gap)
-        ax = fig.add_axes((left, 0, panel_w, 1 - title_h))
+        n = len(bars)
+        panel = _Panel(fig, left, 0, panel_w, 1 - title_h, n)
         fig.text(left, 1, _wrap(title, 26), ha="left", va="top",
                  fontproperties=_props(size, "bold"), color=theme.colors.ink, linespacing=1.15)
-        n = len(bars)
         for i, bar in enumerate(bars):
             y = n - 1 - i
-            ax.add_patch(_rect(0, y + 0.2, 1, 0.6, theme.colors.tile))
+            panel.rect(0, y + 0.2, 1, 0.6, theme.colors.tile)
             frac = _clip01(bar.fraction)
             if bar.fraction is not None and frac > 0:
-                ax.add_patch(_rect(0, y + 0.2, frac, 0.6, bar.color))
+                panel.rect(0, y + 0.2, frac, 0.6, bar.color)
             inside = frac > 0.72
-            ax.text(frac - 0.03 if inside else frac + 0.03, y + 0.5, bar.text,
-                    ha="right" if inside else "left", va="center",
-                    fontproperties=_props(size, "bold"),
-                    color="#ffffff" if inside else theme.colors.ink)
+            panel.text(frac - 0.03 if inside else frac + 0.03, y + 0.5, bar.text,
+                       ha="right" if inside else "left", va="center",
+                       fontproperties=_props(size, "bold"),
+                       color="#ffffff" if inside else theme.colors.ink)
             if g == 0:
                 fig.text(label_w - 0.015, (y + 0.5) / n * (1 - title_h), bar.label,
                          ha="right", va="center", fontproperties=_props(size),
                          color=theme.colors.ink)
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, n)
-        ax.set_axis_off()
     return fig
 
 
 def block_bars(rows: Sequence[BlockRow], width: float, height: float, theme: Theme) -> Figure:
     """One bar per building block (the school's share of its maximum), with a triangle for the
     library's average and a diamond for the national average, each named in the legend."""
-    fig = Figure(figsize=(width / 72, height / 72), dpi=72)
+    fig = _figure(width, height)
     legend_h = (theme.sizes.label + 6) / height
     label_w = 0.30
-    ax = fig.add_axes((label_w, 0, 0.58, 1 - legend_h))
     n = len(rows)
+    panel = _Panel(fig, label_w, 0, 0.58, 1 - legend_h, n)
     size = theme.sizes.label
     s = theme.colors.series
     for i, r in enumerate(rows):
         y = n - 1 - i
-        ax.add_patch(_rect(0, y + 0.22, 1, 0.56, theme.colors.tile))
+        panel.rect(0, y + 0.22, 1, 0.56, theme.colors.tile)
         if r.own:
-            ax.add_patch(_rect(0, y + 0.22, _clip01(r.own), 0.56, theme.colors.primary))
+            panel.rect(0, y + 0.22, _clip01(r.own), 0.56, theme.colors.primary)
         if r.library is not None:
-            ax.plot([r.library], [y + 0.5], marker="v", markersize=7, color=s.library,
-                    markeredgecolor="white", markeredgewidth=0.6, linestyle="none")
+            panel.marker(_clip01(r.library), y + 0.5, marker="v", markersize=7, color=s.library,
+                         markeredgecolor="white", markeredgewidth=0.6)
         if r.national is not None:
-            ax.plot([r.national], [y + 0.5], marker="D", markersize=5.5, color=s.national,
-                    markeredgecolor="white", markeredgewidth=0.6, linestyle="none")
+            panel.marker(_clip01(r.national), y + 0.5, marker="D", markersize=5.5,
+                         color=s.national, markeredgecolor="white", markeredgewidth=0.6)
         fig.text(label_w - 0.015, (y + 0.5) / n * (1 - legend_h), r.label, ha="right",
                  va="center", fontproperties=_props(size), color=theme.colors.ink)
         fig.text(0.90, (y + 0.5) / n * (1 - legend_h), r.text, ha="left", va="center",
                  fontproperties=_props(size, "bold"), color=theme.colors.ink)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, n)
-    ax.set_axis_off()
     top = 1 - legend_h / 2
     legend = [("s", 6, theme.colors.primary, "deze school"),
               ("v", 7, s.library, "gemiddelde bibliotheek"),
@@ -164,12 +188,6 @@ def block_bars(rows: Sequence[BlockRow], width: float, height: float, theme: The
                  color=theme.colors.ink)
         x += 0.018 + (stringWidth(text, "Lato", size) + 12) / width
     return fig
-
-
-def _rect(x, y, w, h, color):
-    from matplotlib.patches import Rectangle
-
-    return Rectangle((x, y), w, h, facecolor=color, edgecolor="none", linewidth=0)
 
 
 def _wrap(text: str, width: int) -> str:
