@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from . import yamlsrc
 from .checklist import Checklist, load_checklist
 from .errors import ConfigError, InputError, Problem, Report
 from .schema import TABLES, YEAR_COLUMN, Column, TableSchema
@@ -125,13 +126,7 @@ def read_mapping(path: Path) -> dict[str, dict[str, str]]:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(name, None, "", f"kan niet gelezen worden: {exc}") from exc
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(exc, "problem", None) or exc
-        raise ConfigError(name, line, "", f"ongeldige YAML: {problem}") from exc
+    root = yamlsrc.compose_node(text, name)
     if root is None or _is_null(root):
         return {}
     _expect_mapping(root, name, "", "verwacht 'tabel: {kolom: \"kolomnaam in de export\"}'")

@@ -79,14 +79,19 @@ def read(path: Path | str, label: str | None = None) -> Source:
     return parse(text, name)
 
 
-def parse(text: str, name: str) -> Source:
+def compose_node(text: str, name: str) -> yaml.Node | None:
+    """The YAML node tree of `text`; a syntax error becomes a ConfigError with its line."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or exc
         raise ConfigError(name, line, "", f"ongeldige YAML: {problem}") from exc
+
+
+def parse(text: str, name: str) -> Source:
+    node = compose_node(text, name)
     lines: dict[KeyPath, int] = {}
     data = _walk(node, (), lines) if node is not None else None
     return Source(name, data, lines)
