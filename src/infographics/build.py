@@ -27,6 +27,7 @@ from .load import load
 from .measure import Figures, measure
 from .pages import LEVEL_NAMES, Entity, resolve
 from .theme import Theme, load_theme
+from .verify import verify_pdf
 
 THEMES = ("po", "vo")
 LEVELS = ("national", "province", "library", "school")
@@ -148,6 +149,11 @@ def load_context(data: Path, mapping: Path | None = None) -> Context:
 
 def render(ctx: Context, job: Job) -> bytes:
     """One page's PDF bytes."""
+    return render_page(ctx, job)[0]
+
+
+def render_page(ctx: Context, job: Job) -> tuple[bytes, tuple[str, ...]]:
+    """One page's PDF bytes and every formatted figure it shows."""
     layout = ctx.layout(job.theme, job.level)
     if layout.fallback:
         fig = ctx.figures.get(job.school_year, job.level, job.entity_id,
@@ -157,16 +163,23 @@ def render(ctx: Context, job: Job) -> bytes:
                                 Path(layout.path).parent / layout.fallback.layout)
     content = resolve(layout, ctx.figures, Entity(job.level, job.entity_id, job.school_year),
                       ctx.theme)
-    return compose(content, ctx.theme)
+    return compose(content, ctx.theme), content.numbers
 
 
-def build_one(ctx: Context, job: Job, out: Path) -> Built | Failed:
+def build_one(ctx: Context, job: Job, out: Path, check: bool = True) -> Built | Failed:
+    """Build one page; with `check`, verify it (tags, fonts, A4, figures shown) before it
+    counts as built."""
     try:
-        pdf = render(ctx, job)
+        pdf, numbers = render_page(ctx, job)
     except InfographicsError as exc:
         return Failed(job, str(exc))
     except Exception as exc:  # one bad page must not stop a batch
         return Failed(job, f"{type(exc).__name__}: {exc}")
+    if check:
+        findings = verify_pdf(pdf, numbers)
+        if findings:
+            return Failed(job, "verificatie: " + "; ".join(
+                f"{f.check}: {f.message}" for f in findings))
     target = out / job.path
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".pdf.tmp")
@@ -178,17 +191,19 @@ def build_one(ctx: Context, job: Job, out: Path) -> Built | Failed:
 _WORKER: dict = {}
 
 
-def _init_worker(data: str, mapping: str | None, out: str) -> None:
+def _init_worker(data: str, mapping: str | None, out: str, check: bool) -> None:
     _WORKER["ctx"] = load_context(Path(data), Path(mapping) if mapping else None)
     _WORKER["out"] = Path(out)
+    _WORKER["check"] = check
 
 
 def _work(jobs: list[Job]) -> list[Built | Failed]:
-    return [build_one(_WORKER["ctx"], job, _WORKER["out"]) for job in jobs]
+    return [build_one(_WORKER["ctx"], job, _WORKER["out"], _WORKER["check"]) for job in jobs]
 
 
 def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
-        workers: int = 1, ctx: Context | None = None, progress=None) -> BuildResult:
+        workers: int = 1, ctx: Context | None = None, progress=None,
+        check: bool = True) -> BuildResult:
     """Build `jobs` into `out`, on `workers` processes; write manifest.csv and failures.csv."""
     out.mkdir(parents=True, exist_ok=True)
     result = BuildResult()
@@ -201,13 +216,13 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
 
     if workers <= 1 or len(jobs) < 8:
         ctx = ctx or load_context(data, mapping)
-        collect(build_one(ctx, job, out) for job in jobs)
+        collect(build_one(ctx, job, out, check) for job in jobs)
     else:
         size = max(4, len(jobs) // (workers * 8))
         chunks = [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
         with ProcessPoolExecutor(workers, initializer=_init_worker,
                                  initargs=(str(data), str(mapping) if mapping else None,
-                                           str(out))) as pool:
+                                           str(out), check)) as pool:
             for items in pool.map(_work, chunks):
                 collect(items)
     write_manifest(out, result.built)

@@ -51,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--year", help="schooljaar, bijvoorbeeld 2020-2021 (standaard: alle)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                    help="aantal processen (standaard: alle kernen)")
+    p.add_argument("--no-verify", action="store_true",
+                   help="pagina's niet controleren (tags, fonts, A4, getallen)")
+
+    p = sub.add_parser("verify", help="PDF's of een gebouwde map controleren (PDF/UA-eisen)")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PAD",
+                   help="een PDF of een map met manifest.csv")
     return parser
 
 
@@ -121,13 +127,31 @@ def _build(args) -> int:
         elif done["n"] % 25 == 0 or done["n"] == len(jobs):
             print(f"{done['n']}/{len(jobs)} pagina's", file=sys.stderr)
 
-    result = b.run(jobs, args.data, args.out, args.mapping, args.jobs, ctx, progress)
+    result = b.run(jobs, args.data, args.out, args.mapping, args.jobs, ctx, progress,
+                   check=not args.no_verify)
     seconds = time.perf_counter() - started
     print(f"{result.summary()} in {seconds:.1f} s; manifest: {args.out / 'manifest.csv'}")
     return 1 if result.failed else 0
 
 
-_COMMANDS = {"validate": _validate, "figures": _figures, "build": _build}
+def _verify(args) -> int:
+    from .verify import verify_folder, verify_pdf
+
+    results: dict[str, list] = {}
+    for path in args.paths:
+        if path.is_dir():
+            results.update({str(path / k): v for k, v in verify_folder(path).items()})
+        else:
+            results[str(path)] = verify_pdf(path)
+    bad = {k: v for k, v in results.items() if v}
+    for name, findings in bad.items():
+        for f in findings:
+            print(f"{name}: {f.check}: {f.message}")
+    print(f"{len(results) - len(bad)} pagina's in orde, {len(bad)} met problemen")
+    return 1 if bad else 0
+
+
+_COMMANDS = {"validate": _validate, "figures": _figures, "build": _build, "verify": _verify}
 
 
 if __name__ == "__main__":

@@ -237,8 +237,8 @@ def _pictogram(ctx, bid, b: L.Pictogram, box, theme):
     in_ten = nl.in_ten(fig.value) if b.icons == 10 else ctx.fmt(fig, "percent")
     label = ctx.fill(b.label)
     filled = 0 if fig.value is None else round(fig.value * b.icons)
-    alt = (f"Pictogram: {filled} van de {b.icons} figuurtjes gekleurd: {in_ten} {label} "
-           f"({nl.percent(fig.value)}).")
+    # the sentence itself follows as text; the alt only says what the picture shows
+    alt = f"Pictogram: {filled} van de {b.icons} figuurtjes gekleurd ({nl.percent(fig.value)})."
     ctx.shown.append(in_ten)
     return Resolved(bid, "pictogram", box, {"value": in_ten, "label": label}, value=fig.value,
                     alt=alt, extra={"icons": b.icons})
@@ -408,7 +408,7 @@ def _distribution(ctx, bid, b: L.Distribution, box, theme):
         note = ""
     title = ctx.fill(b.title)
     alt = (f"Staafdiagram {title}, {nl.integer(total.value)} schoollocaties: "
-           + "; ".join(parts) + (f". {note}" if note else "."))
+           + "; ".join(parts) + ".")  # the note follows as its own text
     return Resolved(bid, "distribution", box, {"title": title, "note": note}, rows=tuple(rows),
                     alt=alt, extra={"max_stars": ctx.figures.checklist.max_stars})
 
