@@ -1,0 +1,154 @@
+"""The command line (`infographics.cli.main`): figures as CSV and JSON, validate on good and
+broken data, build of one page with its manifest, and bad input reported with its place and
+exit status 2, never a traceback."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from infographics import build
+from infographics.cli import main
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+BAD_LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
+
+
+def broken_copy(tmp_path: Path) -> Path:
+    """The sample with one bad cell: libraries.csv row 5 (4th record), po_locations_cooperating."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    path = data / "libraries.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[4][rows[0].index("po_locations_cooperating")] = "veel"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return data
+
+
+def national(rows: list[dict]) -> dict[str, dict]:
+    return {r["indicator"]: r for r in rows}
+
+
+def test_figures_csv(capsys):
+    assert main(["figures", "--data", str(SAMPLE), "--level", "national", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["level"] for r in rows} == {"national"}
+    figures = national(rows)
+    assert figures["po_locations_cooperating"]["value"] == "5386"
+    assert figures["po_share_cooperating"]["value"].startswith("0.78")
+    assert figures["po_share_cooperating"]["numerator"] == "5386"
+    assert figures["po_libraries_dbos"]["value"] == "106"
+    assert figures["vo_locations_cooperating"]["value"] == "726"
+    assert list(rows[0]) == ["school_year", "level", "entity_id", "entity_name", "indicator",
+                             "value", "numerator", "denominator", "n", "suppressed"]
+
+
+def test_figures_json(capsys):
+    assert main(["figures", "--data", str(SAMPLE), "--level", "national", "--format",
+                 "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    figures = national(rows)
+    assert figures["po_locations_cooperating"]["value"] == 5386
+    assert figures["po_share_cooperating"]["value"] == pytest.approx(5386 / 6870)
+    assert figures["po_libraries_dbos"]["value"] == 106
+    assert figures["vo_locations_cooperating"]["value"] == 726
+    assert figures["po_locations_cooperating"]["entity_name"] == "Nederland"
+
+
+def test_figures_to_a_file(tmp_path, capsys):
+    out = tmp_path / "export" / "figures.csv"
+    assert main(["figures", "--data", str(SAMPLE), "--level", "province", "--output",
+                 str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert {r["entity_id"] for r in rows} == {f"PV{n}" for n in range(20, 32)}
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"{len(rows)} cijfers geschreven naar {out}" in captured.err
+
+
+def test_validate_sample_is_ok(capsys):
+    assert main(["validate", "--data", str(SAMPLE)]) == 0
+    assert "0 fout(en)" in capsys.readouterr().out
+
+
+def test_validate_broken_copy_names_file_and_row(tmp_path, capsys):
+    data = broken_copy(tmp_path)
+    report = tmp_path / "problems.csv"
+    status = main(["validate", "--data", str(data), "--report", str(report)])
+    assert status != 0
+    out = capsys.readouterr().out
+    assert "libraries.csv:5: po_locations_cooperating: error:" in out
+    assert "'veel'" in out
+    assert "1 fout(en)" in out
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert [(r["file"], r["row"], r["column"], r["value"]) for r in rows] == [
+        ("libraries.csv", "5", "po_locations_cooperating", "veel")]
+
+
+def test_build_one_library(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", "--data", str(SAMPLE), "--only", "bib-0027", "--level", "library",
+                 "--out", str(out)]) == 0
+    rows = list(csv.DictReader((out / "manifest.csv").open(encoding="utf-8")))
+    assert [(r["theme"], r["level"], r["entity_id"], r["library_id"]) for r in rows] == [
+        ("po", "library", "bib-0027", "bib-0027")]
+    assert (out / rows[0]["path"]).is_file()
+    assert rows[0]["path"].startswith("po/lokaal/po-2020-2021-bibliotheek-regio-zuid-vallei")
+    assert list(csv.reader((out / "failures.csv").open(encoding="utf-8")))[1:] == []
+    assert "1 gebouwd, 0 mislukt" in capsys.readouterr().out
+
+
+def test_build_with_nothing_to_build(tmp_path, capsys):
+    assert main(["build", "--data", str(SAMPLE), "--only", "bib-9999", "--level", "library",
+                 "--out", str(tmp_path)]) == 1
+    assert "Niets te bouwen" in capsys.readouterr().err
+
+
+def test_build_on_bad_input_prints_the_problems_without_traceback(tmp_path, capsys):
+    data = broken_copy(tmp_path)
+    status = main(["build", "--data", str(data), "--only", "bib-0001", "--out",
+                   str(tmp_path / "out")])
+    assert status == 2
+    captured = capsys.readouterr()
+    assert "libraries.csv:5: po_locations_cooperating: error:" in captured.err
+    assert "Invoer heeft fouten: 1 fout(en)" in captured.err
+    assert "Traceback" not in captured.err + captured.out
+    assert not (tmp_path / "out" / "manifest.csv").exists()
+
+
+def test_build_on_a_missing_folder(tmp_path, capsys):
+    status = main(["build", "--data", str(tmp_path / "nergens"), "--out", str(tmp_path / "o")])
+    assert status == 2
+    captured = capsys.readouterr()
+    assert "nergens" in captured.err
+    assert "Traceback" not in captured.err + captured.out
+
+
+def test_build_with_a_bad_layout_names_file_and_line(tmp_path, capsys, monkeypatch):
+    """A layout error fails the pages that need it, with file:line: key in failures.csv."""
+    monkeypatch.setattr(build, "layout_path", lambda theme, level: BAD_LAYOUTS / "overlap.yaml")
+    out = tmp_path / "out"
+    status = main(["build", "--data", str(SAMPLE), "--only", "NL", "--level", "national",
+                   "--out", str(out)])
+    assert status != 0
+    captured = capsys.readouterr()
+    where = "tests/fixtures/layouts/overlap.yaml:13: blocks.intro.at: overlapt met blok 'header'"
+    assert where in captured.err
+    assert "Traceback" not in captured.err + captured.out
+    failures = list(csv.DictReader((out / "failures.csv").open(encoding="utf-8")))
+    assert [r["entity_id"] for r in failures] == ["NL"]
+    assert where in failures[0]["reason"]
+
+
+def test_unknown_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["teken"])
+    assert info.value.code == 2
