@@ -233,10 +233,6 @@ def test_drawing_error_names_the_block(ctx):
     assert "KeyError" in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG compose._offers: the offers title and row labels are drawn with drawString without "
-    "fitting, so a long title or label runs out of the block (over its neighbours) instead of "
-    "being shrunk or raising PageError naming the block"))
 def test_long_offers_title_is_fitted_or_fails(ctx, pdf):
     box = Box(100, 400, 120, 60)
     block = Resolved("offers", "offers", box,
@@ -251,10 +247,6 @@ def test_long_offers_title_is_fitted_or_fails(ctx, pdf):
     assert pdf.outside(data, box) == ""
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG compose._figure: the title of a bars/comparison block is drawn with drawString without "
-    "fitting, so a long title runs out of the block instead of being shrunk or raising "
-    "PageError naming the block"))
 def test_long_chart_title_is_fitted_or_fails(ctx, pdf):
     box = Box(100, 400, 160, 80)
     block = Resolved("bars", "bars", box,
@@ -270,15 +262,8 @@ def test_long_chart_title_is_fitted_or_fails(ctx, pdf):
 
 # --- real pages: no text over text ---------------------------------------------------------------
 
-_OVERLAP = pytest.mark.xfail(strict=True, reason=(
-    "BUG charts.comparison (provincial page, compare block 8 columns wide): the group titles "
-    "are not wrapped to their column, so 'Digitale geletterdheid' is drawn over "
-    "'de Bibliotheek op school', which runs out of the block over the map title "
-    "'Samenwerking per provincie' (every provincial PO page)"))
-
-
 @pytest.mark.parametrize("entity_id", [
-    "NL", pytest.param("PV21", marks=_OVERLAP), pytest.param("PV28", marks=_OVERLAP),
+    "NL", "PV21", "PV28",
     "bib-0001", "bib-0027", "bib-0078",
 ])
 def test_no_text_is_drawn_over_other_text(entity_id, page, pdf):

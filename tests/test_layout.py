@@ -212,10 +212,6 @@ def test_unknown_indicator_of_a_kpi(tmp_path, indicators):
     assert str(err) == f"{path}:9: blocks.k.value: onbekende indicator 'po_nonsense'"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG layout._templates: placeholders in items[].label (bars, comparison, offers) are never "
-    "checked, so '{wat}' passes load_layout and every page then fails while resolving with a "
-    "bare KeyError \"geen cijfer voor 'wat' ...\" that names neither file, line nor block"))
 def test_unknown_placeholder_in_a_list_item_label(tmp_path, indicators):
     path = tmp_path / "bars.yaml"
     path.write_text(

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from reportlab.lib.colors import HexColor
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .fonts import FAMILY
@@ -131,7 +132,8 @@ def comparison(
         left = label_w + g * (panel_w + gap)
         n = len(bars)
         panel = _Panel(fig, left, 0, panel_w, 1 - title_h, n)
-        fig.text(left, 1, _wrap(title, 26), ha="left", va="top",
+        title_lines = simpleSplit(title, "Lato-Bold", size, panel_w * width - 2)
+        fig.text(left, 1, "\n".join(title_lines[:2]), ha="left", va="top",
                  fontproperties=_props(size, "bold"), color=theme.colors.ink, linespacing=1.15)
         for i, bar in enumerate(bars):
             y = n - 1 - i

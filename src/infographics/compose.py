@@ -219,11 +219,12 @@ def _figure(p: _Painter, b: Resolved, make) -> None:
     c, t, box = p.c, p.t, b.box
     title = b.texts.get("title") or ""
     title_h = t.sizes.label * LEADING + 4 if title else 0
+    if title:  # one line, shrunk to fit or a PageError naming the block
+        lines, ts = p.fit_lines(b.id, title, p.f.bold, t.sizes.label, box.w, title_h - 4)
     with c.tag("Figure", alt=b.alt):
         if title:
             p.color(t.colors.ink)
-            c.setFont(p.f.bold, t.sizes.label)
-            c.drawString(box.x, box.y + box.h - t.sizes.label, title)
+            p.lines(lines, p.f.bold, ts, box.x, box.y + box.h)
         fig = make(box.w, box.h - title_h)
         draw_figure(c, fig, box.x, box.y, box.w, box.h - title_h)
 
@@ -251,20 +252,25 @@ def _map(p: _Painter, b: Resolved) -> None:
 def _offers(p: _Painter, b: Resolved) -> None:
     c, t, box = p.c, p.t, b.box
     size = t.sizes.body
+    title_lines, ts = p.fit_lines(b.id, b.texts["title"], p.f.bold, t.sizes.label, box.w,
+                                  t.sizes.label * LEADING)
     with c.tag("H3", text=b.texts["title"]):
         p.color(t.colors.ink)
-        c.setFont(p.f.bold, t.sizes.label)
-        c.drawString(box.x, box.y + box.h - t.sizes.label, b.texts["title"])
+        p.lines(title_lines, p.f.bold, ts, box.x, box.y + box.h)
     row_h = (box.h - t.sizes.label * LEADING - 4) / max(1, len(b.rows))
     y = box.y + box.h - t.sizes.label * LEADING - 4
     for label, state, word in b.rows:
         mid = y - row_h / 2
+        font = p.f.semibold if state else p.f.regular
+        word_w = stringWidth(word, p.f.regular, size - 1) + 6
+        label_lines, ls = p.fit_lines(b.id, label, font, size, box.w - 16 - word_w,
+                                      min(row_h, size * LEADING))
         with c.artifact():
             _mark(c, box.x + 6, mid, 5, state, t)
         with c.tag("P", text=f"{label}: {word}"):
             p.color(t.colors.ink if state else t.colors.muted)
-            c.setFont(p.f.semibold if state else p.f.regular, size)
-            c.drawString(box.x + 16, mid - size * 0.35, f"{label}")
+            c.setFont(font, ls)
+            c.drawString(box.x + 16, mid - ls * 0.35, label_lines[0])
             c.setFont(p.f.regular, size - 1)
             c.drawRightString(box.x + box.w, mid - size * 0.35, word)
         y -= row_h

@@ -285,12 +285,14 @@ def _check_grid(layout: Layout, source: yamlsrc.Source) -> None:
                 cells[(c, r)] = block_id
 
 
-def _templates(block) -> list[tuple[str, str]]:
+def _templates(block) -> list[tuple[tuple, str]]:
     out = []
     for name in ("title", "subtitle", "text", "label", "detail", "empty_text", "alt"):
         value = getattr(block, name, None)
         if isinstance(value, str):
-            out.append((name, value))
+            out.append(((name,), value))
+    for i, item in enumerate(getattr(block, "items", ()) or ()):
+        out.append((("items", i, "label"), item.label))
     return out
 
 
@@ -318,9 +320,9 @@ def _check_references(layout: Layout, source: yamlsrc.Source, indicators: Indica
             for m in PLACEHOLDER.finditer(text):
                 name, _, _, fmt = m.groups()
                 if name not in CONTEXT_KEYS and name not in indicators:
-                    raise _fail(source, base + (key,), f"onbekende plaatshouder {{{name}}}")
+                    raise _fail(source, base + key, f"onbekende plaatshouder {{{name}}}")
                 if fmt and fmt not in FORMATS:
-                    raise _fail(source, base + (key,), f"onbekend getalformaat {fmt!r}")
+                    raise _fail(source, base + key, f"onbekend getalformaat {fmt!r}")
 
 
 def layout_path(theme: str, level: str) -> Path:
