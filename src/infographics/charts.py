@@ -127,13 +127,13 @@ def comparison(
     gap = 0.025
     panel_w = (1 - label_w - gap * (k - 1)) / k
     size = theme.sizes.label
-    title_h = 2.6 * (size + 2) / height
-    for g, (title, bars) in enumerate(groups):
+    titles = [simpleSplit(title, "Lato-Bold", size, panel_w * width - 2) for title, _ in groups]
+    title_h = (max(2, *(len(t) for t in titles)) + 0.6) * (size + 2) / height
+    for g, (_, bars) in enumerate(groups):
         left = label_w + g * (panel_w + gap)
         n = len(bars)
         panel = _Panel(fig, left, 0, panel_w, 1 - title_h, n)
-        title_lines = simpleSplit(title, "Lato-Bold", size, panel_w * width - 2)
-        fig.text(left, 1, "\n".join(title_lines[:2]), ha="left", va="top",
+        fig.text(left, 1, "\n".join(titles[g]), ha="left", va="top",
                  fontproperties=_props(size, "bold"), color=theme.colors.ink, linespacing=1.15)
         for i, bar in enumerate(bars):
             y = n - 1 - i
