@@ -1,7 +1,8 @@
 """Composing pages: every block kind renders, text that does not fit is shrunk or fails naming its
 block, and two golden pages do not change unnoticed.
 
-GOLDEN FILES (tests/golden/): the national PO page and the local PO page of bib-0027 (the
+GOLDEN FILES (tests/golden/): the national PO page, the local PO and VO pages of bib-0027 and the
+star-checklist page of school 09JC00 (the
 library with the longest name in the sample) are stored as the PDF and as a PNG rendering of it
 (pypdfium2, scale 1 = 72 dpi, grayscale). A test renders the page again and compares
   - the text (pypdf extract_text) exactly with the text of the stored PDF, and
@@ -26,7 +27,7 @@ import pytest
 from PIL import Image
 from reportlab.lib.utils import simpleSplit
 
-from infographics.build import render
+from infographics.build import plan, render
 from infographics.charts import Bar
 from infographics.compose import LEADING, compose
 from infographics.errors import PageError
@@ -301,15 +302,27 @@ def cells(img, size: int = CELL):
     return a[:h, :w].reshape(h // size, size, w // size, size).mean(axis=(1, 3))
 
 
-GOLDEN_PAGES = {"NL": "po-landelijk-nederland", "bib-0027": "po-lokaal-bib-0027"}
+GOLDEN_PAGES = {
+    ("po", "national", "NL"): "po-landelijk-nederland",
+    ("po", "library", "bib-0027"): "po-lokaal-bib-0027",
+    ("vo", "library", "bib-0027"): "vo-lokaal-bib-0027",
+    ("vo", "school", "09JC00"): "vo-school-09jc00",
+}
 
 
-@pytest.mark.parametrize("entity_id", list(GOLDEN_PAGES))
-def test_golden_page(entity_id, page, pdf, regen_golden, tmp_path):
+@pytest.fixture(scope="module")
+def golden_jobs(ctx):
+    jobs = plan(ctx.figures, ["po", "vo"], ["national", "library", "school"],
+                only=[key[2] for key in GOLDEN_PAGES])
+    return {(j.theme, j.level, j.entity_id): j for j in jobs}
+
+
+@pytest.mark.parametrize("key", list(GOLDEN_PAGES), ids="-".join)
+def test_golden_page(key, golden_jobs, ctx, pdf, regen_golden, tmp_path):
     import numpy as np
 
-    name = GOLDEN_PAGES[entity_id]
-    data = page(entity_id).pdf
+    name = GOLDEN_PAGES[key]
+    data = render(ctx, golden_jobs[key])
     picture = Image.fromarray(pdf.gray(data), mode="L")
     ref_pdf, ref_png = GOLDEN / f"{name}.pdf", GOLDEN / f"{name}.png"
     if regen_golden:
