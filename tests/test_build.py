@@ -17,7 +17,7 @@ import pypdf
 import pytest
 
 from infographics import build
-from infographics.build import MANIFEST_COLUMNS, Job, plan, run, slug
+from infographics.build import Job, plan, run, slug
 from infographics.errors import PageError
 from infographics.measure import Entity
 
@@ -102,9 +102,8 @@ def test_run_writes_pdfs_and_manifest(ctx, jobs, tmp_path):
     assert result.summary() == "5 gebouwd, 0 mislukt"
     with (tmp_path / "manifest.csv").open(encoding="utf-8", newline="") as fh:
         assert next(csv.reader(fh)) == ["school_year", "theme", "level", "entity_id",
-                                        "entity_name", "library_id", "path", "sha256", "pages"]
-    assert MANIFEST_COLUMNS == ["school_year", "theme", "level", "entity_id", "entity_name",
-                                "library_id", "path", "sha256", "pages"]
+                                        "entity_name", "library_id", "path", "sha256", "pages",
+                                        "inputs"]
     rows = read_csv(tmp_path / "manifest.csv")
     assert sorted(r["entity_id"] for r in rows) == sorted(HANDFUL)
     for row in rows:

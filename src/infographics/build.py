@@ -24,6 +24,7 @@ from .errors import InfographicsError
 from .indicators import Indicators, load_indicators
 from .layout import Layout, layout_path, load_layout
 from .load import load
+from .manifest import Entry, update_manifest
 from .measure import Figures, measure
 from .pages import LEVEL_NAMES, Entity, resolve
 from .theme import Theme, load_theme
@@ -31,8 +32,6 @@ from .verify import verify_pdf
 
 THEMES = ("po", "vo")
 LEVELS = ("national", "province", "library", "school")
-MANIFEST_COLUMNS = ["school_year", "theme", "level", "entity_id", "entity_name", "library_id",
-                    "path", "sha256", "pages"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +50,12 @@ class Built:
     job: Job
     sha256: str
     pages: int
+    inputs: str = ""
+
+    def entry(self) -> Entry:
+        j = self.job
+        return Entry(j.school_year, j.theme, j.level, j.entity_id, j.entity_name, j.library_id,
+                     j.path, self.sha256, self.pages, self.inputs)
 
 
 @dataclass(frozen=True)
@@ -231,23 +236,8 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
 
 
 def write_manifest(out: Path, built: list[Built]) -> None:
-    """Merge this run's pages into manifest.csv (rows of other pages are kept)."""
-    path = out / "manifest.csv"
-    rows: dict[str, dict] = {}
-    if path.exists():
-        with path.open(encoding="utf-8", newline="") as fh:
-            rows = {r["path"]: r for r in csv.DictReader(fh)}
-    for b in built:
-        j = b.job
-        rows[j.path] = {"school_year": j.school_year, "theme": j.theme, "level": j.level,
-                        "entity_id": j.entity_id, "entity_name": j.entity_name,
-                        "library_id": j.library_id, "path": j.path, "sha256": b.sha256,
-                        "pages": b.pages}
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, MANIFEST_COLUMNS)
-        writer.writeheader()
-        for key in sorted(rows):
-            writer.writerow({k: rows[key].get(k, "") for k in MANIFEST_COLUMNS})
+    """Merge this run's pages into manifest.csv (rows of other files are kept)."""
+    update_manifest(out, [b.entry() for b in built])
 
 
 def write_failures(out: Path, failed: list[Failed]) -> None:
