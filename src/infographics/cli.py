@@ -57,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify", help="PDF's of een gebouwde map controleren (PDF/UA-eisen)")
     p.add_argument("paths", nargs="+", type=Path, metavar="PAD",
                    help="een PDF of een map met manifest.csv")
+
+    p = sub.add_parser("bundle", help="per POI een zip met alle pagina's waar de POI recht op "
+                                      "heeft, plus een afdrukversie van de lokale PO-pagina's")
+    _add_data(p)
+    p.add_argument("--out", type=Path, default=Path("output"), help="gebouwde map (manifest.csv)")
+    p.add_argument("--year", help="schooljaar, bijvoorbeeld 2020-2021 (standaard: alle)")
     return parser
 
 
@@ -151,7 +157,39 @@ def _verify(args) -> int:
     return 1 if bad else 0
 
 
-_COMMANDS = {"validate": _validate, "figures": _figures, "build": _build, "verify": _verify}
+def _bundle(args) -> int:
+    from .bundle import run_bundles
+    from .entitlement import Entitlements
+    from .load import load
+    from .numbers import decimal, integer
+
+    started = time.perf_counter()
+    entitlements = Entitlements.from_tables(load(args.data, args.mapping))
+    bundles, outcomes = run_bundles(args.out, entitlements, [args.year] if args.year else None)
+    if not bundles:
+        print(f"Geen pagina's om te bundelen in {args.out / 'manifest.csv'}; "
+              "bouw eerst met `infographics build`.", file=sys.stderr)
+        return 1
+    for o in outcomes:
+        e = o.entry
+        size = decimal((args.out / e.path).stat().st_size / 1e6, 1)
+        what = "bestanden" if e.level == "bundle" else "pagina's"
+        state = "geschreven" if o.written else "ongewijzigd"
+        print(f"{e.path}: {integer(e.pages)} {what}, {size} MB ({state})")
+    incomplete = [b for b in bundles if b.missing]
+    for b in incomplete:
+        for line in b.missing:
+            print(f"Let op: bundel {b.poi_id} {b.school_year}: {line}", file=sys.stderr)
+    written = sum(o.written for o in outcomes)
+    seconds = decimal(time.perf_counter() - started, 1)
+    print(f"{integer(len(bundles))} bundels: {integer(written)} bestanden geschreven, "
+          f"{integer(len(outcomes) - written)} ongewijzigd in {seconds} s"
+          + (f"; {integer(len(incomplete))} onvolledig" if incomplete else ""))
+    return 1 if incomplete else 0
+
+
+_COMMANDS = {"validate": _validate, "figures": _figures, "build": _build, "verify": _verify,
+             "bundle": _bundle}
 
 
 if __name__ == "__main__":

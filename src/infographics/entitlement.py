@@ -94,14 +94,16 @@ class Entitlements:
         year = entry.school_year
         if entry.level == "national":
             return recipient.kind in RECIPIENT_KINDS
-        if recipient.kind == "national":
-            return False
+        if recipient.kind not in ("library", "poi") or not recipient.entity_id:
+            return False  # national contacts, unknown kinds and recipients without an id
         if entry.level == "province":
             if recipient.kind == "library":
                 return self.province_of(year, recipient.entity_id) == entry.entity_id
             return self.province_poi.get(entry.entity_id) == recipient.entity_id
         if entry.level in ("library", "school"):
             owner = self.owner_library(entry)
+            if not owner:
+                return False  # a page that names no library is nobody's local page
             if recipient.kind == "library":
                 return owner == recipient.entity_id
             return self.poi_of_library(year, owner) == recipient.entity_id

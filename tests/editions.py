@@ -1,0 +1,51 @@
+"""A small built edition of the sample for the bundle and preview tests, built once per test run
+(shared by the xdist workers through a file lock) and copied by each test module that changes it.
+
+It has both themes at every level for all 12 provinces, and one to three libraries per POI with
+their school pages: 2 national, 24 provincial, 26 local and 31 school pages (83 in all; about
+3 s). Rijnbrink has libraries in both its provinces; bib-0026 has no VO location (a plain page).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from infographics.build import LEVELS, THEMES, plan, run
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+PROVINCES = [f"PV{n}" for n in range(20, 32)]
+LIBRARIES = ["bib-0002", "bib-0009", "bib-0013", "bib-0018", "bib-0029", "bib-0026", "bib-0049",
+             "bib-0060", "bib-0081", "bib-0110", "bib-0112", "bib-0135", "bib-0019"]
+
+
+def _shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def small_edition(tmp_path_factory: pytest.TempPathFactory, ctx) -> Path:
+    """The folder of the small edition (build it if this run has not yet); do not change it."""
+    root = _shared_root(tmp_path_factory)
+    target = root / "small-edition"
+    with (root / "small-edition.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "manifest.csv").exists():
+            building = root / "small-edition.tmp"
+            shutil.rmtree(building, ignore_errors=True)
+            jobs = plan(ctx.figures, THEMES, LEVELS, only=["NL", *PROVINCES, *LIBRARIES])
+            result = run(jobs, SAMPLE, building, ctx=ctx, check=False)
+            assert not result.failed, result.failed
+            building.rename(target)
+    return target
+
+
+def copy_edition(tmp_path_factory: pytest.TempPathFactory, ctx, name: str) -> Path:
+    """A private copy of the small edition, to bundle or preview."""
+    out = tmp_path_factory.mktemp(name) / "out"
+    shutil.copytree(small_edition(tmp_path_factory, ctx), out)
+    return out
