@@ -99,7 +99,7 @@ def test_run_writes_pdfs_and_manifest(ctx, jobs, tmp_path):
     result = run(chosen, SAMPLE, tmp_path, ctx=ctx)
     assert not result.failed
     assert len(result.built) == len(HANDFUL)
-    assert result.summary() == "5 gebouwd, 0 mislukt"
+    assert result.summary() == "5 gebouwd, 0 mislukt, 0 overgeslagen"
     with (tmp_path / "manifest.csv").open(encoding="utf-8", newline="") as fh:
         assert next(csv.reader(fh)) == ["school_year", "theme", "level", "entity_id",
                                         "entity_name", "library_id", "path", "sha256", "pages",
@@ -119,9 +119,9 @@ def test_run_writes_pdfs_and_manifest(ctx, jobs, tmp_path):
 
 
 def fail_for(monkeypatch, entity_id: str, error: Exception) -> None:
-    """Make rendering one entity's page raise `error` (build_one renders through render_page;
-    render is patched too in case it is called directly)."""
-    for name in ("render", "render_page"):
+    """Make rendering one entity's page raise `error` (build_one resolves through prepare;
+    render and render_page are patched too in case they are called directly)."""
+    for name in ("render", "render_page", "prepare"):
         real = getattr(build, name, None)
         if real is None:
             continue

@@ -57,3 +57,13 @@ def test_format_value_by_name():
     assert nl.format_value(484000, "compact") == "484 duizend"
     with pytest.raises(ValueError, match="onbekend getalformaat"):
         nl.format_value(1, "roman")
+
+
+@pytest.mark.parametrize(("value", "fmt", "shown"), [
+    (0.7849, "percent", 0.78), (0.785, "percent", 0.79), (0.0725, "percent1", 0.073),
+    (0.74, "in_ten", 0.7), (0.75, "in_ten", 0.8), (5386.4, "integer", 5386.4), (None, "percent", None),
+])
+def test_shown_value_is_the_value_the_label_shows(value, fmt, shown):
+    assert nl.shown_value(value, fmt) == shown
+    if value is not None and fmt.startswith("percent"):
+        assert nl.format_value(nl.shown_value(value, fmt), fmt) == nl.format_value(value, fmt)

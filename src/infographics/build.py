@@ -14,19 +14,20 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .compose import compose
 from .errors import InfographicsError
+from .incremental import EditionState, page_fingerprint, read_state, write_state
 from .indicators import Indicators, load_indicators
 from .layout import Layout, layout_path, load_layout
 from .load import load
-from .manifest import Entry, update_manifest
+from .manifest import Entry, read_manifest, sha256_file, update_manifest
 from .measure import Figures, measure
-from .pages import LEVEL_NAMES, Entity, resolve
+from .pages import LEVEL_NAMES, Entity, PageContent, resolve
 from .theme import Theme, load_theme
 from .verify import verify_pdf
 
@@ -64,15 +65,36 @@ class Failed:
     reason: str
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A page whose inputs and file are unchanged since the run that made it."""
+
+    job: Job
+    entry: Entry
+
+    def as_built(self) -> Built:
+        e = self.entry
+        return Built(self.job, e.sha256, e.pages, e.inputs)
+
+
+Outcome = Built | Failed | Skipped
+
+
 @dataclass
 class BuildResult:
     built: list[Built] = field(default_factory=list)
     failed: list[Failed] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    peak_rss_mb: dict[int, float] = field(default_factory=dict)  # per worker process
+
+    def add(self, item: Outcome) -> None:
+        {Built: self.built, Failed: self.failed, Skipped: self.skipped}[type(item)].append(item)
 
     def summary(self) -> str:
         from .numbers import integer
 
-        return f"{integer(len(self.built))} gebouwd, {integer(len(self.failed))} mislukt"
+        return (f"{integer(len(self.built))} gebouwd, {integer(len(self.failed))} mislukt, "
+                f"{integer(len(self.skipped))} overgeslagen")
 
 
 def slug(text: str) -> str:
@@ -138,6 +160,7 @@ class Context:
     indicators: Indicators
     theme: Theme
     layouts: dict[tuple[str, str, str], Layout] = field(default_factory=dict)
+    layout_reprs: dict[int, str] = field(default_factory=dict)  # by id() of a cached layout
 
     def layout(self, theme: str, level: str, path: Path | None = None) -> Layout:
         key = (theme, level, str(path or ""))
@@ -157,8 +180,8 @@ def render(ctx: Context, job: Job) -> bytes:
     return render_page(ctx, job)[0]
 
 
-def render_page(ctx: Context, job: Job) -> tuple[bytes, tuple[str, ...]]:
-    """One page's PDF bytes and every formatted figure it shows."""
+def prepare(ctx: Context, job: Job) -> tuple[Layout, PageContent]:
+    """The layout a page uses (its fallback when the layout says so) and its resolved content."""
     layout = ctx.layout(job.theme, job.level)
     if layout.fallback:
         fig = ctx.figures.get(job.school_year, job.level, job.entity_id,
@@ -168,20 +191,53 @@ def render_page(ctx: Context, job: Job) -> tuple[bytes, tuple[str, ...]]:
                                 Path(layout.path).parent / layout.fallback.layout)
     content = resolve(layout, ctx.figures, Entity(job.level, job.entity_id, job.school_year),
                       ctx.theme)
+    return layout, content
+
+
+def render_page(ctx: Context, job: Job) -> tuple[bytes, tuple[str, ...]]:
+    """One page's PDF bytes and every formatted figure it shows."""
+    _, content = prepare(ctx, job)
     return compose(content, ctx.theme), content.numbers
 
 
-def build_one(ctx: Context, job: Job, out: Path, check: bool = True) -> Built | Failed:
-    """Build one page; with `check`, verify it (tags, fonts, A4, figures shown) before it
-    counts as built."""
+def layout_repr(layout: Layout) -> str:
+    """The layout as the fingerprint sees it: every setting, but not where the file lies."""
+    return repr(layout.model_copy(update={"path": ""}))
+
+
+def fingerprint(ctx: Context, layout: Layout, content: PageContent) -> str:
+    """What a page is made from (program, theme, layout, resolved content), as sha256."""
+    key = id(layout)
+    if key not in ctx.layout_reprs:
+        ctx.layout_reprs[key] = layout_repr(layout)
+    return page_fingerprint(ctx.theme, ctx.layout_reprs[key], content)
+
+
+def _unchanged(path: Path, sha256: str) -> bool:
     try:
-        pdf, numbers = render_page(ctx, job)
+        return sha256_file(path) == sha256
+    except OSError:
+        return False
+
+
+def build_one(ctx: Context, job: Job, out: Path, check: bool = True,
+              previous: Entry | None = None) -> Outcome:
+    """Build one page; with `check`, verify it (tags, fonts, A4, figures shown) before it
+    counts as built. With the page's `previous` manifest entry, a page whose fingerprint and
+    file are unchanged is skipped."""
+    try:
+        layout, content = prepare(ctx, job)
+        inputs = fingerprint(ctx, layout, content)
+        if (previous is not None and previous.inputs == inputs
+                and _unchanged(out / job.path, previous.sha256)):
+            return Skipped(job, previous)
+        pdf = compose(content, ctx.theme)
     except InfographicsError as exc:
         return Failed(job, str(exc))
     except Exception as exc:  # one bad page must not stop a batch
         return Failed(job, f"{type(exc).__name__}: {exc}")
     if check:
-        findings = verify_pdf(pdf, numbers)
+        findings = verify_pdf(pdf, content.numbers)
         if findings:
             return Failed(job, "verificatie: " + "; ".join(
                 f"{f.check}: {f.message}" for f in findings))
@@ -190,49 +246,125 @@ def build_one(ctx: Context, job: Job, out: Path, check: bool = True) -> Built | 
     tmp = target.with_suffix(".pdf.tmp")
     tmp.write_bytes(pdf)
     os.replace(tmp, target)  # a reader never sees half a file
-    return Built(job, hashlib.sha256(pdf).hexdigest(), 1)
+    return Built(job, hashlib.sha256(pdf).hexdigest(), 1, inputs)
 
 
-_WORKER: dict = {}
+# --- running many pages: in this process, a local process pool, or a Dask cluster ---------
 
 
-def _init_worker(data: str, mapping: str | None, out: str, check: bool) -> None:
-    _WORKER["ctx"] = load_context(Path(data), Path(mapping) if mapping else None)
-    _WORKER["out"] = Path(out)
-    _WORKER["check"] = check
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a worker needs to build pages: it loads the context once and keeps it."""
+
+    data: str
+    mapping: str | None
+    out: str
+    check: bool
 
 
-def _work(jobs: list[Job]) -> list[Built | Failed]:
-    return [build_one(_WORKER["ctx"], job, _WORKER["out"], _WORKER["check"]) for job in jobs]
+@dataclass(frozen=True)
+class ChunkResult:
+    outcomes: list[Outcome]
+    peak_rss_mb: float  # the worker process's peak resident memory so far
+    worker: int  # process id
+
+
+_CONTEXTS: dict[tuple[str, str | None], Context] = {}
+
+
+def _worker_context(spec: WorkerSpec) -> Context:
+    key = (spec.data, spec.mapping)
+    if key not in _CONTEXTS:
+        _CONTEXTS.clear()
+        _CONTEXTS[key] = load_context(Path(spec.data), Path(spec.mapping) if spec.mapping else None)
+    return _CONTEXTS[key]
+
+
+def peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kB
+
+
+def build_chunk(spec: WorkerSpec, chunk: list[tuple[Job, Entry | None]]) -> ChunkResult:
+    """Build a list of pages in a worker (local process or Dask worker)."""
+    ctx = _worker_context(spec)
+    out = Path(spec.out)
+    outcomes = [build_one(ctx, job, out, spec.check, previous) for job, previous in chunk]
+    return ChunkResult(outcomes, peak_rss_mb(), os.getpid())
+
+
+def _executor(workers: int, scheduler: str | None):
+    """A concurrent.futures executor: a local process pool, or a Dask cluster's executor when
+    `scheduler` is its address (tcp://HOST:PORT). Dask workers must see the data and output
+    folders at the same paths (a shared file system)."""
+    if scheduler:
+        from distributed import Client
+
+        client = Client(scheduler, set_as_default=False)
+        return client.get_executor(pure=False), client
+    return ProcessPoolExecutor(workers), None
 
 
 def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
         workers: int = 1, ctx: Context | None = None, progress=None,
-        check: bool = True) -> BuildResult:
-    """Build `jobs` into `out`, on `workers` processes; write manifest.csv and failures.csv."""
+        check: bool = True, force: bool = False, scheduler: str | None = None,
+        edition: str | None = None) -> BuildResult:
+    """Build `jobs` into `out`, on `workers` processes (or the Dask cluster at `scheduler`);
+    skip pages whose fingerprint and file are unchanged (unless `force`); write manifest.csv,
+    failures.csv and, when `edition` (an edition fingerprint) is given and nothing failed, the
+    edition state that lets an unchanged rebuild skip everything."""
     out.mkdir(parents=True, exist_ok=True)
+    write_state(out, None)  # until this run has finished, the next one checks every page
     result = BuildResult()
+    known = {} if force else read_manifest(out)
+    work = [(job, known.get(job.path)) for job in jobs]
 
-    def collect(items: Iterable[Built | Failed]) -> None:
-        for item in items:
-            (result.built if isinstance(item, Built) else result.failed).append(item)
+    def collect(chunk: ChunkResult) -> None:
+        result.peak_rss_mb[chunk.worker] = max(chunk.peak_rss_mb,
+                                               result.peak_rss_mb.get(chunk.worker, 0.0))
+        for item in chunk.outcomes:
+            result.add(item)
             if progress:
                 progress(item)
 
-    if workers <= 1 or len(jobs) < 8:
-        ctx = ctx or load_context(data, mapping)
-        collect(build_one(ctx, job, out, check) for job in jobs)
+    spec = WorkerSpec(str(data), str(mapping) if mapping else None, str(out), check)
+    if scheduler is None and (workers <= 1 or len(jobs) < 8):
+        if ctx is not None:
+            _CONTEXTS.clear()
+            _CONTEXTS[(spec.data, spec.mapping)] = ctx
+        for item in work:
+            collect(build_chunk(spec, [item]))
     else:
-        size = max(4, len(jobs) // (workers * 8))
-        chunks = [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
-        with ProcessPoolExecutor(workers, initializer=_init_worker,
-                                 initargs=(str(data), str(mapping) if mapping else None,
-                                           str(out), check)) as pool:
-            for items in pool.map(_work, chunks):
-                collect(items)
-    write_manifest(out, result.built)
+        size = max(2, min(24, len(work) // (max(workers, 2) * 8)))
+        chunks = [work[i : i + size] for i in range(0, len(work), size)]
+        executor, client = _executor(workers, scheduler)
+        try:
+            futures = [executor.submit(build_chunk, spec, chunk) for chunk in chunks]
+            for future in as_completed(futures):
+                collect(future.result())
+        finally:
+            executor.shutdown(wait=True)
+            if client is not None:
+                client.close()
+    write_manifest(out, result.built + [s.as_built() for s in result.skipped])
     write_failures(out, result.failed)
+    if edition and not result.failed:
+        write_state(out, EditionState(edition, tuple(j.path for j in jobs)))
     return result
+
+
+def up_to_date(out: Path, edition: str) -> list[Entry] | None:
+    """The manifest entries of the last run when its edition fingerprint is `edition` and every
+    one of its files is still there with its sha256; else None (the run must check pages)."""
+    state = read_state(out)
+    if state is None or state.fingerprint != edition:
+        return None
+    entries = read_manifest(out)
+    listed = [entries.get(path) for path in state.paths]
+    if any(e is None or not _unchanged(out / e.path, e.sha256) for e in listed):
+        return None
+    return listed
 
 
 def write_manifest(out: Path, built: list[Built]) -> None:

@@ -53,6 +53,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="aantal processen (standaard: alle kernen)")
     p.add_argument("--no-verify", action="store_true",
                    help="pagina's niet controleren (tags, fonts, A4, getallen)")
+    p.add_argument("--force", action="store_true",
+                   help="alles opnieuw bouwen, ook pagina's die niet veranderd zijn")
+    p.add_argument("--scheduler", metavar="tcp://HOST:POORT",
+                   help="bouwen op een bestaand Dask-cluster in plaats van met lokale processen "
+                        "(de workers moeten --data en --out op hetzelfde pad zien)")
+    p.add_argument("--no-progress", action="store_true",
+                   help="geen voortgangsbalk, alleen regels (standaard buiten een terminal)")
 
     p = sub.add_parser("verify", help="PDF's of een gebouwde map controleren (PDF/UA-eisen)")
     p.add_argument("paths", nargs="+", type=Path, metavar="PAD",
@@ -114,30 +121,45 @@ def _figures(args) -> int:
 
 def _build(args) -> int:
     from . import build as b
+    from .incremental import edition_fingerprint
+    from .numbers import integer
+    from .progress import Progress
 
     started = time.perf_counter()
-    ctx = b.load_context(args.data, args.mapping)
     themes = b.THEMES if args.theme == "all" else (args.theme,)
     levels = b.LEVELS if args.level == "all" else (args.level,)
     years = [args.year] if args.year else []
+    choices = {"themes": themes, "levels": levels, "years": years, "only": sorted(args.only),
+               "verify": not args.no_verify}
+    edition = edition_fingerprint(args.data, args.mapping, choices)
+    if not args.force and (unchanged := b.up_to_date(args.out, edition)) is not None:
+        print(f"Niets veranderd sinds de vorige bouw: 0 gebouwd, 0 mislukt, "
+              f"{integer(len(unchanged))} overgeslagen in {_seconds(started)}; "
+              f"manifest: {args.out / 'manifest.csv'}")
+        return 0
+    ctx = b.load_context(args.data, args.mapping)
     jobs = b.plan(ctx.figures, themes, levels, args.only, years)
     if not jobs:
         print("Niets te bouwen: geen entiteiten voor deze keuze.", file=sys.stderr)
         return 1
-    done = {"n": 0}
-
-    def progress(item) -> None:
-        done["n"] += 1
-        if isinstance(item, b.Failed):
-            print(f"MISLUKT {item.job.path}: {item.reason}", file=sys.stderr)
-        elif done["n"] % 25 == 0 or done["n"] == len(jobs):
-            print(f"{done['n']}/{len(jobs)} pagina's", file=sys.stderr)
-
-    result = b.run(jobs, args.data, args.out, args.mapping, args.jobs, ctx, progress,
-                   check=not args.no_verify)
-    seconds = time.perf_counter() - started
-    print(f"{result.summary()} in {seconds:.1f} s; manifest: {args.out / 'manifest.csv'}")
+    where = f"Dask-cluster {args.scheduler}" if args.scheduler else \
+        f"{args.jobs} proces{'sen' if args.jobs != 1 else ''}"
+    print(f"{integer(len(jobs))} pagina's gepland, bouwen met {where}", file=sys.stderr)
+    progress = Progress(len(jobs), bar=False if args.no_progress else None)
+    try:
+        result = b.run(jobs, args.data, args.out, args.mapping, args.jobs, ctx, progress,
+                       check=not args.no_verify, force=args.force, scheduler=args.scheduler,
+                       edition=edition)
+    finally:
+        progress.close()
+    print(f"{result.summary()} in {_seconds(started)}; manifest: {args.out / 'manifest.csv'}")
+    if result.failed:
+        print(f"Mislukte pagina's staan in {args.out / 'failures.csv'}", file=sys.stderr)
     return 1 if result.failed else 0
+
+
+def _seconds(started: float) -> str:
+    return f"{time.perf_counter() - started:.1f} s".replace(".", ",")
 
 
 def _verify(args) -> int:

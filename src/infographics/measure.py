@@ -89,6 +89,7 @@ class Figures:
         # school-location rows with their points total, maximum and stars (the checklist pages)
         self.schools = schools if schools is not None else pd.DataFrame()
         self._entities = entities
+        self._school_rows: dict[tuple[str, str], int] | None = None
         self._libraries = {(i.school_year, i.library_id): i for i in libraries}
         self._index: dict[tuple[str, str, str, str], Figure] = {}
         for row in frame.itertuples(index=False):
@@ -115,11 +116,14 @@ class Figures:
         return self._libraries[(school_year, library_id)]
 
     def school(self, school_year: str, location_id: str) -> pd.Series:
-        rows = self.schools[(self.schools["school_year"] == school_year)
-                            & (self.schools["location_id"] == location_id)]
-        if rows.empty:
-            raise KeyError(f"geen schoollocatie {location_id!r} in {school_year}")
-        return rows.iloc[0]
+        if self._school_rows is None:  # built on first use: position of each location's row
+            self._school_rows = {} if self.schools.empty else {
+                key: i for i, key in enumerate(zip(self.schools["school_year"],
+                                                   self.schools["location_id"], strict=True))}
+        try:
+            return self.schools.iloc[self._school_rows[(school_year, location_id)]]
+        except KeyError:
+            raise KeyError(f"geen schoollocatie {location_id!r} in {school_year}") from None
 
     def years(self) -> list[str]:
         return sorted({e.school_year for e in self._entities})

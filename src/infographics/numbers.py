@@ -93,6 +93,21 @@ FORMATS = {
 }
 
 
+# digits of the percentage each format shows; other formats draw the value as it is
+_PERCENT_DIGITS = {"percent": 0, "percent1": 1, "in_ten": -1}
+
+
+def shown_value(value: float | None, fmt: str) -> float | None:
+    """The value as the page shows it in format `fmt`, for drawing: a bar, ring or tile is
+    drawn at the rounded percentage it is labelled with (0.7849 -> 0.78 for `percent`), so a
+    chart never disagrees with its label and a page changes only when what it shows changes."""
+    if _missing(value) or fmt not in _PERCENT_DIGITS:
+        return value
+    digits = _PERCENT_DIGITS[fmt] + 2
+    exponent = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(float(value))).quantize(exponent, ROUND_HALF_UP))
+
+
 def format_value(value: float | None, fmt: str) -> str:
     """Format by name, as layouts refer to formats: integer, decimal, percent, percent1,
     compact, in_ten."""

@@ -228,7 +228,8 @@ def _donut(ctx, bid, b: L.Donut, box, theme):
     value = ctx.fmt(fig, "percent")
     label = ctx.fill(b.label)
     alt = f"Ringdiagram: {value} {label}."
-    return Resolved(bid, "donut", box, {"value": value, "label": label}, value=fig.value,
+    return Resolved(bid, "donut", box, {"value": value, "label": label},
+                    value=nl.shown_value(fig.value, "percent"),
                     alt=alt, extra={"suppressed": fig.suppressed})
 
 
@@ -236,11 +237,12 @@ def _pictogram(ctx, bid, b: L.Pictogram, box, theme):
     fig = ctx.figure(b.indicator)
     in_ten = nl.in_ten(fig.value) if b.icons == 10 else ctx.fmt(fig, "percent")
     label = ctx.fill(b.label)
-    filled = 0 if fig.value is None else round(fig.value * b.icons)
+    shown = nl.shown_value(fig.value, "in_ten" if b.icons == 10 else "percent")
+    filled = 0 if shown is None else round(shown * b.icons)
     # the sentence itself follows as text; the alt only says what the picture shows
     alt = f"Pictogram: {filled} van de {b.icons} figuurtjes gekleurd ({nl.percent(fig.value)})."
     ctx.shown.append(in_ten)
-    return Resolved(bid, "pictogram", box, {"value": in_ten, "label": label}, value=fig.value,
+    return Resolved(bid, "pictogram", box, {"value": in_ten, "label": label}, value=shown,
                     alt=alt, extra={"icons": b.icons})
 
 
@@ -250,7 +252,8 @@ def _bars(ctx, bid, b: L.Bars, box, theme):
     rows = []
     for item in b.items:
         fig = ctx.figure(item.indicator)
-        rows.append(Bar(ctx.fill(item.label), fig.value, ctx.fmt(fig, b.format),
+        rows.append(Bar(ctx.fill(item.label), nl.shown_value(fig.value, b.format),
+                        ctx.fmt(fig, b.format),
                         theme.colors.primary))
     title = ctx.fill(b.title) if b.title else ""
     alt = "Staafdiagram" + (f" {title}" if title else "") + ": " + "; ".join(
@@ -296,7 +299,8 @@ def _comparison(ctx, bid, b: L.Comparison, box, theme):
         bars = []
         for key, (label, level, eid) in series:
             fig = ctx.figure(item.indicator, level, eid)
-            bars.append(Bar(label, fig.value, ctx.fmt(fig, "percent"), getattr(colors, key)))
+            bars.append(Bar(label, nl.shown_value(fig.value, "percent"), ctx.fmt(fig, "percent"),
+                            getattr(colors, key)))
         label = ctx.fill(item.label)
         groups.append((label, tuple(bars)))
         alts.append(f"{label}: " + ", ".join(f"{bar.label} {bar.text}" for bar in bars))
@@ -311,7 +315,7 @@ def _map(ctx, bid, b: L.Map, box, theme):
     for ent in ctx.figures.entities("province", ctx.entity.school_year):
         fig = ctx.figure(b.indicator, "province", ent.id)
         text = ctx.fmt(fig, b.format)
-        cells[ent.id] = (text, fig.value)
+        cells[ent.id] = (text, nl.shown_value(fig.value, b.format))
         parts.append(f"{ent.name} {text}")
     highlight = ctx.entity.id if ctx.entity.level == "province" else None
     title = ctx.fill(b.title)
@@ -362,8 +366,10 @@ def _block_bars(ctx, bid, b: L.BlockBars, box, theme):
         short = block.column.removeprefix("points_")
         pts = row[block.column]
         own = None if pts is None or pts != pts or pts is pd.NA else float(pts) / block.max
-        lib = ctx.figure(f"vo_schools_share_{short}", "library", ctx.info.library_id).value
-        nat = ctx.figure(f"vo_schools_share_{short}", "national", NATIONAL_ID).value
+        lib = nl.shown_value(ctx.figure(f"vo_schools_share_{short}", "library",
+                                        ctx.info.library_id).value, "percent")
+        nat = nl.shown_value(ctx.figure(f"vo_schools_share_{short}", "national",
+                                        NATIONAL_ID).value, "percent")
         pts_text = (nl.DASH if own is None
                     else f"{nl.decimal(float(pts), 0)} van {nl.integer(block.max)}")
         label = f"{block.label} (max. {nl.integer(block.max)})"
@@ -395,7 +401,8 @@ def _distribution(ctx, bid, b: L.Distribution, box, theme):
         count = ctx.figure(f"{b.indicator_prefix}{stars}", level, eid)
         share = ctx.figure(f"vo_share_schools_stars_{stars}", level, eid)
         count_text, share_text = ctx.fmt(count, "integer"), ctx.fmt(share, "percent")
-        rows.append((stars, count_text, share.value, share_text, stars == own))
+        rows.append((stars, count_text, nl.shown_value(share.value, "percent"), share_text,
+                     stars == own))
         word = "ster" if stars == 1 else "sterren"
         parts.append(f"{stars} {word}: {count_text} ({share_text})")
     maximum = ctx.figure("vo_schools_max_score", level, eid)

@@ -1,0 +1,203 @@
+"""Incremental builds (issue 5): an unchanged rebuild skips every page, a one-record change
+rebuilds exactly the pages whose PDF changes (checked against a fresh full build of the changed
+data), `--force` rebuilds all, and a page that cannot be built fails alone.
+
+Editions here are small (national and provincial pages plus the libraries of two provinces)
+and built in process, so the module takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from infographics import build
+from infographics.cli import main
+from infographics.incremental import STATE_NAME, page_fingerprint
+from infographics.manifest import read_manifest
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+CHANGED = "bib-0027"  # Gelderland (PV25)
+
+
+def copy_sample(target: Path) -> Path:
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+def edit_library(data: Path, library_id: str, **values: str) -> None:
+    path = data / "libraries.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        if row["library_id"] == library_id:
+            row.update(values)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def small_plan(ctx: build.Context) -> list[build.Job]:
+    """National and provincial PO and VO pages, and the local pages of Gelderland and
+    Groningen libraries."""
+    libraries = [i.library_id for i in ctx.figures._libraries.values()
+                 if i.province in ("PV25", "PV20")]
+    jobs = build.plan(ctx.figures, ["po", "vo"], ["national", "province", "library"])
+    return [j for j in jobs if j.level != "library" or j.entity_id in libraries]
+
+
+def built_files(out: Path) -> dict[str, str]:
+    return {path: e.sha256 for path, e in read_manifest(out).items()}
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory):
+    """The small edition built once from the sample: (data, out, jobs, result)."""
+    root = tmp_path_factory.mktemp("incremental")
+    data = copy_sample(root / "data")
+    ctx = build.load_context(data)
+    jobs = small_plan(ctx)
+    out = root / "out"
+    result = build.run(jobs, data, out, ctx=ctx)
+    assert not result.failed
+    return data, out, jobs, result
+
+
+def test_first_build_builds_everything(first_build):
+    _, out, jobs, result = first_build
+    assert len(result.built) == len(jobs) > 60
+    assert not result.skipped
+    assert all(e.inputs for e in read_manifest(out).values())
+
+
+def test_unchanged_rebuild_skips_every_page(first_build, tmp_path):
+    data, out, jobs, _ = first_build
+    again = tmp_path / "again"
+    shutil.copytree(out, again)
+    before = {p: (again / p).stat().st_mtime_ns for p in built_files(again)}
+    result = build.run(jobs, data, again, ctx=build.load_context(data))
+    assert (len(result.built), len(result.failed), len(result.skipped)) == (0, 0, len(jobs))
+    assert result.summary().endswith(f"{len(jobs)} overgeslagen")
+    assert {p: (again / p).stat().st_mtime_ns for p in before} == before  # untouched
+    assert built_files(again) == built_files(out)
+
+
+def test_force_rebuilds_every_page_to_the_same_bytes(first_build, tmp_path):
+    data, out, jobs, _ = first_build
+    again = tmp_path / "again"
+    shutil.copytree(out, again)
+    result = build.run(jobs, data, again, ctx=build.load_context(data), force=True)
+    assert len(result.built) == len(jobs) and not result.skipped
+    assert built_files(again) == built_files(out)  # reproducible bytes
+
+
+def test_a_changed_or_missing_file_is_rebuilt(first_build, tmp_path):
+    data, out, jobs, _ = first_build
+    again = tmp_path / "again"
+    shutil.copytree(out, again)
+    damaged, missing = jobs[0].path, jobs[5].path
+    (again / damaged).write_bytes(b"%PDF-1.4 kapot")
+    (again / missing).unlink()
+    result = build.run(jobs, data, again, ctx=build.load_context(data))
+    assert sorted(b.job.path for b in result.built) == sorted([damaged, missing])
+    assert built_files(again) == built_files(out)
+
+
+def test_one_changed_record_rebuilds_exactly_the_pages_that_change(first_build, tmp_path):
+    """Fewer members 4-12 for one library: its local PO page, Gelderland's PO page and the
+    pages that show a figure that moved are rebuilt; the result equals a full build of the
+    changed data, and nothing else was touched."""
+    data, out, jobs, _ = first_build
+    changed_data = copy_sample(tmp_path / "data")
+    edit_library(changed_data, CHANGED, members_4_12="20000", active_members_4_12="8000")
+    ctx = build.load_context(changed_data)
+    assert [j.path for j in small_plan(ctx)] == [j.path for j in jobs]
+
+    incremental = tmp_path / "incremental"
+    shutil.copytree(out, incremental)
+    result = build.run(jobs, changed_data, incremental, ctx=ctx)
+    fresh = tmp_path / "fresh"
+    build.run(jobs, changed_data, fresh, ctx=ctx)
+
+    old, new = built_files(out), built_files(fresh)
+    differ = {p for p in new if new[p] != old[p]}
+    rebuilt = {b.job.path for b in result.built}
+    assert rebuilt == differ
+    assert built_files(incremental) == new
+    assert len(result.skipped) == len(jobs) - len(rebuilt)
+
+    by_key = {(j.theme, j.level, j.entity_id): j.path for j in jobs}
+    assert by_key[("po", "library", CHANGED)] in rebuilt
+    assert by_key[("po", "province", "PV25")] in rebuilt
+    assert by_key[("po", "national", "NL")] in rebuilt
+    # VO pages do not show members; libraries in Groningen mostly show nothing that moved
+    assert not any(p.startswith("vo/") for p in rebuilt)
+    assert by_key[("po", "province", "PV20")] not in rebuilt
+    assert len(rebuilt) < len(jobs) // 2
+
+
+def test_the_fingerprint_covers_theme_layout_and_content(ctx):
+    import dataclasses
+
+    job = build.plan(ctx.figures, ["po"], ["national"])[0]
+    layout, content = build.prepare(ctx, job)
+    base = build.fingerprint(ctx, layout, content)
+    assert build.fingerprint(ctx, layout, content) == base
+    darker = ctx.theme.model_copy(update={
+        "colors": ctx.theme.colors.model_copy(update={"primary": "#000000"})})
+    assert page_fingerprint(darker, build.layout_repr(layout), content) != base
+    retitled = layout.model_copy(update={"title": layout.title + " (anders)"})
+    assert build.fingerprint(ctx, retitled, content) != base
+    relocated = layout.model_copy(update={"path": "/elders/po-landelijk.yaml"})
+    assert build.fingerprint(ctx, relocated, content) == base  # a moved checkout rebuilds nothing
+    one_less = dataclasses.replace(content, blocks=content.blocks[:-1])
+    assert build.fingerprint(ctx, layout, one_less) != base
+
+
+def test_a_page_that_cannot_fit_fails_alone_and_is_named(tmp_path, capsys):
+    """A library name far too long for the header: that library's pages fail with the block
+    named; every other page is built; failures.csv lists it; exit status 1."""
+    data = copy_sample(tmp_path / "data")
+    edit_library(data, "bib-0005", library_name="Bibliotheek " + " ".join(
+        ["Samenwerkende Gemeenten van het Westerkwartier en Omstreken"] * 12))
+    out = tmp_path / "out"
+    status = main(["build", "--data", str(data), "--out", str(out), "--theme", "po",
+                   "--level", "library", "--only", "bib-0001", "bib-0005", "bib-0027",
+                   "--jobs", "1", "--no-progress"])
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "2 gebouwd, 1 mislukt, 0 overgeslagen" in captured.out
+    assert "MISLUKT po/lokaal/" in captured.err and "header" in captured.err
+    with (out / "failures.csv").open(encoding="utf-8", newline="") as fh:
+        failures = list(csv.DictReader(fh))
+    assert [f["entity_id"] for f in failures] == ["bib-0005"]
+    assert "header" in failures[0]["reason"]
+    assert sorted(e.entity_id for e in read_manifest(out).values()) == ["bib-0001", "bib-0027"]
+
+
+def test_cli_unchanged_rebuild_skips_without_loading(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "out"
+    args = ["build", "--out", str(out), "--theme", "po", "--level", "province", "--jobs", "1",
+            "--no-progress"]
+    assert main(args) == 0
+    assert "12 gebouwd, 0 mislukt, 0 overgeslagen" in capsys.readouterr().out
+    assert (out / STATE_NAME).exists()
+
+    def no_loading(*a, **k):
+        raise AssertionError("an unchanged rebuild must not load the data")
+
+    monkeypatch.setattr(build, "load_context", no_loading)
+    assert main(args) == 0
+    assert "0 gebouwd, 0 mislukt, 12 overgeslagen" in capsys.readouterr().out
+    # a damaged file makes the run check pages again
+    monkeypatch.undo()
+    first = sorted(read_manifest(out))[0]
+    (out / first).write_bytes(b"kapot")
+    assert main(args) == 0
+    assert "1 gebouwd, 0 mislukt, 11 overgeslagen" in capsys.readouterr().out
+    assert main(args + ["--force"]) == 0
+    assert "12 gebouwd, 0 mislukt, 0 overgeslagen" in capsys.readouterr().out
