@@ -294,14 +294,14 @@ def build_chunk(spec: WorkerSpec, chunk: list[tuple[Job, Entry | None]]) -> Chun
     return ChunkResult(outcomes, peak_rss_mb(), os.getpid())
 
 
-def _executor(workers: int, scheduler: str | None):
+def _executor(workers: int, scheduler: str | None, connect_timeout: float = 30):
     """A concurrent.futures executor: a local process pool, or a Dask cluster's executor when
     `scheduler` is its address (tcp://HOST:PORT). Dask workers must see the data and output
     folders at the same paths (a shared file system)."""
     if scheduler:
         from distributed import Client
 
-        client = Client(scheduler, set_as_default=False)
+        client = Client(scheduler, set_as_default=False, timeout=connect_timeout)
         return client.get_executor(pure=False), client
     return ProcessPoolExecutor(workers), None
 
@@ -309,7 +309,7 @@ def _executor(workers: int, scheduler: str | None):
 def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
         workers: int = 1, ctx: Context | None = None, progress=None,
         check: bool = True, force: bool = False, scheduler: str | None = None,
-        edition: str | None = None) -> BuildResult:
+        edition: str | None = None, connect_timeout: float = 30) -> BuildResult:
     """Build `jobs` into `out`, on `workers` processes (or the Dask cluster at `scheduler`);
     skip pages whose fingerprint and file are unchanged (unless `force`); write manifest.csv,
     failures.csv and, when `edition` (an edition fingerprint) is given and nothing failed, the
@@ -338,7 +338,7 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
     else:
         size = max(2, min(24, len(work) // (max(workers, 2) * 8)))
         chunks = [work[i : i + size] for i in range(0, len(work), size)]
-        executor, client = _executor(workers, scheduler)
+        executor, client = _executor(workers, scheduler, connect_timeout)
         try:
             futures = [executor.submit(build_chunk, spec, chunk) for chunk in chunks]
             for future in as_completed(futures):

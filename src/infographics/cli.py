@@ -150,6 +150,11 @@ def _build(args) -> int:
         result = b.run(jobs, args.data, args.out, args.mapping, args.jobs, ctx, progress,
                        check=not args.no_verify, force=args.force, scheduler=args.scheduler,
                        edition=edition)
+    except OSError as exc:
+        if not args.scheduler:
+            raise
+        print(f"Fout: Dask-scheduler {args.scheduler} niet bereikbaar: {exc}", file=sys.stderr)
+        return 2
     finally:
         progress.close()
     print(f"{result.summary()} in {_seconds(started)}; manifest: {args.out / 'manifest.csv'}")
