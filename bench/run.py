@@ -1,9 +1,10 @@
 """Benchmarks: wall-clock figures for loading, measuring and building pages (`make bench`).
 
 Prints a table: load + validate + measure of the sample (median), ms per page (median) by page
-kind on one core, where a local PO page's time goes (resolve, charts, compose, save), and the
-time to build all PO pages and the full edition with 1 and 2 processes. Results also go to
-bench/results/latest.txt. Tests never assert on these numbers.
+kind on one core and where a local PO page's time goes (resolve, compose); results also go to
+bench/results/latest.txt. Then runs bench_accessibility.py (tagging and verification overhead)
+and, without --quick, bench_bulk.py (full edition on 1 and 2 processes, unchanged and
+incremental rebuilds, synthetic editions up to 6.000 pages). Tests never assert on these.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import io
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -84,25 +84,18 @@ def main() -> int:
     say(f"  resolve figures and texts {statistics.median(p[0] for p in parts):6.1f} ms")
     say(f"  compose (charts, tags, save) {statistics.median(p[1] for p in parts):6.1f} ms")
 
-    if "--quick" not in sys.argv:
-        say("\nbuilds (wall clock, including start-up of the workers):")
-        po = [j for j in jobs if j.theme == "po"]
-        for workers in (1, 2):
-            with tempfile.TemporaryDirectory() as tmp:
-                t = time.perf_counter()
-                b.run(po, DATA, Path(tmp), workers=workers)
-                say(f"  all {len(po)} PO pages, {workers} process(es): "
-                    f"{time.perf_counter() - t:6.1f} s")
-        for workers in (1, 2):
-            with tempfile.TemporaryDirectory() as tmp:
-                t = time.perf_counter()
-                b.run(jobs, DATA, Path(tmp), workers=workers)
-                seconds = time.perf_counter() - t
-                say(f"  full edition, {len(jobs)} pages, {workers} process(es): {seconds:6.1f} s "
-                    f"({len(jobs) / seconds:.0f} pages/s)")
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
     (results / "latest.txt").write_text(out.getvalue(), encoding="utf-8")
+    sys.path.insert(0, str(ROOT / "bench"))
+    if (ROOT / "bench" / "bench_accessibility.py").exists():
+        print("\ntagging and verification overhead (bench_accessibility.py):", flush=True)
+        __import__("bench_accessibility").main([])
+    if "--quick" not in sys.argv:
+        print("\nbulk runs (bench_bulk.py):", flush=True)
+        import bench_bulk
+
+        bench_bulk.main()
     return 0
 
 

@@ -1,0 +1,159 @@
+"""Bulk-run benchmark (issue 5): the full sample edition with 1 and 2 processes, the unchanged
+rebuild (whole-edition check, and page by page), a one-record change, and synthetic editions
+of 1.500, 3.000 and 6.000 school pages to show that time grows linearly and worker memory
+stays flat.
+
+    python bench/bench_bulk.py            # everything (about 6 minutes on 2 cores)
+    python bench/bench_bulk.py --small    # no synthetic editions
+
+Prints a table and appends it to bench/results/bulk.txt. Tests never assert on these numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "sample"
+YEAR = "2020-2021"
+
+
+def synthetic(target: Path, schools: int) -> Path:
+    """The sample with its VO school locations copied until there are `schools` of them, each
+    copy a new location of the same library (the libraries' VO counts raised to match)."""
+    shutil.copytree(DATA, target)
+    with (DATA / "school_locations.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    made, copy = [], 0
+    while len(made) < schools:
+        for row in rows:
+            if len(made) == schools:
+                break
+            new = dict(row)
+            if copy:
+                new["location_id"] = f"{row['location_id'][:4]}S{copy:03d}"
+                new["location_name"] = f"{row['location_name']} ({copy + 1})"
+            made.append(new)
+        copy += 1
+    with (target / "school_locations.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(made)
+    per_library: dict[str, int] = {}
+    for row in made:
+        per_library[row["library_id"]] = per_library.get(row["library_id"], 0) + 1
+    with (DATA / "libraries.csv").open(encoding="utf-8", newline="") as fh:
+        libraries = list(csv.DictReader(fh))
+    for lib in libraries:
+        n = per_library.get(lib["library_id"])
+        if n:
+            lib["vo_locations_cooperating"] = str(max(n, int(lib["vo_locations_cooperating"] or 0)))
+            lib["vo_locations_in_area"] = str(max(int(lib["vo_locations_in_area"] or 0),
+                                                  int(lib["vo_locations_cooperating"])))
+    with (target / "libraries.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, list(libraries[0]))
+        writer.writeheader()
+        writer.writerows(libraries)
+    return target
+
+
+def timed_run(jobs, data: Path, out: Path, workers: int, **kw):
+    from infographics import build as b
+
+    t = time.perf_counter()
+    result = b.run(jobs, data, out, workers=workers, **kw)
+    return time.perf_counter() - t, result
+
+
+def main() -> int:
+    from infographics import build as b
+    from infographics.incremental import edition_fingerprint
+
+    text = io.StringIO()
+
+    def say(line: str = "") -> None:
+        print(line, flush=True)
+        text.write(line + "\n")
+
+    cores = len(__import__("os").sched_getaffinity(0))
+    say(f"Bulk runs ({time.strftime('%Y-%m-%d %H:%M')}, {cores} cores)")
+    ctx = b.load_context(DATA)
+    jobs = b.plan(ctx.figures, b.THEMES, b.LEVELS)
+    choices = {"themes": list(b.THEMES), "levels": list(b.LEVELS), "years": [], "only": [],
+               "verify": True}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        seconds = {}
+        for workers in (1, 2):
+            out = tmp / f"full{workers}"
+            s, result = timed_run(jobs, DATA, out, workers)
+            seconds[workers] = s
+            peak = max(result.peak_rss_mb.values())
+            say(f"full edition, {len(jobs)} pages, {workers} process(es): {s:6.1f} s, "
+                f"{len(jobs) / s:5.1f} pages/s, peak memory per worker {peak:5.0f} MB")
+        say(f"speed-up on 2 cores: {seconds[1] / seconds[2]:.2f}x")
+
+        out = tmp / "full2"
+        edition = edition_fingerprint(DATA, None, choices)
+        b.run(jobs, DATA, out, workers=2, edition=edition, force=True)
+        t = time.perf_counter()
+        assert b.up_to_date(out, edition) is not None
+        s = time.perf_counter() - t + 0.0
+        t = time.perf_counter()
+        edition_fingerprint(DATA, None, choices)
+        s += time.perf_counter() - t
+        say(f"unchanged rebuild, whole-edition check: {s:6.2f} s "
+            f"({100 * s / seconds[2]:.1f}% of the 2-process build)")
+        t = time.perf_counter()
+        ctx2 = b.load_context(DATA)
+        again = b.run(b.plan(ctx2.figures, b.THEMES, b.LEVELS), DATA, out, workers=2)
+        s = time.perf_counter() - t
+        say(f"unchanged rebuild, page by page (load, resolve, compare): {s:6.2f} s "
+            f"({100 * s / seconds[2]:.1f}%), {len(again.skipped)} skipped")
+
+        changed = tmp / "changed"
+        shutil.copytree(DATA, changed)
+        path = changed / "libraries.csv"
+        rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+        for row in rows:
+            if row["library_id"] == "bib-0027":
+                row["members_4_12"], row["active_members_4_12"] = "20000", "8000"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        t = time.perf_counter()
+        ctx3 = b.load_context(changed)
+        result = b.run(b.plan(ctx3.figures, b.THEMES, b.LEVELS), changed, out, workers=2)
+        s = time.perf_counter() - t
+        say(f"one library record changed: {len(result.built)} pages rebuilt, "
+            f"{len(result.skipped)} skipped, {s:6.2f} s")
+
+        if "--small" not in sys.argv:
+            say("\nsynthetic editions, school pages only, 2 processes:")
+            for n in (1500, 3000, 6000):
+                data = synthetic(tmp / f"syn{n}", n)
+                sctx = b.load_context(data)
+                school_jobs = b.plan(sctx.figures, ["vo"], ["school"])
+                s, result = timed_run(school_jobs, data, tmp / f"syn{n}-out", 2)
+                assert not result.failed, result.failed[:3]
+                peak = max(result.peak_rss_mb.values())
+                say(f"  {len(school_jobs):5d} school pages: {s:6.1f} s, "
+                    f"{1000 * s / len(school_jobs):5.1f} ms/page, "
+                    f"peak memory per worker {peak:5.0f} MB")
+                shutil.rmtree(tmp / f"syn{n}-out")
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    with (results / "bulk.txt").open("a", encoding="utf-8") as fh:
+        fh.write(text.getvalue() + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
