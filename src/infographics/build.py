@@ -329,10 +329,10 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
                 progress(item)
 
     spec = WorkerSpec(str(data), str(mapping) if mapping else None, str(out), check)
+    if ctx is not None:  # used in this process, and inherited by forked pool workers
+        _CONTEXTS.clear()
+        _CONTEXTS[(spec.data, spec.mapping)] = ctx
     if scheduler is None and (workers <= 1 or len(jobs) < 8):
-        if ctx is not None:
-            _CONTEXTS.clear()
-            _CONTEXTS[(spec.data, spec.mapping)] = ctx
         for item in work:
             collect(build_chunk(spec, [item]))
     else:
