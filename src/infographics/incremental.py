@@ -76,7 +76,10 @@ def edition_fingerprint(data: Path, mapping: Path | None, choices: dict) -> str:
     digest.update(json.dumps(choices, sort_keys=True).encode())
     for path in input_files(data, mapping):
         digest.update(str(path.resolve()).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:  # a missing input: loading will say so, with the file name
+            digest.update(b"missing")
     return digest.hexdigest()
 
 
