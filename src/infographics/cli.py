@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
                         "(de workers moeten --data en --out op hetzelfde pad zien)")
     p.add_argument("--no-progress", action="store_true",
                    help="geen voortgangsbalk, alleen regels (standaard buiten een terminal)")
+    p.add_argument("--bundle", action="store_true",
+                   help="daarna de bundels per POI maken (zoals infographics bundle)")
 
     p = sub.add_parser("verify", help="PDF's of een gebouwde map controleren (PDF/UA-eisen)")
     p.add_argument("paths", nargs="+", type=Path, metavar="PAD",
@@ -70,6 +72,14 @@ def _parser() -> argparse.ArgumentParser:
     _add_data(p)
     p.add_argument("--out", type=Path, default=Path("output"), help="gebouwde map (manifest.csv)")
     p.add_argument("--year", help="schooljaar, bijvoorbeeld 2020-2021 (standaard: alle)")
+
+    p = sub.add_parser("preview", help="controleblad: miniaturen van alle pagina's en "
+                                       "preview/index.html, per POI, provincie en bibliotheek")
+    _add_data(p)
+    p.add_argument("--out", type=Path, default=Path("output"), help="gebouwde map (manifest.csv)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="aantal processen voor de miniaturen (standaard: alle kernen)")
+    _add_send(sub)
     return parser
 
 
@@ -136,7 +146,7 @@ def _build(args) -> int:
         print(f"Niets veranderd sinds de vorige bouw: 0 gebouwd, 0 mislukt, "
               f"{integer(len(unchanged))} overgeslagen in {_seconds(started)}; "
               f"manifest: {args.out / 'manifest.csv'}")
-        return 0
+        return _bundle(args) if args.bundle else 0
     ctx = b.load_context(args.data, args.mapping)
     jobs = b.plan(ctx.figures, themes, levels, args.only, years)
     if not jobs:
@@ -160,7 +170,8 @@ def _build(args) -> int:
     print(f"{result.summary()} in {_seconds(started)}; manifest: {args.out / 'manifest.csv'}")
     if result.failed:
         print(f"Mislukte pagina's staan in {args.out / 'failures.csv'}", file=sys.stderr)
-    return 1 if result.failed else 0
+    status = 1 if result.failed else 0
+    return max(status, _bundle(args)) if args.bundle else status
 
 
 def _seconds(started: float) -> str:
@@ -215,8 +226,147 @@ def _bundle(args) -> int:
     return 1 if incomplete else 0
 
 
+def _preview(args) -> int:
+    from .entitlement import Entitlements
+    from .load import load
+    from .numbers import decimal, integer
+    from .preview import make_preview, school_libraries_of
+
+    if not (args.out / "manifest.csv").exists():
+        print(f"{args.out / 'manifest.csv'} ontbreekt; bouw eerst met `infographics build`.",
+              file=sys.stderr)
+        return 1
+    tables = load(args.data, args.mapping)
+    result = make_preview(args.out, Entitlements.from_tables(tables), school_libraries_of(tables),
+                          workers=args.jobs)
+    for notice in result.warnings:
+        print(f"Let op: {notice}", file=sys.stderr)
+    print(f"{integer(result.pages)} pagina's: {integer(result.drawn)} miniaturen gemaakt, "
+          f"{integer(result.kept)} ongewijzigd, {integer(len(result.warnings))} "
+          f"waarschuwing{'en' if len(result.warnings) != 1 else ''} in "
+          f"{decimal(result.seconds, 1)} s; controleblad: {result.index}")
+    return 1 if result.warnings else 0
+
+
 _COMMANDS = {"validate": _validate, "figures": _figures, "build": _build, "verify": _verify,
-             "bundle": _bundle}
+             "bundle": _bundle, "preview": _preview}
+
+
+def _add_send(sub) -> None:
+    p = sub.add_parser("send", help="infographics mailen: proefrun naar een outbox (standaard), "
+                                    "of met --send echt versturen")
+    _add_data(p)
+    p.add_argument("--out", type=Path, default=Path("output"), help="gebouwde map (manifest.csv)")
+    p.add_argument("--year", help="schooljaar (standaard: het laatste in het manifest)")
+    p.add_argument("--send", action="store_true",
+                   help="echt versturen via SMTP; zonder: proefrun, .eml-bestanden in --outbox")
+    p.add_argument("--smtp-host", metavar="HOST")
+    p.add_argument("--smtp-port", type=int, metavar="POORT",
+                   help="standaard 25 (none), 587 (starttls), 465 (ssl)")
+    p.add_argument("--smtp-security", choices=["none", "starttls", "ssl"],
+                   help="standaard starttls; gebruiker en wachtwoord alleen via "
+                        "INFOGRAPHICS_SMTP_USER en INFOGRAPHICS_SMTP_PASSWORD (of een vraag)")
+    p.add_argument("--from", dest="sender", metavar="ADRES",
+                   help='afzender, bijvoorbeeld "Team Bibliotheekmonitor <monitor@kb.nl>"')
+    p.add_argument("--outbox", type=Path, metavar="MAP",
+                   help="map voor de .eml-bestanden van een proefrun (standaard: OUT/outbox)")
+    p.add_argument("--limit", type=int, metavar="N", help="hoogstens N berichten in deze run")
+    p.add_argument("--only", nargs="+", default=[], metavar="ID",
+                   help="alleen deze bibliotheken, POI's of 'national'")
+    p.add_argument("--redirect-to", metavar="ADRES",
+                   help="alles naar dit testadres, met de echte ontvangers in onderwerp en tekst")
+    p.add_argument("--status", action="store_true", help="het verzendlog als tabel tonen")
+    p.add_argument("--allow", action="append", default=[], metavar="SOORT",
+                   help="een soort ernstig probleem bewust toestaan (herhaalbaar)")
+    p.add_argument("--resend-changed", action="store_true",
+                   help="opnieuw versturen aan wie een inmiddels gewijzigde bijlage kreeg")
+    p.add_argument("--resend-uncertain", action="store_true",
+                   help="opnieuw versturen wat een afgebroken run onzeker liet")
+    p.add_argument("--max-size-mb", type=float, metavar="MB",
+                   help="grootste bericht (standaard 20); groter wordt gesplitst")
+    p.add_argument("--rate", type=float, metavar="N",
+                   help="berichten per minuut (standaard 30; 0 = geen limiet)")
+    p.add_argument("--retries", type=int, metavar="N",
+                   help="nieuwe pogingen na een tijdelijke weigering (4xx; standaard 3)")
+    p.add_argument("--retry-delay", type=float, metavar="S",
+                   help="seconden tot de eerste nieuwe poging, daarna steeds dubbel (standaard 30)")
+    p.add_argument("--ledger", type=Path, metavar="BESTAND",
+                   help="verzendlog (standaard: OUT/verzending/verzendlog.sqlite)")
+    p.add_argument("--templates", type=Path, metavar="MAP",
+                   help="map met eigen mailsjablonen (subject.j2, body.txt.j2, body.html.j2)")
+    p.add_argument("--config", type=Path, metavar="BESTAND",
+                   help="TOML met een [send]-tabel (smtp_host, smtp_port, smtp_security, from, "
+                        "rate, ...); geen wachtwoorden")
+
+
+def _send(args) -> int:
+    from . import deliver as d
+    from .messages import DEFAULT_MAX_SIZE, MB
+    from .reconcile import ALLOWABLE
+    from .sending import SmtpSettings, credentials
+    from .validate import valid_email
+
+    conf = d.read_config(args.config) if args.config else {}
+
+    def pick(name: str, key: str, default=None):
+        value = getattr(args, name)
+        return value if value is not None else conf.get(key, default)
+
+    wrong = [k for k in args.allow if k not in ALLOWABLE]
+    if wrong:
+        print(f"Fout: --allow {', '.join(wrong)}: onbekende soort; kies uit "
+              f"{', '.join(ALLOWABLE)}", file=sys.stderr)
+        return 2
+    if args.redirect_to and not valid_email(args.redirect_to):
+        print(f"Fout: --redirect-to {args.redirect_to}: geen geldig e-mailadres", file=sys.stderr)
+        return 2
+    if args.limit is not None and args.limit < 1:
+        print("Fout: --limit moet 1 of meer zijn", file=sys.stderr)
+        return 2
+    size = pick("max_size_mb", "max_size_mb")
+    outbox, ledger, templates = (pick(k, k) for k in ("outbox", "ledger", "templates"))
+    opts = d.Options(
+        data=args.data, out=args.out, mapping=args.mapping, year=args.year, send=args.send,
+        outbox=Path(outbox) if outbox else None, limit=args.limit, only=args.only,
+        redirect_to=args.redirect_to, allow=args.allow, resend_changed=args.resend_changed,
+        resend_uncertain=args.resend_uncertain,
+        max_size=int(size * MB) if size else DEFAULT_MAX_SIZE, sender=pick("sender", "from"),
+        rate=pick("rate", "rate", 30.0), retries=pick("retries", "retries", 3),
+        retry_delay=pick("retry_delay", "retry_delay", 30.0),
+        ledger=Path(ledger) if ledger else None, templates=Path(templates) if templates else None)
+    if args.status:
+        for line in d.status_table(d.status_rows(opts)):
+            print(line)
+        print(f"Verzendlog: {opts.ledger_path}")
+        return 0
+    if args.send:
+        host = pick("smtp_host", "smtp_host")
+        if not host:
+            print("Fout: geef een SMTP-server op met --smtp-host (of smtp_host in --config)",
+                  file=sys.stderr)
+            return 2
+        user, password = credentials()
+        opts.smtp = SmtpSettings(host, pick("smtp_port", "smtp_port"),
+                                 pick("smtp_security", "smtp_security", "starttls"), user,
+                                 password)
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    result = d.run(opts, say)
+    for line in d.problem_lines(result.prepared.reconciliation):
+        print(line, file=sys.stderr)
+    if result.blocking:
+        for line in d.blocking_lines(result.blocking):
+            print(line, file=sys.stderr)
+        print("Verzending gestopt: er is niets verstuurd." if args.send else
+              "Een echte verzending (--send) zou hierom stoppen.", file=sys.stderr)
+    for line in d.summary_lines(result, opts):
+        print(line)
+    return 0 if result.ok else 1
+
+
+_COMMANDS["send"] = _send
 
 
 if __name__ == "__main__":
