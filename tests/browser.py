@@ -66,7 +66,8 @@ class Browser:
         self._replies: dict[int, queue.Queue] = {}
         self.events: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
         self.session = self.send("Target.attachToTarget", targetId=target,
                                  flatten=True)["sessionId"]
@@ -105,7 +106,10 @@ class Browser:
 
     def wait_for(self, method: str) -> dict:
         while True:
-            event = self.events.get(timeout=self.timeout)
+            try:
+                event = self.events.get(timeout=self.timeout)
+            except queue.Empty:
+                raise TimeoutError(f"chromium meldde geen {method}") from None
             if event.get("method") == method:
                 return event.get("params", {})
 
@@ -146,6 +150,8 @@ class Browser:
             self.proc.kill()
             self.proc.wait()
         self._out.close()
+        self._reader.join(timeout=5)  # the browser is gone: its pipe is at end of file
+        self._in.close()
 
 
 @contextmanager

@@ -271,3 +271,19 @@ def test_zip_entries_have_fixed_dates_and_sorted_names(bundled):
         assert [i.filename for i in infos] == sorted(i.filename for i in infos)
         assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
         assert zf.testzip() is None
+
+
+def test_a_poi_without_local_po_pages_loses_its_print_pdf(tmp_path_factory, ctx, entitlements):
+    out = copy_edition(tmp_path_factory, ctx, "noprint")
+    make_bundles(out, entitlements)
+    manifest = read_manifest(out)
+    zeeland_po = [e.path for e in manifest.values() if e.level == "library" and e.theme == "po"
+                  and LIB_PROVINCE[e.library_id] == "PV29"]
+    assert zeeland_po
+    update_manifest(out, [], remove=zeeland_po)  # as if only VO had been built there
+    entries = make_bundles(out, entitlements)
+    print_path = f"bundels/{YEAR}/zb-{YEAR}-lokaal-po-print.pdf"
+    assert print_path not in {e.path for e in entries}
+    assert print_path not in read_manifest(out)
+    assert not (out / print_path).exists()
+    assert not set(zeeland_po) & set(zip_names(out / f"bundels/{YEAR}/zb-{YEAR}.zip"))

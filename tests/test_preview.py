@@ -233,3 +233,35 @@ def test_without_chromium_the_browser_test_skips_locally_and_fails_under_ci(monk
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="onder CI"):
         browser.require_chromium()
+
+
+def test_pages_and_failures_outside_the_reference_tables_are_shown_apart():
+    from infographics.manifest import Entry
+    from infographics.preview import Card, Failure, group_sheets
+
+    ent = Entitlements({(YEAR, "a"): "P1"}, {"P1": "west"}, {"P1": "Provincie Een"},
+                       {"west": "West"}, {(YEAR, "a"): "Bibliotheek A"})
+
+    def card(level: str, entity_id: str, library_id: str = "") -> Card:
+        entry = Entry(YEAR, "po", level, entity_id, entity_id, library_id,
+                      f"po/{level}/{entity_id}.pdf", "0" * 64, 1)
+        return Card(entry, level, f"../{entry.path}", entity_id)
+
+    sheets = group_sheets(
+        [card("national", "NL"), card("province", "P1"), card("library", "a", "a"),
+         card("library", "vreemd", "vreemd"), card("province", "P9")],
+        [], [Failure(YEAR, "vo", "school", "LOC1", "School X", "kapot"),
+             Failure(YEAR, "vo", "school", "LOC2", "School Y", "ook kapot")],
+        ent, {(YEAR, "LOC1"): "a"})
+    (sheet,) = sheets
+    assert [c.entry.entity_id for c in sheet.national.cards] == ["NL"]
+    (west,) = sheet.pois
+    (province,) = west.groups
+    assert (province.name, [c.entry.entity_id for c in province.cards]) == ("Provincie Een",
+                                                                            ["P1"])
+    (library,) = province.groups
+    assert library.name == "Bibliotheek A" and library.warnings == [
+        "Niet gebouwd: VO sterrenchecklist School X (LOC1): kapot"]
+    assert sorted(g.key for g in sheet.other.groups) == ["P9", "vreemd"]
+    assert sheet.other.warnings == ["Niet gebouwd: VO sterrenchecklist School Y (LOC2): ook kapot"]
+    assert sheet.count() == 5 and sheet.warning_count() == 2
