@@ -203,9 +203,10 @@ def _limit(planned: list[Planned], limit: int | None) -> list[Planned]:
 # --------------------------------------------------------------------------- running
 
 
-def run(opts: Options, say: Callable[[str], None] = print) -> Result:
+def run(opts: Options, say: Callable[[str], None] | None = None) -> Result:
     """A dry run (outbox), or with `opts.send` a real send (or redirected test send)."""
     started = time.perf_counter()
+    say = say or (lambda line: None)
     prep = prepare(opts)
     result = Result(prep)
     result.blocking = prep.reconciliation.blocking(opts.allow)

@@ -1,0 +1,362 @@
+"""Delivery end to end (issue 6): the whole sample edition sent to a real SMTP server (aiosmtpd
+on 127.0.0.1), counted and opened at the server; reruns, a run killed halfway, the dry run with
+real pages, redirecting, changed attachments, reconciliation stopping a run, the CLI.
+
+The full-edition tests use the stand-in edition of tests/mailtest.py (every file and manifest
+row of the sample edition, tiny pages that say whose they are); the dry-run test uses real
+pages (tests/editions.py's small edition).
+"""
+
+from __future__ import annotations
+
+import csv
+import email
+import io
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from email import policy
+from pathlib import Path
+
+import pypdf
+import pytest
+from editions import LIBRARIES, copy_edition
+from mailtest import (
+    SAMPLE,
+    SENDER,
+    YEAR,
+    attachments,
+    entitlements,
+    pdf_standin,
+    standin_edition,
+    start_server,
+    zip_members,
+)
+from mailtest import server as server  # noqa: F401 -- the fixture
+
+from infographics import cli
+from infographics.bundle import make_bundles
+from infographics.deliver import Options, run, status_rows
+from infographics.entitlement import Recipient
+from infographics.ledger import Ledger
+from infographics.load import load
+from infographics.mailplan import contacts_from_table
+from infographics.manifest import read_manifest, update_manifest
+from infographics.sending import SmtpSettings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory, ctx) -> Path:
+    return standin_edition(tmp_path_factory, ctx)
+
+
+@pytest.fixture(scope="module")
+def contacts():
+    return contacts_from_table(load(SAMPLE).contacts)
+
+
+def options(out: Path, tmp: Path, port: int | None = None, **kw) -> Options:
+    base = dict(data=SAMPLE, out=out, outbox=tmp / "outbox", ledger=tmp / "log.sqlite",
+                sender=SENDER, rate=0, retry_delay=0.01)
+    if port is not None:
+        base.update(send=True, smtp=SmtpSettings("127.0.0.1", port, "none", timeout=10))
+    base.update(kw)
+    return Options(**base)
+
+
+def cli_args(out: Path, tmp: Path, port: int, *extra: str) -> list[str]:
+    return ["send", "--data", str(SAMPLE), "--out", str(out), "--send", "--smtp-host",
+            "127.0.0.1", "--smtp-port", str(port), "--smtp-security", "none", "--from", SENDER,
+            "--rate", "0", "--retry-delay", "0.01", "--ledger", str(tmp / "log.sqlite"),
+            "--outbox", str(tmp / "outbox"), *extra]
+
+
+def group_of(msg) -> Recipient:
+    key = msg["X-Bibliotheekmonitor"].split()[1]  # library-bib-0001, poi-zb, national
+    kind, _, entity = key.partition("-")
+    return Recipient(kind, entity)
+
+
+# --------------------------------------------------------------------------- the full send
+
+
+def test_full_send_reaches_every_contact_once_with_exactly_its_own_files(edition, server,
+                                                                         contacts, tmp_path):
+    result = run(options(edition, tmp_path, server.port))
+    assert result.ok and not result.blocking
+    received = server.mailbox.received
+    # exactly one message per recipient address, and every contact is a recipient
+    assert server.mailbox.per_address() == Counter({c.address: 1 for c in contacts})
+    assert len(received) == 150  # 140 libraries, 9 POIs, national: one mail per group
+    ents = entitlements()
+    manifest = read_manifest(edition)
+    by_sha = {e.sha256: e for e in manifest.values()}
+    members_of = {(c.kind, c.entity_id): set() for c in contacts}
+    for c in contacts:
+        members_of[(c.kind, c.entity_id)].add(c.address)
+    for rec in received:
+        msg = rec.message()
+        group = group_of(msg)
+        assert {a.lower() for a in rec.rcpt_tos} == members_of[(group.kind, group.entity_id)]
+        sent_entries = []
+        for name, ctype, data in attachments(msg):
+            if ctype == "application/pdf":
+                level, entity, library, year = pdf_standin(data)
+                assert year == YEAR
+                if group.kind == "library":  # never another library's local page
+                    assert level in ("national", "province", "library")
+                    assert level != "library" or entity == group.entity_id
+                    assert level != "province" or entity == ents.province_of(YEAR,
+                                                                             group.entity_id)
+                elif group.kind == "poi":
+                    assert level in ("national", "province")
+                    assert level != "province" or ents.province_poi[entity] == group.entity_id
+                else:
+                    assert level == "national"
+                sent_entries.append(by_sha[__import__("hashlib").sha256(data).hexdigest()])
+            else:
+                assert ctype == "application/zip"
+                members = zip_members(data)
+                if group.kind == "library":
+                    assert name.startswith("vo-2020-2021-sterrenchecklists-")
+                    for member in members.values():
+                        level, _, library, _ = pdf_standin(member)
+                        assert (level, library) == ("school", group.entity_id)
+                        sent_entries.append(by_sha[__import__("hashlib").sha256(member)
+                                                   .hexdigest()])
+                else:
+                    bundle = by_sha[__import__("hashlib").sha256(data).hexdigest()]
+                    assert (bundle.level, bundle.entity_id) == ("bundle", group.entity_id)
+                    sent_entries.append(bundle)
+                    for member in members.values():
+                        level, entity, library, _ = pdf_standin(member)
+                        if level in ("library", "school"):
+                            assert ents.poi_of_library(YEAR, library) == group.entity_id
+        levels = {"library": ("national", "province", "library", "school"),
+                  "poi": ("national", "province", "bundle"), "national": ("national",)}
+        expected = {e.path for e in manifest.values()
+                    if e.level in levels[group.kind] and ents.may_receive(group, e)}
+        assert {e.path for e in sent_entries} == expected, group
+    # and a rerun sends nothing
+    again = run(options(edition, tmp_path, server.port))
+    assert again.sent.messages == 0 and len(server.mailbox.received) == 150
+    with Ledger.read(tmp_path / "log.sqlite") as ledger:
+        rows = ledger.rows()
+    assert len(rows) == len(contacts) and {r.status for r in rows} == {"sent"}
+
+
+def test_killed_between_messages_and_rerun_delivers_every_message_exactly_once(
+        edition, server, contacts, tmp_path):
+    errors = (tmp_path / "stderr.txt").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "infographics.cli",
+                             *cli_args(edition, tmp_path, server.port)],
+                            stdout=subprocess.DEVNULL, stderr=errors, cwd=REPO)
+
+    def kill(count: int) -> None:
+        if count >= 60 and proc.poll() is None:
+            proc.kill()  # at the 61st MAIL: the 60th is confirmed and logged, the 61st not begun
+            proc.wait()
+
+    server.mailbox.before_mail = kill
+    assert proc.wait(timeout=120) == -9
+    first = len(server.mailbox.received)
+    assert first == 60
+    server.mailbox.before_mail = None
+    assert cli.main(cli_args(edition, tmp_path, server.port)) == 0
+    assert server.mailbox.per_address() == Counter({c.address: 1 for c in contacts})
+    assert len(server.mailbox.received) == 150
+
+
+def test_killed_after_the_server_took_a_message_it_is_uncertain_and_not_sent_twice(
+        edition, server, tmp_path, capsys):
+    only = ["--only", "bib-0001", "bib-0002", "bib-0003", "bib-0005", "bib-0006"]
+    proc = subprocess.Popen([sys.executable, "-m", "infographics.cli",
+                             *cli_args(edition, tmp_path, server.port, *only)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+
+    def kill(count: int) -> None:
+        if count == 3 and proc.poll() is None:
+            proc.kill()  # the server has the 3rd message; the sender never hears "250"
+            proc.wait()
+
+    server.mailbox.before_reply = kill
+    assert proc.wait(timeout=120) == -9
+    server.mailbox.before_reply = None
+    assert len(server.mailbox.received) == 3
+    third = server.mailbox.received[2].rcpt_tos[0].lower()
+    assert cli.main(cli_args(edition, tmp_path, server.port, *only)) == 0
+    out = capsys.readouterr().out
+    assert "Onzeker" in out and "--resend-uncertain" in out
+    assert server.mailbox.per_address() == Counter(
+        {a.lower(): 1 for r in server.mailbox.received for a in r.rcpt_tos})
+    assert len(server.mailbox.received) == 5
+    rows = {r.address: r for r in status_rows(options(edition, tmp_path))}
+    assert rows[third].status == "uncertain"
+    assert cli.main(cli_args(edition, tmp_path, server.port, "--status")) == 0
+    assert "onzeker" in capsys.readouterr().out
+    # asked for explicitly, the uncertain one goes again (same Message-ID as the first time)
+    assert cli.main(cli_args(edition, tmp_path, server.port, *only,
+                             "--resend-uncertain")) == 0
+    assert server.mailbox.per_address()[third] == 2
+    first, second = (r.message()["Message-ID"] for r in server.mailbox.received
+                     if third in (a.lower() for a in r.rcpt_tos))
+    assert first == second
+
+
+def test_temporary_refusal_is_retried_and_a_permanent_one_fails_only_that_address(
+        edition, server, tmp_path):
+    box = server.mailbox
+    box.temporary["d.hoekstra@bibliotheek-hunzedal.example.org"] = 2  # bib-0001
+    box.permanent.add("f.degroot@bibliotheek-hogeland.example.org")  # bib-0004's to; cc ok
+    opts = options(edition, tmp_path, server.port,
+                   only=["bib-0001", "bib-0002", "bib-0004", "bib-0005"])
+    result = run(opts)
+    counts = box.per_address()
+    assert counts["d.hoekstra@bibliotheek-hunzedal.example.org"] == 1
+    assert box.refused["d.hoekstra@bibliotheek-hunzedal.example.org"] == 2
+    assert "f.degroot@bibliotheek-hogeland.example.org" not in counts
+    assert counts["s.peters@bibliotheek-hogeland.example.org"] == 1  # the cc of the same mail
+    assert counts["f.sanchez@bibliotheek-westerkwartier.example.org"] == 1  # bib-0005
+    assert result.sent.retried == 2 and len(result.sent.failed) == 1 and not result.ok
+    with (tmp_path / "failures.csv").open(encoding="utf-8") as fh:
+        failures = list(csv.DictReader(fh))
+    assert [(f["address"], f["status"]) for f in failures] == [
+        ("f.degroot@bibliotheek-hogeland.example.org", "mislukt")]
+    assert failures[0]["reason"].startswith("geweigerd: 550")
+    # a rerun tries the failed address again, and only that one
+    box.permanent.clear()
+    again = run(opts)
+    assert again.ok and again.sent.sent == [("library-bib-0004",
+                                             "f.degroot@bibliotheek-hogeland.example.org")]
+    assert set(box.per_address().values()) == {1}
+
+
+# --------------------------------------------------------------------------- dry run, redirect
+
+
+def test_dry_run_writes_eml_files_that_parse_back_with_real_pdf_pages(tmp_path_factory, ctx,
+                                                                       tmp_path):
+    out = copy_edition(tmp_path_factory, ctx, "mail-dry")
+    make_bundles(out, entitlements())
+    opts = options(out, tmp_path, only=[*LIBRARIES, "rijnbrink", "national"])
+    result = run(opts)
+    assert not result.blocking, result.blocking
+    assert not (tmp_path / "log.sqlite").exists()  # a dry run does not touch the ledger
+    emls = sorted((tmp_path / "outbox").glob("*.eml"))
+    assert len(emls) == len(LIBRARIES) + 2 == len(result.written)
+    names = {lib: entitlements().library_names[(YEAR, lib)] for lib in LIBRARIES}
+    for path in emls:
+        msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        assert msg["Message-ID"] and msg["Date"] and msg["From"] == SENDER
+        assert msg.get_body(("plain",)).get_content().startswith("Beste ")
+        assert "<ul>" in msg.get_body(("html",)).get_content()
+        group = group_of(msg)
+        for name, ctype, data in attachments(msg):
+            if ctype != "application/pdf":
+                continue
+            reader = pypdf.PdfReader(io.BytesIO(data))
+            assert len(reader.pages) == 1
+            if "/lokaal/" not in name and "bibliotheek" in name and group.kind == "library":
+                text = " ".join(reader.pages[0].extract_text().split())
+                assert names[group.entity_id] in text
+    with (tmp_path / "outbox" / "overzicht.csv").open(encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == len(emls)
+
+
+def test_redirect_sends_everything_to_the_test_inbox_and_logs_nothing(edition, server,
+                                                                      tmp_path):
+    opts = options(edition, tmp_path, server.port, redirect_to="ik@kb.example.org",
+                   only=["bib-0004", "zb"], limit=5)
+    result = run(opts)
+    assert result.ok and len(server.mailbox.received) == 2
+    for rec in server.mailbox.received:
+        assert rec.rcpt_tos == ["ik@kb.example.org"]
+        msg = rec.message()
+        assert msg["To"] == "ik@kb.example.org" and msg["Cc"] is None
+        assert msg["Subject"].startswith("[TEST voor ")
+        assert "TESTBERICHT" in msg.get_body(("plain",)).get_content()
+    bib4 = next(r.message() for r in server.mailbox.received
+                if "Hogeland" in r.message()["Subject"])
+    assert "f.degroot@bibliotheek-hogeland.example.org" in bib4["Subject"]
+    assert "cc: s.peters@bibliotheek-hogeland.example.org" in bib4["Subject"]
+    assert not (tmp_path / "log.sqlite").exists()
+    # a real send afterwards still sends everything
+    real = run(options(edition, tmp_path, server.port, only=["bib-0004", "zb"]))
+    assert real.sent.messages == 2
+
+
+def test_limit_and_only_narrow_a_run(edition, server, tmp_path):
+    opts = options(edition, tmp_path, server.port, only=["bib-0010", "bib-0011", "bib-0012"],
+                   limit=2)
+    first = run(opts)
+    assert first.sent.messages == 2
+    second = run(opts)
+    assert second.sent.messages == 1
+    assert len(server.mailbox.received) == 3
+
+
+# --------------------------------------------------------------------------- changes, stops
+
+
+def test_a_changed_attachment_is_reported_and_resent_only_when_asked(edition, server, tmp_path):
+    out = tmp_path / "ed"
+    shutil.copytree(edition, out)
+    opts = options(out, tmp_path, server.port, only=["bib-0007"])
+    assert run(opts).sent.messages == 1
+    manifest = read_manifest(out)
+    local = next(e for e in manifest.values() if e.level == "library"
+                 and e.entity_id == "bib-0007" and e.theme == "po")
+    from dataclasses import replace
+
+    from mailtest import standin_pdf
+    data = standin_pdf("library", "bib-0007", "bib-0007", YEAR) + b"\n% rebuilt\n"
+    (out / local.path).write_bytes(data)
+    update_manifest(out, [replace(local, sha256=__import__("hashlib").sha256(data).hexdigest())])
+    again = run(opts)
+    assert again.sent.messages == 0
+    assert set(again.planned[0].states.values()) == {"changed"}
+    rows = [r for r in status_rows(opts) if r.status == "skipped"]
+    assert len(rows) == 2 and "--resend-changed" in rows[0].error
+    forced = run(options(out, tmp_path, server.port, only=["bib-0007"], resend_changed=True))
+    assert forced.sent.messages == 1
+    assert server.mailbox.per_address()["d.brouwer@bibliotheek-lauwersmar.example.org"] == 2
+
+
+def test_serious_problems_stop_a_send_unless_allowed_per_kind(edition, server, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    with (data / "contacts.csv").open("a", encoding="utf-8") as fh:
+        fh.write("library,bib-0003,Iemand,geen-adres,to\n")  # invalid address
+        fh.write("library,bib-9999,Niemand,n@bibliotheek-nergens.example.org,to\n")
+    opts = options(edition, tmp_path, server.port, data=data, only=["bib-0003"])
+    stopped = run(opts)
+    assert {p.kind for p in stopped.blocking} == {"ongeldig-adres", "onbekende-ontvanger"}
+    assert stopped.sent is None and server.mailbox.received == []
+    allowed = run(options(edition, tmp_path, server.port, data=data, only=["bib-0003"],
+                          allow=["ongeldig-adres", "onbekende-ontvanger"]))
+    assert allowed.ok and [r.rcpt_tos for r in server.mailbox.received] == [
+        ["i.wouters@bibliotheek-regio-oldambt.example.org"]]
+
+
+def test_cli_dry_run_prints_a_summary_and_sends_nothing(edition, tmp_path, capsys):
+    server = start_server()
+    try:
+        args = cli_args(edition, tmp_path, server.port, "--only", "bib-0020", "national")
+        args.remove("--send")
+        assert cli.main(args) == 0
+        out = capsys.readouterr().out
+        assert "Proefrun: 2 berichten geschreven" in out and "niets verstuurd" in out
+        assert server.mailbox.received == []
+        assert len(list((tmp_path / "outbox").glob("*.eml"))) == 2
+    finally:
+        server.stop()
+
+
+def test_cli_refuses_unknown_allow_kinds_and_bad_redirect(edition, tmp_path, capsys):
+    assert cli.main(cli_args(edition, tmp_path, 1, "--allow", "alles")) == 2
+    assert "onbekende soort" in capsys.readouterr().err
+    assert cli.main(cli_args(edition, tmp_path, 1, "--redirect-to", "ik-at-kb")) == 2
+    assert "geen geldig e-mailadres" in capsys.readouterr().err
