@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from .entitlement import Entitlements
 from .manifest import Entry, read_manifest
@@ -350,8 +351,6 @@ def group_sheets(cards: Iterable[Card], files: Iterable[FileLink], failures: Ite
 
 def _relative(path: str) -> str:
     """A link from preview/index.html to `path` (relative to the output folder)."""
-    from urllib.parse import quote
-
     return "../" + quote(path)
 
 
@@ -391,7 +390,7 @@ def make_preview(out: Path, entitlements: Entitlements,
         cards.append(Card(
             e, f"{THEME_LABELS.get(e.theme, e.theme)} · {LEVEL_LABELS.get(e.level, e.level)}",
             _relative(e.path), _anchor(e.school_year, "pagina", e.theme, e.level, e.entity_id),
-            thumb_path(e.path).removeprefix(FOLDER + "/") if size else "",
+            quote(thumb_path(e.path).removeprefix(FOLDER + "/")) if size else "",
             *(size or (THUMB_WIDTH, 0)), tuple(warnings), actual[e.path] is not None))
     files = [FileLink(e, _file_label(e), _relative(e.path), file_warnings(e, actual[e.path]),
                       actual[e.path] is not None)
