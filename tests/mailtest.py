@@ -44,7 +44,8 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample"
 YEAR = "2020-2021"
 SENDER = "Team Bibliotheekmonitor <monitor@kb.example.org>"
-STANDIN = re.compile(r"STANDIN level=([^\s)]+) entity=([^\s)]+) library=([^\s)]*) year=(\d{4}-\d{4})")
+STANDIN = re.compile(r"STANDIN level=([^\s)]+) entity=([^\s)]+) library=([^\s)]*) "
+                     r"year=(\d{4}-\d{4})")
 
 
 def standin_pdf(level: str, entity: str, library: str, year: str, path: str = "") -> bytes:
