@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import csv
 import email
+import hashlib
 import io
 import shutil
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
 from email import policy
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from mailtest import (
     entitlements,
     pdf_standin,
     standin_edition,
+    standin_pdf,
     start_server,
     zip_members,
 )
@@ -116,7 +119,7 @@ def test_full_send_reaches_every_contact_once_with_exactly_its_own_files(edition
                     assert level != "province" or ents.province_poi[entity] == group.entity_id
                 else:
                     assert level == "national"
-                sent_entries.append(by_sha[__import__("hashlib").sha256(data).hexdigest()])
+                sent_entries.append(by_sha[hashlib.sha256(data).hexdigest()])
             else:
                 assert ctype == "application/zip"
                 members = zip_members(data)
@@ -125,10 +128,10 @@ def test_full_send_reaches_every_contact_once_with_exactly_its_own_files(edition
                     for member in members.values():
                         level, _, library, _ = pdf_standin(member)
                         assert (level, library) == ("school", group.entity_id)
-                        sent_entries.append(by_sha[__import__("hashlib").sha256(member)
+                        sent_entries.append(by_sha[hashlib.sha256(member)
                                                    .hexdigest()])
                 else:
-                    bundle = by_sha[__import__("hashlib").sha256(data).hexdigest()]
+                    bundle = by_sha[hashlib.sha256(data).hexdigest()]
                     assert (bundle.level, bundle.entity_id) == ("bundle", group.entity_id)
                     sent_entries.append(bundle)
                     for member in members.values():
@@ -309,12 +312,9 @@ def test_a_changed_attachment_is_reported_and_resent_only_when_asked(edition, se
     manifest = read_manifest(out)
     local = next(e for e in manifest.values() if e.level == "library"
                  and e.entity_id == "bib-0007" and e.theme == "po")
-    from dataclasses import replace
-
-    from mailtest import standin_pdf
     data = standin_pdf("library", "bib-0007", "bib-0007", YEAR) + b"\n% rebuilt\n"
     (out / local.path).write_bytes(data)
-    update_manifest(out, [replace(local, sha256=__import__("hashlib").sha256(data).hexdigest())])
+    update_manifest(out, [replace(local, sha256=hashlib.sha256(data).hexdigest())])
     again = run(opts)
     assert again.sent.messages == 0
     assert set(again.planned[0].states.values()) == {"changed"}

@@ -1,0 +1,112 @@
+"""The send ledger (issue 6): states per address and set of attachment hashes, `sending` left by a
+killed run becomes `uncertain`, one sending run at a time, read-only use without a file, and
+failures.csv."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+
+import pytest
+
+from infographics.errors import InfographicsError
+from infographics.ledger import Ledger, Target, write_failures
+
+ITEMS = (("po/lokaal/a.pdf", "sha-a"), ("vo/lokaal/a.pdf", "sha-b"))
+
+
+def target(address="a@bieb.example.org", items=ITEMS, digest="d1", part="1/1",
+           entity="bib-1") -> Target:
+    return Target("2020-2021", address, "to", "library", entity, "Bieb", part, items, digest)
+
+
+def test_states_follow_what_reached_each_address(tmp_path):
+    with Ledger.for_sending(tmp_path / "log.sqlite") as ledger:
+        t = target()
+        assert ledger.state(t) == "pending"
+        ledger.begin([t], "<m1@kb>")
+        assert ledger.state(t) == "uncertain"
+        ledger.finish([t], "sent", "<m1@kb>")
+        assert ledger.state(t) == "sent"
+        # the same files again to the same address and library: nothing new
+        assert ledger.state(target(digest="other-order")) == "sent"
+        # another address, or another library at the same address, still has to get it
+        assert ledger.state(target(address="b@bieb.example.org")) == "pending"
+        assert ledger.state(target(entity="bib-2")) == "pending"
+        # a page rebuilt since: changed, not simply pending
+        changed = target(items=(("po/lokaal/a.pdf", "sha-a2"), ITEMS[1]), digest="d2")
+        assert ledger.state(changed) == "changed"
+        # a new file next to the sent ones is just pending
+        more = target(items=(*ITEMS, ("vo/school/x.pdf", "sha-x")), digest="d3")
+        assert ledger.state(more) == "pending"
+        (row,) = ledger.rows()
+        assert (row.status, row.message_id, row.attempts) == ("sent", "<m1@kb>", 1)
+        assert row.sent_at and row.items == ITEMS
+        assert [e[2] for e in ledger.events()] == ["sending", "sent"]
+
+
+def test_a_split_zip_counts_per_part_and_a_new_bundle_is_changed(tmp_path):
+    with Ledger.for_sending(tmp_path / "log.sqlite") as ledger:
+        one = target(items=(("bundels/b.zip#1/2", "z1"),), digest="p1", part="1/2")
+        two = target(items=(("bundels/b.zip#2/2", "z1"),), digest="p2", part="2/2")
+        ledger.finish([one], "sent", "<m1@kb>")
+        assert ledger.state(one) == "sent" and ledger.state(two) == "pending"
+        assert ledger.state(target(items=(("bundels/b.zip#1/3", "z2"),), digest="n1")) \
+            == "changed"
+
+
+def test_a_run_that_died_mid_send_leaves_uncertain_rows_for_the_next(tmp_path):
+    path = tmp_path / "log.sqlite"
+    ledger = Ledger.for_sending(path)
+    ledger.begin([target()], "<m1@kb>")
+    ledger.conn.close()  # as if killed: no finish, no clean close
+    ledger._lock.close()
+    with Ledger.for_sending(path) as again:
+        (row,) = again.rows()
+        assert row.status == "uncertain" and "vorige run stopte" in row.error
+        assert again.state(target()) == "uncertain"
+        # a failed attempt of it later is a failure again, and pending for the run after
+        again.finish([target()], "failed", "<m1@kb>", "geweigerd: 550")
+        assert again.state(target()) == "pending"
+
+
+def test_only_one_sending_run_per_ledger(tmp_path):
+    with Ledger.for_sending(tmp_path / "log.sqlite"):
+        with pytest.raises(InfographicsError, match="er loopt al een verzending"):
+            Ledger.for_sending(tmp_path / "log.sqlite")
+    Ledger.for_sending(tmp_path / "log.sqlite").close()  # free again
+
+
+def test_reading_never_creates_or_writes(tmp_path):
+    path = tmp_path / "log.sqlite"
+    with Ledger.read(path) as ledger:
+        assert ledger.rows() == [] and ledger.state(target()) == "pending"
+        with pytest.raises(InfographicsError, match="alleen-lezen"):
+            ledger.finish([target()], "sent")
+    assert not path.exists()
+    with Ledger.for_sending(path) as ledger:
+        ledger.finish([target()], "sent", "<m1@kb>")
+    with Ledger.read(path) as ledger:
+        assert [r.status for r in ledger.rows()] == ["sent"]
+        with pytest.raises(sqlite3.OperationalError):
+            ledger.conn.execute("DELETE FROM deliveries")
+
+
+def test_unknown_status_is_refused(tmp_path):
+    with Ledger.for_sending(tmp_path / "log.sqlite") as ledger, pytest.raises(ValueError):
+        ledger.finish([target()], "bounced")
+
+
+def test_failures_csv_lists_what_did_not_arrive_and_why(tmp_path):
+    with Ledger.for_sending(tmp_path / "log.sqlite") as ledger:
+        ledger.finish([target("ok@bieb.example.org")], "sent", "<m1@kb>")
+        ledger.finish([target("weg@bieb.example.org")], "failed", "<m1@kb>",
+                      "geweigerd: 550 5.1.1 onbekend")
+        ledger.finish([target("twijfel@bieb.example.org")], "uncertain", "<m1@kb>", "?")
+        n = write_failures(tmp_path / "failures.csv", ledger.rows())
+    with (tmp_path / "failures.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert n == 2 and {(r["address"], r["status"]) for r in rows} == {
+        ("weg@bieb.example.org", "mislukt"), ("twijfel@bieb.example.org", "onzeker")}
+    assert next(r for r in rows if r["status"] == "mislukt")["reason"] == \
+        "geweigerd: 550 5.1.1 onbekend"
