@@ -61,7 +61,8 @@ def test_format_value_by_name():
 
 @pytest.mark.parametrize(("value", "fmt", "shown"), [
     (0.7849, "percent", 0.78), (0.785, "percent", 0.79), (0.0725, "percent1", 0.073),
-    (0.74, "in_ten", 0.7), (0.75, "in_ten", 0.8), (5386.4, "integer", 5386.4), (None, "percent", None),
+    (0.74, "in_ten", 0.7), (0.75, "in_ten", 0.8), (5386.4, "integer", 5386.4),
+    (None, "percent", None),
 ])
 def test_shown_value_is_the_value_the_label_shows(value, fmt, shown):
     assert nl.shown_value(value, fmt) == shown
