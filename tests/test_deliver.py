@@ -360,3 +360,18 @@ def test_cli_refuses_unknown_allow_kinds_and_bad_redirect(edition, tmp_path, cap
     assert "onbekende soort" in capsys.readouterr().err
     assert cli.main(cli_args(edition, tmp_path, 1, "--redirect-to", "ik-at-kb")) == 2
     assert "geen geldig e-mailadres" in capsys.readouterr().err
+
+
+def test_config_file_gives_smtp_settings_but_never_passwords(edition, server, tmp_path, capsys):
+    conf = tmp_path / "send.toml"
+    conf.write_text(f'[send]\nsmtp_host = "127.0.0.1"\nsmtp_port = {server.port}\n'
+                    f'smtp_security = "none"\nfrom = "{SENDER}"\nrate = 0\n', encoding="utf-8")
+    args = ["send", "--data", str(SAMPLE), "--out", str(edition), "--send", "--config",
+            str(conf), "--ledger", str(tmp_path / "log.sqlite"), "--only", "bib-0030"]
+    assert cli.main(args) == 0
+    assert len(server.mailbox.received) == 1
+    assert "Verstuurd: 1 bericht aan 1 adres;" in capsys.readouterr().out
+    conf.write_text('[send]\nsmtp_host = "x"\nsmtp_password = "geheim"\n', encoding="utf-8")
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert "horen niet in een bestand" in err and "geheim" not in err

@@ -371,7 +371,7 @@ def summary_lines(result: Result, opts: Options) -> list[str]:
                      f"{integer(waiting)} berichten in deze run.")
     if result.written:
         total = sum(result.sizes)
-        lines.append(f"Proefrun: {integer(len(result.written))} berichten geschreven naar "
+        lines.append(f"Proefrun: {_n(len(result.written), 'bericht', 'berichten')} geschreven naar "
                      f"{opts.outbox_dir} ({decimal(total / MB, 1)} MB, grootste "
                      f"{decimal(max(result.sizes) / MB, 1)} MB); er is niets verstuurd.")
         lines.append(f"Overzicht: {opts.outbox_dir / 'overzicht.csv'}")
@@ -380,8 +380,8 @@ def summary_lines(result: Result, opts: Options) -> list[str]:
     if result.sent is not None:
         s = result.sent
         where = f" naar testadres {opts.redirect_to}" if opts.redirect_to else ""
-        lines.append(f"Verstuurd{where}: {integer(s.messages)} berichten aan "
-                     f"{integer(len(s.sent))} adressen; {integer(len(s.failed))} mislukt, "
+        lines.append(f"Verstuurd{where}: {_n(s.messages, 'bericht', 'berichten')} aan "
+                     f"{_n(len(s.sent), 'adres', 'adressen')}; {integer(len(s.failed))} mislukt, "
                      f"{integer(len(s.uncertain))} onzeker"
                      + (f", {integer(s.retried)} keer opnieuw geprobeerd" if s.retried else "")
                      + f" in {decimal(result.seconds, 1)} s.")
@@ -389,6 +389,10 @@ def summary_lines(result: Result, opts: Options) -> list[str]:
             lines.append(f"Verzendlog: {opts.ledger_path}; mislukt en waarom: "
                          f"{opts.failures_path}")
     return lines
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{integer(count)} {one if count == 1 else many}"
 
 
 STATUS_COLUMNS = ["schooljaar", "status", "ontvanger", "adres", "rol", "deel", "bijlagen",
