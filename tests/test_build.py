@@ -186,3 +186,11 @@ def test_same_job_same_file(ctx, jobs, tmp_path):
     b = run([job], SAMPLE, tmp_path / "b", ctx=ctx).built[0]
     assert a.sha256 == b.sha256
     assert (tmp_path / "a" / job.path).read_bytes() == (tmp_path / "b" / job.path).read_bytes()
+
+
+def test_slug_keeps_file_names_short():
+    name = "Bibliotheek " + " ".join(["Samenwerkende Gemeenten van het Westerkwartier"] * 10)
+    cut = slug(name)
+    assert len(cut) <= 80 and not cut.endswith("-")
+    assert cut.startswith("bibliotheek-samenwerkende-gemeenten-van-het-westerkwartier-")
+    assert slug("Bibliotheek Fryslân-Zuid") == "bibliotheek-fryslan-zuid"

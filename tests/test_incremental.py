@@ -201,3 +201,42 @@ def test_cli_unchanged_rebuild_skips_without_loading(tmp_path, capsys, monkeypat
     assert "1 gebouwd, 0 mislukt, 11 overgeslagen" in capsys.readouterr().out
     assert main(args + ["--force"]) == 0
     assert "12 gebouwd, 0 mislukt, 0 overgeslagen" in capsys.readouterr().out
+
+
+def test_a_page_that_fails_on_rebuild_loses_its_old_version(first_build, tmp_path, monkeypatch):
+    """The old PDF of a page that now fails holds outdated figures: it leaves the output and
+    the manifest, so it can never be bundled or sent; the failure is in failures.csv."""
+    data, out, jobs, _ = first_build
+    again = tmp_path / "again"
+    shutil.copytree(out, again)
+    victim = next(j for j in jobs if j.entity_id == CHANGED and j.theme == "po")
+    real = build.prepare
+
+    def broken(ctx, job):
+        if job == victim:
+            raise build.InfographicsError("kapot")
+        return real(ctx, job)
+
+    monkeypatch.setattr(build, "prepare", broken)
+    result = build.run(jobs, data, again, ctx=build.load_context(data))
+    assert [f.job for f in result.failed] == [victim]
+    assert result.removed == [victim.path]
+    assert not (again / victim.path).exists()
+    assert victim.path not in read_manifest(again)
+    assert len(read_manifest(again)) == len(jobs) - 1
+
+
+def test_pages_no_longer_in_the_data_are_removed_within_the_scope(first_build, tmp_path):
+    data, out, jobs, _ = first_build
+    again = tmp_path / "again"
+    shutil.copytree(out, again)
+    dropped = [j for j in jobs if j.entity_id == CHANGED]
+    kept = [j for j in jobs if j.entity_id != CHANGED]
+    scope = {(j.school_year, j.theme, j.level) for j in jobs}
+    result = build.run(kept, data, again, ctx=build.load_context(data), scope=scope)
+    assert sorted(result.removed) == sorted(j.path for j in dropped)
+    assert sorted(read_manifest(again)) == sorted(j.path for j in kept)
+    assert not any((again / j.path).exists() for j in dropped)
+    # without a scope (a run with --only) nothing else is touched
+    result = build.run(kept[:3], data, again, ctx=build.load_context(data))
+    assert result.removed == [] and len(read_manifest(again)) == len(kept)

@@ -86,6 +86,7 @@ class BuildResult:
     failed: list[Failed] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     peak_rss_mb: dict[int, float] = field(default_factory=dict)  # per worker process
+    removed: list[str] = field(default_factory=list)  # old files of failed or dropped pages
 
     def add(self, item: Outcome) -> None:
         {Built: self.built, Failed: self.failed, Skipped: self.skipped}[type(item)].append(item)
@@ -97,9 +98,17 @@ class BuildResult:
                 f"{integer(len(self.skipped))} overgeslagen")
 
 
-def slug(text: str) -> str:
+SLUG_MAX = 80  # characters: file names stay far below the 255-byte limit of file systems
+
+
+def slug(text: str, limit: int = SLUG_MAX) -> str:
+    """'Bibliotheek Fryslân-Zuid' -> 'bibliotheek-fryslan-zuid', cut at a word boundary after
+    `limit` characters (names that then coincide get their id added, see _unique_paths)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    name = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(name) > limit:
+        name = name[:limit].rsplit("-", 1)[0] if "-" in name[:limit] else name[:limit]
+    return name
 
 
 def plan(figures: Figures, themes: Sequence[str], levels: Sequence[str],
@@ -309,11 +318,16 @@ def _executor(workers: int, scheduler: str | None, connect_timeout: float = 30):
 def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
         workers: int = 1, ctx: Context | None = None, progress=None,
         check: bool = True, force: bool = False, scheduler: str | None = None,
-        edition: str | None = None, connect_timeout: float = 30) -> BuildResult:
+        edition: str | None = None, connect_timeout: float = 30,
+        scope: set[tuple[str, str, str]] | None = None) -> BuildResult:
     """Build `jobs` into `out`, on `workers` processes (or the Dask cluster at `scheduler`);
     skip pages whose fingerprint and file are unchanged (unless `force`); write manifest.csv,
     failures.csv and, when `edition` (an edition fingerprint) is given and nothing failed, the
-    edition state that lets an unchanged rebuild skip everything."""
+    edition state that lets an unchanged rebuild skip everything.
+
+    A page that fails is removed with its old file, so an outdated version is never delivered;
+    `scope` (school year, theme, level) says which pages this run stands for in full, so pages
+    of that scope that are no longer planned are removed as well."""
     out.mkdir(parents=True, exist_ok=True)
     write_state(out, None)  # until this run has finished, the next one checks every page
     result = BuildResult()
@@ -347,7 +361,18 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
             executor.shutdown(wait=True)
             if client is not None:
                 client.close()
-    write_manifest(out, result.built + [s.as_built() for s in result.skipped])
+    # a page that failed now must not be delivered in its old version; with a `scope`, pages
+    # of that scope that are no longer planned (a library that left the data) go too
+    gone = [f.job.path for f in result.failed]
+    if scope is not None:
+        planned = {j.path for j in jobs}
+        gone += [p for p, e in read_manifest(out).items() if e.is_page and p not in planned
+                 and (e.school_year, e.theme, e.level) in scope]
+    for path in gone:
+        (out / path).unlink(missing_ok=True)
+    result.removed = sorted(set(gone))
+    update_manifest(out, [b.entry() for b in result.built]
+                    + [s.as_built().entry() for s in result.skipped], remove=gone)
     write_failures(out, result.failed)
     if edition and not result.failed:
         write_state(out, EditionState(edition, tuple(j.path for j in jobs)))
@@ -365,11 +390,6 @@ def up_to_date(out: Path, edition: str) -> list[Entry] | None:
     if any(e is None or not _unchanged(out / e.path, e.sha256) for e in listed):
         return None
     return listed
-
-
-def write_manifest(out: Path, built: list[Built]) -> None:
-    """Merge this run's pages into manifest.csv (rows of other files are kept)."""
-    update_manifest(out, [b.entry() for b in built])
 
 
 def write_failures(out: Path, failed: list[Failed]) -> None:

@@ -159,7 +159,10 @@ def _build(args) -> int:
     try:
         result = b.run(jobs, args.data, args.out, args.mapping, args.jobs, ctx, progress,
                        check=not args.no_verify, force=args.force, scheduler=args.scheduler,
-                       edition=edition)
+                       edition=edition, scope=None if args.only else {
+                           (year, theme, level) for year in years or ctx.figures.years()
+                           for theme in themes for level in levels
+                           if level != "school" or theme == "vo"})
     except OSError as exc:
         if not args.scheduler:
             raise
@@ -168,6 +171,9 @@ def _build(args) -> int:
     finally:
         progress.close()
     print(f"{result.summary()} in {_seconds(started)}; manifest: {args.out / 'manifest.csv'}")
+    if result.removed:
+        print(f"{integer(len(result.removed))} verouderde pagina('s) verwijderd uit de uitvoer en "
+              "het manifest (mislukt of niet meer in de gegevens)", file=sys.stderr)
     if result.failed:
         print(f"Mislukte pagina's staan in {args.out / 'failures.csv'}", file=sys.stderr)
     status = 1 if result.failed else 0
