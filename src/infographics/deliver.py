@@ -349,7 +349,8 @@ def summary_lines(result: Result, opts: Options) -> list[str]:
     for p in result.planned:
         for s in p.states.values():
             states[s] = states.get(s, 0) + 1
-    recipients = sum(len(p.part.plan.contacts) for p in result.planned)
+    recipients = len({(p.part.plan.key, c.address) for p in result.planned
+                      for c in p.part.plan.contacts})
     lines.append(f"Schooljaar {prep.year}: {integer(len(prep.plans))} ontvangersgroepen, "
                  f"{integer(len(result.planned))} berichten, {integer(recipients)} adressen.")
     if states.get("sent") and not opts.redirect_to:
