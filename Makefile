@@ -13,7 +13,8 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 demo: $(BIN)/.installed
-	$(BIN)/infographics build --data data/sample --out output --theme all --level all
+	$(BIN)/infographics build --data data/sample --out output --theme all --level all --bundle
+	$(BIN)/infographics preview --data data/sample --out output
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check src tests bench tools
@@ -28,5 +29,7 @@ bench: $(BIN)/.installed
 sample: $(BIN)/.installed
 	$(BIN)/python tools/make_sample.py --out data/sample
 
+# keeps output/verzending: the send log that makes sure no mail goes out twice
 clean:
-	rm -rf output .pytest_cache
+	find output -mindepth 1 -maxdepth 1 ! -name verzending -exec rm -rf {} + 2>/dev/null || true
+	rm -rf .pytest_cache
