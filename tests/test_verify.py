@@ -12,18 +12,19 @@ import matplotlib
 import pytest
 from matplotlib.figure import Figure
 from pypdf import PdfReader
-from pypdf.generic import DecodedStreamObject
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from infographics import fonts
-from infographics.build import load_context, plan, run
+from infographics.build import LEVELS, THEMES, load_context, plan, render_page, run
 from infographics.compose import compose
 from infographics.pages import Entity, resolve
 from infographics.tagging import TaggedCanvas
 from infographics.verify import (
     Finding,
+    _open,
     _operations,
+    _scan_page,
     _tokenize,
     _Unparsed,
     structure_outline,
@@ -63,14 +64,19 @@ def checks(findings: list[Finding]) -> set[str]:
     return {f.check for f in findings}
 
 
-def tagged_pdf(draw, pages: int = 1) -> bytes:
-    """A TaggedCanvas page (Lato, title, XMP, Lang) with whatever `draw(canvas)` puts on it."""
+def tagged_pdf(draw, pages: int = 1, block: bool = True) -> bytes:
+    """A TaggedCanvas page (Lato, title, XMP, Lang) with whatever `draw(canvas)` puts on it,
+    inside one block the size of the page (unless `block` is False)."""
     fonts.register()
     buf = io.BytesIO()
     c = TaggedCanvas(buf, title="Testpagina", author="test", subject="verify", pagesize=A4,
                      initialFontName="Lato", invariant=1)
     for _ in range(pages):
-        draw(c)
+        if block:
+            with c.block("pagina", (0, 0, *A4)):
+                draw(c)
+        else:
+            draw(c)
         c.showPage()
     c.save()
     return buf.getvalue()
@@ -103,6 +109,27 @@ def test_sample_pages_pass_every_check(pages):
         assert verify_pdf(pdf, numbers) == []
 
 
+@pytest.fixture(scope="module")
+def one_of_each_kind(ctx):
+    """A page of every kind: PO and VO national, provincial and local, a VO school page, and a
+    local VO page of a library without VO cooperation (the plain fallback layout)."""
+    jobs = plan(ctx.figures, THEMES, LEVELS)
+    chosen = {}
+    for job in jobs:
+        chosen.setdefault((job.theme, job.level), job)
+    plain = [j for j in jobs if j.theme == "vo" and j.level == "library"
+             and not ctx.figures.get(j.school_year, "library", j.entity_id,
+                                     "vo_locations_cooperating").value]
+    assert len(chosen) == 7 and plain
+    return [*chosen.values(), plain[0]]
+
+
+def test_every_page_kind_passes(ctx, one_of_each_kind):
+    for job in one_of_each_kind:
+        pdf, numbers = render_page(ctx, job)
+        assert verify_pdf(pdf, numbers) == [], job.path
+
+
 def test_a_good_page_passes_from_a_file(tmp_path, pages):
     path = tmp_path / "page.pdf"
     path.write_bytes(pages[0][0])
@@ -127,15 +154,27 @@ def test_tokenizer_reads_what_pypdf_reads(pages):
     assert [(norm(o), op) for o, op in ours] == [(norm(o), bytes(op)) for o, op in theirs]
 
 
-def test_unusual_streams_fall_back_to_pypdf():
+def test_unusual_streams_fall_back_to_qpdf():
     data = b"/P <</MCID 0>> BDC BT /F1 9 Tf 10 10 Td (a (nested) string) Tj ET EMC"
     with pytest.raises(_Unparsed):
         _tokenize(data)
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    ops = _operations(stream, None)
+    ops = _operations(data)
     assert [op for _, op in ops] == [b"BDC", b"BT", b"Tf", b"Td", b"Tj", b"ET", b"EMC"]
-    assert ops[4][0][0] == "a (nested) string"
+    assert ops[0][0] == ["/P", {"/MCID": 0.0}]
+    assert ops[4][0][0] == b"a (nested) string"
+    image = b"q 10 0 0 10 0 0 cm BI /W 1 /H 1 /BPC 8 /CS /G ID \xff EI Q"
+    assert [op for _, op in _operations(image)] == [b"q", b"cm", b"INLINE IMAGE", b"Q"]
+
+
+def test_shortcuts_of_the_content_walk_change_nothing(ctx, pages, one_of_each_kind):
+    """The walk's shortcuts (a ReportLab text line as one step, skipped path operations, the
+    plain BDC) find exactly what the operation-by-operation walk finds."""
+    pdfs = [pdf for pdf, _ in pages] + [render_page(ctx, job)[0] for job in one_of_each_kind]
+    for pdf in pdfs:
+        with _open(pdf) as doc:
+            fast = _scan_page(doc.pages[0])
+            plain = _scan_page(doc.pages[0], operations=_tokenize)
+        assert fast.runs and fast == plain
 
 
 def test_structure_outline_reads_the_national_page(pages):
@@ -152,6 +191,22 @@ def test_structure_outline_reads_the_national_page(pages):
     assert all(len(line.strip()) > len("Figure: ") + 10 for line in figures)
     source = next(line for line in outline if "Bron:" in line)
     assert outline.index(source) == len(outline) - 1  # the source note is read last
+
+
+def test_every_block_is_in_the_structure_with_its_box(ctx, po_jobs, pages):
+    """Each layout block is one structure element titled with its id, in reading order; a
+    block of several elements is a Div around them."""
+    content = resolve(ctx.layout("po", "national"), ctx.figures,
+                      Entity("national", po_jobs[0].entity_id, po_jobs[0].school_year), ctx.theme)
+    outline = structure_outline(pages[0][0], blocks=True)
+    print("\n".join(outline))
+    titled = [line.split("[", 1)[1].split("]", 1)[0] for line in outline if "[" in line]
+    assert titled == [b.id for b in content.blocks]
+    assert "  Div [header]" in outline
+    assert "    H1: De Bibliotheek en het primair onderwijs" in outline
+    assert any(line.startswith("  P [kpi_cooperating]: 5.386 schoollocaties") for line in outline)
+    # without blocks, the Divs (not read aloud) leave no trace
+    assert not any("Div" in line for line in structure_outline(pages[0][0]))
 
 
 def test_h2_order_is_page_order(ctx, po_jobs, pages):
@@ -259,6 +314,118 @@ def test_not_a_pdf_or_a_damaged_one(pages):
     assert verify_pdf(good[: len(good) // 2])  # named problems, not an exception
 
 
+def block_pdf(draw) -> bytes:
+    """A tagged page without the page-sized block: `draw` places its own blocks."""
+    return tagged_pdf(draw, block=False)
+
+
+def line(c, text: str, x: float, y: float, role: str = "P", size: float = 10) -> None:
+    with c.tag(role, text=text):
+        c.setFont("Lato", size)
+        c.drawString(x, y, text)
+
+
+def test_text_outside_its_block():
+    def draw(c):
+        with c.block("kpi_lezen", (72, 600, 200, 700)):
+            line(c, "78% van de schoollocaties werkt samen", 80, 650)  # ~170 pt wide
+        with c.block("bron", (72, 100, 520, 140)):
+            line(c, "Bron: KB", 80, 120)
+
+    findings = verify_pdf(block_pdf(draw))
+    assert checks(findings) == {"text-inside-block"}
+    (finding,) = findings
+    assert "blok 'kpi_lezen'" in finding.message and "78% van de schoollocaties" in finding.message
+    assert "bron" not in finding.message
+
+
+def test_text_above_its_block_counts_its_ascent():
+    """The glyph box is checked, not only the baseline: a 20 pt line whose baseline is just
+    inside the block top still sticks out above it."""
+    def draw(c):
+        with c.block("kop", (72, 600, 520, 700)):
+            line(c, "Kop", 80, 695, role="H1", size=20)
+
+    assert checks(verify_pdf(block_pdf(draw))) == {"text-inside-block"}
+
+
+def test_overlapping_blocks():
+    def draw(c):
+        with c.block("kpi_links", (72, 600, 300, 700)):
+            line(c, "Links", 80, 650)
+        with c.block("kpi_rechts", (290, 600, 520, 700)):  # 10 pt into kpi_links
+            line(c, "Rechts", 300, 650)
+
+    findings = verify_pdf(block_pdf(draw))
+    assert checks(findings) == {"blocks-overlap"}
+    message = findings[0].message
+    assert "blok 'kpi_links'" in message and "blok 'kpi_rechts'" in message
+    assert "10.0 x 100.0 pt" in message
+
+
+def test_touching_blocks_and_a_figure_inside_its_block_pass():
+    def draw(c):
+        with c.block("links", (72, 600, 300, 700)):
+            with c.tag("Figure", alt="Ringdiagram: 78%.", bbox=(80, 640, 290, 700)):
+                c.circle(180, 670, 20, fill=1)
+                c.setFont("Lato", 10)
+                c.drawString(170, 666, "78%")
+            line(c, "van de schoollocaties", 80, 620)
+        with c.block("rechts", (300, 600, 520, 700)):  # shares an edge with "links"
+            line(c, "Rechts", 310, 650)
+
+    assert verify_pdf(block_pdf(draw)) == []
+
+
+def test_figure_sticking_out_of_its_block_and_text_outside_the_figure():
+    def draw(c):
+        with c.block("kaart", (72, 400, 300, 700)):
+            with c.tag("Figure", alt="Kaart van de provincies.", bbox=(72, 400, 320, 600)):
+                c.setFont("Lato", 10)
+                c.drawString(80, 650, "Utrecht 78%")  # inside the block, above the figure
+
+    findings = verify_pdf(block_pdf(draw))
+    assert checks(findings) == {"block-bbox", "text-inside-block"}
+    nesting = next(f for f in findings if f.check == "block-bbox")
+    assert "Figure in blok 'kaart'" in nesting.message and "steekt buiten blok 'kaart'" in \
+        nesting.message
+    text = next(f for f in findings if f.check == "text-inside-block")
+    assert "tekst buiten Figure in blok 'kaart'" in text.message and "Utrecht" in text.message
+
+
+def test_text_without_a_block():
+    assert checks(verify_pdf(block_pdf(paragraph))) == {"text-inside-block"}
+    assert "geen enkel structuurelement heeft een /BBox" in verify_pdf(block_pdf(paragraph))[0] \
+        .message
+
+    def draw(c):
+        with c.block("intro", (72, 600, 520, 720)):
+            paragraph(c)
+        paragraph(c, "Los van elk blok", y=500)
+
+    findings = verify_pdf(block_pdf(draw))
+    assert checks(findings) == {"text-inside-block"}
+    assert "tekst in geen blok" in findings[0].message and "Los van elk blok" in \
+        findings[0].message
+
+
+def test_malformed_and_off_page_block_boxes():
+    def draw(c):
+        with c.block("half", (72, 600, 300, 700)) as block:
+            line(c, "Half", 80, 650, role="H1")
+            line(c, "en half", 80, 630)
+        block.bbox = (72, 600, 300)  # three numbers: not a rectangle
+        with c.block("weg", (500, 600, 700, 700)):  # runs off the right edge of the page
+            line(c, "Rechts", 510, 650)
+
+    findings = verify_pdf(block_pdf(draw))
+    assert checks(findings) == {"block-bbox", "text-inside-block"}
+    assert any("'half'" in f.message and "geen rechthoek" in f.message for f in findings)
+    assert any("'weg'" in f.message and "buiten de pagina" in f.message for f in findings)
+    # so the text of "half" has no block to be in
+    assert any("tekst in geen blok" in f.message and "Half" in f.message for f in findings)
+
+
 # --- a folder ---------------------------------------------------------------------------------
 
 
@@ -322,11 +489,14 @@ def test_form_xobjects_are_followed():
         c.drawString(0, 0, "Uit een formulier 42%")
         c.endForm()
         paragraph(c)
+        c.saveState()
+        c.translate(72, 600)
         if tagged:
             with c.tag("P"):
                 c.doForm("stamp")
         else:
             c.doForm("stamp")
+        c.restoreState()
 
     pdf = tagged_pdf(lambda c: draw(c, True))
     assert verify_pdf(pdf, ["42%"]) == []

@@ -123,10 +123,11 @@ def comparison(
     """Small multiples: one panel per indicator, one labelled bar per comparison group."""
     fig = _figure(width, height)
     k = len(groups)
-    label_w = 0.2  # room for the series names at the left
+    size = theme.sizes.label
+    names = [bar.label for bar in groups[0][1]] if groups else []
+    label_w = _label_room(names, size, width, 0.2)  # room for the series names at the left
     gap = 0.025
     panel_w = (1 - label_w - gap * (k - 1)) / k
-    size = theme.sizes.label
     titles = [simpleSplit(title, "Lato-Bold", size, panel_w * width - 2) for title, _ in groups]
     title_h = (max(2, *(len(t) for t in titles)) + 0.6) * (size + 2) / height
     for g, (_, bars) in enumerate(groups):
@@ -158,10 +159,10 @@ def block_bars(rows: Sequence[BlockRow], width: float, height: float, theme: The
     library's average and a diamond for the national average, each named in the legend."""
     fig = _figure(width, height)
     legend_h = (theme.sizes.label + 6) / height
-    label_w = 0.30
-    n = len(rows)
-    panel = _Panel(fig, label_w, 0, 0.58, 1 - legend_h, n)
     size = theme.sizes.label
+    label_w = _label_room([r.label for r in rows], size, width, 0.30)
+    n = len(rows)
+    panel = _Panel(fig, label_w, 0, 0.88 - label_w, 1 - legend_h, n)
     s = theme.colors.series
     for i, r in enumerate(rows):
         y = n - 1 - i
@@ -190,6 +191,13 @@ def block_bars(rows: Sequence[BlockRow], width: float, height: float, theme: The
                  color=theme.colors.ink)
         x += 0.018 + (stringWidth(text, "Lato", size) + 12) / width
     return fig
+
+
+def _label_room(labels: Sequence[str], size: float, width: float, least: float) -> float:
+    """The fraction of the figure's width left of the bars: at least `least`, and enough for
+    the widest label (drawn right-aligned 0.015 before the bars) to stay inside the figure."""
+    widest = max((stringWidth(label, "Lato", size) for label in labels), default=0.0)
+    return max(least, 0.015 + (widest + 2) / width)
 
 
 def _wrap(text: str, width: int) -> str:

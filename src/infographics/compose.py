@@ -1,7 +1,8 @@
 """Composing: `PageContent` + `Theme` into the bytes of a one-page, tagged A4 PDF.
 
-Each resolved block is drawn inside its box on a `TaggedCanvas`: headings as H1/H2, text as P,
-charts as Figure with their alt text, backgrounds and rules as artifacts. Text that does not fit
+Each resolved block is drawn inside its box on a `TaggedCanvas`, its elements grouped in a `Div`
+that carries the block id and its rectangle: headings as H1/H2, text as P, charts as Figure with
+their alt text and their own rectangle, backgrounds and rules as artifacts. Text that does not fit
 its box is shrunk down to the theme's minimum size, and otherwise the page fails with a
 `PageError` naming the block. Output is reproducible: the same content gives the same bytes.
 """
@@ -16,7 +17,7 @@ from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 
 from . import charts, fonts
 from .errors import PageError
-from .pages import PageContent, Resolved
+from .pages import Box, PageContent, Resolved
 from .tagging import TaggedCanvas
 from .theme import Theme
 
@@ -24,12 +25,14 @@ AUTHOR = "KB - Bibliotheekmonitor"
 LEADING = 1.22
 
 
-def compose(content: PageContent, theme: Theme, author: str = AUTHOR) -> bytes:
-    """Draw the page and return the PDF bytes."""
+def compose(content: PageContent, theme: Theme, author: str = AUTHOR,
+            tagged: bool = True) -> bytes:
+    """Draw the page and return the PDF bytes. `tagged=False` leaves out the structure (marked
+    content, structure tree, XMP): only to measure what tagging costs, never for a real page."""
     fonts.register()
     buf = io.BytesIO()
     c = TaggedCanvas(
-        buf, title=content.title, author=author, subject=content.subject,
+        buf, title=content.title, author=author, subject=content.subject, tagged=tagged,
         pagesize=(content.page_width, content.page_height), initialFontName=theme.fonts.regular,
         invariant=1, pageCompression=1,
     )
@@ -37,7 +40,8 @@ def compose(content: PageContent, theme: Theme, author: str = AUTHOR) -> bytes:
     painter = _Painter(c, theme)
     for block in content.blocks:
         try:
-            _DRAW[block.kind](painter, block)
+            with c.block(block.id, _bbox(block.box)):
+                _DRAW[block.kind](painter, block)
         except PageError:
             raise
         except Exception as exc:  # a drawing bug must still name its block
@@ -45,6 +49,11 @@ def compose(content: PageContent, theme: Theme, author: str = AUTHOR) -> bytes:
     c.showPage()
     c.save()
     return buf.getvalue()
+
+
+def _bbox(box: Box, bottom: float = 0.0, top: float = 0.0) -> tuple[float, ...]:
+    """(x0, y0, x1, y1) of `box`, its bottom raised by `bottom` and its top lowered by `top`."""
+    return box.x, box.y + bottom, box.x + box.w, box.y + box.h - top
 
 
 class _Painter:
@@ -183,7 +192,7 @@ def _donut(p: _Painter, b: Resolved) -> None:
     cx, cy = box.x + box.w / 2, box.y + label_h + (box.h - label_h) / 2
     lines, s = p.fit_lines(b.id, b.texts["label"], p.f.semibold, t.sizes.label, box.w - 8,
                            label_h - 2)
-    with c.tag("Figure", alt=b.alt):
+    with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
         charts.ring(c, cx, cy, radius, b.value, t)
         p.color(t.colors.ink)
         vs = radius * 0.42
@@ -195,7 +204,7 @@ def _donut(p: _Painter, b: Resolved) -> None:
 def _pictogram(p: _Painter, b: Resolved) -> None:
     c, t, box = p.c, p.t, b.box
     icons_h = box.h * 0.56
-    with c.tag("Figure", alt=b.alt):
+    with c.tag("Figure", alt=b.alt, bbox=_bbox(box, bottom=box.h - icons_h)):
         charts.pictogram(c, box.x, box.y + box.h - icons_h, box.w, icons_h, b.value,
                          b.extra["icons"], t)
     text = f"{b.texts['value']} {b.texts['label']}"
@@ -221,7 +230,7 @@ def _figure(p: _Painter, b: Resolved, make) -> None:
     title_h = t.sizes.label * LEADING + 4 if title else 0
     if title:  # one line, shrunk to fit or a PageError naming the block
         lines, ts = p.fit_lines(b.id, title, p.f.bold, t.sizes.label, box.w, title_h - 4)
-    with c.tag("Figure", alt=b.alt):
+    with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
         if title:
             p.color(t.colors.ink)
             p.lines(lines, p.f.bold, ts, box.x, box.y + box.h)
@@ -242,7 +251,7 @@ def _map(p: _Painter, b: Resolved) -> None:
     title_lines, s = p.fit_lines(b.id, b.texts["title"], p.f.bold, t.sizes.label, box.w,
                                  t.sizes.label * LEADING * 2 + 1)
     title_h = len(title_lines) * s * LEADING + 4
-    with c.tag("Figure", alt=b.alt):
+    with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
         p.color(t.colors.ink)
         p.lines(title_lines, p.f.bold, s, box.x, box.y + box.h)
         charts.tile_map(c, box.x, box.y, box.w, box.h - title_h, dict(b.rows),
@@ -296,11 +305,11 @@ def _stars(p: _Painter, b: Resolved) -> None:
     c, t, box = p.c, p.t, b.box
     max_stars = b.extra["max_stars"]
     r = min(box.h * 0.28, box.w / (max_stars * 2.6))
-    with c.tag("Figure", alt=b.alt):
+    text_top = box.y + box.h - r * 2.5
+    with c.tag("Figure", alt=b.alt, bbox=_bbox(box, bottom=text_top - box.y)):
         for i in range(max_stars):
             charts.star(c, box.x + r * 1.1 + i * r * 2.5, box.y + box.h - r * 1.15, r,
                         b.value is not None and i < b.value, t)
-    text_top = box.y + box.h - r * 2.5
     room = text_top - box.y
     value_lines, vs = p.fit_lines(b.id, b.texts["value"], p.f.black, t.sizes.kpi * 0.8, box.w,
                                   room * 0.45, min_size=t.sizes.body)
@@ -330,9 +339,12 @@ def _distribution(p: _Painter, b: Resolved) -> None:
     r = min(row_h * 0.32, 6)
     stars_w = max_stars * r * 2.4
     bar_x = box.x + stars_w + 6
-    text_w = stringWidth("000 (100%)", p.f.bold, t.sizes.label) + 58
+    labels = [(_distribution_label(count_text, share_text, own), p.f.bold if own else p.f.regular)
+              for _, count_text, _, share_text, own in b.rows]
+    widest = max(stringWidth(label, font, t.sizes.label) for label, font in labels)
+    text_w = max(stringWidth("000 (100%)", p.f.bold, t.sizes.label) + 58, widest + 8)
     bar_w = box.w - stars_w - 6 - text_w
-    with c.tag("Figure", alt=b.alt):
+    with c.tag("Figure", alt=b.alt, bbox=_bbox(box, bottom=note_h)):
         p.color(t.colors.ink)
         c.setFont(p.f.bold, t.sizes.label)
         c.drawString(box.x, box.y + box.h - t.sizes.label, b.texts["title"])
@@ -349,7 +361,7 @@ def _distribution(p: _Painter, b: Resolved) -> None:
                        stroke=0, fill=1)
             p.color(t.colors.ink)
             c.setFont(p.f.bold if own else p.f.regular, t.sizes.label)
-            label = f"{count_text} ({share_text})" + ("  \u2190 deze school" if own else "")
+            label = _distribution_label(count_text, share_text, own)
             c.drawString(bar_x + bar_w + 6, mid - t.sizes.label * 0.35, label)
             y -= row_h
     if note:
@@ -357,6 +369,10 @@ def _distribution(p: _Painter, b: Resolved) -> None:
             p.color(t.colors.ink)
             c.setFont(p.f.semibold, t.sizes.label)
             c.drawString(box.x, box.y + 2, note)
+
+
+def _distribution_label(count_text: str, share_text: str, own: bool) -> str:
+    return f"{count_text} ({share_text})" + ("  \u2190 deze school" if own else "")
 
 
 def _block_bars(p: _Painter, b: Resolved) -> None:

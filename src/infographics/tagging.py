@@ -3,9 +3,18 @@ tree (PDF/UA) when the page is saved, in one pass, with no second PDF engine.
 
 `TaggedCanvas` is a ReportLab canvas that knows its page's structure. `tag(role, alt=...)` wraps
 what is drawn inside it in `/Role <</MCID n>> BDC ... EMC` and records a structure element;
-`artifact()` marks decoration (`/Artifact BMC ... EMC`). On `save()` the catalog gets the
-StructTreeRoot (Document element with the elements in reading order, a ParentTree), MarkInfo,
-Lang, ViewerPreferences/DisplayDocTitle and XMP metadata with the PDF/UA identification.
+`artifact()` marks decoration (`/Artifact BMC ... EMC`); `block(id, bbox)` groups the elements
+of one layout block in a `Div` whose title (/T) is the block id and whose layout attribute
+(`/A <</O /Layout /BBox [x0 y0 x1 y1]>>`, ISO 32000-1 14.8.5.4) is the block's rectangle (a
+block of one element puts both on that element), so a verifier can check on the PDF alone that
+text stays inside its block and blocks do not overlap.
+A Figure may carry its own BBox the same way (`tag("Figure", alt=..., bbox=...)`). On `save()`
+the catalog gets the StructTreeRoot (Document element with the elements in reading order, a
+ParentTree), MarkInfo, Lang, ViewerPreferences/DisplayDocTitle and XMP metadata with the PDF/UA
+identification.
+
+`TaggedCanvas(..., tagged=False)` draws the same page without any of this (no marked content,
+no structure tree, no XMP): only for measuring what tagging costs.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFDictionary,
     PDFName,
+    PDFObject,
     PDFObjectReference,
     PDFStream,
     PDFString,
@@ -26,6 +36,7 @@ from reportlab.pdfbase.pdfdoc import (
 from reportlab.pdfgen.canvas import Canvas
 
 LANG = "nl-NL"
+BBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in points, y up
 
 
 @dataclass
@@ -35,14 +46,18 @@ class StructElem:
     alt: str | None = None
     text: str = ""  # the visible text, kept for verification and outlines
     children: list[StructElem] = field(default_factory=list)
+    title: str | None = None  # /T: names the element (the block id of a block's Div)
+    bbox: BBox | None = None  # /A <</O /Layout /BBox ...>>: the rectangle its content is in
 
 
 class TaggedCanvas(Canvas):
     """A one-page ReportLab canvas that writes a PDF/UA structure tree."""
 
-    def __init__(self, target, *, title: str, author: str, subject: str, **kwargs):
+    def __init__(self, target, *, title: str, author: str, subject: str, tagged: bool = True,
+                 **kwargs):
         kwargs.setdefault("lang", LANG)
         super().__init__(target, **kwargs)
+        self.tagged = tagged  # False: the same drawing without marks or tree (benchmark only)
         self.root = StructElem("Document")
         self._stack: list[StructElem] = [self.root]
         self._next_mcid = 0
@@ -56,11 +71,14 @@ class TaggedCanvas(Canvas):
     # --- marking content -------------------------------------------------------------------
 
     @contextmanager
-    def tag(self, role: str, alt: str | None = None, text: str = ""):
+    def tag(self, role: str, alt: str | None = None, text: str = "", bbox: BBox | None = None):
         """Everything drawn inside is one marked-content sequence of a new element `role`."""
         if self._open:
             raise RuntimeError("marked content cannot be nested; use group() for structure")
-        elem = StructElem(role, [self._next_mcid], alt, text)
+        elem = StructElem(role, [self._next_mcid], alt, text, bbox=bbox)
+        if not self.tagged:
+            yield elem
+            return
         self._stack[-1].children.append(elem)
         self.addLiteral(f"/{role} <</MCID {self._next_mcid}>> BDC")
         self._next_mcid += 1
@@ -72,9 +90,13 @@ class TaggedCanvas(Canvas):
             self.addLiteral("EMC")
 
     @contextmanager
-    def group(self, role: str = "Sect", alt: str | None = None):
+    def group(self, role: str = "Sect", alt: str | None = None, title: str | None = None,
+              bbox: BBox | None = None):
         """A structure element that holds other elements (no content of its own)."""
-        elem = StructElem(role, alt=alt)
+        elem = StructElem(role, alt=alt, title=title, bbox=bbox)
+        if not self.tagged:
+            yield elem
+            return
         self._stack[-1].children.append(elem)
         self._stack.append(elem)
         try:
@@ -83,8 +105,30 @@ class TaggedCanvas(Canvas):
             self._stack.pop()
 
     @contextmanager
+    def block(self, block_id: str, bbox: BBox):
+        """A layout block: its elements in a `Div` titled with the block id and carrying the
+        block's rectangle. A block of one element (a KPI's P, a donut's Figure) needs no Div:
+        that element itself takes the title and the rectangle (unless it has a rectangle of
+        its own), which keeps the tree small."""
+        with self.group("Div", title=block_id, bbox=bbox) as div:
+            yield div
+        if not self.tagged or len(div.children) > 1:
+            return
+        siblings = self._stack[-1].children  # the Div is the last of them
+        if not div.children:  # decoration only: nothing to read, no element
+            siblings.pop()
+            return
+        only = div.children[0]
+        if only.title is None and only.bbox in (None, bbox):
+            only.title, only.bbox = block_id, bbox
+            siblings[-1] = only
+
+    @contextmanager
     def artifact(self):
         """Decoration: not part of the content read aloud."""
+        if not self.tagged:
+            yield
+            return
         if self._open:
             raise RuntimeError("an artifact cannot be inside marked content")
         self.addLiteral("/Artifact BMC")
@@ -99,12 +143,17 @@ class TaggedCanvas(Canvas):
 
     def _setAnnotations(self, page):  # ReportLab hook called once per page in showPage
         super()._setAnnotations(page)
+        if not self.tagged:
+            return
         page.__NoDefault__ = [*pdfdoc.PDFPage.__NoDefault__, "StructParents", "Tabs"]
         page.StructParents = 0
         page.Tabs = PDFName("S")
         self._page_name = self._doc.thisPageName()  # the name addPage will register it under
 
     def save(self):
+        if not self.tagged:
+            super().save()
+            return
         doc = self._doc
         page_ref = PDFObjectReference(self._page_name)
         root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
@@ -123,36 +172,77 @@ class TaggedCanvas(Canvas):
         super().save()
 
     def _struct(self, elem: StructElem, parent_ref, page_ref, parent_tree) -> PDFObjectReference:
-        d = PDFDictionary({"Type": PDFName("StructElem"), "S": PDFName(elem.role),
-                           "P": parent_ref})
-        ref = self._doc.Reference(d)
-        if elem.mcids:
-            d.dict["Pg"] = page_ref
-            for m in elem.mcids:
-                parent_tree[m] = ref
-        kids = list(elem.mcids) + [
+        obj = _StructObject(elem, parent_ref, page_ref)
+        ref = self._doc.Reference(obj)
+        for m in elem.mcids:
+            parent_tree[m] = ref
+        obj.kids = list(elem.mcids) + [
             self._struct(child, ref, page_ref, parent_tree) for child in elem.children
+            if child.mcids or child.children  # a group left empty is not written
         ]
-        if kids:
-            d.dict["K"] = PDFArray(kids) if len(kids) > 1 else kids[0]
-        if elem.alt:
-            d.dict["Alt"] = PDFString(elem.alt)
-        if elem.role == "Document":
-            d.dict["Lang"] = PDFString(LANG)
         return ref
 
-    def outline(self) -> list[str]:
-        """The structure in reading order as indented lines (for tests and review)."""
+    def outline(self, blocks: bool = False) -> list[str]:
+        """The structure in reading order as indented lines (for tests and review). A block's
+        Div is not read aloud, so its elements stand at its place; with `blocks`, it is shown
+        as "Div [block id]"."""
         lines: list[str] = []
 
         def walk(elem: StructElem, depth: int) -> None:
+            if not blocks and _silent(elem.role, elem.alt, elem.mcids):
+                for child in elem.children:
+                    walk(child, depth)
+                return
             label = elem.alt or elem.text
-            lines.append("  " * depth + elem.role + (f": {label}" if label else ""))
+            title = f" [{elem.title}]" if elem.title and blocks else ""
+            lines.append("  " * depth + elem.role + title + (f": {label}" if label else ""))
             for child in elem.children:
                 walk(child, depth + 1)
 
         walk(self.root, 0)
         return lines
+
+
+class _StructObject(PDFObject):
+    """A structure element, written straight to bytes: formatting it as ReportLab's generic
+    PDFDictionary cost more than all the rest of tagging."""
+
+    def __init__(self, elem: StructElem, parent: PDFObjectReference, page: PDFObjectReference):
+        self.elem, self.parent, self.page = elem, parent, page
+        self.kids: list[int | PDFObjectReference] = []
+
+    def format(self, document) -> bytes:
+        e = self.elem
+        out = [b"<< /Type /StructElem /S /", e.role.encode("ascii"), b" /P ",
+               self.parent.format(document)]
+        if e.mcids:
+            out += [b" /Pg ", self.page.format(document)]
+        if self.kids:
+            kids = [k.format(document) if isinstance(k, PDFObject) else b"%d" % k
+                    for k in self.kids]
+            out += [b" /K ", kids[0] if len(kids) == 1 else b"[ " + b" ".join(kids) + b" ]"]
+        if e.title:
+            out += [b" /T ", PDFString(e.title).format(document)]
+        if e.alt:
+            out += [b" /Alt ", PDFString(e.alt).format(document)]
+        if e.bbox is not None:
+            box = " ".join(_number(v) for v in e.bbox).encode("ascii")
+            out += [b" /A << /O /Layout /BBox [ ", box, b" ] >>"]
+        if e.role == "Document":
+            out += [b" /Lang ", PDFString(LANG).format(document)]
+        out.append(b" >>")
+        return b"".join(out)
+
+
+def _number(v: float) -> str:
+    """A coordinate as PDF writes it: two decimals at most, no trailing zeros."""
+    text = f"{v:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _silent(role: str, alt: str | None, mcids) -> bool:
+    """A grouping Div that a screen reader passes over (no content, no alternative text)."""
+    return role == "Div" and not alt and not mcids
 
 
 def _xmp(title: str, author: str, subject: str) -> PDFStream:

@@ -6,11 +6,22 @@ ToUnicode map; extractable text; a tagged PDF/UA structure (MarkInfo, StructTree
 title shown in the window, XMP with pdfuaid:part); every Figure with alternative text; headings
 without skipped levels; every MCID in the content stream owned by exactly one structure element;
 nothing painted outside marked content (tagged or artifact) and no marked content nested or left
-open; all text inside the page; and, when given, every expected figure present in the text.
+open; all text inside the page and inside its block; blocks that do not overlap; and, when
+given, every expected figure present in the text.
 
-The content stream is parsed once (a small tokenizer; pypdf's `ContentStream` for anything
-unusual) and walked once, tracking marked content, the graphics and text state, and the text
-per MCID. `structure_outline` reads the structure tree back as an indented text version.
+Blocks are read from the PDF itself: a structure element with a layout attribute
+`/A <</O /Layout /BBox [x0 y0 x1 y1]>>` (a block's `Div`, titled /T with the block id, or a
+Figure inside it). Every piece of text belongs, through its MCID and structure element, to the
+nearest element with a BBox (itself or an ancestor), and its glyph boxes (advance x font ascent
+and descent) must lie inside that BBox; a BBox lies inside the BBox of its nearest ancestor that
+has one, and two BBoxes of which neither contains the other in the tree do not overlap
+(touching is allowed).
+
+Objects are read with pikepdf (qpdf, C++). The content stream is cut into operations by one
+regular expression and only the operands the walk needs are parsed (anything unusual, such as
+an inline image, goes to pikepdf's `parse_content_stream`, which gives the same pairs); it is
+walked once, tracking marked content, the graphics and text state, and the text per MCID.
+`structure_outline` reads the structure tree back as an indented text version.
 """
 
 from __future__ import annotations
@@ -21,24 +32,18 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-from pypdf.generic import (
-    ArrayObject,
-    BooleanObject,
-    ByteStringObject,
-    ContentStream,
-    DictionaryObject,
-    IndirectObject,
-    TextStringObject,
-)
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Pdf, PdfError, String
 
 from .manifest import read_manifest
 
 A4 = (595.28, 841.89)
 BOX_TOLERANCE = 1.0  # points, for the page size and for text positions
+OVERLAP_EPSILON = 0.05  # points: blocks overlapping by less than this only touch (rounding)
 LANG_PREFIX = "nl"
 MAX_EXAMPLES = 3  # examples quoted in one finding
 MAX_FINDINGS_PER_CHECK = 10
@@ -47,6 +52,7 @@ UNMAPPED = "\uffff"  # stands for a glyph without a Unicode value while decoding
 PAINT = {b"Tj", b"TJ", b"'", b'"', b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*",
          b"sh", b"Do", b"BI", b"INLINE IMAGE"}
 Matrix = tuple[float, float, float, float, float, float]
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
@@ -62,29 +68,34 @@ class Finding:
 def verify_pdf(pdf: bytes | Path | str, expected_numbers: Sequence[str] = ()) -> list[Finding]:
     """Every problem found in `pdf`; an empty list means the page passes."""
     try:
-        reader = _reader(pdf)
-        pages = len(reader.pages)
-    except (PyPdfError, OSError, ValueError) as exc:
+        doc = _open(pdf)
+    except (PdfError, OSError, ValueError) as exc:
         return [Finding("pdf", f"geen leesbare PDF: {type(exc).__name__}: {exc}")]
-    if pages == 0:
-        return [Finding("one-page", "de PDF heeft geen pagina's")]
-    findings: list[Finding] = []
-    if pages != 1:
-        findings.append(Finding("one-page", f"{pages} pagina's in plaats van 1"))
-    try:
-        return findings + _check_page(reader, reader.pages[0], expected_numbers)
-    except Exception as exc:  # a malformed file is a finding, not a crash of a whole folder
-        return findings + [Finding("pdf", f"niet te controleren: {type(exc).__name__}: {exc}")]
+    with doc:
+        try:
+            pages = len(doc.pages)
+        except (PdfError, ValueError) as exc:
+            return [Finding("pdf", f"geen leesbare PDF: {type(exc).__name__}: {exc}")]
+        if pages == 0:
+            return [Finding("one-page", "de PDF heeft geen pagina's")]
+        findings: list[Finding] = []
+        if pages != 1:
+            findings.append(Finding("one-page", f"{pages} pagina's in plaats van 1"))
+        try:
+            return findings + _check_page(doc, doc.pages[0], expected_numbers)
+        except Exception as exc:  # a malformed file is a finding, not a crash of a whole folder
+            return findings + [Finding("pdf",
+                                       f"niet te controleren: {type(exc).__name__}: {exc}")]
 
 
-def _check_page(reader: PdfReader, page, expected_numbers: Sequence[str]) -> list[Finding]:
+def _check_page(doc: Pdf, page, expected_numbers: Sequence[str]) -> list[Finding]:
     findings = _check_a4(page)
     findings += _check_fonts(page)
-    scan = _scan_page(reader, page)
+    scan = _scan_page(page)
     findings += _check_text(scan, expected_numbers)
     findings += _check_untagged(scan)
-    findings += _check_catalog(reader)
-    findings += _check_structure(reader, page, scan)
+    findings += _check_catalog(doc)
+    findings += _check_structure(doc, page, scan)
     return findings
 
 
@@ -101,17 +112,23 @@ def verify_folder(out: Path) -> dict[str, list[Finding]]:
     return result
 
 
-def structure_outline(pdf: bytes | Path | str) -> list[str]:
+def structure_outline(pdf: bytes | Path | str, blocks: bool = False) -> list[str]:
     """The structure tree in reading order, one indented line per element: "H1: <text>",
-    "Figure: <alt>", "P: <text>" (text = what that element's marked content shows)."""
-    reader = _reader(pdf)
-    scan = _scan_page(reader, reader.pages[0])
-    tree = _StructTree.read(reader)
+    "Figure: <alt>", "P: <text>" (text = what that element's marked content shows). A block's
+    Div is not read aloud, so by default its elements stand in its place; with `blocks` it is
+    shown as "Div [block id]"."""
+    with _open(pdf) as doc:
+        scan = _scan_page(doc.pages[0])
+        tree = _StructTree.read(doc)
     lines = []
     for elem in tree.elements:
+        if not blocks and elem.silent:
+            continue
         text = _normal(" ".join(scan.mcid_text.get(m, "") for m in elem.mcids))
         label = elem.alt or text
-        lines.append("  " * elem.depth + elem.role + (f": {label}" if label else ""))
+        title = f" [{elem.title}]" if blocks and elem.title else ""
+        depth = elem.depth if blocks else elem.depth - sum(a.silent for a in elem.ancestors())
+        lines.append("  " * depth + elem.role + title + (f": {label}" if label else ""))
     return lines
 
 
@@ -129,9 +146,14 @@ def _verify_listed(path: Path, sha256: str, pdf_page: bool = True) -> list[Findi
     return findings + verify_pdf(data) if pdf_page else findings
 
 
-def _reader(pdf: bytes | Path | str) -> PdfReader:
+def _open(pdf: bytes | Path | str) -> Pdf:
+    """The PDF as qpdf reads it, without repairing a damaged file (a verifier reports it)."""
     data = pdf if isinstance(pdf, bytes | bytearray) else Path(pdf).read_bytes()
-    return PdfReader(io.BytesIO(data))
+    try:  # scalars as Python int, bool, Decimal, whatever the process-wide default
+        return pikepdf.open(io.BytesIO(data), attempt_recovery=False,
+                            conversion_mode="implicit")
+    except TypeError:  # a pikepdf without conversion modes always converts
+        return pikepdf.open(io.BytesIO(data), attempt_recovery=False)
 
 
 def _normal(text: str) -> str:
@@ -139,13 +161,65 @@ def _normal(text: str) -> str:
     return " ".join(text.split())
 
 
+# --- objects ----------------------------------------------------------------------------------
+
+
+def _is_dict(obj) -> bool:
+    """A dictionary or a stream (whose dictionary is read the same way)."""
+    return isinstance(obj, Dictionary | pikepdf.Stream)
+
+
+def _get(obj, key: str, default=None):
+    """obj[key] for a dictionary or stream, `default` for anything else or a missing key."""
+    if not _is_dict(obj):
+        return default
+    value = obj.get(key, default)
+    return default if value is None else value
+
+
+def _key(obj) -> tuple[int, int] | None:
+    """What identifies an object: its object number; None for a direct object (which has no
+    identity of its own, and cannot be part of a cycle)."""
+    objgen = obj.objgen
+    return objgen if objgen != (0, 0) else None
+
+
+def _as_list(obj) -> list:
+    """An array's items, or the one object."""
+    if obj is None:
+        return []
+    return list(obj) if isinstance(obj, Array) else [obj]
+
+
+def _numbers(array) -> list[float]:
+    """The numbers of an array of numbers (a font's widths), read in one go."""
+    if not isinstance(array, Array):
+        return []
+    text = array.unparse()
+    if b"R" not in text:  # no references: "[ 1 2.5 ... ]"
+        try:
+            return [float(v) for v in text[1:-1].split()]
+        except ValueError:
+            pass
+    return [float(v) for v in array]
+
+
+def _rect(obj) -> Rect | None:
+    """A rectangle [x0 y0 x1 y1] (normalised), or None when it is not four numbers."""
+    try:
+        x0, y0, x1, y1 = (float(v) for v in obj)
+    except (TypeError, ValueError):
+        return None
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
 # --- page box and fonts ---------------------------------------------------------------------
 
 
 def _check_a4(page) -> list[Finding]:
-    box = page.mediabox
-    w, h = float(box.width), float(box.height)
-    if int(page.get("/Rotate", 0) or 0) % 180:
+    box = _rect(page.mediabox) or (0.0, 0.0, 0.0, 0.0)
+    w, h = box[2] - box[0], box[3] - box[1]
+    if int(_get(page.obj, "/Rotate", 0) or 0) % 180:
         w, h = h, w
     if abs(w - A4[0]) <= BOX_TOLERANCE and abs(h - A4[1]) <= BOX_TOLERANCE:
         return []
@@ -153,31 +227,29 @@ def _check_a4(page) -> list[Finding]:
                           f"({A4[0]} x {A4[1]} pt)")]
 
 
-def _font_dicts(resources, seen: set[int] | None = None) -> list[tuple[str, DictionaryObject]]:
+def _font_dicts(resources, seen: set | None = None) -> list[tuple[str, Dictionary]]:
     """(resource name, font dict) for the fonts in `resources` and in any Form XObject in it."""
     seen = set() if seen is None else seen
-    resources = _resolve(resources) or {}
-    fonts = [(str(name), _resolve(ref)) for name, ref in (_resolve(resources.get("/Font")) or {})
-             .items()]
-    for ref in (_resolve(resources.get("/XObject")) or {}).values():
-        key = ref.idnum if isinstance(ref, IndirectObject) else id(ref)
-        xobj = _resolve(ref)
-        if key in seen or xobj.get("/Subtype") != "/Form":
+    fonts = [(str(name), font) for name, font in _get(resources, "/Font", {}).items()]
+    for xobj in _get(resources, "/XObject", {}).values():
+        key = _key(xobj) if _is_dict(xobj) else None
+        if _get(xobj, "/Subtype") != "/Form" or key in seen:
             continue
         seen.add(key)
-        fonts += _font_dicts(xobj.get("/Resources"), seen)
+        fonts += _font_dicts(_get(xobj, "/Resources"), seen)
     return fonts
 
 
 def _check_fonts(page) -> list[Finding]:
     findings = []
-    done: set[int] = set()
-    for name, font in _font_dicts(page.get("/Resources")):
-        if id(font) in done:
+    done: set = set()
+    for name, font in _font_dicts(_get(page.obj, "/Resources")):
+        key = _key(font) if _is_dict(font) else None
+        if not _is_dict(font) or (key is not None and key in done):
             continue
-        done.add(id(font))
-        label = f"{name} ({str(font.get('/BaseFont', '?')).lstrip('/')})"
-        if font.get("/Subtype") == "/Type3":
+        done.add(key)
+        label = f"{name} ({str(_get(font, '/BaseFont', '?')).lstrip('/')})"
+        if _get(font, "/Subtype") == "/Type3":
             findings.append(Finding("no-type3", f"lettertype {label} is Type 3"))
         elif not _embedded(font):
             findings.append(Finding("fonts-embedded", f"lettertype {label} is niet ingebed"))
@@ -187,15 +259,11 @@ def _check_fonts(page) -> list[Finding]:
 
 
 def _embedded(font) -> bool:
-    if font.get("/Subtype") == "/Type0":
-        kids = _resolve(font.get("/DescendantFonts")) or []
-        return bool(kids) and all(_embedded(_resolve(k)) for k in kids)
-    desc = _resolve(font.get("/FontDescriptor"))
-    return desc is not None and any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-
-
-def _resolve(obj):
-    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+    if _get(font, "/Subtype") == "/Type0":
+        kids = _as_list(_get(font, "/DescendantFonts"))
+        return bool(kids) and all(_embedded(k) for k in kids)
+    desc = _get(font, "/FontDescriptor")
+    return _is_dict(desc) and any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
 # --- fonts as decoders ----------------------------------------------------------------------
@@ -211,8 +279,10 @@ def _utf16(hexdigits: bytes) -> str:
     return raw.decode("utf-16-be", "replace") if len(raw) >= 2 else raw.decode("latin-1")
 
 
+@lru_cache(maxsize=256)
 def _parse_cmap(data: bytes) -> tuple[int, dict[int, str]]:
-    """(bytes per code, code -> text) from a ToUnicode CMap (bfchar and bfrange)."""
+    """(bytes per code, code -> text) from a ToUnicode CMap (bfchar and bfrange); cached, as
+    the same subset's CMap recurs on many pages (do not change the returned table)."""
     width, table = 1, {}
     for kind, body in _BLOCK.findall(data):
         if kind == b"codespacerange":
@@ -239,46 +309,52 @@ def _add_range(table: dict[int, str], lo: int, hi: int, dst: bytes) -> None:
 
 
 class _Font:
-    """Turns shown strings into text and advance widths (in text space units per 1 pt)."""
+    """Turns shown strings into text and advance widths (in text space units per 1 pt), and
+    knows how far its glyphs reach above and below the baseline (per 1 pt)."""
 
-    def __init__(self, font: DictionaryObject | None):
-        font = font or DictionaryObject()
-        self.name = str(font.get("/BaseFont", "?")).lstrip("/")
+    def __init__(self, font: Dictionary | None):
+        font = font if _is_dict(font) else None
+        self.name = str(_get(font, "/BaseFont", "?")).lstrip("/")
         self.width_bytes, self.unicode = 1, None
-        tu = _resolve(font.get("/ToUnicode"))
-        if tu is not None and hasattr(tu, "get_data"):
-            self.width_bytes, self.unicode = _parse_cmap(tu.get_data())
+        tu = _get(font, "/ToUnicode")
+        if isinstance(tu, pikepdf.Stream):
+            self.width_bytes, self.unicode = _parse_cmap(tu.read_bytes())
         self.widths: dict[int, float] = {}
         self.default = 0.0
-        subtype = font.get("/Subtype")
+        subtype = _get(font, "/Subtype")
         if subtype == "/Type0":
             self._cid_widths(font)
         else:
             self._simple_widths(font, subtype == "/Type3")
         # single-byte fast path: a str.translate table and a width per byte
-        self.table = {c: (t if t and t != "\x00" else UNMAPPED)
-                      for c, t in (self.unicode or {}).items() if c < 256}
-        if self.unicode is not None:
-            self.table.update({c: UNMAPPED for c in range(256) if c not in self.unicode})
-        self.byte_widths = [self.widths.get(c, self.default) for c in range(256)]
+        self.table = dict.fromkeys(range(256), UNMAPPED) if self.unicode is not None else {}
+        self.table.update({c: (t if t and t != "\x00" else UNMAPPED)
+                           for c, t in (self.unicode or {}).items() if c < 256})
+        self.byte_widths = [self.default] * 256
+        for c, w in self.widths.items():
+            if 0 <= c < 256:
+                self.byte_widths[c] = w
 
     def _simple_widths(self, font, type3: bool) -> None:
-        scale = float(font["/FontMatrix"][0]) if type3 and "/FontMatrix" in font else 0.001
-        first = int(font.get("/FirstChar", 0))
-        for i, w in enumerate(_resolve(font.get("/Widths")) or []):
-            self.widths[first + i] = float(w) * scale
-        desc = _resolve(font.get("/FontDescriptor")) or {}
-        self.default = float(desc.get("/MissingWidth", 0)) * scale
+        matrix = _get(font, "/FontMatrix")
+        scale = float(matrix[0]) if type3 and matrix is not None else 0.001
+        first = int(_get(font, "/FirstChar", 0))
+        for i, w in enumerate(_numbers(_get(font, "/Widths"))):
+            self.widths[first + i] = w * scale
+        desc = _get(font, "/FontDescriptor")
+        self.default = float(_get(desc, "/MissingWidth", 0)) * scale
+        self._extent(desc, 1 / 1000 if not type3 else 0.0)
 
     def _cid_widths(self, font) -> None:
         self.width_bytes = 2 if self.unicode is None else self.width_bytes
-        kid = _resolve((_resolve(font.get("/DescendantFonts")) or [None])[0]) or {}
-        self.default = float(kid.get("/DW", 1000)) / 1000
-        w = list(_resolve(kid.get("/W")) or [])
+        kid = (_as_list(_get(font, "/DescendantFonts")) or [None])[0]
+        self.default = float(_get(kid, "/DW", 1000)) / 1000
+        self._extent(_get(kid, "/FontDescriptor"), 1 / 1000)
+        w = list(_get(kid, "/W") or ())
         i = 0
         while i + 1 < len(w):
-            first, nxt = int(w[i]), _resolve(w[i + 1])
-            if isinstance(nxt, ArrayObject | list):
+            first, nxt = int(w[i]), w[i + 1]
+            if isinstance(nxt, Array):
                 for j, v in enumerate(nxt):
                     self.widths[first + j] = float(v) / 1000
                 i += 2
@@ -286,6 +362,12 @@ class _Font:
                 for code in range(first, int(nxt) + 1):
                     self.widths[code] = float(w[i + 2]) / 1000
                 i += 3
+
+    def _extent(self, desc, scale: float) -> None:
+        """Ascent and descent from the font descriptor (glyph space, 1/1000 em); a Type 3 font
+        or a font without them is measured on its baseline only."""
+        self.ascent = max(0.0, float(_get(desc, "/Ascent", 0)) * scale)
+        self.descent = min(0.0, float(_get(desc, "/Descent", 0)) * scale)
 
     def decode(self, raw: bytes) -> tuple[str, int, float, int]:
         """(text, glyphs without Unicode, sum of glyph widths, single-byte spaces) of `raw`."""
@@ -304,9 +386,45 @@ class _Font:
         return (text.replace(UNMAPPED, "") if missing else text), missing, width, spaces
 
 
+_NO_FONT = _Font(None)
+
+
 # --- parsing content streams ---------------------------------------------------------------
 
-
+_END = rb"(?![^\s/\[\]<>(){}%])"  # a token ends at white space or a delimiter
+_NUM = rb"[+-]?(?:\d+\.?\d*|\.\d+)" + _END
+_NAME = rb"/[^\s/\[\]<>(){}%#]*+" + _END  # a name with #xx escapes goes to the slow path
+_STR = rb"\((?:[^()\\]|\\.)*+\)"
+_HEXSTR = rb"<[0-9A-Fa-f\s]*+>"
+_SIMPLE = b"|".join([_NUM, _NAME, _STR, _HEXSTR, rb"(?:true|false|null)" + _END])
+_ARRAY = rb"\[(?:\s|" + _SIMPLE + rb")*+\]"
+_DICT = rb"<<(?:\s|" + _SIMPLE + b"|" + _ARRAY + rb")*+>>"
+# one operation: its operands (kept as bytes) and its operator; anything else is `bad`
+_OPERAND = b"(?:" + _SIMPLE + b"|" + _ARRAY + b"|" + _DICT + b")"
+_OPERATION = re.compile(
+    rb"\s*((?:" + _OPERAND + rb"(?:\s*" + _OPERAND + rb")*+)?+)\s*"
+    rb"([A-Za-z'\"][^\s/\[\]<>(){}%]*+)|\s*(\S)",
+    re.S,
+)
+# For the walk, two shortcuts in the same expression, which change nothing in what the walk
+# finds (tests/test_verify.py compares): a text object as ReportLab writes one line of text
+# (canvas.drawString: Tm Tf TL Tj T*; mplcanvas: a second Tm and no T*) is one step, and a run
+# of operations the walk ignores (path construction, colours, line style, ET) is skipped.
+_N = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
+_SIX = _N + rb"(?:\s+" + _N + rb"){5}"
+_TEXT_OBJECT = (rb"BT\s+(" + _SIX + rb")\s+Tm\s+(?:(" + _SIX + rb")\s+Tm\s+)?"
+                rb"(/[^\s/\[\]<>(){}%#]+)\s+(" + _N + rb")\s+Tf\s+(" + _N + rb")\s+TL\s*"
+                rb"(" + _STR + rb")\s*Tj(\s+T\*)?\s+ET" + _END)
+_IGNORED = rb"(?:[mlcvyhnijJMwgGkK]|r[eg]|RG|ri|gs|[cC][sS]|scn?|SCN?|W\*?|ET)" + _END
+_SKIP = rb"(?:(?:(?:[+-]?[\d.]+|" + _NAME + rb")\s+)*+" + _IGNORED + rb"\s*)+"
+_WALK = re.compile(
+    rb"\s*(?:" + _SKIP + b"|" + _TEXT_OBJECT
+    + rb"|((?:" + _OPERAND + rb"(?:\s*" + _OPERAND + rb")*+)?+)\s*"
+    rb"([A-Za-z'\"][^\s/\[\]<>(){}%]*+)|(\S))",
+    re.S,
+)
+_MCID_PROPERTIES = re.compile(rb"(/[^\s/\[\]<>(){}%#]+)\s*<<\s*/MCID\s+(\d+)\s*>>")
+TEXT_OBJECT = b"BT..ET"  # the operator of a text object walked as one step
 _TOKEN = re.compile(
     rb"\s*(?:(?P<num>[+-]?(?:\d+\.?\d*|\.\d+))(?![^\s/\[\]<>(){}%])"
     rb"|(?P<name>/[^\s/\[\]<>(){}%]*)"
@@ -321,26 +439,82 @@ _TOKEN = re.compile(
 _ESCAPE = re.compile(rb"\\(?:([0-7]{1,3})|(\r\n|[\r\n])|(.))", re.S)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 _CONSTANTS = {b"true": True, b"false": False, b"null": None}
+_INLINE_IMAGE = {b"BI", b"ID", b"EI"}
 
 
 class _Unparsed(Exception):
-    """The fast tokenizer met something it leaves to pypdf (inline image, nested parentheses)."""
+    """The fast parser met something it leaves to qpdf (inline image, nested parentheses)."""
 
 
-def _operations(contents, reader: PdfReader) -> list[tuple[list, bytes]]:
-    """(operands, operator) pairs of a content stream or array of streams. A small tokenizer
-    does the common case several times faster than pypdf; anything unusual goes to pypdf's
-    `ContentStream`, which gives the same pairs."""
-    parts = contents if isinstance(contents, ArrayObject) else [contents]
-    data = b"\n".join(_resolve(part).get_data() for part in parts)
+Operation = tuple[bytes | list, bytes]  # (operands, still as bytes or already parsed; operator)
+
+
+def _operations(data: bytes) -> list[Operation]:
+    """(operands, operator) pairs of a content stream. One regular expression cuts the stream
+    into operations, leaving the operands as bytes for `_args` to parse when they matter (most
+    operations are paths and colours, whose operands the checks never need); anything unusual
+    goes to qpdf's parser, whose operands come parsed."""
     try:
-        return _tokenize(data)
+        return _walk_split(data)
     except _Unparsed:
-        return ContentStream(contents, reader).operations
+        with pikepdf.new() as scratch:
+            stream = pikepdf.Stream(scratch, data)
+            return [([_py(o) for o in operands], str(op).encode("latin-1"))
+                    for operands, op in pikepdf.parse_content_stream(stream)]
+
+
+def _split(data: bytes) -> list[tuple[bytes, bytes]]:
+    found = _OPERATION.findall(data)
+    bad = [b for _, _, b in found if b]
+    if bad:
+        raise _Unparsed(bad[0])
+    ops = [(raw, op) for raw, op, _ in found]
+    if b"BI" in data and any(op in _INLINE_IMAGE for _, op in ops):
+        raise _Unparsed(b"BI")
+    return ops
+
+
+def _walk_split(data: bytes) -> list[Operation]:
+    """Like `_split`, with ReportLab's one-line text objects as one `TEXT_OBJECT` step (its
+    operands the seven groups of `_TEXT_OBJECT`) and without the operations the walk ignores."""
+    ops: list[Operation] = []
+    for found in _WALK.findall(data):
+        if found[8]:
+            ops.append((found[7], found[8]))
+        elif found[0]:
+            ops.append((found[:7], TEXT_OBJECT))
+        elif found[9]:
+            raise _Unparsed(found[9])
+    if b"BI" in data and any(op in _INLINE_IMAGE for _, op in ops):
+        raise _Unparsed(b"BI")
+    return ops
 
 
 def _tokenize(data: bytes) -> list[tuple[list, bytes]]:
-    ops: list[tuple[list, bytes]] = []
+    """Every operation with its operands parsed (numbers as float, names as "/Name" strings,
+    strings as bytes, arrays as lists, dictionaries as dicts); `_Unparsed` if unusual."""
+    return [(_parse_operands(raw), op) for raw, op in _split(data)]
+
+
+def _args(raw: bytes | list) -> list:
+    """The operands of one operation, parsed. What ReportLab writes most (numbers, simple
+    names, one plain string) takes a shortcut; anything else goes through the tokenizer."""
+    if isinstance(raw, list):
+        return raw
+    if raw[:1] == b"(":
+        inner = raw[1:-1]
+        if raw[-1:] == b")" and not (b"\\" in inner or b"(" in inner or b")" in inner):
+            return [inner]
+    elif not (b"(" in raw or b"[" in raw or b"<" in raw):
+        try:
+            return [tok.decode("latin-1") if tok[:1] == b"/" else float(tok)
+                    for tok in raw.split()]
+        except ValueError:  # true, false, null
+            pass
+    return _parse_operands(raw)
+
+
+def _parse_operands(data: bytes) -> list:
     stack: list[tuple[list, bytes]] = []  # enclosing operand lists while inside [ ] or << >>
     cur: list = []
     for m in _TOKEN.finditer(data):
@@ -348,14 +522,6 @@ def _tokenize(data: bytes) -> list[tuple[list, bytes]]:
         tok = m.group(kind)
         if kind == "num":
             cur.append(float(tok))
-        elif kind == "op":
-            if tok in _CONSTANTS:
-                cur.append(_CONSTANTS[tok])
-            elif tok == b"BI" or stack:
-                raise _Unparsed(tok)
-            else:
-                ops.append((cur, tok))
-                cur = []
         elif kind == "name":
             cur.append(tok.decode("latin-1"))
         elif kind == "str":
@@ -368,11 +534,13 @@ def _tokenize(data: bytes) -> list[tuple[list, bytes]]:
             cur = []
         elif kind == "close":
             cur = _close(stack, cur, tok)
-        elif kind == "other":
+        elif kind == "op" and tok in _CONSTANTS:
+            cur.append(_CONSTANTS[tok])
+        elif kind in ("op", "other"):
             raise _Unparsed(tok)
-    if stack or cur:
+    if stack:
         raise _Unparsed(b"unbalanced")
-    return ops
+    return cur
 
 
 def _close(stack: list[tuple[list, bytes]], items: list, tok: bytes) -> list:
@@ -393,6 +561,23 @@ def _unescape(m: re.Match) -> bytes:
     if newline:
         return b""
     return _ESCAPES.get(char, char)
+
+
+def _py(obj):
+    """A qpdf operand as the fast parser gives it."""
+    if obj is None or isinstance(obj, bool):
+        return obj
+    if isinstance(obj, int | float | Decimal):
+        return float(obj)
+    if isinstance(obj, Name):
+        return str(obj)
+    if isinstance(obj, String):
+        return bytes(obj)
+    if isinstance(obj, Array):
+        return [_py(x) for x in obj]
+    if isinstance(obj, Dictionary):
+        return {str(k): _py(v) for k, v in obj.items()}
+    return obj  # an inline image: only its operator matters
 
 
 # --- one pass over the content stream -------------------------------------------------------
@@ -423,23 +608,25 @@ class _TextState:
 
 @dataclass
 class _Scan:
-    """What the content stream shows: text per MCID, MCIDs used, and problems met on the way."""
+    """What the content stream shows: text per MCID, MCIDs used, where tagged text is, and
+    problems met on the way."""
 
-    box: tuple[float, float, float, float]
+    box: Rect
     mcid_text: dict[int, str] = field(default_factory=dict)
     mcids: Counter = field(default_factory=Counter)
     chunks: list[str] = field(default_factory=list)
     untagged: list[str] = field(default_factory=list)
     marked: list[str] = field(default_factory=list)  # unbalanced or nested marked content
     outside: list[str] = field(default_factory=list)
+    runs: list[tuple[int, str, Rect]] = field(default_factory=list)  # MCID, text, glyph box
     unmapped: Counter = field(default_factory=Counter)  # font name -> glyphs without Unicode
 
 
 class _Walker:
     """Walks content operations once, tracking marked content, CTM and the text matrices."""
 
-    def __init__(self, reader: PdfReader, scan: _Scan):
-        self.reader, self.scan = reader, scan
+    def __init__(self, scan: _Scan):
+        self.scan = scan
         self.ctm: Matrix = IDENTITY
         self.gstack: list[tuple[Matrix, _TextState]] = []
         self.ts = _TextState()
@@ -449,40 +636,52 @@ class _Walker:
         self.covered = False
         self.mcid: int | None = None
         self.newline = True
-        self.fonts: dict[int, _Font] = {}
-        self.forms: list[int] = []
+        self.fonts: dict = {}  # font object number -> _Font
+        self.named: dict[str, _Font] = {}  # resource name -> _Font, for the current resources
+        self.forms: list = []
         self.resources = None
 
-    def walk(self, operations, resources) -> None:
-        outer, self.resources = self.resources, _resolve(resources) or DictionaryObject()
+    def walk(self, operations: list[Operation], resources) -> None:
+        outer, self.resources = self.resources, resources if _is_dict(resources) else {}
+        named, self.named = self.named, {}
+        handlers, paint = _HANDLERS, PAINT
         for operands, op in operations:
-            if op in PAINT and not self.covered and not self.forms:
+            if op in paint and not self.covered and not self.forms:
                 self._untagged(op, operands)
-            handler = _HANDLERS.get(op)
+            handler = handlers.get(op)
             if handler is not None:
                 handler(self, operands)
-        self.resources = outer
+        self.resources, self.named = outer, named
 
     # marked content
     def _untagged(self, op: bytes, operands) -> None:
         shown = ""
         if op in (b"Tj", b"'", b'"', b"TJ") and operands:
-            shown = f" {self._decode_any(operands[-1])!r}"
+            shown = f" {self._decode_any(_args(operands)[-1])!r}"
         self.scan.untagged.append(op.decode("latin-1") + shown)
 
     def bdc(self, operands) -> None:
-        tag = str(operands[0]) if operands else ""
-        props = _resolve(operands[1]) if len(operands) > 1 else None
-        if isinstance(props, str) and self.resources is not None:  # named /Properties entry
-            props = _resolve((_resolve(self.resources.get("/Properties")) or {}).get(props))
-        mcid = props.get("/MCID") if isinstance(props, dict) else None
-        mcid = int(mcid) if mcid is not None else None
+        plain = _MCID_PROPERTIES.fullmatch(operands) if isinstance(operands, bytes) else None
+        if plain:  # "/P <</MCID 3>>", as ReportLab writes it
+            tag, mcid = plain[1], int(plain[2])
+            self.scan.mcids[mcid] += 1
+            self._push(tag == b"/Artifact", mcid)
+            return
+        args = _args(operands)
+        tag = str(args[0]) if args else ""
+        props = args[1] if len(args) > 1 else None
+        if isinstance(props, str):  # a named /Properties entry
+            props = _get(_get(self.resources, "/Properties"), props)
+        mcid = _get(props, "/MCID") if _is_dict(props) else (
+            props.get("/MCID") if isinstance(props, dict) else None)
+        mcid = int(mcid) if isinstance(mcid, int | float | Decimal) else None
         if mcid is not None:
             self.scan.mcids[mcid] += 1
         self._push(tag == "/Artifact", mcid)
 
     def bmc(self, operands) -> None:
-        self._push(bool(operands) and str(operands[0]) == "/Artifact", None)
+        args = _args(operands)
+        self._push(bool(args) and str(args[0]) == "/Artifact", None)
 
     def _push(self, artifact: bool, mcid: int | None) -> None:
         if (artifact or mcid is not None) and self.covered:  # content of two owners at once
@@ -508,22 +707,24 @@ class _Walker:
             self.ctm, self.ts = self.gstack.pop()
 
     def cm(self, operands) -> None:
-        if len(operands) == 6:
-            self.ctm = _mul(tuple(float(v) for v in operands), self.ctm)
+        args = _args(operands)
+        if len(args) == 6:
+            self.ctm = _mul(tuple(float(v) for v in args), self.ctm)
 
     def do(self, operands) -> None:
-        xobj = _resolve((_resolve(self.resources.get("/XObject")) or {}).get(operands[0]))
-        if xobj is None or xobj.get("/Subtype") != "/Form":
+        args = _args(operands)
+        xobj = _get(_get(self.resources, "/XObject"), str(args[0])) if args else None
+        if not isinstance(xobj, pikepdf.Stream) or _get(xobj, "/Subtype") != "/Form":
             return
-        key = xobj.indirect_reference.idnum if xobj.indirect_reference else id(xobj)
+        key = _key(xobj)
         if key in self.forms:
             return
         self.q(())
-        matrix = xobj.get("/Matrix")
+        matrix = _get(xobj, "/Matrix")
         if matrix is not None and len(matrix) == 6:
             self.ctm = _mul(tuple(float(v) for v in matrix), self.ctm)
         self.forms.append(key)
-        self.walk(_operations(xobj, self.reader), xobj.get("/Resources") or self.resources)
+        self.walk(_operations(xobj.read_bytes()), _get(xobj, "/Resources") or self.resources)
         self.forms.pop()
         self.Q(())
 
@@ -533,47 +734,85 @@ class _Walker:
         self.newline = True
 
     def tf(self, operands) -> None:
-        fonts = _resolve(self.resources.get("/Font")) or {}
-        ref = fonts.get(operands[0])
-        font = _resolve(ref)
-        key = ref.idnum if isinstance(ref, IndirectObject) else id(font)
-        if key not in self.fonts:
-            self.fonts[key] = _Font(font)
-        self.ts.font, self.ts.size = self.fonts[key], float(operands[1])
+        args = _args(operands)
+        name = str(args[0])
+        self.ts.font, self.ts.size = self.named.get(name) or self._font(name), float(args[1])
+
+    def _font(self, name: str) -> _Font:
+        """The font of resource `name` (each font object read once per page)."""
+        obj = _get(_get(self.resources, "/Font"), name)
+        key = _key(obj) if _is_dict(obj) else None
+        font = self.fonts.get(key) or _Font(obj)
+        self.named[name] = self.named[name.encode("latin-1")] = font
+        if key is not None:
+            self.fonts[key] = font
+        return font
 
     def td(self, operands) -> None:
-        self.tlm = self.tm = _mul((1, 0, 0, 1, float(operands[0]), float(operands[1])), self.tlm)
+        args = _args(operands)
+        x, y = float(args[0]), float(args[1])
+        self.tlm = self.tm = _mul((1, 0, 0, 1, x, y), self.tlm)
         self.newline = True
 
     def td_leading(self, operands) -> None:
-        self.ts.leading = -float(operands[1])
-        self.td(operands)
+        args = _args(operands)
+        self.ts.leading = -float(args[1])
+        self.td(args)
 
     def tm_set(self, operands) -> None:
-        self.tlm = self.tm = tuple(float(v) for v in operands)
+        args = _args(operands)
+        if len(args) == 6:
+            self.tlm = self.tm = tuple(map(float, args))
         self.newline = True
 
     def next_line(self, operands=()) -> None:
-        self.td((0, -self.ts.leading))
+        self.td([0.0, -self.ts.leading])
+
+    def text_object(self, groups) -> None:
+        """BT Tm [Tm] Tf TL Tj [T*] ET as one step (see `_TEXT_OBJECT`): the same as the
+        operations one by one, with less work in between."""
+        matrix, second, name, size, leading, string, next_line = groups
+        self.tlm = self.tm = tuple(map(float, (second or matrix).split()))
+        font = self.named.get(name) or self._font(name.decode("latin-1"))
+        ts = self.ts
+        ts.font, ts.size, ts.leading = font, float(size), float(leading)
+        inner = string[1:-1]
+        shown = _ESCAPE.sub(_unescape, inner) if b"\\" in inner else inner
+        if not self.covered and not self.forms:
+            self._untagged(b"Tj", [shown])
+        self.newline = True
+        start = self.tm  # from here on what _show and _glyphs do for one string
+        text, missing, width, spaces = font.decode(shown)
+        if missing:
+            self.scan.unmapped[font.name] += missing
+        dx = (width * ts.size + len(shown) // font.width_bytes * ts.char_space
+              + spaces * ts.word_space) * ts.scale
+        a, b, c, d, e, f = start
+        self.tm = (a, b, c, d, e + dx * a, f + dx * b)
+        self._record(text, start, font)
+        if next_line:  # T*: the next line, `leading` below the start of this one
+            a, b, c, d, e, f = self.tlm
+            self.tlm = self.tm = (a, b, c, d, e - ts.leading * c, f - ts.leading * d)
 
     # showing text
     def tj(self, operands) -> None:
-        self._show([operands[0]])
+        self._show([_args(operands)[0]])
 
     def tj_array(self, operands) -> None:
-        self._show(list(operands[0]))
+        self._show(list(_args(operands)[0]))
 
     def quote(self, operands) -> None:
         self.next_line()
-        self._show([operands[0]])
+        self._show([_args(operands)[0]])
 
     def dquote(self, operands) -> None:
-        self.ts.word_space, self.ts.char_space = float(operands[0]), float(operands[1])
+        args = _args(operands)
+        self.ts.word_space, self.ts.char_space = float(args[0]), float(args[1])
         self.next_line()
-        self._show([operands[2]])
+        self._show([args[2]])
 
     def _show(self, items) -> None:
-        ts, font = self.ts, self.ts.font or _Font(None)
+        ts, font = self.ts, self.ts.font or _NO_FONT
         start = self.tm
         parts = []
         for item in items:
@@ -584,7 +823,7 @@ class _Walker:
                 self._advance(shift)
                 if shift > 0.2 * ts.size:
                     parts.append(" ")
-        self._record("".join(parts), start)
+        self._record("".join(parts), start, font)
 
     def _glyphs(self, font: _Font, raw: bytes) -> str:
         ts = self.ts
@@ -600,7 +839,9 @@ class _Walker:
         a, b, c, d, e, f = self.tm
         self.tm = (a, b, c, d, e + dx * a, f + dx * b)
 
-    def _record(self, text: str, start: Matrix) -> None:
+    def _record(self, text: str, start: Matrix, font: _Font) -> None:
+        """The run's text, and its glyph box (from its start to its end, from the font's
+        descent to its ascent) inside the page, and for tagged text, kept for its block."""
         scan = self.scan
         if self.newline and scan.chunks:
             text = " " + text
@@ -608,40 +849,49 @@ class _Walker:
         scan.chunks.append(text)
         if self.mcid is not None:
             scan.mcid_text[self.mcid] = scan.mcid_text.get(self.mcid, "") + text
-        rise = self.ts.rise
-        begin = _apply(_mul(start, self.ctm), 0.0, rise)
-        end = _apply(_mul(self.tm, self.ctm), 0.0, rise)
-        if not (_inside(begin, scan.box) and _inside(end, scan.box)):
-            scan.outside.append(f"{_normal(text)!r} van ({begin[0]:.1f}, {begin[1]:.1f}) "
-                                f"tot ({end[0]:.1f}, {end[1]:.1f})")
+        size, rise = self.ts.size, self.ts.rise
+        low, high = rise + font.descent * size, rise + font.ascent * size
+        first, last = start, self.tm
+        if self.ctm != IDENTITY:
+            first, last = _mul(first, self.ctm), _mul(last, self.ctm)
+        if first[1] == first[2] == 0 and first[3] > 0:  # upright text, the common case
+            y = first[5] + low * first[3], first[5] + high * first[3]
+            rect = (min(first[4], last[4]), y[0], max(first[4], last[4]), y[1])
+        else:
+            corners = (_apply(first, 0.0, low), _apply(first, 0.0, high),
+                       _apply(last, 0.0, low), _apply(last, 0.0, high))
+            xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+            rect = (min(xs), min(ys), max(xs), max(ys))
+        if not _within(rect, scan.box, BOX_TOLERANCE):
+            scan.outside.append(f"{_normal(text)!r} op {_show_rect(rect)}")
+        elif self.mcid is not None and text.strip():
+            scan.runs.append((self.mcid, text, rect))
 
     def _decode_any(self, item) -> str:
-        font = self.ts.font or _Font(None)
+        font = self.ts.font or _NO_FONT
         items = [item] if isinstance(item, str | bytes) else item
         return _normal("".join(font.decode(_raw(x))[0] for x in items
                                if isinstance(x, str | bytes)))[:40]
 
 
 def _raw(item) -> bytes:
-    if isinstance(item, TextStringObject):
-        return item.get_original_bytes()
-    if isinstance(item, ByteStringObject | bytes):
-        return bytes(item)
-    return str(item).encode("latin-1", "replace")
+    return item if isinstance(item, bytes) else str(item).encode("latin-1", "replace")
 
 
-def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
-    x, y = point
-    x0, y0, x1, y1 = box
-    t = BOX_TOLERANCE
-    return x0 - t <= x <= x1 + t and y0 - t <= y <= y1 + t
+def _within(inner: Rect, outer: Rect, tolerance: float) -> bool:
+    return (inner[0] >= outer[0] - tolerance and inner[1] >= outer[1] - tolerance
+            and inner[2] <= outer[2] + tolerance and inner[3] <= outer[3] + tolerance)
+
+
+def _show_rect(rect: Rect) -> str:
+    return "[{:.1f} {:.1f} {:.1f} {:.1f}]".format(*rect)
 
 
 def _setter(attr: str, divisor: float = 1):
     """A handler for a text state operator with one number (Tc, Tw, Tz, TL, Ts)."""
 
     def handler(walker: _Walker, operands) -> None:
-        setattr(walker.ts, attr, float(operands[0]) / divisor)
+        setattr(walker.ts, attr, float(_args(operands)[0]) / divisor)
 
     return handler
 
@@ -654,16 +904,20 @@ _HANDLERS = {
     b"Tc": _setter("char_space"), b"Tw": _setter("word_space"), b"Tz": _setter("scale", 100),
     b"TL": _setter("leading"), b"Ts": _setter("rise"),
     b"Tj": _Walker.tj, b"TJ": _Walker.tj_array, b"'": _Walker.quote, b'"': _Walker.dquote,
+    TEXT_OBJECT: _Walker.text_object,
 }
 
 
-def _scan_page(reader: PdfReader, page) -> _Scan:
-    box = page.cropbox
-    scan = _Scan((float(box.left), float(box.bottom), float(box.right), float(box.top)))
-    contents = _resolve(page.get("/Contents"))
-    walker = _Walker(reader, scan)
+def _scan_page(page, operations=_operations) -> _Scan:
+    """The page's content walked once (`operations` cuts it up: the tests compare the fast
+    `_operations` with plain `_tokenize`)."""
+    scan = _Scan(_rect(page.cropbox) or (0.0, 0.0, 0.0, 0.0))
+    contents = _get(page.obj, "/Contents")
+    walker = _Walker(scan)
     if contents is not None:
-        walker.walk(_operations(contents, reader), page.get("/Resources"))
+        data = b"\n".join(part.read_bytes() for part in _as_list(contents)
+                          if isinstance(part, pikepdf.Stream))
+        walker.walk(operations(data), _get(page.obj, "/Resources"))
     if walker.marks:
         scan.marked.append(f"{len(walker.marks)} BDC/BMC zonder EMC aan het eind")
     return scan
@@ -693,9 +947,17 @@ def _check_text(scan: _Scan, expected_numbers: Sequence[str]) -> list[Finding]:
 
 
 def _shows_number(text: str, number: str) -> bool:
-    """`number` occurs in `text` as a whole: "7" is not found in "78%" nor "1" in "1,1"."""
-    pattern = rf"(?<!\d)(?<!\d[.,]){re.escape(number)}(?![.,]?\d)"
-    return number in text and re.search(pattern, text) is not None
+    """`number` occurs in `text` as a whole: "7" is not found in "78%" nor "1" in "1,1" (not
+    after a digit or a digit and a separator, not before a digit or a separator and a digit)."""
+    start = text.find(number)
+    while start != -1:
+        end = start + len(number)
+        before, after = text[max(0, start - 2):start], text[end:end + 2]
+        if not (before[-1:].isdecimal() or (before[:1].isdecimal() and before[1:] in (".", ","))
+                or after[:1].isdecimal() or (after[:1] in (".", ",") and after[1:].isdecimal())):
+            return True
+        start = text.find(number, start + 1)
+    return False
 
 
 def _check_untagged(scan: _Scan) -> list[Finding]:
@@ -717,35 +979,32 @@ _XMP_PART = re.compile(rb"pdfuaid:part(?:>\s*|\s*=\s*[\"'])\d")
 _XMP_TITLE = re.compile(rb"<dc:title>.*?<rdf:li[^>]*>\s*[^<\s]", re.S)
 
 
-def _check_catalog(reader: PdfReader) -> list[Finding]:
-    cat = reader.trailer["/Root"]
+def _check_catalog(doc: Pdf) -> list[Finding]:
+    cat = doc.Root
     findings = []
-    mark = _resolve(cat.get("/MarkInfo")) or {}
-    if not _true(mark.get("/Marked")):
+    if not _true(_get(_get(cat, "/MarkInfo"), "/Marked")):
         findings.append(Finding("tagged", "/MarkInfo /Marked is niet true"))
     if "/StructTreeRoot" not in cat:
         findings.append(Finding("tagged", "geen /StructTreeRoot (structuurboom) in de catalogus"))
-    lang = str(cat.get("/Lang", ""))
+    lang = str(_get(cat, "/Lang", ""))
     if not lang.lower().startswith(LANG_PREFIX):
         findings.append(Finding("lang", f"/Lang is {lang!r}, verwacht nl-..."))
-    title = (reader.metadata or {}).get("/Title")
-    if not str(title or "").strip():
+    if not str(_get(_get(doc.trailer, "/Info"), "/Title", "")).strip():
         findings.append(Finding("title", "/Info /Title ontbreekt of is leeg"))
-    prefs = _resolve(cat.get("/ViewerPreferences")) or {}
-    if not _true(prefs.get("/DisplayDocTitle")):
+    if not _true(_get(_get(cat, "/ViewerPreferences"), "/DisplayDocTitle")):
         findings.append(Finding("display-doc-title",
                                 "/ViewerPreferences /DisplayDocTitle is niet true"))
-    findings += _check_xmp(_resolve(cat.get("/Metadata")))
+    findings += _check_xmp(_get(cat, "/Metadata"))
     return findings
 
 
 def _true(value) -> bool:
     """A PDF boolean true (not the string "true")."""
-    return isinstance(value, BooleanObject) and bool(value.value)
+    return isinstance(value, bool) and value
 
 
 def _check_xmp(meta) -> list[Finding]:
-    xml = meta.get_data() if meta is not None and hasattr(meta, "get_data") else b""
+    xml = meta.read_bytes() if isinstance(meta, pikepdf.Stream) else b""
     missing = [name for name, rx in (("pdfuaid:part", _XMP_PART), ("dc:title", _XMP_TITLE))
                if not rx.search(xml)]
     if not missing:
@@ -754,31 +1013,58 @@ def _check_xmp(meta) -> list[Finding]:
                                                     "mist " + " en ".join(missing)))]
 
 
-@dataclass
+@dataclass(eq=False)
 class _Elem:
     role: str
     depth: int
     alt: str | None
     mcids: list[int]
+    parent: _Elem | None = None
+    title: str | None = None  # /T
+    bbox: Rect | None = None  # from /A <</O /Layout /BBox [...]>>
+    bad_bbox: str | None = None  # a layout /BBox that is not a rectangle, as written
+
+    @property
+    def silent(self) -> bool:
+        """A grouping Div, passed over by a screen reader (no content, no alternative text)."""
+        return self.role == "Div" and not self.alt and not self.mcids
+
+    def ancestors(self):
+        elem = self.parent
+        while elem is not None:
+            yield elem
+            elem = elem.parent
+
+    def block(self) -> _Elem | None:
+        """The nearest element with a BBox: itself or an ancestor."""
+        if self.bbox is not None:
+            return self
+        return next((a for a in self.ancestors() if a.bbox is not None), None)
+
+    def label(self) -> str:
+        if self.title:
+            return f"blok {self.title!r}"
+        outer = next((a for a in self.ancestors() if a.title), None)
+        return self.role + (f" in blok {outer.title!r}" if outer else "")
 
 
 class _StructTree:
     """The structure elements in reading order (depth-first), with their roles mapped."""
 
     def __init__(self, root):
-        self.root = root
+        self.root = root if _is_dict(root) else None
         self.elements: list[_Elem] = []
-        self.by_ref: dict[int, _Elem] = {}  # object number -> element, for the ParentTree
-        rolemap = _resolve(root.get("/RoleMap")) if root is not None else None
-        self.rolemap = {str(k): str(v) for k, v in (rolemap or {}).items()}
-        self._seen: set[int] = set()
+        self.by_ref: dict[tuple[int, int], _Elem] = {}  # object number -> element (ParentTree)
+        rolemap = _get(self.root, "/RoleMap")
+        self.rolemap = {str(k): str(v) for k, v in rolemap.items()} if _is_dict(rolemap) else {}
+        self._seen: set[tuple[int, int]] = set()
 
     @classmethod
-    def read(cls, reader: PdfReader) -> _StructTree:
-        tree = cls(_resolve(reader.trailer["/Root"].get("/StructTreeRoot")))
+    def read(cls, doc: Pdf) -> _StructTree:
+        tree = cls(_get(doc.Root, "/StructTreeRoot"))
         if tree.root is not None:
-            for kid in _as_list(tree.root.get("/K")):
-                tree._walk(kid, 0)
+            for kid in _as_list(_get(tree.root, "/K")):
+                tree._walk(kid, 0, None)
         return tree
 
     def role(self, s: str) -> str:
@@ -788,57 +1074,65 @@ class _StructTree:
             s = self.rolemap[s]
         return s.lstrip("/")
 
-    def _walk(self, ref, depth: int) -> None:
-        elem = _resolve(ref)
-        if not isinstance(elem, dict) or "/S" not in elem:
+    def _walk(self, elem, depth: int, parent: _Elem | None) -> None:
+        if not _is_dict(elem) or "/S" not in elem:
             return
-        key = ref.idnum if isinstance(ref, IndirectObject) else id(elem)
-        if key in self._seen:
-            return
-        self._seen.add(key)
-        alt = elem.get("/Alt")
-        node = _Elem(self.role(str(elem["/S"])), depth, str(alt) if alt is not None else None, [])
+        key = _key(elem)
+        if key is not None:
+            if key in self._seen:
+                return
+            self._seen.add(key)
+        get = elem.get
+        alt, title, attributes = get("/Alt"), get("/T"), get("/A")
+        node = _Elem(self.role(str(elem["/S"])), depth, str(alt) if alt is not None else None,
+                     [], parent, str(title) if title is not None else None)
+        if attributes is not None:
+            self._layout(node, attributes)
         self.elements.append(node)
-        if isinstance(ref, IndirectObject):
-            self.by_ref[ref.idnum] = node
-        for kid in _as_list(elem.get("/K")):
-            obj = _resolve(kid)
-            if isinstance(obj, int):
-                node.mcids.append(int(obj))
-            elif isinstance(obj, dict) and obj.get("/Type") == "/MCR":
-                node.mcids.append(int(obj["/MCID"]))
-            elif isinstance(obj, dict) and "/S" in obj:
-                self._walk(kid, depth + 1)
+        if key is not None:
+            self.by_ref[key] = node
+        for kid in _as_list(get("/K")):
+            if isinstance(kid, int):
+                if not isinstance(kid, bool):
+                    node.mcids.append(kid)
+            elif not _is_dict(kid):
+                continue
+            elif "/S" in kid:
+                self._walk(kid, depth + 1, node)
+            elif kid.get("/Type") == "/MCR" and isinstance(kid.get("/MCID"), int):
+                node.mcids.append(int(kid["/MCID"]))
+
+    @staticmethod
+    def _layout(node: _Elem, attributes) -> None:
+        """The BBox of the element's layout attributes (a dictionary or an array of them,
+        possibly with revision numbers in between)."""
+        for attr in _as_list(attributes):
+            if _get(attr, "/O") == "/Layout" and "/BBox" in attr:
+                box = attr["/BBox"]
+                node.bbox = _rect(box) if isinstance(box, Array) and len(box) == 4 else None
+                if node.bbox is None:
+                    node.bad_bbox = str(box)[:60]
 
 
-def _as_list(obj) -> list:
-    """An array's items, or the one object (kept as its reference, which names it)."""
-    value = _resolve(obj)
-    if value is None:
-        return []
-    return list(value) if isinstance(value, ArrayObject | list) else [obj]
-
-
-def _number_tree(node, seen: set[int] | None = None) -> dict[int, object]:
+def _number_tree(node, seen: set | None = None) -> dict[int, object]:
     """All key -> value pairs of a number tree (Nums and Kids)."""
     seen = set() if seen is None else seen
-    node = _resolve(node)
-    if not isinstance(node, dict) or id(node) in seen:
+    if not _is_dict(node) or (_key(node) is not None and _key(node) in seen):
         return {}
-    seen.add(id(node))
-    nums = list(node.get("/Nums") or [])
+    seen.add(_key(node))
+    nums = list(_get(node, "/Nums") or ())
     pairs = {int(k): v for k, v in zip(nums[::2], nums[1::2], strict=False)}
-    for kid in node.get("/Kids") or []:
+    for kid in _get(node, "/Kids") or ():
         pairs.update(_number_tree(kid, seen))
     return pairs
 
 
-def _check_structure(reader: PdfReader, page, scan: _Scan) -> list[Finding]:
-    tree = _StructTree.read(reader)
+def _check_structure(doc: Pdf, page, scan: _Scan) -> list[Finding]:
+    tree = _StructTree.read(doc)
     if tree.root is None:
         return []  # reported by _check_catalog
     findings = []
-    if "/StructParents" not in page:
+    if "/StructParents" not in page.obj:
         findings.append(Finding("tagged", "de pagina heeft geen /StructParents"))
     for i, elem in enumerate(e for e in tree.elements if e.role == "Figure"):
         if not (elem.alt or "").strip():
@@ -846,8 +1140,9 @@ def _check_structure(reader: PdfReader, page, scan: _Scan) -> list[Finding]:
             findings.append(Finding("figure-alt", f"Figure {i + 1} (MCID {elem.mcids or '-'}) "
                                                   f"heeft geen /Alt; toont: {shows!r}"))
     findings += _check_headings(tree)
-    problems = _mcid_problems(tree, page.get("/StructParents"), scan.mcids)
+    problems = _mcid_problems(tree, _get(page.obj, "/StructParents"), scan.mcids)
     findings += [Finding("mcid", p) for p in problems[:MAX_FINDINGS_PER_CHECK]]
+    findings += _check_blocks(tree, scan)
     return findings
 
 
@@ -868,7 +1163,7 @@ def _check_headings(tree: _StructTree) -> list[Finding]:
 def _mcid_problems(tree: _StructTree, key, used: Counter) -> list[str]:
     """Each MCID in the content once, owned by one element, which the ParentTree names."""
     owners = Counter(m for e in tree.elements for m in e.mcids)
-    parents = _number_tree(tree.root.get("/ParentTree"))
+    parents = _number_tree(_get(tree.root, "/ParentTree"))
     row = _as_list(parents.get(int(key))) if key is not None else []
     problems = []
     for mcid, uses in sorted(used.items()):
@@ -877,10 +1172,85 @@ def _mcid_problems(tree: _StructTree, key, used: Counter) -> list[str]:
         if owners[mcid] != 1:
             problems.append(f"MCID {mcid} hoort bij {owners[mcid]} structuurelementen")
         ref = row[mcid] if mcid < len(row) else None
-        elem = tree.by_ref.get(ref.idnum) if isinstance(ref, IndirectObject) else None
+        elem = tree.by_ref.get(_key(ref)) if _is_dict(ref) else None
         if elem is None or mcid not in elem.mcids:
             problems.append(f"MCID {mcid}: de ParentTree wijst niet naar het element ervan")
     dangling = sorted(set(owners) - set(used))
     if dangling:
         problems.append(f"MCID {dangling[:5]} in de structuurboom maar niet in de inhoud")
     return problems
+
+
+# --- blocks: text inside its block, blocks apart ----------------------------------------------
+
+
+def _check_blocks(tree: _StructTree, scan: _Scan) -> list[Finding]:
+    """Every block's BBox is a rectangle on the page, inside the BBox of the block around it;
+    blocks not nested in each other do not overlap; every tagged text run lies inside the BBox
+    of its element's nearest block."""
+    findings = [Finding("block-bbox", f"{e.label()}: /BBox {e.bad_bbox} is geen rechthoek")
+                for e in tree.elements if e.bad_bbox]
+    boxed = [e for e in tree.elements if e.bbox is not None]
+    for elem in boxed:
+        outer = elem.parent.block() if elem.parent is not None else None
+        if not _within(elem.bbox, scan.box, BOX_TOLERANCE):
+            findings.append(Finding("block-bbox", f"{elem.label()} {_show_rect(elem.bbox)} "
+                                                  f"ligt (deels) buiten de pagina"))
+        elif outer is not None and not _within(elem.bbox, outer.bbox, BOX_TOLERANCE):
+            findings.append(Finding("block-bbox", f"{elem.label()} {_show_rect(elem.bbox)} "
+                                                  f"steekt buiten {outer.label()} "
+                                                  f"{_show_rect(outer.bbox)}"))
+    findings += _overlaps(boxed)[:MAX_FINDINGS_PER_CHECK]
+    findings += _text_outside_blocks(tree, scan, bool(boxed))[:MAX_FINDINGS_PER_CHECK]
+    return findings
+
+
+def _overlaps(boxed: list[_Elem]) -> list[Finding]:
+    """Pairs of BBoxes, neither an ancestor of the other, that share more than an edge."""
+    findings = []
+    order = sorted(boxed, key=lambda e: -e.bbox[3])  # top down: blocks are mostly rows
+    for i, a in enumerate(order):
+        ax0, ay0, ax1, ay1 = a.bbox
+        for b in order[i + 1:]:
+            bx0, by0, bx1, by1 = b.bbox
+            if by1 <= ay0 + OVERLAP_EPSILON:
+                break  # this one and all after it end below a
+            w, h = min(ax1, bx1) - max(ax0, bx0), min(ay1, by1) - max(ay0, by0)
+            if w <= OVERLAP_EPSILON or h <= OVERLAP_EPSILON:
+                continue
+            if any(x is a for x in b.ancestors()) or any(x is b for x in a.ancestors()):
+                continue  # nested in the structure: checked as inside its block
+            first, second = sorted((a, b), key=lambda e: e.label())
+            findings.append(Finding("blocks-overlap", f"{first.label()} "
+                                    f"{_show_rect(first.bbox)} en {second.label()} "
+                                    f"{_show_rect(second.bbox)} overlappen "
+                                    f"({w:.1f} x {h:.1f} pt)"))
+    return findings
+
+
+def _text_outside_blocks(tree: _StructTree, scan: _Scan, any_block: bool) -> list[Finding]:
+    if not scan.runs:
+        return []
+    if not any_block:
+        return [Finding("text-inside-block", "geen enkel structuurelement heeft een /BBox "
+                                             "(/A <</O /Layout /BBox ...>>): van de tekst is "
+                                             "niet na te gaan of die in zijn blok staat")]
+    owner = {m: e for e in tree.elements for m in e.mcids}
+    outside: dict[_Elem, list[str]] = {}
+    unboxed: list[str] = []
+    for mcid, text, rect in scan.runs:
+        elem = owner.get(mcid)
+        if elem is None:
+            continue  # reported by the MCID check
+        block = elem.block()
+        if block is None:
+            unboxed.append(f"{_normal(text)[:40]!r} ({elem.role}, MCID {mcid})")
+        elif not _within(rect, block.bbox, BOX_TOLERANCE):
+            outside.setdefault(block, []).append(f"{_normal(text)[:40]!r} op {_show_rect(rect)}")
+    findings = [Finding("text-inside-block", f"tekst buiten {block.label()} "
+                                             f"{_show_rect(block.bbox)}: {_examples(items)}")
+                for block, items in outside.items()]
+    if unboxed:
+        findings.append(Finding("text-inside-block", f"tekst in geen blok (geen element met "
+                                                     f"/BBox erboven): {_examples(unboxed)}"))
+    return findings
