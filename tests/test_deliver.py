@@ -375,3 +375,12 @@ def test_config_file_gives_smtp_settings_but_never_passwords(edition, server, tm
     assert cli.main(args) == 2
     err = capsys.readouterr().err
     assert "horen niet in een bestand" in err and "geheim" not in err
+
+
+def test_an_empty_redirect_address_is_refused_not_taken_as_a_real_send(edition, server,
+                                                                       tmp_path, capsys):
+    # `--redirect-to "$ME"` with $ME unset: a test send must never turn into a real one
+    args = cli_args(edition, tmp_path, server.port, "--only", "bib-0004", "--redirect-to", "")
+    assert cli.main(args) == 2
+    assert "geen geldig e-mailadres" in capsys.readouterr().err
+    assert server.mailbox.received == []

@@ -323,7 +323,7 @@ def _send(args) -> int:
         print(f"Fout: --allow {', '.join(wrong)}: onbekende soort; kies uit "
               f"{', '.join(ALLOWABLE)}", file=sys.stderr)
         return 2
-    if args.redirect_to and not valid_email(args.redirect_to):
+    if args.redirect_to is not None and not valid_email(args.redirect_to):
         print(f"Fout: --redirect-to {args.redirect_to}: geen geldig e-mailadres", file=sys.stderr)
         return 2
     if args.limit is not None and args.limit < 1:
