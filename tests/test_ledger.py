@@ -110,3 +110,21 @@ def test_failures_csv_lists_what_did_not_arrive_and_why(tmp_path):
         ("weg@bieb.example.org", "mislukt"), ("twijfel@bieb.example.org", "onzeker")}
     assert next(r for r in rows if r["status"] == "mislukt")["reason"] == \
         "geweigerd: 550 5.1.1 onbekend"
+
+
+def test_an_uncertain_mail_stays_uncertain_when_its_attachments_or_split_change(tmp_path):
+    # killed in the uncertain window; then the edition is rebuilt (or split differently):
+    # the address probably has the first mail, so the new one is not simply "pending"
+    path = tmp_path / "log.sqlite"
+    ledger = Ledger.for_sending(path)
+    ledger.begin([target()], "<m1@kb>")
+    ledger.conn.close()
+    ledger._lock.close()
+    with Ledger.for_sending(path) as again:
+        rebuilt = target(items=(("po/lokaal/a.pdf", "sha-a2"), ITEMS[1]), digest="d2")
+        assert again.state(rebuilt) == "uncertain"
+        resplit = target(items=ITEMS[:1], digest="d3", part="1/2")
+        assert again.state(resplit) == "uncertain"
+        # a mail with none of those files is not held back by it
+        other = target(items=(("vo/school/x.pdf", "sha-x"),), digest="d4", part="2/2")
+        assert again.state(other) == "pending"

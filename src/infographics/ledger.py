@@ -170,8 +170,8 @@ class Ledger:
 
     def state(self, target: Target) -> str:
         """`sent` (every item already reached this address), `uncertain` (an earlier attempt of
-        this very mail has no answer), `changed` (an item reached this address in another
-        version) or `pending`."""
+        this very mail, or of another version of one of its files, has no answer), `changed`
+        (an item reached this address in another version) or `pending`."""
         rows = [r for r in self._rows.values() if r.group == target.group]
         delivered = {item for r in rows if r.status == "sent" for item in r.items}
         if (target.items and set(target.items) <= delivered) or any(
@@ -183,6 +183,12 @@ class Ledger:
                     for path, sha in r.items}
         if any(_base(p) in versions and versions[_base(p)] != sha for p, sha in target.items):
             return "changed"
+        # an unanswered attempt of another version (rebuilt, or split differently) of a file
+        # in this mail: the address probably has it
+        unsure = {_base(path) for r in rows if r.status in ("uncertain", "sending")
+                  for path, _ in r.items}
+        if any(_base(p) in unsure for p, _ in target.items):
+            return "uncertain"
         return "pending"
 
     # -- writing (each call is one committed transaction) -----------------------------------
