@@ -384,3 +384,18 @@ def test_an_empty_redirect_address_is_refused_not_taken_as_a_real_send(edition, 
     assert cli.main(args) == 2
     assert "geen geldig e-mailadres" in capsys.readouterr().err
     assert server.mailbox.received == []
+
+
+def test_a_rerun_with_another_size_limit_sends_no_bundle_twice(edition, server, tmp_path):
+    # the POI bundle went out whole; a rerun with a smaller --max-size-mb (to get a few other
+    # mails past a strict server) splits it, but the POI already has every page of it
+    assert run(options(edition, tmp_path, server.port, only=["zb"])).sent.messages == 1
+    again = run(options(edition, tmp_path, server.port, only=["zb"], max_size=40_000))
+    assert len(again.planned) > 1 and again.sent.messages == 0
+    assert len(server.mailbox.received) == 1
+    # and the other way round: sent in parts, then a rerun with room for the whole bundle
+    split = run(options(edition, tmp_path, server.port, only=["biblionet-drenthe"],
+                        max_size=40_000))
+    assert split.sent.messages > 1
+    whole = run(options(edition, tmp_path, server.port, only=["biblionet-drenthe"]))
+    assert len(whole.planned) == 1 and whole.sent.messages == 0

@@ -128,3 +128,25 @@ def test_an_uncertain_mail_stays_uncertain_when_its_attachments_or_split_change(
         # a mail with none of those files is not held back by it
         other = target(items=(("vo/school/x.pdf", "sha-x"),), digest="d4", part="2/2")
         assert again.state(other) == "pending"
+
+
+def test_a_file_that_arrived_whole_or_in_every_part_has_arrived_whatever_the_split(tmp_path):
+    whole = ("bundels/b.zip", "z1")
+    with Ledger.for_sending(tmp_path / "log.sqlite") as ledger:
+        ledger.finish([target(items=(whole,), digest="w")], "sent", "<m1@kb>")
+        for i in (1, 2):
+            part = target(items=((f"bundels/b.zip#{i}/2", "z1"),), digest=f"p{i}",
+                          part=f"{i}/2")
+            assert ledger.state(part) == "sent"
+    with Ledger.for_sending(tmp_path / "parts.sqlite") as ledger:
+        for i in (1, 2, 3):
+            ledger.finish([target(items=((f"bundels/b.zip#{i}/3", "z1"),), digest=f"p{i}",
+                                  part=f"{i}/3")], "sent", "<m1@kb>")
+        assert ledger.state(target(items=(whole,), digest="w")) == "sent"
+        assert ledger.state(target(items=(("bundels/b.zip#2/2", "z1"),), digest="q2",
+                                   part="2/2")) == "sent"
+    with Ledger.for_sending(tmp_path / "half.sqlite") as ledger:
+        ledger.finish([target(items=(("bundels/b.zip#1/2", "z1"),), digest="p1", part="1/2")],
+                      "sent", "<m1@kb>")
+        # only half of it arrived: which members a new split holds is not known
+        assert ledger.state(target(items=(whole,), digest="w")) == "pending"

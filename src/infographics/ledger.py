@@ -173,8 +173,9 @@ class Ledger:
         this very mail, or of another version of one of its files, has no answer), `changed`
         (an item reached this address in another version) or `pending`."""
         rows = [r for r in self._rows.values() if r.group == target.group]
-        delivered = {item for r in rows if r.status == "sent" for item in r.items}
-        if (target.items and set(target.items) <= delivered) or any(
+        delivered = _whole({item for r in rows if r.status == "sent" for item in r.items})
+        if (target.items and all(i in delivered or (_base(i[0]), i[1]) in delivered
+                                 for i in target.items)) or any(
                 r.digest == target.digest and r.status == "sent" for r in rows):
             return "sent"
         if any(r.digest == target.digest and r.status in ("uncertain", "sending") for r in rows):
@@ -269,6 +270,19 @@ class Ledger:
 
 def _base(path: str) -> str:
     return path.split("#", 1)[0]
+
+
+def _whole(items: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """`items` plus every file (path, sha) that arrived in all parts of one split of it
+    ("path#1/3" ... "path#3/3"), so a rerun that splits it otherwise knows it arrived."""
+    parts: dict[tuple[str, str, str], set[str]] = {}
+    for path, sha in items:
+        base, _, label = path.partition("#")
+        if label:
+            index, _, count = label.partition("/")
+            parts.setdefault((base, sha, count), set()).add(index)
+    return items | {(base, sha) for (base, sha, count), got in parts.items()
+                    if count.isdigit() and len(got) == int(count)}
 
 
 def _row(row: sqlite3.Row) -> Row:
