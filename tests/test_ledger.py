@@ -150,3 +150,14 @@ def test_a_file_that_arrived_whole_or_in_every_part_has_arrived_whatever_the_spl
                       "sent", "<m1@kb>")
         # only half of it arrived: which members a new split holds is not known
         assert ledger.state(target(items=(whole,), digest="w")) == "pending"
+
+
+def test_the_same_bytes_under_a_new_path_have_arrived(tmp_path):
+    # a rebuild renamed unchanged pages (a library with the same name slug was added, so
+    # build gives both an id suffix): same files, not a new mail
+    with Ledger.for_sending(tmp_path / "log.sqlite") as ledger:
+        ledger.finish([target()], "sent", "<m1@kb>")
+        renamed = tuple((path.replace(".pdf", "-bib-1.pdf"), sha) for path, sha in ITEMS)
+        assert ledger.state(target(items=renamed, digest="d2")) == "sent"
+        assert ledger.state(target(items=(*renamed, ("po/lokaal/n.pdf", "sha-n")),
+                                   digest="d3")) == "pending"

@@ -173,8 +173,8 @@ class Ledger:
         this very mail, or of another version of one of its files, has no answer), `changed`
         (an item reached this address in another version) or `pending`."""
         rows = [r for r in self._rows.values() if r.group == target.group]
-        delivered = _whole({item for r in rows if r.status == "sent" for item in r.items})
-        if (target.items and all(i in delivered or (_base(i[0]), i[1]) in delivered
+        arrived = _arrived(item for r in rows if r.status == "sent" for item in r.items)
+        if (target.items and all(_content(i) in arrived or (i[1], "") in arrived
                                  for i in target.items)) or any(
                 r.digest == target.digest and r.status == "sent" for r in rows):
             return "sent"
@@ -272,17 +272,24 @@ def _base(path: str) -> str:
     return path.split("#", 1)[0]
 
 
-def _whole(items: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    """`items` plus every file (path, sha) that arrived in all parts of one split of it
-    ("path#1/3" ... "path#3/3"), so a rerun that splits it otherwise knows it arrived."""
-    parts: dict[tuple[str, str, str], set[str]] = {}
-    for path, sha in items:
-        base, _, label = path.partition("#")
+def _content(item: tuple[str, str]) -> tuple[str, str]:
+    """An item as what it holds: (sha256, part label "1/3" or "")."""
+    path, sha = item
+    return sha, path.partition("#")[2]
+
+
+def _arrived(items: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """What reached an address, by content (a rebuild may rename an unchanged file): each item
+    as (sha256, part label), plus (sha256, "") for a file that arrived in all parts of one
+    split of it, so a rerun that splits it otherwise (or not) knows it arrived."""
+    got = {_content(i) for i in items}
+    parts: dict[tuple[str, str], set[str]] = {}
+    for sha, label in got:
         if label:
             index, _, count = label.partition("/")
-            parts.setdefault((base, sha, count), set()).add(index)
-    return items | {(base, sha) for (base, sha, count), got in parts.items()
-                    if count.isdigit() and len(got) == int(count)}
+            parts.setdefault((sha, count), set()).add(index)
+    return got | {(sha, "") for (sha, count), indexes in parts.items()
+                  if count.isdigit() and len(indexes) == int(count)}
 
 
 def _row(row: sqlite3.Row) -> Row:
