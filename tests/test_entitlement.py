@@ -133,3 +133,14 @@ def test_sample_tables_match_the_reference_csvs():
     assert ent.provinces_of("probiblio") == {"PV27", "PV28"}
     assert ent.provinces_of("cubiss") == {"PV30", "PV31"}
     assert ent.province_names["PV21"] == "Fryslân"
+
+
+def test_a_local_page_whose_ids_disagree_is_nobodys(rules):
+    # a hand-edited manifest row: entity_id says library a, library_id says library c (in
+    # another POI's province); the page must not go to c, nor to c's POI, on the word of one
+    # column
+    mixed = page("library", "a", "c")
+    for recipient in (Recipient("library", "a"), Recipient("library", "c"),
+                      Recipient("poi", "west"), Recipient("poi", "oost")):
+        assert not rules.may_receive(recipient, mixed)
+    assert rules.owner_library(mixed) == ""

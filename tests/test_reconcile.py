@@ -163,3 +163,15 @@ def test_every_kind_is_graded_and_only_bundle_content_cannot_be_allowed():
     assert set(KINDS.values()) == {"ernstig", "waarschuwing"}
     assert NEVER_ALLOWED == {"bundel-inhoud"}
     assert set(ALLOWABLE) == {k for k, s in KINDS.items() if s == "ernstig"} - NEVER_ALLOWED
+
+
+def test_a_local_page_whose_ids_disagree_is_reported_missing_and_sent_to_nobody(copy):
+    manifest = read_manifest(copy)
+    local = next(e for e in manifest.values() if e.level == "library"
+                 and e.entity_id == "bib-0001" and e.theme == "po")
+    update_manifest(copy, [replace(local, library_id="bib-0002")])  # edited by hand
+    prep = prepare(Options(SAMPLE, copy, only=["bib-0001", "bib-0002"]))
+    found = kinds(prep)
+    assert found["bijlage-ontbreekt"] == [
+        f"library-bib-0001: lokale infographic PO van bib-0001 ontbreekt in het manifest ({YEAR})"]
+    assert not any(local.path == e.path for p in prep.plans for e in p.entries())

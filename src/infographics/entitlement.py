@@ -82,8 +82,12 @@ class Entitlements:
     # -- the rules ---------------------------------------------------------------------------
 
     def owner_library(self, entry: Entry) -> str:
-        """The library whose local (or school) page this is; "" for other files."""
+        """The library whose local (or school) page this is; "" for other files, and for a
+        local page whose entity_id and library_id name different libraries (build writes the
+        same id in both; a row that disagrees was edited and cannot say whose page it is)."""
         if entry.level == "library":
+            if entry.library_id and entry.entity_id and entry.library_id != entry.entity_id:
+                return ""
             return entry.library_id or entry.entity_id
         if entry.level == "school":
             return entry.library_id

@@ -175,7 +175,8 @@ def _expected(plans: Sequence[MailPlan], ents: Entitlements, manifest: dict[str,
     """Pages a recipient should get that the manifest does not have."""
     pages = [e for e in manifest.values() if e.school_year == year and e.is_page]
     themes = sorted({e.theme for e in pages})
-    have = {(e.theme, e.level, e.entity_id) for e in pages}
+    have = {(e.theme, e.level, ents.owner_library(e) if e.level == "library" else e.entity_id)
+            for e in pages}
     bundles = {e.entity_id for e in manifest.values()
                if e.school_year == year and e.level == "bundle"}
     with_libraries = {p for (y, _), p in ents.library_province.items() if y == year}
