@@ -199,3 +199,9 @@ def test_salutation_and_encoded_size():
     for n in (0, 1, 56, 57, 58, 1000, MB):
         encoded = base64.encodebytes(b"x" * n).replace(b"\n", b"\r\n")
         assert encoded_size(n) == len(encoded)
+
+
+def test_the_mail_says_it_is_dutch(edition, plans):
+    (part,) = split(plans["library-bib-0001"], edition)
+    msg = parse(compose(part, edition, SENDER, Templates()).data)
+    assert msg["Content-Language"] == "nl"  # read aloud in Dutch by screen readers

@@ -344,13 +344,13 @@ def compose(part: Part, out: Path, sender: str, templates: Templates,
     msg["Date"] = formatdate(localtime=True)
     mid = message_id(part, sender, test_tag)
     msg["Message-ID"] = mid
-    msg["Content-Language"] = "nl"
     msg["X-Bibliotheekmonitor"] = f"{plan.school_year} {plan.key} deel {part.label}"
     msg.set_content(text, cte="quoted-printable")
     msg.add_alternative(html, subtype="html", cte="quoted-printable")
     for piece, data in files:
         maintype, subtype = piece.content_type.split("/")
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=piece.filename)
+    msg["Content-Language"] = "nl"  # after the content: set_content drops Content-* headers
     data = msg.as_bytes(policy=policy.SMTP)
     recipients = tuple(only) if only is not None else plan.contacts
     envelope = (redirect_to,) if redirect_to else tuple(c.email for c in recipients)
