@@ -205,3 +205,22 @@ def test_the_mail_says_it_is_dutch(edition, plans):
     (part,) = split(plans["library-bib-0001"], edition)
     msg = parse(compose(part, edition, SENDER, Templates()).data)
     assert msg["Content-Language"] == "nl"  # read aloud in Dutch by screen readers
+
+
+def test_an_address_with_a_non_ascii_domain_is_a_valid_header(edition, plans):
+    # valid_email accepts internationalised domains; the header must not turn the domain
+    # into an encoded word (info@=?utf-8?q?...?=), which no mail program can reply to
+    plan = plans["library-bib-0001"]
+    fries = Contact("library", "bib-0001", "Jörn Fryslân", "info@bibliotheek-fryslân.example.org",
+                    "to")
+    (part,) = split(replace(plan, to=(fries,), cc=()), edition)
+    out = compose(part, edition, SENDER, Templates())
+    (address,) = parse(out.data)["To"].addresses
+    assert address.display_name == "Jörn Fryslân"
+    assert address.username == "info"
+    assert address.domain in ("bibliotheek-fryslân.example.org",
+                              "bibliotheek-fryslân.example.org".encode("idna").decode())
+    assert out.envelope == ("info@bibliotheek-fryslân.example.org",)
+    raw = out.data.split(b"\r\n\r\n", 1)[0].replace(b"\r\n ", b" ")
+    (to,) = [line for line in raw.split(b"\r\n") if line.startswith(b"To:")]
+    assert b"=?" not in to.rpartition(b"<")[2]  # the address itself is plain ASCII

@@ -307,7 +307,20 @@ def message_id(part: Part, sender: str, test: str = "") -> str:
 
 
 def _address(c: Contact) -> str:
-    return str(Address(display_name=c.name, addr_spec=c.email))
+    return str(Address(display_name=c.name, addr_spec=_ascii_domain(c.email)))
+
+
+def _ascii_domain(address: str) -> str:
+    """`address` with a non-ASCII domain (bibliotheek-fryslân.nl) in its IDNA form: a header
+    cannot carry it otherwise (the email package would write an encoded word into the
+    address, which no mail program can reply to)."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return address
 
 
 def compose(part: Part, out: Path, sender: str, templates: Templates,
@@ -335,7 +348,7 @@ def compose(part: Part, out: Path, sender: str, templates: Templates,
     msg = EmailMessage()
     msg["From"] = sender
     if redirect_to:
-        msg["To"] = redirect_to
+        msg["To"] = _ascii_domain(redirect_to)
     else:
         msg["To"] = ", ".join(_address(c) for c in plan.to)
         if plan.cc:
