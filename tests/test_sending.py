@@ -255,3 +255,17 @@ def test_a_message_larger_than_the_server_allows_is_refused_before_sending(serve
     assert results["a@bibliotheek.example.org"].status == "permanent"
     assert "groter dan de server toestaat" in results["a@bibliotheek.example.org"].text
     assert server.mailbox.received == []
+
+
+def test_a_non_ascii_domain_reaches_a_server_without_smtputf8_in_its_idna_form():
+    fries = "info@bibliotheek-fryslân.example.org"
+    s = start_server(enable_SMTPUTF8=False)
+    try:
+        with plain(s.port) as t:
+            results = t.send("monitor@kb.example.org", [fries], message())
+        assert results[fries].status == "sent", results
+        (got,) = s.mailbox.received
+        assert got.rcpt_tos == [
+            "info@" + "bibliotheek-fryslân.example.org".encode("idna").decode()]
+    finally:
+        s.stop()

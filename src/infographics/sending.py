@@ -30,7 +30,7 @@ from email.utils import parseaddr
 
 from .errors import InfographicsError
 from .ledger import Ledger, Target
-from .messages import Outgoing
+from .messages import Outgoing, _ascii_domain
 
 SECURITY = ("none", "starttls", "ssl")
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
@@ -197,7 +197,9 @@ class SmtpTransport:
                 why = f"bericht van {len(data)} bytes is groter dan de server toestaat ({limit})"
                 return {r: Result("permanent", 552, why) for r in recipients}
             options.append(f"SIZE={len(data)}")
-        needs_utf8 = not _ascii(sender) or any(not _ascii(r) for r in recipients)
+        # a non-ASCII domain goes in its IDNA form: only a non-ASCII user name needs SMTPUTF8
+        wire = {r: _ascii_domain(r) for r in recipients}
+        needs_utf8 = not _ascii(sender) or any(not _ascii(w) for w in wire.values())
         if needs_utf8 and conn.has_extn("smtputf8"):
             options.append("SMTPUTF8")
         try:
@@ -207,11 +209,11 @@ class SmtpTransport:
                 return {r: _classify(code, reply) for r in recipients}
             accepted = []
             for r in recipients:
-                if not _ascii(r) and "SMTPUTF8" not in options:
+                if not _ascii(wire[r]) and "SMTPUTF8" not in options:
                     results[r] = Result("permanent", 0, "adres met niet-ASCII-tekens; de server "
                                                         "ondersteunt geen SMTPUTF8")
                     continue
-                code, reply = self._ask(conn.rcpt, r)
+                code, reply = self._ask(conn.rcpt, wire[r])
                 if code in (250, 251):
                     accepted.append(r)
                 else:
