@@ -161,3 +161,14 @@ def test_the_same_bytes_under_a_new_path_have_arrived(tmp_path):
         assert ledger.state(target(items=renamed, digest="d2")) == "sent"
         assert ledger.state(target(items=(*renamed, ("po/lokaal/n.pdf", "sha-n")),
                                    digest="d3")) == "pending"
+
+
+def test_an_uncertain_mail_stays_uncertain_when_its_unchanged_files_are_renamed(tmp_path):
+    path = tmp_path / "log.sqlite"
+    ledger = Ledger.for_sending(path)
+    ledger.begin([target()], "<m1@kb>")
+    ledger.conn.close()
+    ledger._lock.close()
+    with Ledger.for_sending(path) as again:
+        renamed = tuple((p.replace(".pdf", "-bib-1.pdf"), sha) for p, sha in ITEMS)
+        assert again.state(target(items=renamed, digest="d2")) == "uncertain"

@@ -184,11 +184,11 @@ class Ledger:
                     for path, sha in r.items}
         if any(_base(p) in versions and versions[_base(p)] != sha for p, sha in target.items):
             return "changed"
-        # an unanswered attempt of another version (rebuilt, or split differently) of a file
-        # in this mail: the address probably has it
-        unsure = {_base(path) for r in rows if r.status in ("uncertain", "sending")
-                  for path, _ in r.items}
-        if any(_base(p) in unsure for p, _ in target.items):
+        # an unanswered attempt of another version (rebuilt, renamed, or split differently) of
+        # a file in this mail: the address probably has it
+        unsure = {key for r in rows if r.status in ("uncertain", "sending")
+                  for path, sha in r.items for key in (_base(path), sha)}
+        if any(_base(p) in unsure or sha in unsure for p, sha in target.items):
             return "uncertain"
         return "pending"
 
