@@ -172,3 +172,21 @@ def test_an_uncertain_mail_stays_uncertain_when_its_unchanged_files_are_renamed(
     with Ledger.for_sending(path) as again:
         renamed = tuple((p.replace(".pdf", "-bib-1.pdf"), sha) for p, sha in ITEMS)
         assert again.state(target(items=renamed, digest="d2")) == "uncertain"
+
+
+def test_the_other_part_of_a_split_zip_is_not_held_back_by_an_uncertain_part(tmp_path):
+    path = tmp_path / "log.sqlite"
+    one = target(items=(("bundels/b.zip#1/2", "z1"),), digest="p1", part="1/2")
+    two = target(items=(("bundels/b.zip#2/2", "z1"),), digest="p2", part="2/2")
+    ledger = Ledger.for_sending(path)
+    ledger.begin([one], "<m1@kb>")
+    ledger.conn.close()
+    ledger._lock.close()
+    with Ledger.for_sending(path) as again:
+        assert again.state(one) == "uncertain"
+        assert again.state(two) == "pending"  # never attempted
+        # split otherwise, or whole, it may hold what part 1 held
+        assert again.state(target(items=(("bundels/b.zip#2/3", "z1"),), digest="q2",
+                                  part="2/3")) == "uncertain"
+        assert again.state(target(items=(("bundels/b.zip", "z1"),), digest="w")) == \
+            "uncertain"

@@ -186,9 +186,8 @@ class Ledger:
             return "changed"
         # an unanswered attempt of another version (rebuilt, renamed, or split differently) of
         # a file in this mail: the address probably has it
-        unsure = {key for r in rows if r.status in ("uncertain", "sending")
-                  for path, sha in r.items for key in (_base(path), sha)}
-        if any(_base(p) in unsure or sha in unsure for p, sha in target.items):
+        unsure = [i for r in rows if r.status in ("uncertain", "sending") for i in r.items]
+        if any(_overlaps(u, t) for u in unsure for t in target.items):
             return "uncertain"
         return "pending"
 
@@ -270,6 +269,17 @@ class Ledger:
 
 def _base(path: str) -> str:
     return path.split("#", 1)[0]
+
+
+def _overlaps(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two items may hold the same pages: (versions of) the same file, by path or by
+    sha256, unless they are different parts of the same split of it."""
+    (path_a, sha_a), (path_b, sha_b) = a, b
+    if _base(path_a) != _base(path_b) and sha_a != sha_b:
+        return False
+    part_a, part_b = path_a.partition("#")[2], path_b.partition("#")[2]
+    return not (part_a and part_b and part_a != part_b
+                and part_a.partition("/")[2] == part_b.partition("/")[2])
 
 
 def _content(item: tuple[str, str]) -> tuple[str, str]:
