@@ -3,8 +3,8 @@
     python bench/bench_accessibility.py [--pages N] [--repeat R]
 
 For one page of each kind (PO national, provincial, local; VO national, local; a school page),
-up to N entities of that kind, each step repeated R times (the fastest run counts, as with
-timeit: the machine may be busy with other work, which only ever adds time):
+up to N entities of that kind, each step run R times, the steps taking turns (the fastest run
+counts, as with timeit: other work on the machine only ever adds time):
 
   resolve    figures and texts of the page (the same with or without tagging)
   untagged   compose without marked content, structure tree or XMP (`compose(tagged=False)`)
@@ -20,7 +20,6 @@ call `main()` (it returns the rows) to include the table in its report.
 from __future__ import annotations
 
 import argparse
-import gc
 import statistics
 import sys
 import time
@@ -33,16 +32,19 @@ KINDS = [("po", "national"), ("po", "province"), ("po", "library"), ("vo", "nati
 LIMIT = 0.20
 
 
-def _ms(fn, repeat: int) -> float:
-    times = []
+def _fastest(steps, repeat: int) -> list[float]:
+    """ms of each step, the fastest of `repeat` rounds; the steps take turns within a round,
+    so that a busy moment of the machine does not fall on one step only."""
+    best = [float("inf")] * len(steps)
     for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return min(times)
+        for i, step in enumerate(steps):  # no gc.collect() in between: a full collection of
+            t = time.perf_counter()  # this big heap leaves the caches cold, as no build does
+            step()
+            best[i] = min(best[i], (time.perf_counter() - t) * 1000)
+    return best
 
 
-def measure(pages: int = 5, repeat: int = 5) -> list[dict]:
+def measure(pages: int = 5, repeat: int = 9) -> list[dict]:
     """One row per page kind: ms of resolve, untagged, tagged, verify (fastest of `repeat`,
     median over the pages); overhead."""
     from infographics import build as b
@@ -70,13 +72,12 @@ def measure(pages: int = 5, repeat: int = 5) -> list[dict]:
             pdf = compose(content, ctx.theme)
             assert verify_pdf(pdf, content.numbers) == [], job.path  # warm and sound
             compose(content, ctx.theme, tagged=False)
-            gc.collect()
-            per_page.append((
-                _ms(lambda: resolve(layout, ctx.figures, entity, ctx.theme), repeat),  # noqa: B023
-                _ms(lambda: compose(content, ctx.theme, tagged=False), repeat),  # noqa: B023
-                _ms(lambda: compose(content, ctx.theme), repeat),  # noqa: B023
-                _ms(lambda: verify_pdf(pdf, content.numbers), repeat),  # noqa: B023
-            ))
+            per_page.append(_fastest([
+                lambda: resolve(layout, ctx.figures, entity, ctx.theme),  # noqa: B023
+                lambda: compose(content, ctx.theme, tagged=False),  # noqa: B023
+                lambda: compose(content, ctx.theme),  # noqa: B023
+                lambda: verify_pdf(pdf, content.numbers),  # noqa: B023
+            ], repeat))
         res, untagged, tagged, verify = (statistics.median(p[i] for p in per_page)
                                          for i in range(4))
         rows.append({"kind": f"{theme} {level}", "n": len(sample), "resolve": res,
@@ -99,7 +100,7 @@ def table(rows: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=5, help="entities per page kind")
-    parser.add_argument("--repeat", type=int, default=5, help="runs per step (median)")
+    parser.add_argument("--repeat", type=int, default=9, help="runs per step (fastest)")
     args = parser.parse_args(argv)
     rows = measure(args.pages, args.repeat)
     print(table(rows))

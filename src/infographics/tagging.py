@@ -19,12 +19,14 @@ no structure tree, no XMP): only for measuring what tagging costs.
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import (
+    NoEncryption,
     PDFArray,
     PDFDictionary,
     PDFName,
@@ -222,9 +224,9 @@ class _StructObject(PDFObject):
                     for k in self.kids]
             out += [b" /K ", kids[0] if len(kids) == 1 else b"[ " + b" ".join(kids) + b" ]"]
         if e.title:
-            out += [b" /T ", PDFString(e.title).format(document)]
+            out += [b" /T ", _text_string(e.title, document)]
         if e.alt:
-            out += [b" /Alt ", PDFString(e.alt).format(document)]
+            out += [b" /Alt ", _text_string(e.alt, document)]
         if e.bbox is not None:
             box = " ".join(_number(v) for v in e.bbox).encode("ascii")
             out += [b" /A << /O /Layout /BBox [ ", box, b" ] >>"]
@@ -232,6 +234,25 @@ class _StructObject(PDFObject):
             out += [b" /Lang ", PDFString(LANG).format(document)]
         out.append(b" >>")
         return b"".join(out)
+
+
+_LITERAL_ESCAPE = re.compile(rb"[()\\\r\n]")
+
+
+def _text_string(text: str, document) -> bytes:
+    """A PDF text string: PDFDocEncoding in a literal string when it can be, else UTF-16 with
+    a byte order mark as a hex string (ReportLab's PDFString escapes byte by byte in Python,
+    which cost more than the rest of the tree; it is still used if the PDF is encrypted)."""
+    if not isinstance(document.encrypt, NoEncryption):
+        return PDFString(text).format(document)
+    try:
+        raw = text.encode("pdfdoc")
+    except UnicodeEncodeError:
+        return b"<feff" + text.encode("utf-16-be").hex().encode("ascii") + b">"
+    return b"(" + _LITERAL_ESCAPE.sub(lambda m: b"\\" + _ESCAPED[m[0]], raw) + b")"
+
+
+_ESCAPED = {b"(": b"(", b")": b")", b"\\": b"\\", b"\r": b"r", b"\n": b"n"}
 
 
 def _number(v: float) -> str:
