@@ -269,3 +269,22 @@ def test_a_non_ascii_domain_reaches_a_server_without_smtputf8_in_its_idna_form()
             "info@" + "bibliotheek-fryslân.example.org".encode("idna").decode()]
     finally:
         s.stop()
+
+
+def test_a_password_with_non_ascii_characters_stops_with_a_clear_error_that_hides_it():
+    # smtplib can only send ASCII credentials; its UnicodeEncodeError named a character of
+    # the password and its position, in a traceback
+    server_ctx, client_ctx = tls_contexts()
+    s = start_server(tls_context=server_ctx, require_starttls=True,
+                     authenticator=Authenticator("kb-verzender", "geheim-wachtwoörd"),
+                     auth_required=True)
+    try:
+        settings = SmtpSettings("127.0.0.1", s.port, "starttls", "kb-verzender",
+                                "geheim-wachtwoörd", timeout=10, context=client_ctx)
+        with pytest.raises(SendError, match="niet-ASCII") as err, SmtpTransport(settings) as t:
+            t.connect()
+        text = str(err.value)
+        assert "ö" not in text and "\\xf6" not in text and "position" not in text
+        assert err.value.__cause__ is None and err.value.__suppress_context__
+    finally:
+        s.stop()

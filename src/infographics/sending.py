@@ -152,7 +152,12 @@ class SmtpTransport:
                     raise SendError("aanmelden zonder TLS weigeren we: het wachtwoord zou "
                                     "onversleuteld over het net gaan; kies --smtp-security "
                                     "starttls of ssl")
-                conn.login(s.user, s.password or "")
+                try:
+                    conn.login(s.user, s.password or "")
+                except UnicodeError:  # smtplib sends them as ASCII; its error quotes them
+                    raise SendError(f"aanmelden bij {where} kan niet: gebruikersnaam of "
+                                    "wachtwoord bevat niet-ASCII-tekens, en die kan smtplib "
+                                    "niet versturen") from None
         except smtplib.SMTPAuthenticationError as exc:
             _quietly_close(conn)
             raise SendError(f"aanmelden bij {where} als {s.user} geweigerd: {exc.smtp_code} "
