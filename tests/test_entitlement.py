@@ -144,3 +144,29 @@ def test_a_local_page_whose_ids_disagree_is_nobodys(rules):
                       Recipient("poi", "west"), Recipient("poi", "oost")):
         assert not rules.may_receive(recipient, mixed)
     assert rules.owner_library(mixed) == ""
+
+
+def test_a_school_page_goes_only_to_the_library_the_data_links_its_location_to():
+    # a school row edited by hand, or left from before a data correction moved location s1
+    # from library a to library c (another POI): its page is not a's any more
+    rules = Entitlements({(YEAR, "a"): "P1", (YEAR, "c"): "P3"},
+                         {"P1": "west", "P3": "oost"},
+                         school_libraries={(YEAR, "s1"): "c"})
+    stale = page("school", "s1", "a", "vo")
+    for recipient in (Recipient("library", "a"), Recipient("poi", "west"),
+                      Recipient("library", "c"), Recipient("poi", "oost")):
+        assert not rules.may_receive(recipient, stale)
+    assert rules.may_receive(Recipient("library", "c"), page("school", "s1", "c", "vo"))
+    assert rules.may_receive(Recipient("poi", "oost"), page("school", "s1", "c", "vo"))
+    # a location the data no longer has at all
+    assert not rules.may_receive(Recipient("library", "a"), page("school", "s9", "a", "vo"))
+
+
+def test_the_sample_links_every_school_page_to_its_library():
+    tables = load(SAMPLE)
+    ent = Entitlements.from_tables(tables)
+    s = tables.school_locations
+    for year, location, library in zip(s["school_year"], s["location_id"], s["library_id"],
+                                       strict=True):
+        assert ent.may_receive(Recipient("library", library),
+                               page("school", location, library, "vo", year))

@@ -35,17 +35,20 @@ class Entitlements:
     def __init__(self, library_province: dict[tuple[str, str], str],
                  province_poi: dict[str, str], province_names: dict[str, str] | None = None,
                  poi_names: dict[str, str] | None = None,
-                 library_names: dict[tuple[str, str], str] | None = None):
+                 library_names: dict[tuple[str, str], str] | None = None,
+                 school_libraries: dict[tuple[str, str], str] | None = None):
         self.library_province = dict(library_province)  # (school_year, library_id) -> province
         self.province_poi = dict(province_poi)
         self.province_names = dict(province_names or {})
         self.poi_names = dict(poi_names or {})
         self.library_names = dict(library_names or {})
+        # (school_year, location_id) -> library_id; None: not known, school rows are trusted
+        self.school_libraries = None if school_libraries is None else dict(school_libraries)
 
     @classmethod
     def from_tables(cls, tables) -> Entitlements:
         """From load.Tables (or anything with provinces, pois and libraries frames)."""
-        libs = tables.libraries
+        libs, schools = tables.libraries, tables.school_locations
         return cls(
             {(str(y), str(i)): str(p) for y, i, p in
              zip(libs["school_year"], libs["library_id"], libs["province"], strict=True)},
@@ -57,6 +60,9 @@ class Entitlements:
                      strict=True)),
             {(str(y), str(i)): str(n) for y, i, n in
              zip(libs["school_year"], libs["library_id"], libs["library_name"], strict=True)},
+            {(str(y), str(loc)): str(lib) for y, loc, lib in
+             zip(schools["school_year"], schools["location_id"], schools["library_id"],
+                 strict=True)},
         )
 
     # -- lookups ---------------------------------------------------------------------------
@@ -82,14 +88,18 @@ class Entitlements:
     # -- the rules ---------------------------------------------------------------------------
 
     def owner_library(self, entry: Entry) -> str:
-        """The library whose local (or school) page this is; "" for other files, and for a
-        local page whose entity_id and library_id name different libraries (build writes the
-        same id in both; a row that disagrees was edited and cannot say whose page it is)."""
+        """The library whose local (or school) page this is; "" for other files, for a local
+        page whose entity_id and library_id name different libraries (build writes the same id
+        in both; a row that disagrees was edited and cannot say whose page it is), and for a
+        school page whose location the school data does not link to that library."""
         if entry.level == "library":
             if entry.library_id and entry.entity_id and entry.library_id != entry.entity_id:
                 return ""
             return entry.library_id or entry.entity_id
         if entry.level == "school":
+            if self.school_libraries is not None and self.school_libraries.get(
+                    (entry.school_year, entry.entity_id)) != entry.library_id:
+                return ""  # the data links this location to another library, or to none
             return entry.library_id
         return ""
 
