@@ -160,43 +160,23 @@ def test_unknown_block_kind_names_file_and_block(indicators):
     assert "blocks.x" in err and "pie3d" in err
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG yamlsrc.build/_message: an unknown block kind is a pydantic union_tag_invalid error whose "
-    "loc is ('blocks', 'x') and whose input is the whole block, so the message reads "
-    "'unknown-kind.yaml:11: blocks.x: onbekende waarde {...whole dict...}; Input tag ...' instead "
-    "of pointing at the kind line with the value (layout.py docstring promises "
-    "'blocks.kpi.kind: onbekende waarde 'pie3d'')"))
 def test_unknown_block_kind_points_at_the_kind(indicators):
     err = str(error_of(BAD / "unknown-kind.yaml", indicators))
     assert err.startswith(LABEL + "unknown-kind.yaml:12: blocks.x.kind: onbekende waarde 'pie3d'")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG yamlsrc._real_path: the discriminator tag 'text' in pydantic's error location "
-    "('blocks', 'intro', 'text', 'colour') is taken for the block's own `text` key, so an error "
-    "in any kind: text block is reported at blocks.intro.text (the line of `text:`) instead of "
-    "the real key"))
 def test_unknown_key_in_a_text_block_names_the_key(indicators):
     err = str(error_of(BAD / "unknown-key-text.yaml", indicators))
     assert err.startswith(LABEL + "unknown-key-text.yaml:11: blocks.intro.colour: "
                                   "onbekende sleutel")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG yamlsrc._real_path (same as above): a wrong value in a child's override of a kind: text "
-    "block is reported as 'base-ok.yaml:17: blocks.intro.text' (the parent's file and the line "
-    "of its text key) instead of the child's file and line of `size`"))
 def test_error_in_child_override_of_a_text_block_points_at_the_child(indicators):
     err = str(error_of(BAD / "child-text-error.yaml", indicators))
     assert err.startswith(LABEL + "child-text-error.yaml:7: blocks.intro.size: onbekende waarde "
                                   "'huge'")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG layout._check_grid: a block outside the grid is always reported at its `span` key; when "
-    "a child moves a parent's block out of the grid with `at` only, the message names the parent "
-    "file and its span line ('base-ok.yaml:16: blocks.intro.span') although the mistake is the "
-    "child's `at` line"))
 def test_child_moving_a_block_out_of_the_grid_points_at_the_child(indicators):
     err = str(error_of(BAD / "child-outside-grid.yaml", indicators))
     assert err.startswith(LABEL + "child-outside-grid.yaml:6: blocks.intro.at: "), err
@@ -258,13 +238,6 @@ def test_null_in_child_removes_a_parent_block(tmp_path, indicators):
     assert layout.name == "child"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG layout._check_references / pages._Context.fill: {province_name} (and {poi_name}, "
-    "{library_name}, {indicator@province}, ...) pass validation on a national layout, where the "
-    "page has no province; every page then fails while resolving with a bare "
-    "KeyError \"geen cijfer voor 'province_name' ...\" (ValueError for @province) that names "
-    "neither the layout nor the block, although 'everything is validated before anything is "
-    "drawn'"))
 def test_placeholder_not_available_on_the_layouts_level(tmp_path, ctx):
     path = tmp_path / "national.yaml"
     path.write_text(
@@ -277,3 +250,44 @@ def test_placeholder_not_available_on_the_layouts_level(tmp_path, ctx):
         return
     with pytest.raises(InfographicsError, match="intro"):
         resolve(layout, ctx.figures, Entity("national", "NL", "2020-2021"), ctx.theme)
+
+
+@pytest.mark.parametrize(("level", "text", "message"), [
+    ("national", "{po_share_cooperating@province}",
+     "plaatshouder {po_share_cooperating@province}: een pagina van niveau 'national' heeft geen "
+     "'province' om mee te vergelijken"),
+    ("province", "{library_name}",
+     "plaatshouder {library_name} is er niet op een pagina van niveau 'province'"),
+    ("library", "{po_share_cooperating@library}", "heeft geen 'library'"),
+])
+def test_placeholders_are_checked_against_the_level(tmp_path, indicators, level, text, message):
+    path = tmp_path / "level.yaml"
+    path.write_text(
+        f"theme: po\nlevel: {level}\ntitle: T\nblocks:\n  intro:\n    kind: text\n"
+        f"    at: [0, 0]\n    span: [12, 2]\n    text: \"In {text}\"\n", encoding="utf-8")
+    err = str(error_of(path, indicators))
+    assert err.startswith(f"{path}:9: blocks.intro.text: ") and message in err, err
+
+
+def test_the_levels_own_placeholders_pass(tmp_path, indicators):
+    path = tmp_path / "school.yaml"
+    path.write_text(
+        "theme: vo\nlevel: school\ntitle: T\nblocks:\n  intro:\n    kind: text\n"
+        "    at: [0, 0]\n    span: [12, 2]\n    text: \"{location_name} in {province_name}: "
+        "{vo_schools_share_of_max@library}\"\n", encoding="utf-8")
+    assert L.load_layout(path, indicators).level == "school"
+
+
+def test_a_block_without_kind_or_a_text_block_without_text(tmp_path, indicators):
+    path = tmp_path / "kinds.yaml"
+    head = "theme: po\nlevel: national\ntitle: T\nblocks:\n  intro:\n"
+    path.write_text(head + "    at: [0, 0]\n    span: [12, 2]\n", encoding="utf-8")
+    assert str(error_of(path, indicators)) == f"{path}:5: blocks.intro.kind: ontbreekt"
+    path.write_text(head + "    kind: text\n    at: [0, 0]\n    span: [12, 2]\n",
+                    encoding="utf-8")
+    assert str(error_of(path, indicators)) == f"{path}:5: blocks.intro.text: ontbreekt"
+
+
+def test_unknown_kind_lists_the_kinds_in_dutch(indicators):
+    err = str(error_of(BAD / "unknown-kind.yaml", indicators))
+    assert "mogelijk: 'header', 'section'" in err and "Input" not in err

@@ -6,8 +6,9 @@ hold placeholders: `{indicator}` or `{indicator:format}` (formats of numbers.py)
 for its N, `{indicator@national}` (or @province, @size_class) for the figure of the page's
 country, province or size class, and the page context: {entity_name}, {school_year},
 {province_name}, {poi_name}, {size_class_label}, {size_class_count}, {location_name},
-{library_name}, {municipality}, {stars}, {max_stars}. Everything is validated before anything
-is drawn; an error names the file, line and key path, e.g.
+{library_name}, {municipality}, {stars}, ..., each only on the levels whose pages know
+it (no {province_name} or {x@province} on a national page). Everything is validated before
+anything is drawn; an error names the file, line and key path, e.g.
 `layouts/po-lokaal.yaml:42: blocks.kpi.kind: onbekende waarde 'pie3d'`; unknown keys are errors.
 """
 
@@ -30,6 +31,24 @@ CONTEXT_KEYS = frozenset({
     "size_class_count", "location_name", "library_name", "municipality", "stars", "max_stars",
     "score_share", "best_block", "growth_block",
 })
+_PAGE = frozenset({"entity_name", "school_year"})
+_LIBRARY = _PAGE | {"province_name", "poi_name", "size_class_label", "size_class_count",
+                    "library_name"}
+# what pages._Context knows on a page of each level: its context keys, and the levels that
+# {indicator@level} may name (the page's country, province, size class or library)
+LEVEL_CONTEXT = {
+    "national": _PAGE,
+    "province": _PAGE | {"province_name"},
+    "library": _LIBRARY,
+    "school": _LIBRARY | {"location_name", "municipality", "stars", "score_share",
+                          "best_block", "growth_block"},
+}
+LEVEL_OTHERS = {
+    "national": {"national"},
+    "province": {"national", "province"},
+    "library": {"national", "province", "size_class"},
+    "school": {"national", "province", "size_class", "library"},
+}
 PLACEHOLDER = re.compile(
     r"\{([a-z0-9_]+)(?:@(national|province|size_class|library))?(\.n)?(?::([a-z0-9_]+))?\}"
 )
@@ -274,7 +293,7 @@ def _check_grid(layout: Layout, source: yamlsrc.Source) -> None:
         w, h = block.span
         if col < 0 or row < 0 or w < 1 or h < 1 or col + w > layout.grid.columns \
                 or row + h > layout.grid.rows:
-            raise _fail(source, ("blocks", block_id, "span"),
+            raise _fail(source, ("blocks", block_id, _culprit(source, block_id, block, layout)),
                         f"blok valt buiten het raster ({layout.grid.columns} kolommen x "
                         f"{layout.grid.rows} rijen)")
         for c in range(col, col + w):
@@ -283,6 +302,20 @@ def _check_grid(layout: Layout, source: yamlsrc.Source) -> None:
                     raise _fail(source, ("blocks", block_id, "at"),
                                 f"overlapt met blok {cells[(c, r)]!r}")
                 cells[(c, r)] = block_id
+
+
+def _culprit(source: yamlsrc.Source, block_id: str, block, layout: Layout) -> str:
+    """Which of `at` and `span` puts a block outside the grid: the one that is out of range by
+    itself, else the one the most derived file set (a child that only moves a block of its
+    parent is wrong at its `at`), else `span`."""
+    g = layout.grid
+    if not (0 <= block.at[0] < g.columns and 0 <= block.at[1] < g.rows):
+        return "at"
+    if block.span[0] < 1 or block.span[1] < 1:
+        return "span"
+    base = ("blocks", block_id)
+    at_file, span_file = source.file_of(base + ("at",)), source.file_of(base + ("span",))
+    return "at" if at_file == source.file and span_file != source.file else "span"
 
 
 def _templates(block) -> list[tuple[tuple, str]]:
@@ -318,9 +351,16 @@ def _check_references(layout: Layout, source: yamlsrc.Source, indicators: Indica
                 raise _fail(source, base + key, f"onbekende indicator {ind!r}")
         for key, text in _templates(block):
             for m in PLACEHOLDER.finditer(text):
-                name, _, _, fmt = m.groups()
+                name, other, _, fmt = m.groups()
                 if name not in CONTEXT_KEYS and name not in indicators:
                     raise _fail(source, base + key, f"onbekende plaatshouder {{{name}}}")
+                if name in CONTEXT_KEYS and name not in LEVEL_CONTEXT[layout.level]:
+                    raise _fail(source, base + key, f"plaatshouder {{{name}}} is er niet op "
+                                                    f"een pagina van niveau {layout.level!r}")
+                if other and other not in LEVEL_OTHERS[layout.level]:
+                    raise _fail(source, base + key, f"plaatshouder {m[0]}: een pagina van "
+                                                    f"niveau {layout.level!r} heeft geen "
+                                                    f"{other!r} om mee te vergelijken")
                 if fmt and fmt not in FORMATS:
                     raise _fail(source, base + key, f"onbekend getalformaat {fmt!r}")
 

@@ -99,13 +99,22 @@ def parse(text: str, name: str) -> Source:
 
 def _message(err: dict) -> str:
     kind = err["type"]
-    if kind == "extra_forbidden":
+    ctx = err.get("ctx") or {}
+    if kind in ("extra_forbidden",):
         return "onbekende sleutel"
-    if kind == "missing":
+    if kind in ("missing", "union_tag_not_found"):
         return "ontbreekt"
-    if kind in ("literal_error", "union_tag_invalid"):
-        return f"onbekende waarde {err.get('input')!r}; {err['msg']}"
+    if kind == "literal_error":
+        return f"onbekende waarde {err.get('input')!r}; mogelijk: {_choices(ctx.get('expected'))}"
+    if kind == "union_tag_invalid":
+        return (f"onbekende waarde {ctx.get('tag')!r}; "
+                f"mogelijk: {_choices(ctx.get('expected_tags'))}")
     return f"{err['msg']} (waarde: {err.get('input')!r})"
+
+
+def _choices(expected) -> str:
+    """pydantic's list of allowed values ("'a', 'b' or 'c'") in Dutch."""
+    return str(expected or "").replace(" or ", " of ")
 
 
 def build(model: type[BaseModel], source: Source, data: Any = None, prefix: KeyPath = ()):
@@ -117,6 +126,9 @@ def build(model: type[BaseModel], source: Source, data: Any = None, prefix: KeyP
     except ValidationError as exc:
         err = exc.errors()[0]
         path = _real_path(source, prefix, err["loc"])
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            # pydantic names the whole block; the mistake is its discriminator (kind: pie3d)
+            path += (str((err.get("ctx") or {}).get("discriminator", "")).strip("'\""),)
         raise ConfigError(
             source.file_of(path), source.line(path), dotted(path), _message(err)
         ) from None
@@ -124,12 +136,20 @@ def build(model: type[BaseModel], source: Source, data: Any = None, prefix: KeyP
 
 def _real_path(source: Source, prefix: KeyPath, loc: tuple) -> KeyPath:
     """Follow pydantic's error location through the data, skipping parts that are not keys in
-    the data (union member names and discriminator tags)."""
+    the data (union member names and discriminator tags). A discriminated union puts the tag
+    right after the dictionary it chose a model for, ('blocks', 'intro', 'text', 'colour') for
+    a block of kind text; the tag is skipped even when it is also a key of that dictionary (a
+    text block has a `text` key), and a location that goes on into that key repeats it."""
     node: Any = source.data
     for part in prefix:
         node = node[part] if isinstance(node, (dict, list)) else None
     path: list = list(prefix)
-    for part in loc:
+    tag_checked: Any = None  # the dictionary whose discriminator tag has been passed
+    for i, part in enumerate(loc):
+        if (isinstance(node, dict) and node is not tag_checked and node.get("kind") == part
+                and i + 1 < len(loc)):
+            tag_checked = node  # the tag of a discriminated union, not a key
+            continue
         if isinstance(node, dict) and part in node:
             node = node[part]
             path.append(part)
