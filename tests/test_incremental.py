@@ -240,3 +240,19 @@ def test_pages_no_longer_in_the_data_are_removed_within_the_scope(first_build, t
     # without a scope (a run with --only) nothing else is touched
     result = build.run(kept[:3], data, again, ctx=build.load_context(data))
     assert result.removed == [] and len(read_manifest(again)) == len(kept)
+
+
+def test_a_partial_build_names_pages_as_the_full_build_does(tmp_path):
+    """Two libraries with the same name get their id in the file name, also when only one of
+    them is built: a partial build must never take the plain name the full build gave the
+    other library (it would overwrite that page)."""
+    data = copy_sample(tmp_path / "data")
+    edit_library(data, "bib-0002", library_name="Bibliotheek Hunzedal")  # bib-0001's name
+    figures = build.load_context(data).figures
+    full = {(j.theme, j.entity_id): j.path
+            for j in build.plan(figures, ["po", "vo"], ["library", "school"])}
+    assert full[("po", "bib-0001")] != full[("po", "bib-0002")]
+    assert full[("po", "bib-0002")].endswith("-bib-0002.pdf")
+    for only in (["bib-0001"], ["bib-0002"]):
+        for job in build.plan(figures, ["po", "vo"], ["library", "school"], only=only):
+            assert job.path == full[(job.theme, job.entity_id)]

@@ -113,27 +113,32 @@ def slug(text: str, limit: int = SLUG_MAX) -> str:
 
 def plan(figures: Figures, themes: Sequence[str], levels: Sequence[str],
          only: Sequence[str] = (), years: Sequence[str] = ()) -> list[Job]:
-    """Every page to build, in a stable order."""
+    """Every page to build, in a stable order; with `only`, the pages of those entities (a
+    school page also when its library is named). File names are decided over the whole
+    edition first, so a partial build names a page exactly as a full build does."""
     jobs: list[Job] = []
     for year in years or figures.years():
         for theme in themes:
             for level in levels:
                 if level == "school":
                     if theme == "vo":
-                        jobs.extend(_school_jobs(figures, year, only))
+                        jobs.extend(_school_jobs(figures, year))
                     continue
                 for ent in figures.entities(level, year):
-                    if only and ent.id not in only:
-                        continue
                     name = "nederland" if level == "national" else slug(ent.name)
                     folder = f"{theme}/{LEVEL_NAMES[level]}"
                     path = f"{folder}/{theme}-{year}-{name}.pdf"
                     jobs.append(Job(theme, level, ent.id, ent.name, year, path,
                                     ent.id if level == "library" else ""))
-    return _unique_paths(jobs)
+    jobs = _unique_paths(jobs)
+    if only:
+        wanted = set(only)
+        jobs = [j for j in jobs if j.entity_id in wanted
+                or (j.level == "school" and j.library_id in wanted)]
+    return jobs
 
 
-def _school_jobs(figures: Figures, year: str, only: Sequence[str]) -> list[Job]:
+def _school_jobs(figures: Figures, year: str) -> list[Job]:
     """One star-checklist page per cooperating VO school location, filed under its library."""
     schools = figures.schools
     if schools.empty:
@@ -141,8 +146,6 @@ def _school_jobs(figures: Figures, year: str, only: Sequence[str]) -> list[Job]:
     rows = schools[(schools["school_year"] == year) & (schools["sector"] == "vo")]
     jobs = []
     for r in rows.sort_values(["library_id", "location_id"]).itertuples():
-        if only and r.location_id not in only and r.library_id not in only:
-            continue
         library = slug(figures.library(year, r.library_id).library_name)
         path = f"vo/school/{library}/vo-{year}-{slug(r.location_id)}-{slug(r.location_name)}.pdf"
         jobs.append(Job("vo", "school", r.location_id, r.location_name, year, path, r.library_id))
