@@ -239,7 +239,7 @@ def _rect(obj) -> Rect | None:
 
 
 def _check_a4(page) -> list[Finding]:
-    box = _rect(page.mediabox) or (0.0, 0.0, 0.0, 0.0)
+    box = _rect(_numbers(page.mediabox)) or (0.0, 0.0, 0.0, 0.0)
     w, h = box[2] - box[0], box[3] - box[1]
     if int(_get(page.obj, "/Rotate", 0) or 0) % 180:
         w, h = h, w
@@ -409,6 +409,7 @@ class _Font:
 
 
 _NO_FONT = _Font(None)
+_REFERENCE = re.compile(rb"\d+ \d+ R")  # an object's number differs from page to page
 _FONTS: dict[tuple, _Font] = {}  # simple fonts by what makes them, shared between pages
 _MAX_FONTS = 256
 
@@ -420,12 +421,11 @@ def _font(obj) -> _Font:
     subtype = _get(obj, "/Subtype")
     if subtype not in ("/TrueType", "/Type1"):
         return _Font(obj)
-    desc, tu, widths = (_get(obj, k) for k in ("/FontDescriptor", "/ToUnicode", "/Widths"))
-    key = (str(_get(obj, "/BaseFont")), str(subtype), int(_get(obj, "/FirstChar", 0)),
-           widths.unparse() if isinstance(widths, Array) else None,
-           (tu.read_raw_bytes(), tu.get("/Filter", Name.Null).unparse())
-           if isinstance(tu, pikepdf.Stream) else None,
-           tuple(str(_get(desc, k)) for k in ("/Ascent", "/Descent", "/MissingWidth")))
+    desc, tu = obj.get("/FontDescriptor"), obj.get("/ToUnicode")
+    key = (_REFERENCE.sub(b"R", obj.unparse(resolved=True)),  # /Widths within
+           _REFERENCE.sub(b"R", desc.unparse(resolved=True)) if _is_dict(desc) else None,
+           (tu.read_raw_bytes(), tu.stream_dict.unparse()) if isinstance(tu, pikepdf.Stream)
+           else None)
     font = _FONTS.get(key)
     if font is None:
         if len(_FONTS) >= _MAX_FONTS:
@@ -439,7 +439,7 @@ def _font(obj) -> _Font:
 _END = rb"(?![^\s/\[\]<>(){}%])"  # a token ends at white space or a delimiter
 _NUM = rb"[+-]?(?:\d+\.?\d*|\.\d+)" + _END
 _NAME = rb"/[^\s/\[\]<>(){}%#]*+" + _END  # a name with #xx escapes goes to the slow path
-_STR = rb"\((?:[^()\\]|\\.)*+\)"
+_STR = rb"\((?:[^()\\]++|\\.)*+\)"
 _HEXSTR = rb"<[0-9A-Fa-f\s]*+>"
 _SIMPLE = b"|".join([_NUM, _NAME, _STR, _HEXSTR, rb"(?:true|false|null)" + _END])
 _ARRAY = rb"\[(?:\s|" + _SIMPLE + rb")*+\]"
@@ -956,7 +956,7 @@ _HANDLERS = {
 def _scan_page(page, operations=_operations) -> _Scan:
     """The page's content walked once (`operations` cuts it up: the tests compare the fast
     `_operations` with plain `_tokenize`)."""
-    scan = _Scan(_rect(page.cropbox) or (0.0, 0.0, 0.0, 0.0))
+    scan = _Scan(_rect(_numbers(page.cropbox)) or (0.0, 0.0, 0.0, 0.0))
     contents = _get(page.obj, "/Contents")
     walker = _Walker(scan)
     if contents is not None:
@@ -1128,15 +1128,21 @@ class _StructTree:
                 return
             self._seen.add(key)
         get = elem.get
-        alt, title, attributes = get("/Alt"), get("/T"), get("/A")
-        node = _Elem(self.role(str(elem["/S"])), depth, str(alt) if alt is not None else None,
-                     [], parent, str(title) if title is not None else None)
+        alt, title, attributes, kids = get("/Alt"), get("/T"), get("/A"), get("/K")
+        role = str(get("/S"))
+        node = _Elem(self.role(role) if self.rolemap else role[1:], depth,
+                     None if alt is None else str(alt), [], parent,
+                     None if title is None else str(title))
         if attributes is not None:
             self._layout(node, attributes)
         self.elements.append(node)
         if key is not None:
             self.by_ref[key] = node
-        for kid in _as_list(get("/K")):
+        if isinstance(kids, int):  # one MCID, the common case
+            if not isinstance(kids, bool):
+                node.mcids.append(kids)
+            return
+        for kid in _as_list(kids):
             if isinstance(kid, int):
                 if not isinstance(kid, bool):
                     node.mcids.append(kid)
@@ -1154,7 +1160,8 @@ class _StructTree:
         for attr in _as_list(attributes):
             if _get(attr, "/O") == "/Layout" and "/BBox" in attr:
                 box = attr["/BBox"]
-                node.bbox = _rect(box) if isinstance(box, Array) and len(box) == 4 else None
+                numbers = _numbers(box)
+                node.bbox = _rect(numbers) if len(numbers) == 4 else None
                 if node.bbox is None:
                     node.bad_bbox = str(box)[:60]
 
