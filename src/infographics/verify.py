@@ -10,17 +10,19 @@ open; all text inside the page and inside its block; blocks that do not overlap;
 given, every expected figure present in the text.
 
 Blocks are read from the PDF itself: a structure element with a layout attribute
-`/A <</O /Layout /BBox [x0 y0 x1 y1]>>` (a block's `Div`, titled /T with the block id, or a
-Figure inside it). Every piece of text belongs, through its MCID and structure element, to the
-nearest element with a BBox (itself or an ancestor), and its glyph boxes (advance x font ascent
-and descent) must lie inside that BBox; a BBox lies inside the BBox of its nearest ancestor that
-has one, and two BBoxes of which neither contains the other in the tree do not overlap
-(touching is allowed).
+`/A <</O /Layout /BBox [x0 y0 x1 y1]>>` (titled /T with the block id: a block's `Div`, or the
+block's only element; or a Figure inside a block). Every piece of text belongs, through its
+MCID and structure element, to the nearest element with a BBox (itself or an ancestor), and its
+glyph boxes (advance x font ascent and descent) must lie inside that BBox; a BBox lies inside
+the BBox of its nearest ancestor that has one, and two BBoxes of which neither contains the
+other in the tree do not overlap (touching is allowed).
 
-Objects are read with pikepdf (qpdf, C++). The content stream is cut into operations by one
-regular expression and only the operands the walk needs are parsed (anything unusual, such as
-an inline image, goes to pikepdf's `parse_content_stream`, which gives the same pairs); it is
+Objects are read with pikepdf (qpdf, C++), from a memory map. The content stream is cut into
+operations by one regular expression (a ReportLab line of text is one step, runs of path
+operations are skipped) and only the operands the walk needs are parsed; anything unusual, such
+as an inline image, goes to pikepdf's `parse_content_stream`, which gives the same pairs. It is
 walked once, tracking marked content, the graphics and text state, and the text per MCID.
+Font decoders are shared between pages whose fonts are the same (`_font`).
 `structure_outline` reads the structure tree back as an indented text version.
 """
 
