@@ -1,8 +1,9 @@
 """Composing: `PageContent` + `Theme` into the bytes of a one-page, tagged A4 PDF.
 
-Each resolved block is drawn inside its box on a `TaggedCanvas`, its elements grouped in a `Div`
-that carries the block id and its rectangle: headings as H1/H2, text as P, charts as Figure with
-their alt text and their own rectangle, backgrounds and rules as artifacts. Text that does not fit
+Each resolved block is drawn inside its box on a `TaggedCanvas` as one structure element that
+carries the block id and its rectangle (a `Div` around the block's elements, or its only
+element): headings as H1/H2, text as P, charts as Figure with their alt text and their own
+rectangle, backgrounds and rules as artifacts. Text that does not fit
 its box is shrunk down to the theme's minimum size, and otherwise the page fails with a
 `PageError` naming the block. Output is reproducible: the same content gives the same bytes.
 """
@@ -51,9 +52,9 @@ def compose(content: PageContent, theme: Theme, author: str = AUTHOR,
     return buf.getvalue()
 
 
-def _bbox(box: Box, bottom: float = 0.0, top: float = 0.0) -> tuple[float, ...]:
-    """(x0, y0, x1, y1) of `box`, its bottom raised by `bottom` and its top lowered by `top`."""
-    return box.x, box.y + bottom, box.x + box.w, box.y + box.h - top
+def _bbox(box: Box, bottom: float = 0.0) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) of `box`, its bottom raised by `bottom`."""
+    return box.x, box.y + bottom, box.x + box.w, box.y + box.h
 
 
 class _Painter:
