@@ -37,7 +37,7 @@ def synthetic(target: Path, schools: int) -> Path:
                 break
             new = dict(row)
             if copy:
-                new["location_id"] = f"{row['location_id'][:4]}S{copy:03d}"
+                new["location_id"] = f"{row['location_id']}-{copy:03d}"
                 new["location_name"] = f"{row['location_name']} ({copy + 1})"
             made.append(new)
         copy += 1
