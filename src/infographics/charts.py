@@ -184,12 +184,12 @@ def block_bars(rows: Sequence[BlockRow], width: float, height: float, theme: The
               ("v", 7, s.library, "gemiddelde bibliotheek"),
               ("D", 5.5, s.national, "gemiddelde Nederland")]
     x = 0.01
-    for marker, msize, color, text in legend:
-        fig.add_artist(Line2D([x + 0.006], [top], marker=marker, markersize=msize, color=color,
-                              linestyle="none", transform=fig.transFigure))
-        fig.text(x + 0.018, top, text, ha="left", va="center", fontproperties=_props(size),
-                 color=theme.colors.ink)
-        x += 0.018 + (stringWidth(text, "Lato", size) + 12) / width
+    for marker, msize, color, text in legend:  # marker, 4 pt gap, label, 14 pt to the next
+        fig.add_artist(Line2D([x + msize / 2 / width], [top], marker=marker, markersize=msize,
+                              color=color, linestyle="none", transform=fig.transFigure))
+        fig.text(x + (msize + 4) / width, top, text, ha="left", va="center",
+                 fontproperties=_props(size), color=theme.colors.ink)
+        x += (msize + 4 + stringWidth(text, "Lato", size) + 14) / width
     return fig
 
 
