@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,25 +24,33 @@ LIBRARIES = ["bib-0002", "bib-0009", "bib-0013", "bib-0018", "bib-0029", "bib-00
              "bib-0060", "bib-0081", "bib-0110", "bib-0112", "bib-0135", "bib-0019"]
 
 
-def _shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+def shared_folder(factory: pytest.TempPathFactory, name: str,
+                  make: Callable[[Path], None]) -> Path:
+    """The folder `name` in this test run's shared temp root, made once by `make(folder)` for
+    all xdist workers (a file lock keeps the others waiting; the folder appears whole, by a
+    rename, or not at all). Tests must not change it: copy it first."""
+    base = factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    target = root / name
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "manifest.csv").exists():
+            building = root / f"{name}.tmp"
+            shutil.rmtree(building, ignore_errors=True)
+            make(building)
+            building.rename(target)
+    return target
 
 
 def small_edition(tmp_path_factory: pytest.TempPathFactory, ctx) -> Path:
     """The folder of the small edition (build it if this run has not yet); do not change it."""
-    root = _shared_root(tmp_path_factory)
-    target = root / "small-edition"
-    with (root / "small-edition.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (target / "manifest.csv").exists():
-            building = root / "small-edition.tmp"
-            shutil.rmtree(building, ignore_errors=True)
-            jobs = plan(ctx.figures, THEMES, LEVELS, only=["NL", *PROVINCES, *LIBRARIES])
-            result = run(jobs, SAMPLE, building, ctx=ctx, check=False)
-            assert not result.failed, result.failed
-            building.rename(target)
-    return target
+
+    def make(building: Path) -> None:
+        jobs = plan(ctx.figures, THEMES, LEVELS, only=["NL", *PROVINCES, *LIBRARIES])
+        result = run(jobs, SAMPLE, building, ctx=ctx, check=False)
+        assert not result.failed, result.failed
+
+    return shared_folder(tmp_path_factory, "small-edition", make)
 
 
 def copy_edition(tmp_path_factory: pytest.TempPathFactory, ctx, name: str) -> Path:

@@ -12,10 +12,8 @@ Built once per test run (shared by xdist workers through a file lock); do not ch
 from __future__ import annotations
 
 import email
-import fcntl
 import hashlib
 import io
-import os
 import re
 import shutil
 import socket
@@ -32,6 +30,7 @@ import pypdf
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from editions import shared_folder
 from reportlab.pdfgen import canvas
 
 from infographics.build import LEVELS, THEMES, Built, plan
@@ -58,32 +57,22 @@ def standin_pdf(level: str, entity: str, library: str, year: str, path: str = ""
     return buffer.getvalue()
 
 
-def _shared_root(factory: pytest.TempPathFactory) -> Path:
-    base = factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
 def standin_edition(factory: pytest.TempPathFactory, ctx) -> Path:
     """The folder of the stand-in sample edition with bundles (built on first use)."""
-    root = _shared_root(factory)
-    target = root / "mail-edition"
-    with (root / "mail-edition.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (target / "manifest.csv").exists():
-            building = root / "mail-edition.tmp"
-            shutil.rmtree(building, ignore_errors=True)
-            entries = []
-            for job in plan(ctx.figures, THEMES, LEVELS):
-                data = standin_pdf(job.level, job.entity_id, job.library_id, job.school_year,
-                                   job.path)
-                file = building / job.path
-                file.parent.mkdir(parents=True, exist_ok=True)
-                file.write_bytes(data)
-                entries.append(Built(job, hashlib.sha256(data).hexdigest(), 1).entry())
-            update_manifest(building, entries)
-            make_bundles(building, entitlements())
-            building.rename(target)
-    return target
+
+    def make(building: Path) -> None:
+        entries = []
+        for job in plan(ctx.figures, THEMES, LEVELS):
+            data = standin_pdf(job.level, job.entity_id, job.library_id, job.school_year,
+                               job.path)
+            file = building / job.path
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_bytes(data)
+            entries.append(Built(job, hashlib.sha256(data).hexdigest(), 1).entry())
+        update_manifest(building, entries)
+        make_bundles(building, entitlements())
+
+    return shared_folder(factory, "mail-edition", make)
 
 
 _ENTS: list[Entitlements] = []
