@@ -68,3 +68,9 @@ def test_shown_value_is_the_value_the_label_shows(value, fmt, shown):
     assert nl.shown_value(value, fmt) == shown
     if value is not None and fmt.startswith("percent"):
         assert nl.format_value(nl.shown_value(value, fmt), fmt) == nl.format_value(value, fmt)
+
+
+def test_count_uses_singular_and_plural():
+    assert nl.count(1, "pagina", "pagina's") == "1 pagina"
+    assert nl.count(0, "pagina", "pagina's") == "0 pagina's"
+    assert nl.count(1032, "pagina", "pagina's") == "1.032 pagina's"

@@ -36,6 +36,12 @@ def integer(value: float | None) -> str:
     return format_decimal(_round(value, 0), format="#,##0", locale=LOCALE)
 
 
+def count(n: int, singular: str, plural: str) -> str:
+    """A count with its noun, in Dutch: count(1, "pagina", "pagina's") -> '1 pagina',
+    count(1032, ...) -> '1.032 pagina\'s'."""
+    return f"{integer(n)} {singular if n == 1 else plural}"
+
+
 def decimal(value: float | Decimal | None, digits: int = 1) -> str:
     """A number with a decimal comma: 37.25 -> '37,3'."""
     if _missing(value):
