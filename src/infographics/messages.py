@@ -269,9 +269,12 @@ def names(contacts: Sequence[Contact]) -> str:
     return found[0] if len(found) == 1 else f"{', '.join(found[:-1])} en {found[-1]}"
 
 
-def context(part: Part, sender: str, redirect: dict | None = None) -> dict:
-    """What the templates can use (documented at the top of each template)."""
+def context(part: Part, sender: str, redirect: dict | None = None,
+            sizes: Sequence[int] | None = None) -> dict:
+    """What the templates can use (documented at the top of each template). `sizes`: the bytes
+    of each attachment as attached; without them the estimate (an upper bound) is shown."""
     plan = part.plan
+    sizes = list(sizes) if sizes is not None else [p.raw_size for p in part.pieces]
     return {
         "school_year": plan.school_year,
         "kind": plan.recipient.kind,
@@ -282,7 +285,8 @@ def context(part: Part, sender: str, redirect: dict | None = None) -> dict:
         "to": [{"name": c.name, "email": c.email} for c in plan.to],
         "cc": [{"name": c.name, "email": c.email} for c in plan.cc],
         "attachments": [{"filename": p.filename, "description": p.description,
-                         "size": _mb(p.raw_size)} for p in part.pieces],
+                         "size": _mb(size)}
+                        for p, size in zip(part.pieces, sizes, strict=True)],
         "school_zip": any(p.source.packed for p in part.pieces),
         "part": part.index,
         "parts": part.count,
@@ -341,7 +345,7 @@ def compose(part: Part, out: Path, sender: str, templates: Templates,
     if redirect_to:
         redirect = {"address": redirect_to, "to": [c.email for c in plan.to],
                     "cc": [c.email for c in plan.cc]}
-    ctx = context(part, sender, redirect)
+    ctx = context(part, sender, redirect, [len(data) for _, data in files])
     subject = " ".join(templates.render("subject.j2", ctx).split())
     text = templates.render("body.txt.j2", ctx)
     html = templates.render("body.html.j2", ctx)
