@@ -152,3 +152,36 @@ def test_unknown_command_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as info:
         main(["teken"])
     assert info.value.code == 2
+
+
+def test_a_bad_contact_does_not_stop_a_build_but_is_mentioned(tmp_path, capsys):
+    """No page shows a contact: a bad address in contacts.csv does not stop build or figures
+    (it stops send), and the user is told."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    path = data / "contacts.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("@", "@@")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", "--data", str(data), "--only", "bib-0027", "--level", "library",
+                 "--out", str(out), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert "Let op: 1 fout in de contactpersonen" in err and "contacts.csv:3: email" in err
+    assert "1 pagina gepland" in err
+    assert main(["figures", "--data", str(data), "--level", "national"]) == 0
+    assert main(["validate", "--data", str(data)]) == 1  # validate still calls it an error
+
+
+def test_verify_counts_files_in_dutch(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", "--data", str(SAMPLE), "--only", "NL", "--level", "national",
+                 "--theme", "all", "--out", str(out), "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == "2 PDF's gecontroleerd: 2 in orde, 0 met problemen"
+    (tmp_path / "kapot.pdf").write_bytes(b"kapot")
+    assert main(["verify", str(tmp_path / "kapot.pdf")]) == 1
+    assert "1 PDF gecontroleerd: 0 in orde, 1 met problemen" in capsys.readouterr().out
+    assert main(["verify", str(tmp_path / "weg.pdf")]) == 2
+    assert "weg.pdf: bestaat niet" in capsys.readouterr().err

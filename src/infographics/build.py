@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .compose import compose
-from .errors import InfographicsError
+from .errors import InfographicsError, Report
 from .incremental import EditionState, page_fingerprint, read_state, write_state
 from .indicators import Indicators, load_indicators
 from .layout import Layout, layout_path, load_layout
@@ -173,6 +173,7 @@ class Context:
     theme: Theme
     layouts: dict[tuple[str, str, str], Layout] = field(default_factory=dict)
     layout_reprs: dict[int, str] = field(default_factory=dict)  # by id() of a cached layout
+    report: Report | None = None  # what loading found (warnings, and ignored contact errors)
 
     def layout(self, theme: str, level: str, path: Path | None = None) -> Layout:
         key = (theme, level, str(path or ""))
@@ -182,9 +183,11 @@ class Context:
 
 
 def load_context(data: Path, mapping: Path | None = None) -> Context:
+    """Data, figures, indicators and theme for building pages. Problems in contacts.csv do not
+    stop a build (no page shows a contact); `send` refuses them."""
     indicators = load_indicators()
-    tables = load(Path(data), mapping)
-    return Context(measure(tables, indicators), indicators, load_theme())
+    tables = load(Path(data), mapping, unused=("contacts",))
+    return Context(measure(tables, indicators), indicators, load_theme(), report=tables.report)
 
 
 def render(ctx: Context, job: Job) -> bytes:

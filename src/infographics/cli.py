@@ -15,6 +15,8 @@ from pathlib import Path
 from .errors import InfographicsError, InputError
 
 DEFAULT_DATA = Path("data/sample")
+PAGES = ("pagina", "pagina's")
+OLD_PAGES = ("verouderde pagina", "verouderde pagina's")
 
 
 def _add_data(p: argparse.ArgumentParser) -> None:
@@ -85,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):  # in a log, lines appear in the order they happen
+        sys.stdout.reconfigure(line_buffering=True)
     try:
         return _COMMANDS[args.command](args)
     except InputError as exc:
@@ -113,8 +117,11 @@ def _figures(args) -> int:
     from .indicators import load_indicators
     from .load import load
     from .measure import measure
+    from .numbers import count
 
-    figures = measure(load(args.data, args.mapping), load_indicators())
+    tables = load(args.data, args.mapping, unused=("contacts",))
+    _ignored_contact_errors(tables.report)
+    figures = measure(tables, load_indicators())
     frame = figures.export(args.level)
     if args.format == "csv":
         text = frame.to_csv(index=False)
@@ -123,16 +130,28 @@ def _figures(args) -> int:
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(text, encoding="utf-8")
-        print(f"{len(frame)} cijfers geschreven naar {args.output}", file=sys.stderr)
+        print(f"{count(len(frame), 'cijfer', 'cijfers')} geschreven naar {args.output}",
+              file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
 
 
+def _ignored_contact_errors(report) -> None:
+    """Say that contacts.csv has errors that do not stop this command (but will stop send)."""
+    from .numbers import count
+
+    errors = [p for p in (report.errors if report else []) if p.table == "contacts"]
+    if errors:
+        print(f"Let op: {count(len(errors), 'fout', 'fouten')} in de contactpersonen (eerste: "
+              f"{errors[0]}); niet nodig voor deze opdracht, wel voor infographics send.",
+              file=sys.stderr)
+
+
 def _build(args) -> int:
     from . import build as b
     from .incremental import edition_fingerprint
-    from .numbers import integer
+    from .numbers import count, integer
     from .progress import Progress
 
     started = time.perf_counter()
@@ -148,13 +167,14 @@ def _build(args) -> int:
               f"manifest: {args.out / 'manifest.csv'}")
         return _bundle(args) if args.bundle else 0
     ctx = b.load_context(args.data, args.mapping)
+    _ignored_contact_errors(ctx.report)
     jobs = b.plan(ctx.figures, themes, levels, args.only, years)
     if not jobs:
         print("Niets te bouwen: geen entiteiten voor deze keuze.", file=sys.stderr)
         return 1
     where = f"Dask-cluster {args.scheduler}" if args.scheduler else \
         f"{args.jobs} proces{'sen' if args.jobs != 1 else ''}"
-    print(f"{integer(len(jobs))} pagina's gepland, bouwen met {where}", file=sys.stderr)
+    print(f"{count(len(jobs), *PAGES)} gepland, bouwen met {where}", file=sys.stderr)
     progress = Progress(len(jobs), bar=False if args.no_progress else None)
     try:
         result = b.run(jobs, args.data, args.out, args.mapping, args.jobs, ctx, progress,
@@ -172,8 +192,8 @@ def _build(args) -> int:
         progress.close()
     print(f"{result.summary()} in {_seconds(started)}; manifest: {args.out / 'manifest.csv'}")
     if result.removed:
-        print(f"{integer(len(result.removed))} verouderde pagina('s) verwijderd uit de uitvoer en "
-              "het manifest (mislukt of niet meer in de gegevens)", file=sys.stderr)
+        print(f"{count(len(result.removed), *OLD_PAGES)} verwijderd uit de uitvoer en het "
+              "manifest (mislukt of niet meer in de gegevens)", file=sys.stderr)
     if result.failed:
         print(f"Mislukte pagina's staan in {args.out / 'failures.csv'}", file=sys.stderr)
     status = 1 if result.failed else 0
@@ -185,8 +205,14 @@ def _seconds(started: float) -> str:
 
 
 def _verify(args) -> int:
+    from .numbers import count, integer
     from .verify import verify_folder, verify_pdf
 
+    missing = [path for path in args.paths if not path.exists()]
+    for path in missing:
+        print(f"{path}: bestaat niet", file=sys.stderr)
+    if missing:
+        return 2
     results: dict[str, list] = {}
     for path in args.paths:
         if path.is_dir():
@@ -197,7 +223,12 @@ def _verify(args) -> int:
     for name, findings in bad.items():
         for f in findings:
             print(f"{name}: {f.check}: {f.message}")
-    print(f"{len(results) - len(bad)} pagina's in orde, {len(bad)} met problemen")
+    pdfs = sum(1 for k in results if k.endswith(".pdf"))
+    others = len(results) - pdfs
+    what = count(pdfs, "PDF", "PDF's") + (
+        f" en {count(others, 'ander bestand', 'andere bestanden')} (bundels)" if others else "")
+    print(f"{what} gecontroleerd: {integer(len(results) - len(bad))} in orde, "
+          f"{integer(len(bad))} met problemen")
     return 1 if bad else 0
 
 

@@ -78,20 +78,22 @@ def load(
     years: Sequence[str] | None = None,
     skip_bad_rows: bool = False,
     checklist: Checklist | None = None,
+    unused: Sequence[str] = (),
 ) -> Tables:
     """Read, parse and validate the tables at `path` (a CSV folder or an .xlsx workbook).
 
     Raises `InputError` (with every problem) when there are errors, unless `skip_bad_rows`:
     then rows with errors, and rows that depend on them, are dropped and listed as warnings.
     Errors that belong to no row (a missing file or required column) always raise. A wrong
-    mapping or checklist file raises `ConfigError`."""
+    mapping or checklist file raises `ConfigError`. Errors in the tables named in `unused`
+    (e.g. contacts, when only building pages) stay in the report but do not stop loading."""
     if isinstance(years, str):
         years = [years]
     checked = _read_and_check(Path(path), mapping, checklist)
     frames, origins, report = checked.frames, checked.origins, checked.report
     if years is not None:
         _check_years(frames["libraries"], origins["libraries"], years, report)
-    if report.errors:
+    if any(p.table not in unused for p in report.errors):
         if not skip_bad_rows or not checked.can_skip_rows():
             raise InputError(report)
         frames, report = _skip_bad_rows(frames, origins, report)
