@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import email
 import io
+import re
 import zipfile
 from dataclasses import replace
 from email import policy
@@ -242,3 +243,16 @@ def test_the_size_in_the_mail_text_is_the_size_of_the_attached_file(edition, pla
             assert f"{a.get_filename()} ({shown})" in body
             zips += a.get_content_type() == "application/zip"
     assert zips >= 3
+
+
+@pytest.mark.parametrize("key, words", [("poi-zb", "uw provincie"),
+                                        ("poi-cubiss", "uw provincies")])
+def test_a_poi_mail_names_its_province_or_provinces_the_same_way_throughout(edition, plans,
+                                                                         key, words):
+    (part,) = split(plans[key], edition)
+    msg = parse(compose(part, edition, SENDER, Templates()).data)
+    for body in (msg.get_body(("plain",)).get_content(),
+                 msg.get_body(("html",)).get_content()):
+        text = " ".join(body.split())
+        # the body's sentence and the bundle's line in the list of attachments
+        assert re.findall(r"uw provincie\w*", text) == [words, words]

@@ -227,8 +227,11 @@ def describe(entry: Entry, ents: Entitlements) -> str:
     if entry.level == "school":
         return f"sterrenchecklist {theme}, {entry.entity_name}"
     if entry.level == "bundle":
+        # as the body says it (templates/mail): one province or several
+        where = "uw provincies" if len(ents.provinces_of(entry.entity_id)) > 1 else \
+            "uw provincie"
         return ("bundel (zip) met de landelijke en provinciale infographics en de lokale "
-                "infographics en sterrenchecklists van alle bibliotheken in uw provincies")
+                f"infographics en sterrenchecklists van alle bibliotheken in {where}")
     if entry.level == "print":
         return "afdrukversie van de lokale PO-infographics"
     return entry.entity_name
