@@ -37,7 +37,7 @@ class Progress:
             self._bar = tqdm(total=total, file=self.stream, unit=" pagina's", unit_scale=False,
                              dynamic_ncols=True, smoothing=0.1,
                              bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} "
-                                        "[{elapsed}<{remaining}, {rate_fmt}]")
+                                        "[{elapsed}, nog {remaining}{postfix}]")
 
     def __call__(self, item) -> None:
         from .build import Failed, Skipped
@@ -48,7 +48,9 @@ class Progress:
             self._write(f"MISLUKT {item.job.path}: {item.reason}")
         elif isinstance(item, Skipped):
             self.skipped += 1
-        if self._bar is not None:
+        if self._bar is not None:  # the rate with a decimal comma, like the plain lines
+            self._bar.set_postfix_str(f"{self._rate():.1f} per s".replace(".", ","),
+                                      refresh=False)
             self._bar.update(1)
             return
         now = time.perf_counter()
@@ -62,13 +64,16 @@ class Progress:
 
     def line(self, now: float | None = None) -> str:
         """'520/1.032 pagina's (50%), 48,1 per s, nog 0:11'."""
-        elapsed = (now or time.perf_counter()) - self.started
-        rate = self.done / elapsed if elapsed > 0 else 0.0
+        rate = self._rate(now)
         left = (self.total - self.done) / rate if rate else 0.0
         share = round(100 * self.done / max(self.total, 1))
         rate_text = f"{rate:.1f}".replace(".", ",")
         return (f"{integer(self.done)}/{integer(self.total)} pagina's ({share}%), "
                 f"{rate_text} per s, nog {_duration(left)}")
+
+    def _rate(self, now: float | None = None) -> float:
+        elapsed = (now or time.perf_counter()) - self.started
+        return self.done / elapsed if elapsed > 0 else 0.0
 
     def _write(self, text: str) -> None:
         if self._bar is not None:
