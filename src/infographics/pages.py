@@ -407,10 +407,13 @@ def _distribution(ctx, bid, b: L.Distribution, box, theme):
         parts.append(f"{stars} {word}: {count_text} ({share_text})")
     maximum = ctx.figure("vo_schools_max_score", level, eid)
     total = ctx.figure("vo_schools", level, eid)
-    if maximum.value == 0:
-        note = "Geen enkele samenwerking haalt het maximale aantal punten."
+    top = nl.integer(ctx.figures.checklist.total_max)
+    if maximum.value == 0:  # 4 stars start below the maximum: say the points, not the stars
+        note = f"Geen enkele samenwerking haalt alle {top} punten."
+    elif maximum.value == 1:
+        note = f"1 samenwerking haalt alle {top} punten."
     elif maximum.value:
-        note = f"{nl.integer(maximum.value)} samenwerking(en) halen het maximale aantal punten."
+        note = f"{nl.integer(maximum.value)} samenwerkingen halen alle {top} punten."
     else:
         note = ""
     title = ctx.fill(b.title)
