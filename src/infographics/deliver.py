@@ -396,7 +396,7 @@ def _n(count: int, one: str, many: str) -> str:
     return f"{integer(count)} {one if count == 1 else many}"
 
 
-STATUS_COLUMNS = ["schooljaar", "status", "ontvanger", "adres", "rol", "deel", "bijlagen",
+STATUS_COLUMNS = ["schooljaar", "status", "ontvanger", "adres", "rol", "bericht", "bijlagen",
                   "pogingen", "tijd", "message-id", "reden"]
 
 

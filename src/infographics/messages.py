@@ -3,9 +3,10 @@ its bytes), Dutch subject and body from the Jinja2 templates in `templates/mail/
 
 Each mail has a plain-text and an HTML part, the attachments with their MIME type
 (`application/pdf`, `application/zip`), a Message-ID and a Date. A mail that would exceed the size
-limit (default 20 MB, counted as the encoded message) is split over several mails ("deel 1 van
+limit (default 20 MB, counted as the encoded message) is split over several mails ("bericht 1 van
 2"); a zip that alone is too large (a POI bundle, a library's school pages) is split into several
-zips. Only a single PDF larger than the limit cannot be split (reconcile reports it).
+zips ("zipdeel 1 van 2", numbered apart from the mails: the small files go in the first mail, so
+zip part 1 may travel in mail 2). Only a single PDF larger than the limit cannot be split (reconcile reports it).
 
 Every attached file is read from disk here and its sha256 compared with the one the ledger will
 record, so what is logged as sent is exactly what was sent. The Message-ID is derived from the
@@ -64,7 +65,7 @@ class Piece:
     items: tuple[tuple[str, str], ...]  # (path, sha256) the ledger records; "path#1/3" = part
     members: tuple[str, ...] = ()  # packed: manifest paths; split zip: member names
     raw_size: int = 0  # estimated bytes before encoding (an upper bound)
-    note: str = ""  # "deel 1 van 2" for one of several zips
+    note: str = ""  # "zipdeel 1 van 2" for one of several zips
 
     @property
     def content_type(self) -> str:
@@ -95,7 +96,8 @@ class Part:
 
     @property
     def key(self) -> str:
-        return self.plan.key + (f"-deel-{self.index}-van-{self.count}" if self.count > 1 else "")
+        return self.plan.key + (f"-bericht-{self.index}-van-{self.count}" if self.count > 1
+                                else "")
 
     @property
     def items(self) -> tuple[tuple[str, str], ...]:
@@ -213,12 +215,12 @@ def _raw_budget(limit: int) -> int:
 
 
 def _note(i: int, n: int) -> str:
-    return f"deel {i} van {n}" if n > 1 else ""
+    return f"zipdeel {i} van {n}" if n > 1 else ""
 
 
 def _numbered(filename: str, i: int, n: int) -> str:
     stem, dot, ext = filename.rpartition(".")
-    return f"{stem}-deel-{i}-van-{n}.{ext}" if dot else f"{filename}-deel-{i}-van-{n}"
+    return f"{stem}-zipdeel-{i}-van-{n}.{ext}" if dot else f"{filename}-zipdeel-{i}-van-{n}"
 
 
 def zip_bytes(files: Sequence[tuple[str, bytes]]) -> bytes:
@@ -361,7 +363,7 @@ def compose(part: Part, out: Path, sender: str, templates: Templates,
     msg["Date"] = formatdate(localtime=True)
     mid = message_id(part, sender, test_tag)
     msg["Message-ID"] = mid
-    msg["X-Bibliotheekmonitor"] = f"{plan.school_year} {plan.key} deel {part.label}"
+    msg["X-Bibliotheekmonitor"] = f"{plan.school_year} {plan.key} bericht {part.label}"
     msg.set_content(text, cte="quoted-printable")
     msg.add_alternative(html, subtype="html", cte="quoted-printable")
     for piece, data in files:
