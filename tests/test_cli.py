@@ -133,16 +133,22 @@ def test_build_on_a_missing_folder(tmp_path, capsys):
 
 
 def test_build_with_a_bad_layout_names_file_and_line(tmp_path, capsys, monkeypatch):
-    """A layout error fails the pages that need it, with file:line: key in failures.csv."""
+    """A layout error stops the build before any page is drawn, once, with file:line: key;
+    a run through the library API (build.run) lists it per page in failures.csv instead."""
     monkeypatch.setattr(build, "layout_path", lambda theme, level: BAD_LAYOUTS / "overlap.yaml")
     out = tmp_path / "out"
-    status = main(["build", "--data", str(SAMPLE), "--only", "NL", "--level", "national",
-                   "--out", str(out)])
-    assert status != 0
+    status = main(["build", "--data", str(SAMPLE), "--level", "province", "--out", str(out)])
+    assert status == 2
     captured = capsys.readouterr()
     where = "tests/fixtures/layouts/overlap.yaml:13: blocks.intro.at: overlapt met blok 'header'"
-    assert where in captured.err
+    assert captured.err.count(where) == 1
     assert "Traceback" not in captured.err + captured.out
+    assert not (out / "manifest.csv").exists()  # nothing was drawn
+
+    ctx = build.load_context(SAMPLE)
+    jobs = build.plan(ctx.figures, ["po"], ["national"])
+    result = build.run(jobs, SAMPLE, out, ctx=ctx)
+    assert [f.job.entity_id for f in result.failed] == ["NL"]
     failures = list(csv.DictReader((out / "failures.csv").open(encoding="utf-8")))
     assert [r["entity_id"] for r in failures] == ["NL"]
     assert where in failures[0]["reason"]

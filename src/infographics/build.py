@@ -190,6 +190,16 @@ def load_context(data: Path, mapping: Path | None = None) -> Context:
     return Context(measure(tables, indicators), indicators, load_theme(), report=tables.report)
 
 
+def check_layouts(ctx: Context, jobs: Sequence[Job]) -> None:
+    """Load every layout the jobs need (with their fallbacks) before anything is drawn, so a
+    layout mistake stops the run once, with its file, line and key, instead of failing every
+    page. Raises ConfigError."""
+    for theme, level in sorted({(j.theme, j.level) for j in jobs}):
+        layout = ctx.layout(theme, level)
+        if layout.fallback:
+            ctx.layout(theme, level, Path(layout.path).parent / layout.fallback.layout)
+
+
 def render(ctx: Context, job: Job) -> bytes:
     """One page's PDF bytes."""
     return render_page(ctx, job)[0]

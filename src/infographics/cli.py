@@ -172,6 +172,7 @@ def _build(args) -> int:
     if not jobs:
         print("Niets te bouwen: geen entiteiten voor deze keuze.", file=sys.stderr)
         return 1
+    b.check_layouts(ctx, jobs)
     where = f"Dask-cluster {args.scheduler}" if args.scheduler else \
         f"{args.jobs} proces{'sen' if args.jobs != 1 else ''}"
     print(f"{count(len(jobs), *PAGES)} gepland, bouwen met {where}", file=sys.stderr)
