@@ -40,7 +40,14 @@ from mailtest import server as server  # noqa: F401 -- the fixture
 
 from infographics import cli
 from infographics.bundle import make_bundles
-from infographics.deliver import Options, run, status_rows
+from infographics.deliver import (
+    Options,
+    blocking_lines,
+    listed,
+    run,
+    status_rows,
+    summary_lines,
+)
 from infographics.entitlement import Recipient
 from infographics.ledger import Ledger
 from infographics.load import load
@@ -320,6 +327,9 @@ def test_a_changed_attachment_is_reported_and_resent_only_when_asked(edition, se
     assert set(again.planned[0].states.values()) == {"changed"}
     rows = [r for r in status_rows(opts) if r.status == "skipped"]
     assert len(rows) == 2 and "--resend-changed" in rows[0].error
+    (line,) = [x for x in summary_lines(again, opts) if x.startswith("Bijlage gewijzigd")]
+    assert line == ("Bijlage gewijzigd na verzending: 2 adressen; niet opnieuw verstuurd zonder "
+                    f"--resend-changed. Gewijzigd: {local.path}.")
     forced = run(options(out, tmp_path, server.port, only=["bib-0007"], resend_changed=True))
     assert forced.sent.messages == 1
     assert server.mailbox.per_address()["d.brouwer@bibliotheek-lauwersmar.example.org"] == 2
@@ -399,3 +409,36 @@ def test_a_rerun_with_another_size_limit_sends_no_bundle_twice(edition, server, 
     assert split.sent.messages > 1
     whole = run(options(edition, tmp_path, server.port, only=["biblionet-drenthe"]))
     assert len(whole.planned) == 1 and whole.sent.messages == 0
+
+
+def test_the_summary_counts_addresses_one_way_and_says_so(edition, server, tmp_path):
+    # the POI's mail in several parts to 2 addresses: every count is of unique addresses,
+    # and the (part, address) pairs are named as such ("zendingen")
+    opts = options(edition, tmp_path, server.port, only=["zb"], max_size=40_000)
+    first = run(opts)
+    parts = len(first.planned)
+    assert parts > 1
+    lines = summary_lines(first, opts)
+    assert lines[0] == (f"Schooljaar {YEAR}: 1 ontvangersgroep, {parts} berichten aan 2 adressen "
+                        f"({2 * parts} zendingen; een zending is één bericht aan één adres).")
+    assert any(x.startswith(f"Verstuurd: {parts} berichten aan 2 adressen ({2 * parts} "
+                            "zendingen); mislukt: 0 adressen, onzeker: 0 adressen in ")
+               for x in lines)
+    again = summary_lines(run(opts), opts)
+    assert again[0] == lines[0]
+    assert again[1] == (f"Al verstuurd (volgens het verzendlog): 2 adressen ({2 * parts} "
+                        "zendingen); die gaan niet opnieuw.")
+
+
+def test_counts_in_the_messages_are_singular_for_one():
+    class P:
+        kind = "ongeldig-adres"
+
+    assert blocking_lines([P()])[0] == "1 ernstig probleem (ongeldig-adres)."
+    assert blocking_lines([P(), P()])[0] == "2 ernstige problemen (ongeldig-adres)."
+
+
+def test_long_lists_of_files_are_cut_after_ten():
+    assert listed(["a", "b"]) == "a, b"
+    names = [f"f{i:02d}.pdf" for i in range(13)]
+    assert listed(names) == ", ".join(names[:10]) + " en 3 meer"

@@ -38,7 +38,7 @@ from .messages import (
     message_id,
     split,
 )
-from .numbers import decimal, integer
+from .numbers import count, decimal, integer
 from .reconcile import ALLOWABLE, KINDS, Reconciliation, reconcile
 from .sending import Dispatcher, Job, RateLimiter, SmtpSettings, SmtpTransport
 from .sending import Report as SendReport
@@ -107,6 +107,7 @@ class Planned:
     states: dict[str, str]  # address -> sent, pending, changed, uncertain
     deliver: tuple[Contact, ...]
     targets: dict[str, Target]  # address (as written) -> ledger target
+    changed: tuple[str, ...] = ()  # files that reached someone here in another version
 
 
 @dataclass
@@ -191,7 +192,9 @@ def plan_parts(prep: Prepared, opts: Options, ledger: Ledger) -> list[Planned]:
                 wanted = {"pending"} | ({"changed"} if opts.resend_changed else set()) | (
                     {"uncertain"} if opts.resend_uncertain else set())
                 deliver = tuple(c for c in plan.contacts if states[c.email] in wanted)
-            out.append(Planned(part, states, tuple(deliver), targets))
+            changed = sorted({f for c in plan.contacts if states[c.email] == "changed"
+                              for f in ledger.changed(targets[c.email])})
+            out.append(Planned(part, states, tuple(deliver), targets, tuple(changed)))
     return out
 
 
@@ -331,7 +334,8 @@ def problem_lines(rec: Reconciliation) -> list[str]:
 def blocking_lines(blocking: list) -> list[str]:
     kinds = sorted({p.kind for p in blocking})
     allowable = [k for k in kinds if k in ALLOWABLE]
-    lines = [f"{integer(len(blocking))} ernstige problemen ({', '.join(kinds)})."]
+    lines = [f"{count(len(blocking), 'ernstig probleem', 'ernstige problemen')} "
+             f"({', '.join(kinds)})."]
     if allowable:
         lines.append("Los ze op, of sta een soort bewust toe met "
                      + " ".join(f"--allow {k}" for k in allowable) + ".")
@@ -342,38 +346,44 @@ def blocking_lines(blocking: list) -> list[str]:
 
 
 def summary_lines(result: Result, opts: Options) -> list[str]:
-    """What the run did, in Dutch: planned, skipped and why, written or sent."""
+    """What the run did, in Dutch: planned, skipped and why, written or sent. Every count of
+    addresses is of different addresses; a mail in several parts reaches an address several
+    times, and those (part, address) pairs are counted apart as "zendingen"."""
     prep = result.prepared
     lines = []
-    states: dict[str, int] = {}
+    states: dict[str, set[tuple[str, str]]] = {}
     for p in result.planned:
-        for s in p.states.values():
-            states[s] = states.get(s, 0) + 1
-    recipients = len({(p.part.plan.key, c.address) for p in result.planned
-                      for c in p.part.plan.contacts})
-    lines.append(f"Schooljaar {prep.year}: {integer(len(prep.plans))} ontvangersgroepen, "
-                 f"{integer(len(result.planned))} berichten, {integer(recipients)} adressen.")
+        for email, s in p.states.items():
+            states.setdefault(s, set()).add((p.part.key, p.targets[email].address))
+    everyone = {(p.part.key, c.address) for p in result.planned for c in p.part.plan.contacts}
+    explain = "; een zending is één bericht aan één adres" if _zendingen(everyone) else ""
+    lines.append(f"Schooljaar {prep.year}: "
+                 f"{count(len(prep.plans), 'ontvangersgroep', 'ontvangersgroepen')}, "
+                 f"{count(len(result.planned), 'bericht', 'berichten')} aan "
+                 f"{_to(everyone, explain)}.")
     if states.get("sent") and not opts.redirect_to:
-        lines.append(f"Al verstuurd (volgens het verzendlog): {integer(states['sent'])} adressen;"
-                     " die krijgen niets nieuws.")
+        lines.append(f"Al verstuurd (volgens het verzendlog): {_to(states['sent'])}; die gaan "
+                     "niet opnieuw.")
     if states.get("changed") and not opts.redirect_to:
-        lines.append(f"Bijlage gewijzigd na verzending: {integer(states['changed'])} adressen; "
+        files = sorted({f for p in result.planned for f in p.changed})
+        lines.append(f"Bijlage gewijzigd na verzending: {_to(states['changed'])}; "
                      + ("worden opnieuw verstuurd." if opts.resend_changed else
-                        "niet opnieuw verstuurd zonder --resend-changed."))
+                        "niet opnieuw verstuurd zonder --resend-changed.")
+                     + (f" Gewijzigd: {listed(files)}." if files else ""))
     if states.get("uncertain") and not opts.redirect_to:
         lines.append(f"Onzeker (vorige run stopte tijdens het versturen): "
-                     f"{integer(states['uncertain'])} adressen; "
+                     f"{_to(states['uncertain'])}; "
                      + ("worden opnieuw verstuurd." if opts.resend_uncertain else
                         "niet opnieuw verstuurd zonder --resend-uncertain; kijk eerst of ze "
                         "het bericht hebben."))
     waiting = sum(1 for p in result.planned if p.deliver)
     if opts.limit is not None and waiting > len(result.selected):
         lines.append(f"--limit {opts.limit}: {integer(len(result.selected))} van "
-                     f"{integer(waiting)} berichten in deze run.")
+                     f"{count(waiting, 'bericht', 'berichten')} in deze run.")
     if result.written:
         total = sum(result.sizes)
-        lines.append(f"Proefrun: {_n(len(result.written), 'bericht', 'berichten')} geschreven naar "
-                     f"{opts.outbox_dir} ({decimal(total / MB, 1)} MB, grootste "
+        lines.append(f"Proefrun: {count(len(result.written), 'bericht', 'berichten')} "
+                     f"geschreven naar {opts.outbox_dir} ({decimal(total / MB, 1)} MB, grootste "
                      f"{decimal(max(result.sizes) / MB, 1)} MB); er is niets verstuurd.")
         lines.append(f"Overzicht: {opts.outbox_dir / 'overzicht.csv'}")
     elif not opts.send:
@@ -381,9 +391,11 @@ def summary_lines(result: Result, opts: Options) -> list[str]:
     if result.sent is not None:
         s = result.sent
         where = f" naar testadres {opts.redirect_to}" if opts.redirect_to else ""
-        lines.append(f"Verstuurd{where}: {_n(s.messages, 'bericht', 'berichten')} aan "
-                     f"{_n(len(s.sent), 'adres', 'adressen')}; {integer(len(s.failed))} mislukt, "
-                     f"{integer(len(s.uncertain))} onzeker"
+        failed = {(key, a.lower()) for key, a, _ in s.failed}
+        uncertain = {(key, a.lower()) for key, a, _ in s.uncertain}
+        lines.append(f"Verstuurd{where}: {count(s.messages, 'bericht', 'berichten')} aan "
+                     f"{_to({(key, a.lower()) for key, a in s.sent})}; mislukt: {_to(failed)}, "
+                     f"onzeker: {_to(uncertain)}"
                      + (f", {integer(s.retried)} keer opnieuw geprobeerd" if s.retried else "")
                      + f" in {decimal(result.seconds, 1)} s.")
         if not opts.redirect_to:
@@ -392,8 +404,23 @@ def summary_lines(result: Result, opts: Options) -> list[str]:
     return lines
 
 
-def _n(count: int, one: str, many: str) -> str:
-    return f"{integer(count)} {one if count == 1 else many}"
+def _zendingen(pairs: set[tuple[str, str]]) -> bool:
+    """Whether some address gets more than one mail (part) here."""
+    return len(pairs) != len({a for _, a in pairs})
+
+
+def _to(pairs: set[tuple[str, str]], explain: str = "") -> str:
+    """'203 adressen', or '203 adressen (209 zendingen)' when some get several parts."""
+    text = count(len({a for _, a in pairs}), "adres", "adressen")
+    if _zendingen(pairs):
+        text += f" ({count(len(pairs), 'zending', 'zendingen')}{explain})"
+    return text
+
+
+def listed(names: Sequence[str], most: int = 10) -> str:
+    """'a, b, c'; after `most` names '... en 3 meer'."""
+    shown = ", ".join(names[:most])
+    return shown + (f" en {integer(len(names) - most)} meer" if len(names) > most else "")
 
 
 STATUS_COLUMNS = ["schooljaar", "status", "ontvanger", "adres", "rol", "bericht", "bijlagen",

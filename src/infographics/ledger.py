@@ -191,6 +191,14 @@ class Ledger:
             return "uncertain"
         return "pending"
 
+    def changed(self, target: Target) -> list[str]:
+        """The files of `target` (manifest paths) that reached its address in another version:
+        why `state` says `changed`."""
+        versions = {_base(path): sha for r in self._rows.values()
+                    if r.group == target.group and r.status == "sent" for path, sha in r.items}
+        return sorted({_base(p) for p, sha in target.items
+                       if _base(p) in versions and versions[_base(p)] != sha})
+
     # -- writing (each call is one committed transaction) -----------------------------------
 
     def begin(self, targets: Sequence[Target], message_id: str) -> None:
