@@ -237,7 +237,7 @@ def _bundle(args) -> int:
     from .bundle import run_bundles
     from .entitlement import Entitlements
     from .load import load
-    from .numbers import decimal, integer
+    from .numbers import count, decimal, integer
 
     started = time.perf_counter()
     entitlements = Entitlements.from_tables(load(args.data, args.mapping))
@@ -246,12 +246,13 @@ def _bundle(args) -> int:
         print(f"Geen pagina's om te bundelen in {args.out / 'manifest.csv'}; "
               "bouw eerst met `infographics build`.", file=sys.stderr)
         return 1
-    for o in outcomes:
+    for o in outcomes:  # only what was written; the summary counts the unchanged ones
+        if not o.written:
+            continue
         e = o.entry
         size = decimal((args.out / e.path).stat().st_size / 1e6, 1)
-        what = "bestanden" if e.level == "bundle" else "pagina's"
-        state = "geschreven" if o.written else "ongewijzigd"
-        print(f"{e.path}: {integer(e.pages)} {what}, {size} MB ({state})")
+        what = count(e.pages, *(("bestand", "bestanden") if e.level == "bundle" else PAGES))
+        print(f"{e.path}: {what}, {size} MB")
     incomplete = [b for b in bundles if b.missing]
     for b in incomplete:
         for line in b.missing:

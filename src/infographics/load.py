@@ -323,7 +323,8 @@ def _read_csv_rows(file: Path, origin: Origin, report: Report) -> list[list[str]
         return None
     if rows and len(rows[0]) == 1 and ";" in rows[0][0]:
         report.problems.append(origin.problem(
-            "scheidingsteken moet een komma zijn, geen puntkomma", 1))
+            "scheidingsteken moet een komma zijn, geen puntkomma (in Excel: Opslaan als > "
+            "'CSV UTF-8 (door komma's gescheiden)', of lever de .xlsx-werkmap zelf)", 1))
         return None
     return rows
 
