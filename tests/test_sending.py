@@ -99,6 +99,15 @@ def test_a_temporary_refusal_that_lasts_fails_after_the_last_retry(server):
     assert "ook na 3 pogingen" in reason and "451" in reason
 
 
+def test_without_retries_a_temporary_refusal_fails_after_one_attempt(server):
+    server.mailbox.temporary["later@bibliotheek.example.org"] = 10
+    with plain(server.port) as t:
+        report = Dispatcher(t, None, SENDER, retries=0, retry_delay=0.001).run(
+            [job("een", ["later@bibliotheek.example.org"])])
+    ((key, address, reason),) = report.failed
+    assert "ook na 1 poging:" in reason
+
+
 def test_550_fails_that_address_only_and_the_ledger_says_why(server, tmp_path):
     server.mailbox.permanent.add("weg@bibliotheek.example.org")
     targets = {a: Target("2020-2021", a, "to", "library", "bib-1", "Bieb", "1/1",

@@ -22,6 +22,7 @@ import pandas as pd
 from .entitlement import Entitlements, Recipient
 from .errors import InfographicsError
 from .manifest import Entry
+from .numbers import count
 
 LEVEL_ORDER = {"national": 0, "province": 1, "library": 2, "school": 3, "bundle": 4, "print": 5}
 KIND_WORDS = {"library": "bibliotheek", "poi": "POI", "national": "landelijk"}
@@ -203,15 +204,14 @@ def _attachments(recipient: Recipient, files: list[Entry], ents: Entitlements,
     if schools:
         themes = sorted({e.theme for e in schools})
         name = f"{'-'.join(themes)}-{year}-sterrenchecklists-{_slug(recipient.entity_id)}.zip"
-        n = len(schools)
         out.append(Attachment(
             name, tuple(schools), True,
             f"sterrenchecklist per schoollocatie ({'/'.join(t.upper() for t in themes)}), "
-            f"{n} pagina{'' if n == 1 else _PLURAL} in een zip"))
+            f"{count(len(schools), 'pagina', _PAGES)} in een zip"))
     return _unique_names(out)
 
 
-_PLURAL = "'s"
+_PAGES = "pagina's"
 
 
 def describe(entry: Entry, ents: Entitlements) -> str:

@@ -31,6 +31,7 @@ from email.utils import parseaddr
 from .errors import InfographicsError
 from .ledger import Ledger, Target
 from .messages import Outgoing, _ascii_domain
+from .numbers import count
 
 SECURITY = ("none", "starttls", "ssl")
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
@@ -437,7 +438,8 @@ class Dispatcher:
                               f"over {delay:g} s")
                 retry.append(a)
             else:
-                reason = f"tijdelijk geweigerd, ook na {self.retries + 1} pogingen: {why}"
+                tries = count(self.retries + 1, "poging", "pogingen")
+                reason = f"tijdelijk geweigerd, ook na {tries}: {why}"
                 self._log(job, [a], "failed", reason)
                 report.failed.append((key, a, reason))
                 self.progress(f"MISLUKT {key} aan {a}: {reason}")
