@@ -6,7 +6,8 @@ Each mail has a plain-text and an HTML part, the attachments with their MIME typ
 limit (default 20 MB, counted as the encoded message) is split over several mails ("bericht 1 van
 2"); a zip that alone is too large (a POI bundle, a library's school pages) is split into several
 zips ("zipdeel 1 van 2", numbered apart from the mails: the small files go in the first mail, so
-zip part 1 may travel in mail 2). Only a single PDF larger than the limit cannot be split (reconcile reports it).
+zip part 1 may travel in mail 2). Only a single PDF larger than the limit cannot be split
+(reconcile reports it).
 
 Every attached file is read from disk here and its sha256 compared with the one the ledger will
 record, so what is logged as sent is exactly what was sent. The Message-ID is derived from the
