@@ -442,3 +442,12 @@ def test_long_lists_of_files_are_cut_after_ten():
     assert listed(["a", "b"]) == "a, b"
     names = [f"f{i:02d}.pdf" for i in range(13)]
     assert listed(names) == ", ".join(names[:10]) + " en 3 meer"
+
+
+def test_status_without_a_ledger_says_nothing_was_sent(edition, tmp_path, capsys):
+    args = ["send", "--data", str(SAMPLE), "--out", str(edition), "--status",
+            "--ledger", str(tmp_path / "nog-niet" / "log.sqlite")]
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    assert out == f"Nog niets verstuurd: er is geen verzendlog in {tmp_path / 'nog-niet'}.\n"
+    assert not (tmp_path / "nog-niet").exists()

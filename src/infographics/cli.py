@@ -374,9 +374,8 @@ def _send(args) -> int:
         retry_delay=pick("retry_delay", "retry_delay", 30.0),
         ledger=Path(ledger) if ledger else None, templates=Path(templates) if templates else None)
     if args.status:
-        for line in d.status_table(d.status_rows(opts)):
+        for line in d.status_lines(opts):
             print(line)
-        print(f"Verzendlog: {opts.ledger_path}")
         return 0
     if args.send:
         host = pick("smtp_host", "smtp_host")

@@ -437,6 +437,20 @@ def status_rows(opts: Options) -> list[Row]:
                                        r.entity_kind, r.entity_id, r.part, r.address))
 
 
+def status_lines(opts: Options) -> list[str]:
+    """What `send --status` prints: the table and where the ledger is, or one line saying
+    nothing was sent yet (no ledger, or none of its rows for this year or --only)."""
+    path = opts.ledger_path
+    if not path.exists():
+        return [f"Nog niets verstuurd: er is geen verzendlog in {path.parent}."]
+    rows = status_rows(opts)
+    if not rows:
+        which = " voor deze selectie" if opts.year or opts.only else ""
+        return [f"Nog niets verstuurd{which}: het verzendlog {path} heeft er geen regels van."
+                if which else f"Nog niets verstuurd: het verzendlog {path} is leeg."]
+    return status_table(rows) + [f"Verzendlog: {path}"]
+
+
 def status_table(rows: Sequence[Row]) -> list[str]:
     """The ledger as an aligned text table plus a count per status."""
     cells = [STATUS_COLUMNS] + [
