@@ -451,3 +451,16 @@ def test_status_without_a_ledger_says_nothing_was_sent(edition, tmp_path, capsys
     out = capsys.readouterr().out
     assert out == f"Nog niets verstuurd: er is geen verzendlog in {tmp_path / 'nog-niet'}.\n"
     assert not (tmp_path / "nog-niet").exists()
+
+
+def test_the_allow_kinds_are_listed_in_the_help_and_the_readme(capsys):
+    from infographics.reconcile import ALLOWABLE, NEVER_ALLOWED
+
+    with pytest.raises(SystemExit):
+        cli.main(["send", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    versturen = readme.split("## Versturen", 1)[1].split("\n## ", 1)[0]
+    for kind in (*ALLOWABLE, *NEVER_ALLOWED):
+        assert kind in help_text
+        assert f"`{kind}`" in versturen

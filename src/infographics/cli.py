@@ -291,9 +291,18 @@ _COMMANDS = {"validate": _validate, "figures": _figures, "build": _build, "verif
              "bundle": _bundle, "preview": _preview}
 
 
+class _SendHelp(argparse.HelpFormatter):
+    """Help text wrapped between words only: a kind such as bijlage-ontbreekt stays whole."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+
 def _add_send(sub) -> None:
     p = sub.add_parser("send", help="infographics mailen: proefrun naar een outbox (standaard), "
-                                    "of met --send echt versturen")
+                                    "of met --send echt versturen", formatter_class=_SendHelp)
     _add_data(p)
     p.add_argument("--out", type=Path, default=Path("output"), help="gebouwde map (manifest.csv)")
     p.add_argument("--year", help="schooljaar (standaard: het laatste in het manifest)")
@@ -315,8 +324,11 @@ def _add_send(sub) -> None:
     p.add_argument("--redirect-to", metavar="ADRES",
                    help="alles naar dit testadres, met de echte ontvangers in onderwerp en tekst")
     p.add_argument("--status", action="store_true", help="het verzendlog als tabel tonen")
+    from .reconcile import ALLOWABLE, NEVER_ALLOWED  # the kinds: reconcile.py only
+
     p.add_argument("--allow", action="append", default=[], metavar="SOORT",
-                   help="een soort ernstig probleem bewust toestaan (herhaalbaar)")
+                   help="een soort ernstig probleem bewust toestaan (herhaalbaar): "
+                        f"{', '.join(ALLOWABLE)}; nooit: {', '.join(sorted(NEVER_ALLOWED))}")
     p.add_argument("--resend-changed", action="store_true",
                    help="opnieuw versturen aan wie een inmiddels gewijzigde bijlage kreeg")
     p.add_argument("--resend-uncertain", action="store_true",
