@@ -190,3 +190,18 @@ def test_the_other_part_of_a_split_zip_is_not_held_back_by_an_uncertain_part(tmp
                                   part="2/3")) == "uncertain"
         assert again.state(target(items=(("bundels/b.zip", "z1"),), digest="w")) == \
             "uncertain"
+
+
+def test_a_part_of_another_split_with_the_same_count_has_not_arrived(tmp_path):
+    """Another size limit can cut the same zip into as many parts with other members: part
+    1/2 of that split is not part 1/2 that was sent (pages would silently go missing)."""
+    with Ledger.for_sending(tmp_path / "log.sqlite") as ledger:
+        sent = target(items=(("bundels/b.zip#1/2:aaaa", "z1"),), digest="p1", part="1/2")
+        ledger.finish([sent], "sent", "<m1@kb>")
+        assert ledger.state(sent) == "sent"
+        other = target(items=(("bundels/b.zip#1/2:bbbb", "z1"),), digest="q1", part="1/2")
+        assert ledger.state(other) != "sent"
+        both = [target(items=((f"bundels/b.zip#{i}/2:aaaa", "z1"),), digest=f"p{i}",
+                       part=f"{i}/2") for i in (1, 2)]
+        ledger.finish(both[1:], "sent", "<m2@kb>")
+        assert ledger.state(target(items=(("bundels/b.zip", "z1"),), digest="w")) == "sent"

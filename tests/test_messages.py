@@ -260,3 +260,20 @@ def test_a_poi_mail_names_its_province_or_provinces_the_same_way_throughout(edit
         text = " ".join(body.split())
         # the body's sentence and the bundle's line in the list of attachments
         assert re.findall(r"uw provincie\w*", text) == [words, words]
+
+
+def test_a_zip_part_label_names_its_split(edition, plans):
+    """Two limits that cut the bundle into as many parts, with other members, give the parts
+    other ledger labels: part 1 of one split never passes for part 1 of the other."""
+    plan = plans["poi-probiblio"]
+
+    def parts(limit):
+        return {path: piece.members for part in split(plan, edition, limit)
+                for piece in part.pieces for path, _ in piece.items if "#" in path}
+
+    a, b = parts(195_000), parts(200_000)  # 7 parts each in this edition, cut differently
+    assert len(a) == len(b) == 7
+    assert sorted(a.values()) != sorted(b.values())
+    assert not set(a) & set(b)  # no label in common
+    assert all(":" in label for label in a)
+    assert parts(200_000) == b  # the same split gets the same labels

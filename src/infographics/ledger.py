@@ -291,7 +291,7 @@ def _overlaps(a: tuple[str, str], b: tuple[str, str]) -> bool:
 
 
 def _content(item: tuple[str, str]) -> tuple[str, str]:
-    """An item as what it holds: (sha256, part label "1/3" or "")."""
+    """An item as what it holds: (sha256, part label "1/3:<split id>" or "")."""
     path, sha = item
     return sha, path.partition("#")[2]
 
@@ -304,10 +304,11 @@ def _arrived(items: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     parts: dict[tuple[str, str], set[str]] = {}
     for sha, label in got:
         if label:
-            index, _, count = label.partition("/")
-            parts.setdefault((sha, count), set()).add(index)
-    return got | {(sha, "") for (sha, count), indexes in parts.items()
-                  if count.isdigit() and len(indexes) == int(count)}
+            index, _, split = label.partition("/")  # split = "3" or "3:<id of the split>"
+            parts.setdefault((sha, split), set()).add(index)
+    return got | {(sha, "") for (sha, split), indexes in parts.items()
+                  if split.partition(":")[0].isdigit()
+                  and len(indexes) == int(split.partition(":")[0])}
 
 
 def _row(row: sqlite3.Row) -> Row:

@@ -181,8 +181,13 @@ def _pieces(a: Attachment, out: Path, limit: int, actual: dict[str, str]) -> lis
     with zipfile.ZipFile(out / entry.path) as zf:
         infos = [(i.filename, i.file_size) for i in zf.infolist() if not i.is_dir()]
     chunks = _chunks(infos, limit)
+    # the label names the split too ("#1/2:<id>"): another limit can cut the same zip into the
+    # same number of parts holding other members, and such a part must not pass for sent
+    split = hashlib.sha256("\n".join("\0".join(n for n, _ in c) for c in chunks).encode()
+                           ).hexdigest()[:12]
     return [Piece(a, _numbered(a.filename, i, len(chunks)),
-                  ((f"{entry.path}#{i}/{len(chunks)}", sha),), tuple(n for n, _ in chunk),
+                  ((f"{entry.path}#{i}/{len(chunks)}:{split}", sha),),
+                  tuple(n for n, _ in chunk),
                   22 + sum(_member_estimate(n, s) for n, s in chunk), _note(i, len(chunks)))
             for i, chunk in enumerate(chunks, 1)]
 
