@@ -256,3 +256,19 @@ def test_a_partial_build_names_pages_as_the_full_build_does(tmp_path):
     for only in (["bib-0001"], ["bib-0002"]):
         for job in build.plan(figures, ["po", "vo"], ["library", "school"], only=only):
             assert job.path == full[(job.theme, job.entity_id)]
+
+
+def test_a_library_upgrade_changes_the_program_fingerprint(monkeypatch):
+    import importlib.metadata
+
+    from infographics import incremental
+
+    before = incremental.program_fingerprint()
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version",
+                        lambda name: "999.0" if name == "reportlab" else real(name))
+    incremental.program_fingerprint.cache_clear()
+    try:
+        assert incremental.program_fingerprint() != before
+    finally:
+        incremental.program_fingerprint.cache_clear()

@@ -40,14 +40,27 @@ def _hash_files(paths: Iterable[Path], root: Path | None = None) -> str:
     return digest.hexdigest()
 
 
+# libraries whose version can change the bytes of a page (drawing, writing, checking)
+_DRAWING_LIBRARIES = ("reportlab", "matplotlib", "pikepdf", "babel", "numpy", "pandas")
+
+
 @lru_cache(maxsize=1)
 def program_fingerprint() -> str:
-    """The code of this package and the fonts: a new program version rebuilds every page."""
+    """The code of this package, the fonts and the versions of the libraries that draw: a new
+    program version (or a ReportLab upgrade) rebuilds every page."""
+    from importlib.metadata import PackageNotFoundError, version
+
     code = [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in _PROGRAM_SUFFIXES
             and "__pycache__" not in p.parts]
     fonts = [p for p in Path(FONT_DIR).iterdir() if p.is_file()]
-    return hashlib.sha256((_hash_files(code, PACKAGE_DIR) + _hash_files(fonts)).encode()
-                          ).hexdigest()
+    versions = []
+    for name in _DRAWING_LIBRARIES:
+        try:
+            versions.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            versions.append(f"{name}=-")
+    return hashlib.sha256((_hash_files(code, PACKAGE_DIR) + _hash_files(fonts)
+                           + ";".join(versions)).encode()).hexdigest()
 
 
 def page_fingerprint(*parts: object) -> str:
