@@ -85,7 +85,7 @@ def test_validate_broken_copy_names_file_and_row(tmp_path, capsys):
     status = main(["validate", "--data", str(data), "--report", str(report)])
     assert status != 0
     out = capsys.readouterr().out
-    assert "libraries.csv:5: po_locations_cooperating: error:" in out
+    assert "libraries.csv:5: po_locations_cooperating: fout:" in out
     assert "'veel'" in out
     assert "1 fout(en)" in out
     rows = list(csv.DictReader(report.open(encoding="utf-8")))
@@ -118,7 +118,7 @@ def test_build_on_bad_input_prints_the_problems_without_traceback(tmp_path, caps
                    str(tmp_path / "out")])
     assert status == 2
     captured = capsys.readouterr()
-    assert "libraries.csv:5: po_locations_cooperating: error:" in captured.err
+    assert "libraries.csv:5: po_locations_cooperating: fout:" in captured.err
     assert "Invoer heeft fouten: 1 fout(en)" in captured.err
     assert "Traceback" not in captured.err + captured.out
     assert not (tmp_path / "out" / "manifest.csv").exists()

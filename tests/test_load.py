@@ -205,7 +205,7 @@ def test_xlsx_problem_names_workbook_and_sheet(tmp_path):
     workbook = workbook_from_csv(folder, tmp_path / "monitor.xlsx", as_numbers=False)
     problem = the_problem(errors_of(workbook), "monitor.xlsx", 5, "po_dbos", "ja/nee")
     assert problem.sheet == "libraries"
-    assert str(problem).startswith("monitor.xlsx[libraries]:5: po_dbos: error:")
+    assert str(problem).startswith("monitor.xlsx[libraries]:5: po_dbos: fout:")
 
 
 def test_xlsx_missing_required_sheet(tmp_path):

@@ -15,6 +15,10 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
+# how a problem's severity reads in a message (the CSV report keeps error/warning)
+SEVERITY_WORDS = {"error": "fout", "warning": "waarschuwing"}
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input, with its exact place."""
@@ -40,7 +44,7 @@ class Problem:
 
     def __str__(self) -> str:
         value = f" (waarde: {self.value!r})" if self.value != "" else ""
-        return f"{self.location()}: {self.severity}: {self.message}{value}"
+        return f"{self.location()}: {SEVERITY_WORDS[self.severity]}: {self.message}{value}"
 
 
 @dataclass
