@@ -272,3 +272,34 @@ def test_a_library_upgrade_changes_the_program_fingerprint(monkeypatch):
         assert incremental.program_fingerprint() != before
     finally:
         incremental.program_fingerprint.cache_clear()
+
+
+def test_a_page_built_without_verification_is_verified_by_a_later_verified_run(
+        first_build, tmp_path, monkeypatch):
+    """`--no-verify` then a verified run: the unverified page must be checked, not skipped
+    because its fingerprint and file are unchanged."""
+    from infographics.verify import Finding
+
+    data, out, jobs, _ = first_build
+    again = tmp_path / "again"
+    shutil.copytree(out, again)
+    some = jobs[:3]
+    victim = some[1]
+    ctx = build.load_context(data)
+    build.run(some, data, again, ctx=ctx, check=False, force=True)
+    real = build.verify_pdf
+
+    def strict(pdf, numbers=None):
+        if pdf == (again / victim.path).read_bytes():
+            return [Finding("tags", "kapot")]
+        return real(pdf, numbers)
+
+    monkeypatch.setattr(build, "verify_pdf", strict)
+    result = build.run(some, data, again, ctx=ctx, check=True)
+    assert [f.job for f in result.failed] == [victim]
+    # an unverified run still skips what a verified run made
+    monkeypatch.undo()
+    result = build.run(some, data, again, ctx=ctx, check=True)
+    assert not result.failed and len(result.built) == 1
+    result = build.run(some, data, again, ctx=ctx, check=False)
+    assert len(result.skipped) == len(some)

@@ -253,7 +253,11 @@ def build_one(ctx: Context, job: Job, out: Path, check: bool = True,
     try:
         layout, content = prepare(ctx, job)
         inputs = fingerprint(ctx, layout, content)
-        if (previous is not None and previous.inputs == inputs
+        # a page built without verification keeps another fingerprint: a verified run must
+        # check it, a run without verification may skip what a verified run made
+        unverified = hashlib.sha256((inputs + ":niet-geverifieerd").encode()).hexdigest()
+        accepted = (inputs,) if check else (inputs, unverified)
+        if (previous is not None and previous.inputs in accepted
                 and _unchanged(out / job.path, previous.sha256)):
             return Skipped(job, previous)
         pdf = compose(content, ctx.theme)
@@ -271,7 +275,7 @@ def build_one(ctx: Context, job: Job, out: Path, check: bool = True,
     tmp = target.with_suffix(".pdf.tmp")
     tmp.write_bytes(pdf)
     os.replace(tmp, target)  # a reader never sees half a file
-    return Built(job, hashlib.sha256(pdf).hexdigest(), 1, inputs)
+    return Built(job, hashlib.sha256(pdf).hexdigest(), 1, inputs if check else unverified)
 
 
 # --- running many pages: in this process, a local process pool, or a Dask cluster ---------
