@@ -303,3 +303,16 @@ def test_a_page_built_without_verification_is_verified_by_a_later_verified_run(
     assert not result.failed and len(result.built) == 1
     result = build.run(some, data, again, ctx=ctx, check=False)
     assert len(result.skipped) == len(some)
+
+
+def test_a_run_without_a_context_reads_the_changed_data(first_build, tmp_path):
+    """`run` without a ctx (and a Dask worker, which keeps its context between runs) must not
+    build from the data as it was at an earlier run."""
+    data, out, jobs, _ = first_build
+    changed = copy_sample(tmp_path / "data")
+    some = [j for j in jobs if j.entity_id == CHANGED and j.theme == "po"]
+    target = tmp_path / "out"
+    assert len(build.run(some, changed, target).built) == 1
+    edit_library(changed, CHANGED, members_4_12="20000", active_members_4_12="8000")
+    result = build.run(some, changed, target)
+    assert len(result.built) == 1

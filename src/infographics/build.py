@@ -21,7 +21,8 @@ from pathlib import Path
 
 from .compose import compose
 from .errors import InfographicsError, Report
-from .incremental import EditionState, page_fingerprint, read_state, write_state
+from .incremental import (EditionState, edition_fingerprint, page_fingerprint, read_state,
+                          write_state)
 from .indicators import Indicators, load_indicators
 from .layout import Layout, layout_path, load_layout
 from .load import load
@@ -289,6 +290,7 @@ class WorkerSpec:
     mapping: str | None
     out: str
     check: bool
+    inputs: str = ""  # fingerprint of the input files: a worker reloads when they changed
 
 
 @dataclass(frozen=True)
@@ -298,11 +300,11 @@ class ChunkResult:
     worker: int  # process id
 
 
-_CONTEXTS: dict[tuple[str, str | None], Context] = {}
+_CONTEXTS: dict[tuple[str, str | None, str], Context] = {}
 
 
 def _worker_context(spec: WorkerSpec) -> Context:
-    key = (spec.data, spec.mapping)
+    key = (spec.data, spec.mapping, spec.inputs)
     if key not in _CONTEXTS:
         _CONTEXTS.clear()
         _CONTEXTS[key] = load_context(Path(spec.data), Path(spec.mapping) if spec.mapping else None)
@@ -362,10 +364,12 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
             if progress:
                 progress(item)
 
-    spec = WorkerSpec(str(data), str(mapping) if mapping else None, str(out), check)
+    # a kept context (this process, a Dask worker) is only reused for the same input files
+    spec = WorkerSpec(str(data), str(mapping) if mapping else None, str(out), check,
+                      edition_fingerprint(data, mapping, {}))
     if ctx is not None:  # used in this process, and inherited by forked pool workers
         _CONTEXTS.clear()
-        _CONTEXTS[(spec.data, spec.mapping)] = ctx
+        _CONTEXTS[(spec.data, spec.mapping, spec.inputs)] = ctx
     if scheduler is None and (workers <= 1 or len(jobs) < 8):
         for item in work:
             collect(build_chunk(spec, [item]))
