@@ -316,3 +316,28 @@ def test_a_run_without_a_context_reads_the_changed_data(first_build, tmp_path):
     edit_library(changed, CHANGED, members_4_12="20000", active_members_4_12="8000")
     result = build.run(some, changed, target)
     assert len(result.built) == 1
+
+
+def test_failures_csv_keeps_the_failures_of_pages_a_partial_run_did_not_build(
+        first_build, tmp_path, monkeypatch):
+    data, out, jobs, _ = first_build
+    again = tmp_path / "again"
+    shutil.copytree(out, again)
+    victim = jobs[2]
+    real = build.prepare
+
+    def broken(ctx, job):
+        if job == victim:
+            raise build.InfographicsError("kapot")
+        return real(ctx, job)
+
+    monkeypatch.setattr(build, "prepare", broken)
+    ctx = build.load_context(data)
+    assert len(build.run(jobs[:4], data, again, ctx=ctx).failed) == 1
+    build.run(jobs[:1], data, again, ctx=ctx)  # like --only: the victim was not built
+    with (again / "failures.csv").open(encoding="utf-8", newline="") as fh:
+        assert [r["entity_id"] for r in csv.DictReader(fh)] == [victim.entity_id]
+    monkeypatch.undo()
+    build.run(jobs[:4], data, again, ctx=ctx)  # built now: no longer a failure
+    with (again / "failures.csv").open(encoding="utf-8", newline="") as fh:
+        assert list(csv.DictReader(fh)) == []

@@ -397,7 +397,12 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
     result.removed = sorted(set(gone))
     update_manifest(out, [b.entry() for b in result.built]
                     + [s.as_built().entry() for s in result.skipped], remove=gone)
-    write_failures(out, result.failed)
+    # failures of pages this run did not stand for (a run with --only, another theme) remain
+    done = {(j.school_year, j.theme, j.level, j.entity_id) for j in jobs}
+    write_failures(out, result.failed, [
+        row for row in read_failures(out)
+        if (row[0], row[1], row[2], row[3]) not in done
+        and (scope is None or (row[0], row[1], row[2]) not in scope)])
     if edition and not result.failed:
         write_state(out, EditionState(edition, tuple(j.path for j in jobs)))
     return result
@@ -416,11 +421,25 @@ def up_to_date(out: Path, edition: str) -> list[Entry] | None:
     return listed
 
 
-def write_failures(out: Path, failed: list[Failed]) -> None:
+FAILURE_COLUMNS = ["school_year", "theme", "level", "entity_id", "entity_name", "reason"]
+
+
+def read_failures(out: Path) -> list[list[str]]:
+    """The rows of failures.csv (without its header); none when there is no such file."""
+    try:
+        with (out / "failures.csv").open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+    except OSError:
+        return []
+    return [r for r in rows[1:] if len(r) == len(FAILURE_COLUMNS)]
+
+
+def write_failures(out: Path, failed: list[Failed], earlier: Sequence[list[str]] = ()) -> None:
     path = out / "failures.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["school_year", "theme", "level", "entity_id", "entity_name", "reason"])
+        writer.writerow(FAILURE_COLUMNS)
+        writer.writerows(earlier)
         for f in failed:
             j = f.job
             writer.writerow([j.school_year, j.theme, j.level, j.entity_id, j.entity_name,
