@@ -194,3 +194,30 @@ def test_slug_keeps_file_names_short():
     assert len(cut) <= 80 and not cut.endswith("-")
     assert cut.startswith("bibliotheek-samenwerkende-gemeenten-van-het-westerkwartier-")
     assert slug("Bibliotheek Fryslân-Zuid") == "bibliotheek-fryslan-zuid"
+
+
+def test_a_worker_process_that_dies_fails_its_pages_and_the_batch_goes_on(
+        ctx, jobs, tmp_path, monkeypatch):
+    """A worker killed mid-page (out of memory): no traceback out of `run`; the pages that
+    could not be built are failures named in failures.csv, the built ones are in the
+    manifest, and every page reaches the progress."""
+    import os
+
+    victim = next(j for j in jobs if j.entity_id == "bib-0027")
+    parent = os.getpid()
+    real = build.build_one
+
+    def dying(context, job, *args, **kwargs):
+        if job == victim and os.getpid() != parent:
+            os._exit(9)
+        return real(context, job, *args, **kwargs)
+
+    monkeypatch.setattr(build, "build_one", dying)
+    chosen = [j for j in jobs if j.level != "library" or j.entity_id in HANDFUL]
+    seen = []
+    result = run(chosen, SAMPLE, tmp_path, ctx=ctx, workers=2, progress=seen.append)
+    assert victim in [f.job for f in result.failed]
+    assert len(result.built) + len(result.failed) == len(chosen) == len(seen)
+    failed = {r["entity_id"] for r in read_csv(tmp_path / "failures.csv")}
+    assert failed == {f.job.entity_id for f in result.failed}
+    assert len(read_csv(tmp_path / "manifest.csv")) == len(result.built)

@@ -357,8 +357,9 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
     work = [(job, known.get(job.path)) for job in jobs]
 
     def collect(chunk: ChunkResult) -> None:
-        result.peak_rss_mb[chunk.worker] = max(chunk.peak_rss_mb,
-                                               result.peak_rss_mb.get(chunk.worker, 0.0))
+        if chunk.worker:  # 0: no worker reported (it died)
+            result.peak_rss_mb[chunk.worker] = max(chunk.peak_rss_mb,
+                                                   result.peak_rss_mb.get(chunk.worker, 0.0))
         for item in chunk.outcomes:
             result.add(item)
             if progress:
@@ -378,9 +379,15 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
         chunks = [work[i : i + size] for i in range(0, len(work), size)]
         executor, client = _executor(workers, scheduler, connect_timeout)
         try:
-            futures = [executor.submit(build_chunk, spec, chunk) for chunk in chunks]
+            futures = {executor.submit(build_chunk, spec, chunk): chunk for chunk in chunks}
             for future in as_completed(futures):
-                collect(future.result())
+                try:
+                    done = future.result()
+                except Exception as exc:  # the worker died (out of memory, killed): its
+                    reason = f"werkproces gestopt: {type(exc).__name__}: {exc}"  # pages fail
+                    done = ChunkResult([Failed(job, reason) for job, _ in futures[future]],
+                                       0.0, 0)
+                collect(done)
         finally:
             executor.shutdown(wait=True)
             if client is not None:
