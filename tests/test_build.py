@@ -221,3 +221,24 @@ def test_a_worker_process_that_dies_fails_its_pages_and_the_batch_goes_on(
     failed = {r["entity_id"] for r in read_csv(tmp_path / "failures.csv")}
     assert failed == {f.job.entity_id for f in result.failed}
     assert len(read_csv(tmp_path / "manifest.csv")) == len(result.built)
+
+
+def test_worker_spec_paths_are_absolute(ctx, jobs, tmp_path, monkeypatch):
+    """Dask workers run in their own working folder: relative --data/--out must reach them
+    as absolute paths, or pages are written where nobody looks."""
+    import shutil
+
+    shutil.copytree(SAMPLE, tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    specs = []
+    real = build.build_chunk
+
+    def spy(spec, chunk):
+        specs.append(spec)
+        return real(spec, chunk)
+
+    monkeypatch.setattr(build, "build_chunk", spy)
+    run([j for j in jobs if j.entity_id == "NL"], Path("data"), Path("out"), ctx=ctx)
+    assert specs and all(Path(s.data).is_absolute() and Path(s.out).is_absolute()
+                         for s in specs)
+    assert (tmp_path / "out" / "manifest.csv").exists()

@@ -21,8 +21,13 @@ from pathlib import Path
 
 from .compose import compose
 from .errors import InfographicsError, Report
-from .incremental import (EditionState, edition_fingerprint, page_fingerprint, read_state,
-                          write_state)
+from .incremental import (
+    EditionState,
+    edition_fingerprint,
+    page_fingerprint,
+    read_state,
+    write_state,
+)
 from .indicators import Indicators, load_indicators
 from .layout import Layout, layout_path, load_layout
 from .load import load
@@ -366,7 +371,9 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
                 progress(item)
 
     # a kept context (this process, a Dask worker) is only reused for the same input files
-    spec = WorkerSpec(str(data), str(mapping) if mapping else None, str(out), check,
+    # absolute: a Dask worker runs in its own working folder
+    spec = WorkerSpec(str(Path(data).resolve()), str(Path(mapping).resolve()) if mapping else None,
+                      str(Path(out).resolve()), check,
                       edition_fingerprint(data, mapping, {}))
     if ctx is not None:  # used in this process, and inherited by forked pool workers
         _CONTEXTS.clear()
