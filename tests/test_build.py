@@ -242,3 +242,16 @@ def test_worker_spec_paths_are_absolute(ctx, jobs, tmp_path, monkeypatch):
     assert specs and all(Path(s.data).is_absolute() and Path(s.out).is_absolute()
                          for s in specs)
     assert (tmp_path / "out" / "manifest.csv").exists()
+
+
+def test_ctrl_c_stops_the_pool_without_building_the_rest(ctx, jobs, tmp_path):
+    """Ctrl-C (here raised by the progress callback) must stop the run, not wait until the
+    pool has built every queued page."""
+    chosen = jobs[:48]
+
+    def interrupt(item):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(chosen, SAMPLE, tmp_path, ctx=ctx, workers=2, progress=interrupt)
+    assert len(list(tmp_path.rglob("*.pdf"))) < len(chosen) // 2

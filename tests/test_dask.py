@@ -45,3 +45,14 @@ def test_an_unreachable_scheduler_is_a_clear_error(ctx, tmp_path):
     jobs = build.plan(ctx.figures, ["po"], ["national"])
     with pytest.raises(OSError):
         build.run(jobs, SAMPLE, tmp_path, scheduler="tcp://127.0.0.1:9", connect_timeout=2)
+
+
+def test_ctrl_c_cancels_the_pages_queued_on_the_cluster(cluster, ctx, tmp_path):
+    jobs = build.plan(ctx.figures, ["po"], ["national", "province", "library"])[:60]
+
+    def interrupt(item):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build.run(jobs, SAMPLE, tmp_path, scheduler=cluster, progress=interrupt)
+    assert len(list(tmp_path.rglob("*.pdf"))) < len(jobs) // 2

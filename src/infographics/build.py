@@ -395,10 +395,12 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
                     done = ChunkResult([Failed(job, reason) for job, _ in futures[future]],
                                        0.0, 0)
                 collect(done)
-        finally:
-            executor.shutdown(wait=True)
+        finally:  # after Ctrl-C or an error, pages not yet started are cancelled
             if client is not None:
+                executor.shutdown(wait=False)
                 client.close()
+            else:
+                executor.shutdown(wait=True, cancel_futures=True)
     # a page that failed now must not be delivered in its old version; with a `scope`, pages
     # of that scope that are no longer planned (a library that left the data) go too
     gone = [f.job.path for f in result.failed]
