@@ -341,3 +341,19 @@ def test_failures_csv_keeps_the_failures_of_pages_a_partial_run_did_not_build(
     build.run(jobs[:4], data, again, ctx=ctx)  # built now: no longer a failure
     with (again / "failures.csv").open(encoding="utf-8", newline="") as fh:
         assert list(csv.DictReader(fh)) == []
+
+
+def test_a_second_build_into_the_same_folder_at_once_is_refused(tmp_path, capsys):
+    """Two builds into one output folder would interleave manifest writes (the last one
+    wins, the other's pages drop out of it) and temporary files: the second one stops."""
+    out = tmp_path / "out"
+    args = ["build", "--out", str(out), "--theme", "po", "--level", "national", "--jobs", "1",
+            "--no-progress"]
+    assert main(args) == 0
+    manifest = (out / "manifest.csv").read_bytes()
+    with build.exclusive(out):
+        assert main(args + ["--force"]) == 2
+        assert "al gebouwd" in capsys.readouterr().err
+        assert (out / "manifest.csv").read_bytes() == manifest
+        assert (out / STATE_NAME).exists()
+    assert main(args + ["--force"]) == 0

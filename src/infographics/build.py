@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -422,6 +423,22 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
     if edition and not result.failed:
         write_state(out, EditionState(edition, tuple(j.path for j in jobs)))
     return result
+
+
+@contextmanager
+def exclusive(out: Path):
+    """Hold the output folder for one build: a second build into it at the same time would
+    mix its manifest and temporary files with this one's. Raises InfographicsError."""
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / ".bouwslot").open("w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InfographicsError(f"in {out} wordt al gebouwd (een andere build loopt nog); "
+                                    "wacht tot die klaar is") from None
+        yield
 
 
 def up_to_date(out: Path, edition: str) -> list[Entry] | None:

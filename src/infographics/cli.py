@@ -149,6 +149,13 @@ def _ignored_contact_errors(report) -> None:
 
 
 def _build(args) -> int:
+    from .build import exclusive
+
+    with exclusive(args.out):  # one build at a time per output folder
+        return _build_alone(args)
+
+
+def _build_alone(args) -> int:
     from . import build as b
     from .incremental import edition_fingerprint
     from .numbers import count, integer
