@@ -357,3 +357,22 @@ def test_a_second_build_into_the_same_folder_at_once_is_refused(tmp_path, capsys
         assert (out / "manifest.csv").read_bytes() == manifest
         assert (out / STATE_NAME).exists()
     assert main(args + ["--force"]) == 0
+
+
+def test_a_renamed_library_built_with_only_leaves_no_page_under_its_old_name(tmp_path):
+    """A new name gives a new file name; the page under the old name holds the old name and
+    figures and must leave the output and the manifest, also in a run with --only (else a
+    bundle would carry two pages for one library)."""
+    data = copy_sample(tmp_path / "data")
+    out = tmp_path / "out"
+    ctx = build.load_context(data)
+    jobs = build.plan(ctx.figures, ["po"], ["library"], only=["bib-0001", "bib-0002"])
+    build.run(jobs, data, out, ctx=ctx)
+    old = next(j.path for j in jobs if j.entity_id == "bib-0001")
+    edit_library(data, "bib-0001", library_name="Bibliotheek Nieuwe Naam")
+    ctx = build.load_context(data)
+    renamed = build.plan(ctx.figures, ["po"], ["library"], only=["bib-0001"])
+    result = build.run(renamed, data, out, ctx=ctx)
+    assert result.removed == [old]
+    assert not (out / old).exists()
+    assert sorted(e.entity_id for e in read_manifest(out).values()) == ["bib-0001", "bib-0002"]

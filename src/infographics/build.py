@@ -405,8 +405,12 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
     # a page that failed now must not be delivered in its old version; with a `scope`, pages
     # of that scope that are no longer planned (a library that left the data) go too
     gone = [f.job.path for f in result.failed]
+    planned = {j.path for j in jobs}
+    # a page of a planned entity under another file name (the entity was renamed) is outdated
+    keys = {(j.school_year, j.theme, j.level, j.entity_id) for j in jobs}
+    gone += [p for p, e in read_manifest(out).items() if e.is_page and p not in planned
+             and (e.school_year, e.theme, e.level, e.entity_id) in keys]
     if scope is not None:
-        planned = {j.path for j in jobs}
         gone += [p for p, e in read_manifest(out).items() if e.is_page and p not in planned
                  and (e.school_year, e.theme, e.level) in scope]
     for path in gone:
