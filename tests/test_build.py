@@ -255,3 +255,13 @@ def test_ctrl_c_stops_the_pool_without_building_the_rest(ctx, jobs, tmp_path):
     with pytest.raises(KeyboardInterrupt):
         run(chosen, SAMPLE, tmp_path, ctx=ctx, workers=2, progress=interrupt)
     assert len(list(tmp_path.rglob("*.pdf"))) < len(chosen) // 2
+
+
+def test_a_page_that_cannot_be_written_fails_alone(ctx, jobs, tmp_path):
+    chosen = [j for j in jobs if j.entity_id in HANDFUL]
+    blocked = chosen[1]
+    (tmp_path / blocked.path).mkdir(parents=True)  # a folder where the PDF should go
+    result = run(chosen, SAMPLE, tmp_path, ctx=ctx)
+    assert [f.job for f in result.failed] == [blocked]
+    assert len(result.built) == len(chosen) - 1
+    assert [r["entity_id"] for r in read_csv(tmp_path / "failures.csv")] == [blocked.entity_id]

@@ -278,10 +278,13 @@ def build_one(ctx: Context, job: Job, out: Path, check: bool = True,
             return Failed(job, "verificatie: " + "; ".join(
                 f"{f.check}: {f.message}" for f in findings))
     target = out / job.path
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".pdf.tmp")
-    tmp.write_bytes(pdf)
-    os.replace(tmp, target)  # a reader never sees half a file
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(pdf)
+        os.replace(tmp, target)  # a reader never sees half a file
+    except OSError as exc:  # a full disk, no permission: the page fails, the batch goes on
+        return Failed(job, f"schrijven mislukt: {exc}")
     return Built(job, hashlib.sha256(pdf).hexdigest(), 1, inputs if check else unverified)
 
 
@@ -414,7 +417,10 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
         gone += [p for p, e in read_manifest(out).items() if e.is_page and p not in planned
                  and (e.school_year, e.theme, e.level) in scope]
     for path in gone:
-        (out / path).unlink(missing_ok=True)
+        try:
+            (out / path).unlink(missing_ok=True)
+        except OSError:  # cannot be removed: it still leaves the manifest
+            pass
     result.removed = sorted(set(gone))
     update_manifest(out, [b.entry() for b in result.built]
                     + [s.as_built().entry() for s in result.skipped], remove=gone)
