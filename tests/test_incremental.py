@@ -50,6 +50,18 @@ def small_plan(ctx: build.Context) -> list[build.Job]:
     return [j for j in jobs if j.level != "library" or j.entity_id in libraries]
 
 
+def break_page(monkeypatch, victim: build.Job) -> None:
+    """Make resolving `victim` fail with an InfographicsError ("kapot")."""
+    real = build.prepare
+
+    def broken(ctx, job):
+        if job == victim:
+            raise build.InfographicsError("kapot")
+        return real(ctx, job)
+
+    monkeypatch.setattr(build, "prepare", broken)
+
+
 def built_files(out: Path) -> dict[str, str]:
     return {path: e.sha256 for path, e in read_manifest(out).items()}
 
@@ -210,14 +222,7 @@ def test_a_page_that_fails_on_rebuild_loses_its_old_version(first_build, tmp_pat
     again = tmp_path / "again"
     shutil.copytree(out, again)
     victim = next(j for j in jobs if j.entity_id == CHANGED and j.theme == "po")
-    real = build.prepare
-
-    def broken(ctx, job):
-        if job == victim:
-            raise build.InfographicsError("kapot")
-        return real(ctx, job)
-
-    monkeypatch.setattr(build, "prepare", broken)
+    break_page(monkeypatch, victim)
     result = build.run(jobs, data, again, ctx=build.load_context(data))
     assert [f.job for f in result.failed] == [victim]
     assert result.removed == [victim.path]
@@ -324,14 +329,7 @@ def test_failures_csv_keeps_the_failures_of_pages_a_partial_run_did_not_build(
     again = tmp_path / "again"
     shutil.copytree(out, again)
     victim = jobs[2]
-    real = build.prepare
-
-    def broken(ctx, job):
-        if job == victim:
-            raise build.InfographicsError("kapot")
-        return real(ctx, job)
-
-    monkeypatch.setattr(build, "prepare", broken)
+    break_page(monkeypatch, victim)
     ctx = build.load_context(data)
     assert len(build.run(jobs[:4], data, again, ctx=ctx).failed) == 1
     build.run(jobs[:1], data, again, ctx=ctx)  # like --only: the victim was not built
