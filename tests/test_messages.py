@@ -277,3 +277,24 @@ def test_a_zip_part_label_names_its_split(edition, plans):
     assert not set(a) & set(b)  # no label in common
     assert all(":" in label for label in a)
     assert parts(200_000) == b  # the same split gets the same labels
+
+
+def test_the_text_part_is_filled_evenly_and_list_items_stay_items():
+    from infographics.messages import reflow
+
+    text = ("Hierbij ontvangt u de infographics over schooljaar 2020-2021\n"
+            "voor Bibliotheek Regio Zuid-Vallei en IJsselvallei Samenwerkende Gemeenten: de\n"
+            "provinciale infographics.\n\nBijlagen:\n"
+            "- po-2020-2021-bibliotheek-regio-zuid-vallei-en-ijsselvallei-samenwerkende-"
+            "gemeenten.pdf (84 kB): lokale infographic PO, Bibliotheek Regio Zuid-Vallei\n"
+            "- kort.pdf (1 kB): kort\n")
+    out = reflow(text)
+    paragraph, listing = out.split("\n\n")
+    assert " ".join(paragraph.split("\n")) == " ".join(text.split("\n\n")[0].split("\n"))
+    assert all(len(line) <= 76 for line in paragraph.split("\n"))
+    assert len(paragraph.split("\n")) == 3  # filled evenly, not 3 lines plus a stub
+    lines = listing.split("\n")
+    assert lines[:2] == ["Bijlagen:", "- po-2020-2021-bibliotheek-regio-zuid-vallei-en-"
+                         "ijsselvallei-samenwerkende-gemeenten.pdf"]  # never a lone "-"
+    assert lines[2].startswith("  (84 kB): lokale infographic PO")
+    assert listing.rstrip().split("\n")[-1] == "- kort.pdf (1 kB): kort"

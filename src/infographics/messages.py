@@ -355,7 +355,7 @@ def compose(part: Part, out: Path, sender: str, templates: Templates,
                     "cc": [c.email for c in plan.cc]}
     ctx = context(part, sender, redirect, [len(data) for _, data in files])
     subject = " ".join(templates.render("subject.j2", ctx).split())
-    text = templates.render("body.txt.j2", ctx)
+    text = reflow(templates.render("body.txt.j2", ctx))
     html = templates.render("body.html.j2", ctx)
     msg = EmailMessage()
     msg["From"] = sender
@@ -400,6 +400,31 @@ def read_piece(piece: Piece, out: Path) -> bytes:
         return data
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return zip_bytes([(name, zf.read(name)) for name in piece.members])
+
+
+def reflow(text: str, width: int = 76) -> str:
+    """The text part with each plain paragraph filled to `width` (names of any length are
+    filled into the template's lines, which left odd breaks); list items ("- ...") and indented
+    lines keep their own lines, a long item wraps under its own text."""
+    import textwrap
+
+    out = []
+    for block in text.split("\n\n"):
+        lines = block.split("\n")
+        if any(line.startswith(("-", " ")) for line in lines):
+            for line in lines:
+                if len(line) <= width:
+                    out.append(line)
+                    continue
+                lead = len(line) - len(line.lstrip(" -"))
+                out.append(textwrap.fill(line[lead:], width, initial_indent=line[:lead],
+                                         subsequent_indent=" " * lead,
+                                         break_long_words=False, break_on_hyphens=False))
+        else:
+            out.append(textwrap.fill(" ".join(lines), width, break_long_words=False,
+                                     break_on_hyphens=False) if block.strip() else block)
+        out.append("")
+    return "\n".join(out[:-1])
 
 
 def _checked(file: Path, sha: str, label: str) -> bytes:
