@@ -42,6 +42,13 @@ def regen_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--regen-golden"))
 
 
+@pytest.fixture(autouse=True)
+def own_send_log(tmp_path, monkeypatch):
+    """Every test gets its own default send log (`infographics send` keeps one per user, in
+    ~/.local/share): no test reads or writes the real one, or another test's."""
+    monkeypatch.setenv("INFOGRAPHICS_VERZENDLOG", str(tmp_path / "verzendlog.sqlite"))
+
+
 @pytest.fixture(scope="session")
 def ctx() -> Context:
     """Sample data, figures, indicators, theme: built once per session."""

@@ -464,3 +464,22 @@ def test_the_allow_kinds_are_listed_in_the_help_and_the_readme(capsys):
     for kind in (*ALLOWABLE, *NEVER_ALLOWED):
         assert kind in help_text
         assert f"`{kind}`" in versturen
+
+
+def test_the_default_send_log_outlives_the_edition_folder(edition, server, tmp_path):
+    """Without --ledger the send log is the user's own (here $INFOGRAPHICS_VERZENDLOG), not a
+    file in the output folder: the same edition copied to a new folder, or the old folder
+    deleted and rebuilt, sends nothing a second time."""
+    first = tmp_path / "uitvoer"
+    shutil.copytree(edition, first)
+    opts = options(first, tmp_path, server.port, ledger=None, only=["bib-0001", "bib-0027"])
+    assert opts.ledger_path == tmp_path / "verzendlog.sqlite"  # the conftest's own log
+    result = run(opts)
+    sent = sum(server.mailbox.per_address().values())
+    assert result.ok and sent > 0
+    assert not (first / "verzending" / "verzendlog.sqlite").exists()
+    shutil.rmtree(first)
+    second = tmp_path / "uitvoer-2"
+    shutil.copytree(edition, second)
+    run(options(second, tmp_path, server.port, ledger=None, only=["bib-0001", "bib-0027"]))
+    assert sum(server.mailbox.per_address().values()) == sent

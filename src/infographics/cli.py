@@ -349,7 +349,8 @@ def _add_send(sub) -> None:
     p.add_argument("--retry-delay", type=float, metavar="S",
                    help="seconden tot de eerste nieuwe poging, daarna steeds dubbel (standaard 30)")
     p.add_argument("--ledger", type=Path, metavar="BESTAND",
-                   help="verzendlog (standaard: OUT/verzending/verzendlog.sqlite)")
+                   help="verzendlog (standaard: $INFOGRAPHICS_VERZENDLOG of "
+                        "~/.local/share/bibliotheekmonitor/verzendlog.sqlite, buiten de uitvoer)")
     p.add_argument("--templates", type=Path, metavar="MAP",
                    help="map met eigen mailsjablonen (subject.j2, body.txt.j2, body.html.j2)")
     p.add_argument("--config", type=Path, metavar="BESTAND",

@@ -15,6 +15,7 @@ are left out and become reconciliation problems. Every other input error stops a
 from __future__ import annotations
 
 import csv
+import os
 import time
 import tomllib
 from collections.abc import Callable, Sequence
@@ -43,8 +44,19 @@ from .reconcile import ALLOWABLE, KINDS, Reconciliation, reconcile
 from .sending import Dispatcher, Job, RateLimiter, SmtpSettings, SmtpTransport
 from .sending import Report as SendReport
 
-LEDGER = Path("verzending") / "verzendlog.sqlite"
 FAILURES = Path("verzending") / "failures.csv"
+LEDGER_ENV = "INFOGRAPHICS_VERZENDLOG"
+
+
+def default_ledger() -> Path:
+    """The send log every run uses unless told otherwise: one per user, outside any output
+    folder, so that deleting or rebuilding an edition (or sending from a copy of it) can never
+    make the tool forget what it sent. $INFOGRAPHICS_VERZENDLOG, else
+    $XDG_DATA_HOME/bibliotheekmonitor/verzendlog.sqlite (~/.local/share/...)."""
+    if os.environ.get(LEDGER_ENV):
+        return Path(os.environ[LEDGER_ENV])
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "bibliotheekmonitor" / "verzendlog.sqlite"
 OUTBOX = "outbox"
 DRY_RUN_SENDER = "Team Bibliotheekmonitor <bibliotheekmonitor@afzender.invalid>"
 NATIONAL_IDS = ("national", "landelijk", "NL")
@@ -70,7 +82,7 @@ class Options:
     rate: float = 30.0  # messages per minute; 0 = no limit
     retries: int = 3
     retry_delay: float = 30.0  # seconds before the first retry; doubled each time
-    ledger: Path | None = None  # default <out>/verzending/verzendlog.sqlite
+    ledger: Path | None = None  # default: default_ledger()
     templates: Path | None = None
 
     @property
@@ -79,11 +91,12 @@ class Options:
 
     @property
     def ledger_path(self) -> Path:
-        return self.ledger or Path(self.out) / LEDGER
+        return self.ledger or default_ledger()
 
     @property
     def failures_path(self) -> Path:
-        return self.ledger_path.parent / FAILURES.name
+        """Next to a send log given with --ledger, else in the edition (<out>/verzending)."""
+        return self.ledger.parent / FAILURES.name if self.ledger else Path(self.out) / FAILURES
 
 
 @dataclass
