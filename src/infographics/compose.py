@@ -65,6 +65,12 @@ class _Painter:
     def color(self, hex_color: str):
         self.c.setFillColor(HexColor(hex_color))
 
+    def panel(self, box, hex_color: str, radius: float) -> None:
+        """A block's rounded background, drawn as an artifact (decoration, not content)."""
+        with self.c.artifact():
+            self.color(hex_color)
+            self.c.roundRect(box.x, box.y, box.w, box.h, radius, stroke=0, fill=1)
+
     def fit_lines(self, block_id: str, text: str, font: str, size: float, width: float,
                   height: float, min_size: float | None = None) -> tuple[list[str], float]:
         """Wrap `text` to `width`; shrink until the lines fit `height` or fail naming the block."""
@@ -101,9 +107,7 @@ class _Painter:
 
 def _header(p: _Painter, b: Resolved) -> None:
     c, t, box = p.c, p.t, b.box
-    with c.artifact():
-        p.color(t.colors.band)
-        c.roundRect(box.x, box.y, box.w, box.h, 6, stroke=0, fill=1)
+    p.panel(box, t.colors.band, 6)
     pad = 16
     inner = box.w - 2 * pad
     title_lines, ts = p.fit_lines(b.id, b.texts["title"], p.f.black, t.sizes.title, inner,
@@ -141,9 +145,7 @@ def _text(p: _Painter, b: Resolved) -> None:
     pad = 0
     if b.extra.get("tile"):  # the sentence that stands in for an empty KPI keeps its tile
         pad = 9
-        with p.c.artifact():
-            p.color(t.colors.tile)
-            p.c.roundRect(box.x, box.y, box.w, box.h, 5, stroke=0, fill=1)
+        p.panel(box, t.colors.tile, 5)
     lines, s = p.fit_lines(b.id, b.texts["text"], font, size, box.w - 2 * pad, box.h - 2 * pad)
     with p.c.tag("P", text=b.texts["text"]):
         p.color(t.colors.muted if pad else t.colors.ink)
@@ -160,9 +162,7 @@ def _source(p: _Painter, b: Resolved) -> None:
 
 def _kpi(p: _Painter, b: Resolved) -> None:
     c, t, box = p.c, p.t, b.box
-    with c.artifact():
-        p.color(t.colors.tile)
-        c.roundRect(box.x, box.y, box.w, box.h, 5, stroke=0, fill=1)
+    p.panel(box, t.colors.tile, 5)
     pad = 9
     inner = box.w - 2 * pad
     room = box.h - 2 * pad
