@@ -4,7 +4,8 @@ Prints a table: load + validate + measure of the sample (median), ms per page (m
 kind on one core and where a local PO page's time goes (resolve, compose); results also go to
 bench/results/latest.txt. Then runs bench_accessibility.py (tagging and verification overhead)
 and, without --quick, bench_bulk.py (full edition on 1 and 2 processes, unchanged and
-incremental rebuilds, synthetic editions up to 6.000 pages). Tests never assert on these.
+incremental rebuilds, synthetic editions up to 6.000 pages) and bench_send.py (a full dry
+run of send). Bundles and the review sheet: bench_preview.py. Tests never assert on these.
 """
 
 from __future__ import annotations
@@ -94,8 +95,11 @@ def main() -> int:
     if "--quick" not in sys.argv:
         print("\nbulk runs (bench_bulk.py):", flush=True)
         import bench_bulk
+        import bench_send
 
         bench_bulk.main()
+        print("\ndelivery dry run (bench_send.py):", flush=True)
+        bench_send.main()
     return 0
 
 
