@@ -64,7 +64,7 @@ def synthetic(target: Path, schools: int) -> Path:
 
 
 def timed_run(jobs, data: Path, out: Path, workers: int, **kw):
-    from infographics import build as b
+    from infographics.edition import build as b
 
     t = time.perf_counter()
     result = b.run(jobs, data, out, workers=workers, **kw)
@@ -73,7 +73,7 @@ def timed_run(jobs, data: Path, out: Path, workers: int, **kw):
 
 def rebuild(data: Path, out: Path):
     """Seconds and result of a page-by-page rebuild of the whole edition into `out`."""
-    from infographics import build as b
+    from infographics.edition import build as b
 
     t = time.perf_counter()
     ctx = b.load_context(data)
@@ -82,8 +82,8 @@ def rebuild(data: Path, out: Path):
 
 
 def main() -> int:
-    from infographics import build as b
-    from infographics.incremental import edition_fingerprint
+    from infographics.edition import build as b
+    from infographics.edition.incremental import edition_fingerprint
 
     text = io.StringIO()
 

@@ -19,8 +19,8 @@ from matplotlib.figure import Figure
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from infographics import fonts
-from infographics.mplcanvas import draw_figure
+from infographics.page import fonts
+from infographics.page.mplcanvas import draw_figure
 
 LABELS = ["Bibliotheek Zuidrand", "Provincie Utrecht", "Vergelijkbare gemeenten", "Nederland"]
 VALUES = [64, 71, 69, 78]

@@ -13,10 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from infographics.bundle import run_bundles
-from infographics.entitlement import Entitlements
-from infographics.load import load
-from infographics.preview import FOLDER, make_preview, school_libraries_of
+from infographics.data.read import load
+from infographics.edition.bundle import run_bundles
+from infographics.edition.entitlement import Entitlements
+from infographics.edition.preview import FOLDER, make_preview, school_libraries_of
 
 
 def main() -> None:

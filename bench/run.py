@@ -30,11 +30,11 @@ def median_ms(fn, repeat: int) -> float:
 
 
 def main() -> int:
-    from infographics import build as b
-    from infographics.indicators import load_indicators
-    from infographics.load import load
-    from infographics.measure import measure
-    from infographics.pages import Entity, resolve
+    from infographics.data.indicators import load_indicators
+    from infographics.data.measure import measure
+    from infographics.data.read import load
+    from infographics.edition import build as b
+    from infographics.page.content import Entity, resolve
 
     out = io.StringIO()
 
@@ -70,7 +70,7 @@ def main() -> int:
     say("\nwhere a local PO page's time goes (median of 20):")
     local = kinds[("po", "library")][:20]
     layout = ctx.layout("po", "library")
-    from infographics.compose import compose
+    from infographics.page.draw import compose
 
     def stages(job):
         t0 = time.perf_counter()

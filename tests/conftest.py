@@ -19,9 +19,9 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 
-from infographics.build import Context, Job, load_context, plan
-from infographics.compose import compose
-from infographics.pages import Entity, PageContent, resolve
+from infographics.edition.build import Context, Job, load_context, plan
+from infographics.page.content import Entity, PageContent, resolve
+from infographics.page.draw import compose
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from infographics.build import LEVELS, THEMES, plan, run
+from infographics.edition.build import LEVELS, THEMES, plan, run
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 PROVINCES = [f"PV{n}" for n in range(20, 32)]

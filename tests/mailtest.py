@@ -33,11 +33,11 @@ from aiosmtpd.smtp import AuthResult
 from editions import shared_folder
 from reportlab.pdfgen import canvas
 
-from infographics.build import LEVELS, THEMES, Built, plan
-from infographics.bundle import make_bundles
-from infographics.entitlement import Entitlements
-from infographics.load import load
-from infographics.manifest import update_manifest
+from infographics.data.read import load
+from infographics.edition.build import LEVELS, THEMES, Built, plan
+from infographics.edition.bundle import make_bundles
+from infographics.edition.entitlement import Entitlements
+from infographics.edition.manifest import update_manifest
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample"

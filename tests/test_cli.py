@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from infographics import build
 from infographics.cli import main
+from infographics.edition import build
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 BAD_LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"

@@ -23,8 +23,8 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from infographics.checklist import Checklist, load_checklist
-from infographics.schema import TABLES
+from infographics.data.checklist import Checklist, load_checklist
+from infographics.data.schema import TABLES
 
 SEED = 2021
 SCHOOL_YEAR = "2020-2021"

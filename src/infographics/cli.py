@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import InfographicsError, InputError
+from infographics.errors import InfographicsError, InputError
 
 DEFAULT_DATA = Path("data/sample")
 PAGES = ("pagina", "pagina's")
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _validate(args) -> int:
-    from .validate import validate_data
+    from infographics.data.validate import validate_data
 
     report = validate_data(args.data, args.mapping)
     for problem in report.problems:
@@ -114,10 +114,10 @@ def _validate(args) -> int:
 
 
 def _figures(args) -> int:
-    from .indicators import load_indicators
-    from .load import load
-    from .measure import measure
-    from .numbers import count
+    from infographics.data.indicators import load_indicators
+    from infographics.data.measure import measure
+    from infographics.data.read import load
+    from infographics.numbers import count
 
     tables = load(args.data, args.mapping, unused=("contacts",))
     _ignored_contact_errors(tables.report)
@@ -139,7 +139,7 @@ def _figures(args) -> int:
 
 def _ignored_contact_errors(report) -> None:
     """Say that contacts.csv has errors that do not stop this command (but will stop send)."""
-    from .numbers import count
+    from infographics.numbers import count
 
     errors = [p for p in (report.errors if report else []) if p.table == "contacts"]
     if errors:
@@ -149,17 +149,17 @@ def _ignored_contact_errors(report) -> None:
 
 
 def _build(args) -> int:
-    from .build import exclusive
+    from infographics.edition.build import exclusive
 
     with exclusive(args.out):  # one build at a time per output folder
         return _build_alone(args)
 
 
 def _build_alone(args) -> int:
-    from . import build as b
-    from .incremental import edition_fingerprint
-    from .numbers import count, integer
-    from .progress import Progress
+    from infographics.edition import build as b
+    from infographics.edition.incremental import edition_fingerprint
+    from infographics.edition.progress import Progress
+    from infographics.numbers import count, integer
 
     started = time.perf_counter()
     themes = b.THEMES if args.theme == "all" else (args.theme,)
@@ -213,8 +213,8 @@ def _seconds(started: float) -> str:
 
 
 def _verify(args) -> int:
-    from .numbers import count, integer
-    from .verify import verify_folder, verify_pdf
+    from infographics.numbers import count, integer
+    from infographics.verify.checks import verify_folder, verify_pdf
 
     missing = [path for path in args.paths if not path.exists()]
     for path in missing:
@@ -241,10 +241,10 @@ def _verify(args) -> int:
 
 
 def _bundle(args) -> int:
-    from .bundle import run_bundles
-    from .entitlement import Entitlements
-    from .load import load
-    from .numbers import count, decimal, integer
+    from infographics.data.read import load
+    from infographics.edition.bundle import run_bundles
+    from infographics.edition.entitlement import Entitlements
+    from infographics.numbers import count, decimal, integer
 
     started = time.perf_counter()
     entitlements = Entitlements.from_tables(load(args.data, args.mapping))
@@ -273,10 +273,10 @@ def _bundle(args) -> int:
 
 
 def _preview(args) -> int:
-    from .entitlement import Entitlements
-    from .load import load
-    from .numbers import decimal, integer
-    from .preview import make_preview, school_libraries_of
+    from infographics.data.read import load
+    from infographics.edition.entitlement import Entitlements
+    from infographics.edition.preview import make_preview, school_libraries_of
+    from infographics.numbers import decimal, integer
 
     if not (args.out / "manifest.csv").exists():
         print(f"{args.out / 'manifest.csv'} ontbreekt; bouw eerst met `infographics build`.",
@@ -331,7 +331,10 @@ def _add_send(sub) -> None:
     p.add_argument("--redirect-to", metavar="ADRES",
                    help="alles naar dit testadres, met de echte ontvangers in onderwerp en tekst")
     p.add_argument("--status", action="store_true", help="het verzendlog als tabel tonen")
-    from .reconcile import ALLOWABLE, NEVER_ALLOWED  # the kinds: reconcile.py only
+    from infographics.delivery.reconcile import (  # the kinds: reconcile.py only
+        ALLOWABLE,
+        NEVER_ALLOWED,
+    )
 
     p.add_argument("--allow", action="append", default=[], metavar="SOORT",
                    help="een soort ernstig probleem bewust toestaan (herhaalbaar): "
@@ -359,11 +362,11 @@ def _add_send(sub) -> None:
 
 
 def _send(args) -> int:
-    from . import deliver as d
-    from .messages import DEFAULT_MAX_SIZE, MB
-    from .reconcile import ALLOWABLE
-    from .sending import SmtpSettings, credentials
-    from .validate import valid_email
+    from infographics.data.validate import valid_email
+    from infographics.delivery import send as d
+    from infographics.delivery.messages import DEFAULT_MAX_SIZE, MB
+    from infographics.delivery.reconcile import ALLOWABLE
+    from infographics.delivery.smtp import SmtpSettings, credentials
 
     conf = d.read_config(args.config) if args.config else {}
 

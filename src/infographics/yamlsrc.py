@@ -14,7 +14,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import ConfigError
+from infographics.errors import ConfigError
+from infographics.resources import shown
 
 KeyPath = tuple[str | int, ...]
 
@@ -71,7 +72,7 @@ def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> Any:
 def read(path: Path | str, label: str | None = None) -> Source:
     """Parse a YAML file keeping line numbers; syntax errors become ConfigError with the line."""
     path = Path(path)
-    name = label or str(path)
+    name = label or shown(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

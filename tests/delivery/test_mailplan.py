@@ -1,0 +1,114 @@
+"""The mail plan (issue 6): who gets which files, from the manifest of the whole (stand-in) sample
+edition, the contacts and the entitlement rules."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from mailtest import SAMPLE, YEAR, entitlements, standin_edition
+
+from infographics.data.read import load
+from infographics.delivery.mailplan import Contact, choose_year, contacts_from_table, plan_mail
+from infographics.edition.entitlement import Recipient
+from infographics.edition.manifest import read_manifest
+from infographics.errors import InfographicsError
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory, ctx):
+    return read_manifest(standin_edition(tmp_path_factory, ctx))
+
+
+@pytest.fixture(scope="module")
+def contacts():
+    return contacts_from_table(load(SAMPLE).contacts)
+
+
+@pytest.fixture(scope="module")
+def plans(manifest, contacts):
+    return {p.key: p for p in plan_mail(manifest, contacts, entitlements(), YEAR)}
+
+
+def test_one_plan_per_group_with_to_and_cc(plans, contacts):
+    assert len(plans) == 140 + 9 + 1
+    assert list(plans)[:2] == ["national", "poi-biblionet-drenthe"]
+    bib4 = plans["library-bib-0004"]
+    assert [c.email for c in bib4.to] == ["f.degroot@bibliotheek-hogeland.example.org"]
+    assert [c.email for c in bib4.cc] == ["s.peters@bibliotheek-hogeland.example.org"]
+    assert sum(len(p.contacts) for p in plans.values()) == len(contacts)
+
+
+def test_a_library_gets_its_own_local_and_school_pages_its_province_and_national(plans,
+                                                                               manifest):
+    ents = entitlements()
+    for plan in plans.values():
+        if plan.recipient.kind != "library":
+            continue
+        lib = plan.recipient.entity_id
+        province = ents.province_of(YEAR, lib)
+        got = plan.entries()
+        assert all(ents.may_receive(plan.recipient, e) for e in got)
+        loose = [e for a in plan.attachments if not a.packed for e in a.entries]
+        assert sorted((e.level, e.theme) for e in loose) == [
+            ("library", "po"), ("library", "vo"), ("national", "po"), ("national", "vo"),
+            ("province", "po"), ("province", "vo")]
+        assert all(e.entity_id in (lib, province, "NL") for e in loose)
+        schools = sorted(e.path for e in manifest.values()
+                         if e.level == "school" and e.library_id == lib)
+        packed = [a for a in plan.attachments if a.packed]
+        if schools:
+            (zipped,) = packed
+            assert sorted(e.path for e in zipped.entries) == schools
+            assert zipped.filename == f"vo-{YEAR}-sterrenchecklists-{lib}.zip"
+        else:
+            assert packed == []
+
+
+def test_a_poi_gets_its_provinces_national_and_its_bundle_not_loose_local_pages(plans):
+    ents = entitlements()
+    probiblio = plans["poi-probiblio"]
+    assert probiblio.provinces == ("Noord-Holland", "Zuid-Holland")
+    levels = sorted((e.level, e.entity_id) for e in probiblio.entries())
+    assert levels == [("bundle", "probiblio"), ("national", "NL"), ("national", "NL"),
+                      ("province", "PV27"), ("province", "PV27"), ("province", "PV28"),
+                      ("province", "PV28")]
+    for plan in plans.values():
+        if plan.recipient.kind == "poi":
+            assert all(ents.may_receive(plan.recipient, e) for e in plan.entries())
+            assert not any(e.level in ("library", "school", "print") for e in plan.entries())
+    assert [e.level for e in plans["national"].entries()] == ["national", "national"]
+
+
+def test_cc_only_contacts_are_addressed_and_an_address_is_listed_once(manifest):
+    contacts = [Contact("library", "bib-0001", "A", "a@bieb.example.org", "cc", 2),
+                Contact("library", "bib-0001", "A", "A@Bieb.example.org", "cc", 3),
+                Contact("library", "bib-9999", "X", "x@bieb.example.org", "to", 4)]
+    (plan,) = plan_mail(manifest, contacts, entitlements(), YEAR)
+    assert [c.email for c in plan.to] == ["a@bieb.example.org"] and plan.cc == ()
+
+
+def test_unusable_files_are_left_out(manifest, contacts):
+    local = {e.path for e in manifest.values() if e.level == "library"}
+    plans = plan_mail(manifest, contacts[:1], entitlements(), YEAR,
+                      usable=lambda e: e.path not in local)
+    assert not any(e.level == "library" for e in plans[0].entries())
+
+
+def test_choose_year(manifest):
+    assert choose_year(manifest, None) == YEAR
+    older = {"x": replace(next(iter(manifest.values())), school_year="2019-2020")}
+    assert choose_year({**manifest, **older}, None) == YEAR
+    with pytest.raises(InfographicsError, match="2018-2019 staat niet in het manifest"):
+        choose_year(manifest, "2018-2019")
+    with pytest.raises(InfographicsError, match="bouw eerst"):
+        choose_year({}, None)
+
+
+def test_recipient_kinds_never_get_pages_of_others(plans):
+    ents = entitlements()
+    bib1 = plans["library-bib-0001"]
+    for other in ("bib-0002", "bib-0140"):
+        assert not any(ents.owner_library(e) == other for e in bib1.entries())
+    assert not any(ents.may_receive(Recipient("national"), e)
+                   for e in bib1.entries() if e.level != "national")

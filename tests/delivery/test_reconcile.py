@@ -1,0 +1,177 @@
+"""Reconciliation before sending (issue 6): every kind of problem found, located and graded, on
+copies of the sample data and the stand-in edition; serious kinds stop a run unless allowed."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from mailtest import SAMPLE, YEAR, entitlements, standin_edition
+
+from infographics.delivery.reconcile import ALLOWABLE, KINDS, NEVER_ALLOWED
+from infographics.delivery.send import Options, load_tables, prepare
+from infographics.edition.manifest import read_manifest, sha256_file, update_manifest
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory, ctx) -> Path:
+    return standin_edition(tmp_path_factory, ctx)
+
+
+@pytest.fixture
+def copy(edition, tmp_path) -> Path:
+    out = tmp_path / "ed"
+    shutil.copytree(edition, out)
+    return out
+
+
+def data_with(tmp_path: Path, *rows: str, drop: tuple[str, ...] = ()) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    path = data / "contacts.csv"
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines()
+             if not any(d in line for d in drop)]
+    path.write_text("\n".join([*lines, *rows]) + "\n", encoding="utf-8")
+    return data
+
+
+def kinds(prep) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for p in prep.reconciliation.problems:
+        out.setdefault(p.kind, []).append(p.message)
+    return out
+
+
+def test_the_sample_edition_is_clean(edition):
+    prep = prepare(Options(SAMPLE, edition))
+    assert prep.reconciliation.problems == []
+    assert prep.year == YEAR and len(prep.plans) == 150
+
+
+def test_contact_problems_are_found_located_and_graded(edition, tmp_path):
+    data = data_with(
+        tmp_path,
+        "library,bib-0001,Fout,geen-adres.example.org,to",  # row 202 (3 rows dropped)
+        "library,bib-9999,Niemand,n@bibliotheek-nergens.example.org,to",  # row 203
+        "poi,onbekend,Niemand,n@poi.example.org,to",  # row 204
+        "library,bib-0002,Gedeeld,d.hoekstra@bibliotheek-hunzedal.example.org,cc",  # row 205
+        "library,bib-0003,Rol,r@bibliotheek.example.org,bcc",  # row 206
+        drop=("bib-0140,", "poi,cubiss,"))
+    tables, errors = load_tables(data)
+    assert {p.row for p in errors} == {202, 203, 204, 206}  # 205 is valid on its own
+    prep = prepare(Options(data, edition))
+    found = kinds(prep)
+    assert any("contacts.csv:202: email" in m and "ongeldig e-mailadres" in m
+               for m in found["ongeldig-adres"])
+    assert len(found["onbekende-ontvanger"]) == 2
+    assert any("bib-9999" in m for m in found["onbekende-ontvanger"])
+    (shared,) = found["gedeeld-adres"]
+    assert "d.hoekstra@bibliotheek-hunzedal.example.org" in shared and "bib-0001, bib-0002" in \
+        shared
+    (role,) = found["ongeldige-contactrij"]
+    assert "contacts.csv:206: role" in role
+    assert sorted(found["geen-contact"]) == [
+        "POI cubiss (Cubiss) heeft geen contactpersoon in contacts.csv",
+        "bibliotheek bib-0140 (Bibliotheek Zuid-Heuvelland) heeft geen contactpersoon in "
+        "contacts.csv"]
+    rec = prep.reconciliation
+    assert {p.kind for p in rec.blocking()} == {"ongeldig-adres", "onbekende-ontvanger",
+                                                "gedeeld-adres", "ongeldige-contactrij"}
+    assert rec.blocking(["ongeldig-adres", "onbekende-ontvanger", "gedeeld-adres",
+                         "ongeldige-contactrij"]) == []
+    # the bad rows are not in any plan; the shared address is in both libraries' plans
+    addresses = {c.email for p in prep.plans for c in p.contacts}
+    assert "geen-adres.example.org" not in addresses and "r@bibliotheek.example.org" not in \
+        addresses
+    # --only narrows the report to the chosen recipients (the address problems stay)
+    narrow = prepare(Options(data, edition, only=["bib-0005"]))
+    assert "geen-contact" not in kinds(narrow) and "gedeeld-adres" not in kinds(narrow)
+
+
+def test_missing_and_changed_files_and_pages_missing_from_the_manifest(copy):
+    manifest = read_manifest(copy)
+    local = next(e for e in manifest.values() if e.level == "library"
+                 and e.entity_id == "bib-0001" and e.theme == "po")
+    (copy / local.path).unlink()
+    province = next(e for e in manifest.values() if e.level == "province"
+                    and e.entity_id == "PV20" and e.theme == "vo")
+    (copy / province.path).write_bytes(b"%PDF-1.4 veranderd")
+    vo_local = next(e for e in manifest.values() if e.level == "library"
+                    and e.entity_id == "bib-0002" and e.theme == "vo")
+    update_manifest(copy, [], remove=[vo_local.path])
+    prep = prepare(Options(SAMPLE, copy, only=["bib-0001", "bib-0002", "biblionet-groningen"]))
+    found = kinds(prep)
+    assert found["bijlage-ontbreekt"] == [
+        "library-bib-0002: lokale infographic VO van bib-0002 ontbreekt in het manifest "
+        f"({YEAR})",
+        f"{local.path}: bestand ontbreekt (in het manifest, niet op schijf); voor "
+        "library-bib-0001"]
+    (changed,) = found["bijlage-gewijzigd"]
+    assert changed.startswith(f"{province.path}: sha256 klopt niet meer")
+    assert changed.endswith("voor poi-biblionet-groningen, library-bib-0001, library-bib-0002")
+    # allowed, the missing file is left out and the changed one goes as it is now
+    bib1 = next(p for p in prep.plans if p.key == "library-bib-0001")
+    assert local.path not in {e.path for e in bib1.entries()}
+    assert prep.reconciliation.actual[province.path] == sha256_file(copy / province.path)
+
+
+def test_a_missing_bundle_says_to_make_it_first(copy):
+    manifest = read_manifest(copy)
+    bundle = next(e for e in manifest.values() if e.level == "bundle" and e.entity_id == "zb")
+    update_manifest(copy, [], remove=[bundle.path])
+    found = kinds(prepare(Options(SAMPLE, copy, only=["zb"])))
+    assert found == {"bundel-ontbreekt": [
+        "poi-zb: bundel ontbreekt: draai eerst infographics bundle"]}
+
+
+def test_a_bundle_with_a_page_of_another_poi_is_never_sent(copy):
+    manifest = read_manifest(copy)
+    bundle = next(e for e in manifest.values() if e.level == "bundle" and e.entity_id == "zb")
+    foreign = next(e for e in manifest.values() if e.level == "library"
+                   and e.entity_id == "bib-0001")  # Groningen, not Zeeland
+    with zipfile.ZipFile(copy / bundle.path, "a") as zf:
+        zf.writestr(foreign.path, (copy / foreign.path).read_bytes())
+    update_manifest(copy, [replace(bundle, sha256=sha256_file(copy / bundle.path))])
+    prep = prepare(Options(SAMPLE, copy, only=["zb"]))
+    (problem,) = prep.reconciliation.problems
+    assert problem.kind == "bundel-inhoud" and foreign.path in problem.message
+    assert prep.reconciliation.blocking(ALLOWABLE) == [problem]  # cannot be allowed
+    (plan,) = prep.plans
+    assert not any(e.level == "bundle" for e in plan.entries())
+
+
+def test_a_stale_bundle_is_reported(copy):
+    manifest = read_manifest(copy)
+    zeeland = entitlements().libraries_of(YEAR, "zb")[0]
+    local = next(e for e in manifest.values() if e.level == "library"
+                 and e.entity_id == zeeland)
+    (copy / local.path).write_bytes(b"%PDF-1.4 opnieuw gebouwd")
+    update_manifest(copy, [replace(local, sha256=sha256_file(copy / local.path))])
+    found = kinds(prepare(Options(SAMPLE, copy, only=["zb"])))
+    assert list(found) == ["bundel-verouderd"] and local.path in found["bundel-verouderd"][0]
+
+
+def test_a_single_pdf_over_the_size_limit(edition):
+    found = kinds(prepare(Options(SAMPLE, edition, only=["national"], max_size=500)))
+    assert len(found["bijlage-te-groot"]) == 2
+
+
+def test_every_kind_is_graded_and_only_bundle_content_cannot_be_allowed():
+    assert set(KINDS.values()) == {"ernstig", "waarschuwing"}
+    assert NEVER_ALLOWED == {"bundel-inhoud"}
+    assert set(ALLOWABLE) == {k for k, s in KINDS.items() if s == "ernstig"} - NEVER_ALLOWED
+
+
+def test_a_local_page_whose_ids_disagree_is_reported_missing_and_sent_to_nobody(copy):
+    manifest = read_manifest(copy)
+    local = next(e for e in manifest.values() if e.level == "library"
+                 and e.entity_id == "bib-0001" and e.theme == "po")
+    update_manifest(copy, [replace(local, library_id="bib-0002")])  # edited by hand
+    prep = prepare(Options(SAMPLE, copy, only=["bib-0001", "bib-0002"]))
+    found = kinds(prep)
+    assert found["bijlage-ontbreekt"] == [
+        f"library-bib-0001: lokale infographic PO van bib-0001 ontbreekt in het manifest ({YEAR})"]
+    assert not any(local.path == e.path for p in prep.plans for e in p.entries())

@@ -1,0 +1,267 @@
+"""Building: the plan of PO pages, readable unique file names, and `run` writing PDFs,
+manifest.csv (with each file's sha256) and failures.csv, one failed page not stopping the rest.
+
+Only a handful of pages is built (in process; a page takes ~60 ms).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections import Counter
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from infographics.data.measure import Entity
+from infographics.edition import build
+from infographics.edition.build import Job, plan, run, slug
+from infographics.errors import PageError
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+YEAR = "2020-2021"
+HANDFUL = ["NL", "PV21", "bib-0001", "bib-0027", "bib-0078"]
+
+
+@pytest.fixture(scope="module")
+def jobs(ctx) -> list[Job]:
+    return plan(ctx.figures, ["po"], ["national", "province", "library"])
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_plan_counts(jobs):
+    assert Counter(j.level for j in jobs) == {"national": 1, "province": 12, "library": 140}
+    assert {j.theme for j in jobs} == {"po"}
+    assert {j.school_year for j in jobs} == {YEAR}
+
+
+def test_plan_paths_are_readable_and_unique(jobs):
+    paths = [j.path for j in jobs]
+    assert len(set(paths)) == len(paths) == 153
+    folders = {"national": "landelijk", "province": "provinciaal", "library": "lokaal"}
+    for j in jobs:
+        assert re.fullmatch(rf"po/{folders[j.level]}/po-{YEAR}-[a-z0-9]+(-[a-z0-9]+)*\.pdf",
+                            j.path), j.path
+    by_id = {j.entity_id: j for j in jobs}
+    assert by_id["NL"].path == f"po/landelijk/po-{YEAR}-nederland.pdf"
+    assert by_id["PV21"].path == f"po/provinciaal/po-{YEAR}-fryslan.pdf"
+    assert by_id["bib-0027"].path == (
+        f"po/lokaal/po-{YEAR}-bibliotheek-regio-zuid-vallei-en-ijsselvallei-samenwerkende-"
+        "gemeenten.pdf")
+
+
+def test_plan_library_jobs_carry_the_library_id(jobs):
+    for j in jobs:
+        assert j.library_id == (j.entity_id if j.level == "library" else "")
+
+
+def test_plan_is_stable_and_only_filters(ctx, jobs):
+    assert plan(ctx.figures, ["po"], ["national", "province", "library"]) == jobs
+    only = plan(ctx.figures, ["po"], ["national", "province", "library"],
+                only=["bib-0027", "PV21"])
+    assert [j.entity_id for j in only] == ["PV21", "bib-0027"]
+    assert plan(ctx.figures, ["po"], ["library"], years=["2019-2020"]) == []
+
+
+def test_slug():
+    assert slug("Bibliotheek Klaverlân en Fryslân") == "bibliotheek-klaverlan-en-fryslan"
+    assert slug("  Bibliotheek 's-Hertogenbosch (Zuid)! ") == "bibliotheek-s-hertogenbosch-zuid"
+
+
+class _TwinFigures:
+    """Two libraries whose names give the same slug."""
+
+    def years(self):
+        return [YEAR]
+
+    def entities(self, level, year=None):
+        if level != "library":
+            return []
+        return [Entity(YEAR, "library", "bib-1", "Bibliotheek Aa"),
+                Entity(YEAR, "library", "bib-2", "Bibliotheek  AA")]
+
+
+def test_same_name_slug_gets_the_id_added():
+    paths = [j.path for j in plan(_TwinFigures(), ["po"], ["library"])]
+    assert paths == [f"po/lokaal/po-{YEAR}-bibliotheek-aa-bib-1.pdf",
+                     f"po/lokaal/po-{YEAR}-bibliotheek-aa-bib-2.pdf"]
+
+
+def test_run_writes_pdfs_and_manifest(ctx, jobs, tmp_path):
+    chosen = [j for j in jobs if j.entity_id in HANDFUL]
+    result = run(chosen, SAMPLE, tmp_path, ctx=ctx)
+    assert not result.failed
+    assert len(result.built) == len(HANDFUL)
+    assert result.summary() == "5 gebouwd, 0 mislukt, 0 overgeslagen"
+    with (tmp_path / "manifest.csv").open(encoding="utf-8", newline="") as fh:
+        assert next(csv.reader(fh)) == ["school_year", "theme", "level", "entity_id",
+                                        "entity_name", "library_id", "path", "sha256", "pages",
+                                        "inputs"]
+    rows = read_csv(tmp_path / "manifest.csv")
+    assert sorted(r["entity_id"] for r in rows) == sorted(HANDFUL)
+    for row in rows:
+        data = (tmp_path / row["path"]).read_bytes()
+        assert row["sha256"] == hashlib.sha256(data).hexdigest()
+        assert row["pages"] == "1" == str(len(pypdf.PdfReader(io.BytesIO(data)).pages))
+        job = next(j for j in chosen if j.entity_id == row["entity_id"])
+        assert (row["school_year"], row["theme"], row["level"], row["entity_name"],
+                row["library_id"], row["path"]) == (job.school_year, job.theme, job.level,
+                                                    job.entity_name, job.library_id, job.path)
+    assert read_csv(tmp_path / "failures.csv") == []
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def fail_for(monkeypatch, entity_id: str, error: Exception) -> None:
+    """Make rendering one entity's page raise `error` (build_one resolves through prepare;
+    render and render_page are patched too in case they are called directly)."""
+    for name in ("render", "render_page", "prepare"):
+        real = getattr(build, name, None)
+        if real is None:
+            continue
+
+        def broken(context, job, _real=real):
+            if entity_id in ("*", job.entity_id):
+                raise error
+            return _real(context, job)
+
+        monkeypatch.setattr(build, name, broken)
+
+
+def test_a_failing_page_is_listed_and_the_others_are_built(ctx, jobs, tmp_path, monkeypatch):
+    fail_for(monkeypatch, "bib-0027", PageError("header", "tekst past niet in het blok"))
+    chosen = [j for j in jobs if j.entity_id in HANDFUL]
+    result = run(chosen, SAMPLE, tmp_path, ctx=ctx)
+    assert [f.job.entity_id for f in result.failed] == ["bib-0027"]
+    assert len(result.built) == len(HANDFUL) - 1
+    failures = read_csv(tmp_path / "failures.csv")
+    assert len(failures) == 1
+    assert failures[0]["entity_id"] == "bib-0027"
+    assert failures[0]["level"] == "library" and failures[0]["school_year"] == YEAR
+    assert failures[0]["entity_name"].startswith("Bibliotheek Regio Zuid-Vallei")
+    assert failures[0]["reason"] == "blok 'header': tekst past niet in het blok"
+    manifest = read_csv(tmp_path / "manifest.csv")
+    assert "bib-0027" not in {r["entity_id"] for r in manifest}
+    assert len(manifest) == len(HANDFUL) - 1
+    failed_job = next(j for j in chosen if j.entity_id == "bib-0027")
+    assert not (tmp_path / failed_job.path).exists()
+    for job in chosen:
+        if job.entity_id != "bib-0027":
+            assert (tmp_path / job.path).exists()
+
+
+def test_an_unexpected_error_is_a_failure_too(ctx, jobs, tmp_path, monkeypatch):
+    fail_for(monkeypatch, "*", ZeroDivisionError("kapot"))
+    result = run([j for j in jobs if j.entity_id == "NL"], SAMPLE, tmp_path, ctx=ctx)
+    assert [f.reason for f in result.failed] == ["ZeroDivisionError: kapot"]
+    assert read_csv(tmp_path / "failures.csv")[0]["reason"] == "ZeroDivisionError: kapot"
+
+
+def test_manifest_keeps_rows_of_earlier_runs(ctx, jobs, tmp_path):
+    by_id = {j.entity_id: j for j in jobs}
+    run([by_id["NL"]], SAMPLE, tmp_path, ctx=ctx)
+    run([by_id["bib-0001"]], SAMPLE, tmp_path, ctx=ctx)
+    rows = read_csv(tmp_path / "manifest.csv")
+    assert [r["entity_id"] for r in rows] == ["NL", "bib-0001"]  # sorted by path
+    run([by_id["NL"]], SAMPLE, tmp_path, ctx=ctx)  # again: replaced, not duplicated
+    assert len(read_csv(tmp_path / "manifest.csv")) == 2
+
+
+def test_progress_is_called_per_page(ctx, jobs, tmp_path):
+    seen = []
+    run([j for j in jobs if j.entity_id in ("NL", "PV21")], SAMPLE, tmp_path, ctx=ctx,
+        progress=seen.append)
+    assert [type(s).__name__ for s in seen] == ["Built", "Built"]
+
+
+def test_same_job_same_file(ctx, jobs, tmp_path):
+    job = next(j for j in jobs if j.entity_id == "bib-0078")
+    a = run([job], SAMPLE, tmp_path / "a", ctx=ctx).built[0]
+    b = run([job], SAMPLE, tmp_path / "b", ctx=ctx).built[0]
+    assert a.sha256 == b.sha256
+    assert (tmp_path / "a" / job.path).read_bytes() == (tmp_path / "b" / job.path).read_bytes()
+
+
+def test_slug_keeps_file_names_short():
+    name = "Bibliotheek " + " ".join(["Samenwerkende Gemeenten van het Westerkwartier"] * 10)
+    cut = slug(name)
+    assert len(cut) <= 80 and not cut.endswith("-")
+    assert cut.startswith("bibliotheek-samenwerkende-gemeenten-van-het-westerkwartier-")
+    assert slug("Bibliotheek Fryslân-Zuid") == "bibliotheek-fryslan-zuid"
+
+
+def test_a_worker_process_that_dies_fails_its_pages_and_the_batch_goes_on(
+        ctx, jobs, tmp_path, monkeypatch):
+    """A worker killed mid-page (out of memory): no traceback out of `run`; the pages that
+    could not be built are failures named in failures.csv, the built ones are in the
+    manifest, and every page reaches the progress."""
+    import os
+
+    victim = next(j for j in jobs if j.entity_id == "bib-0027")
+    parent = os.getpid()
+    real = build.build_one
+
+    def dying(context, job, *args, **kwargs):
+        if job == victim and os.getpid() != parent:
+            os._exit(9)
+        return real(context, job, *args, **kwargs)
+
+    monkeypatch.setattr(build, "build_one", dying)
+    chosen = [j for j in jobs if j.level != "library" or j.entity_id in HANDFUL]
+    seen = []
+    result = run(chosen, SAMPLE, tmp_path, ctx=ctx, workers=2, progress=seen.append)
+    assert victim in [f.job for f in result.failed]
+    assert len(result.built) + len(result.failed) == len(chosen) == len(seen)
+    failed = {r["entity_id"] for r in read_csv(tmp_path / "failures.csv")}
+    assert failed == {f.job.entity_id for f in result.failed}
+    assert len(read_csv(tmp_path / "manifest.csv")) == len(result.built)
+
+
+def test_worker_spec_paths_are_absolute(ctx, jobs, tmp_path, monkeypatch):
+    """Dask workers run in their own working folder: relative --data/--out must reach them
+    as absolute paths, or pages are written where nobody looks."""
+    import shutil
+
+    shutil.copytree(SAMPLE, tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    specs = []
+    real = build.build_chunk
+
+    def spy(spec, chunk):
+        specs.append(spec)
+        return real(spec, chunk)
+
+    monkeypatch.setattr(build, "build_chunk", spy)
+    run([j for j in jobs if j.entity_id == "NL"], Path("data"), Path("out"), ctx=ctx)
+    assert specs and all(Path(s.data).is_absolute() and Path(s.out).is_absolute()
+                         for s in specs)
+    assert (tmp_path / "out" / "manifest.csv").exists()
+
+
+def test_ctrl_c_stops_the_pool_without_building_the_rest(ctx, jobs, tmp_path):
+    """Ctrl-C (here raised by the progress callback) must stop the run, not wait until the
+    pool has built every queued page."""
+    chosen = jobs[:48]
+
+    def interrupt(item):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(chosen, SAMPLE, tmp_path, ctx=ctx, workers=2, progress=interrupt)
+    assert len(list(tmp_path.rglob("*.pdf"))) < len(chosen) // 2
+
+
+def test_a_page_that_cannot_be_written_fails_alone(ctx, jobs, tmp_path):
+    chosen = [j for j in jobs if j.entity_id in HANDFUL]
+    blocked = chosen[1]
+    (tmp_path / blocked.path).mkdir(parents=True)  # a folder where the PDF should go
+    result = run(chosen, SAMPLE, tmp_path, ctx=ctx)
+    assert [f.job for f in result.failed] == [blocked]
+    assert len(result.built) == len(chosen) - 1
+    assert [r["entity_id"] for r in read_csv(tmp_path / "failures.csv")] == [blocked.entity_id]

@@ -1,0 +1,369 @@
+"""Composing pages: every block kind renders, text that does not fit is shrunk or fails naming its
+block, and two golden pages do not change unnoticed.
+
+GOLDEN FILES (tests/golden/): the national PO page, the local PO and VO pages of bib-0027 and the
+star-checklist page of school 09JC00 (the
+library with the longest name in the sample) are stored as the PDF and as a PNG rendering of it
+(pypdfium2, scale 1 = 72 dpi, grayscale). A test renders the page again and compares
+  - the text (pypdf extract_text) exactly with the text of the stored PDF, and
+  - the picture with the stored PNG with a tolerance, as rst2pdf does for its reference
+    renderings: both images are averaged over cells of CELL x CELL pixels and no cell may differ
+    more than TOLERANCE grey levels (of 255). A different font or renderer version (other
+    hinting, anti-aliasing, kerning by a fraction of a point) stays far below it; a block moved
+    by one grid row or column, a missing tile or a changed chart does not.
+When a page changes on purpose, look at the new rendering and regenerate the reference files:
+
+    /tmp/venv0/bin/pytest tests/test_compose.py --regen-golden   (or: pytest --regen-golden)
+
+then review `git diff --stat tests/golden` and commit the new files with the change that made
+them. On a failure the new rendering is saved in the test's tmp_path (the message names it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from reportlab.lib.utils import simpleSplit
+
+from infographics.edition.build import plan, render
+from infographics.errors import PageError
+from infographics.page.charts import Bar
+from infographics.page.content import Box, PageContent, Resolved
+from infographics.page.draw import LEADING, compose
+
+GOLDEN = Path(__file__).parents[1] / "golden"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+W, H = 595.28, 841.89
+CELL = 16
+TOLERANCE = 20.0
+
+
+def one(block: Resolved) -> PageContent:
+    return PageContent("Testpagina", "test", (block,), W, H)
+
+
+def bar(label, fraction, text, color="#1f5f99"):
+    return Bar(label, fraction, text, color)
+
+
+CASES = {
+    "header": (Resolved("header", "header", Box(28, 740, 539, 74),
+                        {"title": "De Bibliotheek en het primair onderwijs",
+                         "subtitle": "Nederland · schooljaar 2020-2021"}),
+               ["De Bibliotheek en het primair onderwijs", "Nederland · schooljaar 2020-2021"]),
+    "section": (Resolved("sec", "section", Box(28, 700, 539, 16),
+                         {"text": "Samenwerking met basisscholen"}),
+                ["Samenwerking met basisscholen"]),
+    "text": (Resolved("intro", "text", Box(28, 600, 300, 60),
+                      {"text": "140 basisbibliotheken vulden de Bibliotheekmonitor in."},
+                      extra={"size": "body", "bold": False}),
+             ["140 basisbibliotheken vulden de Bibliotheekmonitor in."]),
+    "text-tile": (Resolved("empty", "text", Box(28, 600, 200, 80),
+                           {"text": "Geen vergelijkbaar programma."},
+                           extra={"size": "body", "bold": False, "tile": True}),
+                  ["Geen vergelijkbaar programma."]),
+    "source": (Resolved("source", "source", Box(28, 28, 539, 30),
+                        {"text": "Bron: Bibliotheekmonitor, KB, schooljaar 2020-2021."}),
+               ["Bron: Bibliotheekmonitor, KB, schooljaar 2020-2021."]),
+    "kpi": (Resolved("kpi", "kpi", Box(100, 500, 130, 110),
+                     {"value": "5.386", "label": "schoollocaties werken samen",
+                      "detail": "van de 6.870 in het werkgebied"}, value=5386),
+            ["5.386", "schoollocaties werken samen", "van de 6.870 in het werkgebied"]),
+    "donut": (Resolved("donut", "donut", Box(100, 500, 130, 130),
+                       {"value": "78%", "label": "werkt samen met de bibliotheek"}, value=0.784,
+                       alt="Ringdiagram: 78% werkt samen met de bibliotheek."),
+              ["78%", "werkt samen met de bibliotheek"]),
+    "donut-unknown": (Resolved("donut", "donut", Box(100, 500, 130, 130),
+                               {"value": "\u2013", "label": "onbekend"}, value=None, alt="x"),
+                      ["\u2013", "onbekend"]),
+    "pictogram": (Resolved("pict", "pictogram", Box(28, 400, 330, 100),
+                           {"value": "7 van de 10", "label": "kinderen is lid"}, value=0.7,
+                           alt="Pictogram", extra={"icons": 10}),
+                  ["7 van de 10", "kinderen is lid"]),
+    "bars": (Resolved("bars", "bars", Box(28, 300, 330, 140), {"title": "Verankering"},
+                      rows=(bar("met een leesplan", 0.37, "37%"),
+                            bar("met een mediaplan", 0.17, "17%"),
+                            bar("onbekend", None, "\u2013")), alt="Staafdiagram"),
+             ["Verankering", "met een leesplan", "37%", "met een mediaplan", "17%"]),
+    "comparison": (Resolved("compare", "comparison", Box(28, 300, 539, 130), {"title": ""},
+                            rows=(("Leesbevordering", (bar("Fryslân", 0.81, "81%"),
+                                                       bar("Nederland", 0.74, "74%", "#3b4a59"))),
+                                  ("Digitaal", (bar("Fryslân", 0.35, "35%"),
+                                                bar("Nederland", None, "\u2013", "#3b4a59")))),
+                            alt="Staafdiagram, vergelijking"),
+                   ["Leesbevordering", "Digitaal", "Fryslân", "Nederland", "81%", "74%", "35%"]),
+    "map": (Resolved("map", "map", Box(380, 300, 180, 160), {"title": "Per provincie"},
+                     rows=(("PV21", ("87%", 0.87)), ("PV20", ("71%", 0.71)),
+                           ("PV31", ("\u2013", None))),
+                     alt="Kaart", extra={"highlight": "PV21"}),
+            ["Per provincie", "FR", "87%", "GR", "71%", "LI"]),
+    "offers": (Resolved("offers", "offers", Box(300, 300, 260, 90),
+                        {"title": "Hoe stevig is de samenwerking verankerd?"},
+                        rows=(("Onderdeel van het beleidsplan", True, "ja"),
+                              ("Structurele financiering", False, "nee"),
+                              ("Meerjarig vastgelegd", None, "onbekend")), alt="Verankering"),
+               ["Hoe stevig is de samenwerking verankerd?", "Onderdeel van het beleidsplan",
+                "ja", "Structurele financiering", "nee", "onbekend"]),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_block_kind_renders(case, ctx, pdf):
+    block, expected = CASES[case]
+    data = compose(one(block), ctx.theme)
+    assert data.startswith(b"%PDF-")
+    assert pdf.pages(data) == 1
+    text = pdf.flat(data)
+    for s in expected:
+        assert s in text, (s, text)
+
+
+@pytest.mark.parametrize("case", ["header", "section", "text", "source", "kpi"])
+def test_text_blocks_stay_inside_their_box(case, ctx, pdf):
+    block, _ = CASES[case]
+    assert pdf.outside(compose(one(block), ctx.theme), block.box) == ""
+
+
+def test_all_kinds_on_one_page(ctx, pdf):
+    blocks = tuple(b for case, (b, _) in CASES.items() if case in (
+        "header", "section", "source", "kpi", "pictogram", "map", "offers"))
+    data = compose(PageContent("t", "s", blocks, W, H), ctx.theme)
+    assert pdf.pages(data) == 1
+    assert pdf.overlapping(data) == []
+
+
+def test_document_info(ctx):
+    import io
+
+    import pypdf
+
+    data = compose(one(CASES["header"][0]), ctx.theme)
+    meta = pypdf.PdfReader(io.BytesIO(data)).metadata
+    assert meta.title == "Testpagina"
+    assert meta.subject == "test"
+    assert meta.author == "KB - Bibliotheekmonitor"
+
+
+# --- overflow ------------------------------------------------------------------------------------
+
+
+def test_far_too_long_text_fails_naming_the_block(ctx):
+    long = "Een zin die veel te lang is voor dit kleine blok. " * 40
+    block = Resolved("intro_long", "text", Box(28, 600, 200, 30), {"text": long},
+                     extra={"size": "body", "bold": False})
+    with pytest.raises(PageError) as info:
+        compose(one(block), ctx.theme)
+    assert info.value.block == "intro_long"
+    assert str(info.value).startswith("blok 'intro_long': tekst past niet")
+
+
+@pytest.mark.parametrize("kind", ["section", "source", "kpi", "header"])
+def test_far_too_long_text_in_other_kinds_fails_naming_the_block(kind, ctx):
+    long = "veel te lange tekst " * 60
+    texts = {"text": long, "title": long, "subtitle": long, "value": "12", "label": long,
+             "detail": ""}
+    block = Resolved(f"b_{kind}", kind, Box(28, 600, 150, 40), texts, value=12)
+    with pytest.raises(PageError) as info:
+        compose(one(block), ctx.theme)
+    assert info.value.block == f"b_{kind}"
+
+
+def slightly_too_long(font: str, size: float, width: float, lines: int) -> str:
+    """A text that wraps to `lines` + 1 lines at `size`, its last line a single word."""
+    words = ("De bibliotheek werkt samen met schoollocaties in het primair onderwijs aan "
+             "leesbevordering en digitale geletterdheid in het hele werkgebied").split()
+    text = ""
+    i = 0
+    while True:
+        candidate = f"{text} {words[i % len(words)]}".strip()
+        if len(simpleSplit(candidate, font, size, width)) > lines:
+            return candidate
+        text, i = candidate, i + 1
+
+
+def test_slightly_too_long_text_is_shrunk_and_fits(ctx, pdf):
+    t = ctx.theme
+    width, size = 260.0, t.sizes.body
+    height = 3 * size * LEADING + 0.5  # room for three lines at the body size
+    text = slightly_too_long(t.fonts.regular, size, width, 3)
+    assert len(simpleSplit(text, t.fonts.regular, size, width)) == 4
+    box = Box(60, 500, width, height)
+    block = Resolved("intro", "text", box, {"text": text}, extra={"size": "body", "bold": False})
+    data = compose(one(block), t)
+    sizes = set(pdf.sizes(data))
+    assert len(sizes) == 1
+    shrunk = sizes.pop()
+    assert t.sizes.min <= shrunk < size
+    assert pdf.outside(data, box) == ""
+    assert pdf.flat(data) == text
+
+
+def test_text_that_fits_is_not_shrunk(ctx, pdf):
+    block, _ = CASES["text"]
+    assert set(pdf.sizes(compose(one(block), ctx.theme))) == {ctx.theme.sizes.body}
+
+
+@pytest.mark.parametrize("entity_id", ["bib-0027", "bib-0078"])
+def test_longest_library_names_fit_the_header(entity_id, page, pdf):
+    """The two longest names of the sample (69 characters) on their local pages."""
+    import csv
+
+    with (SAMPLE / "libraries.csv").open(encoding="utf-8", newline="") as fh:
+        names = {r["library_id"]: r["library_name"] for r in csv.DictReader(fh)}
+    longest = max(len(n) for n in names.values())
+    name = names[entity_id]
+    assert len(name) == longest
+    p = page(entity_id)
+    header = next(b for b in p.content.blocks if b.id == "header")
+    assert header.texts["subtitle"] == f"{name} · schooljaar 2020-2021"
+    assert f"{name} · schooljaar 2020-2021" in p.flat
+    band = [c for c in pdf.chars(p.pdf) if c[2] >= header.box.y]
+    assert band, "no text in the header"
+    inside = [c for c in band if header.box.x <= c[1] and c[3] <= header.box.x + header.box.w
+              and c[4] <= header.box.y + header.box.h]
+    assert len(inside) == len(band)
+
+
+def test_drawing_error_names_the_block(ctx):
+    block = Resolved("kapot", "kpi", Box(100, 500, 130, 110), {"value": "1"}, value=1)
+    with pytest.raises(PageError) as info:
+        compose(one(block), ctx.theme)
+    assert info.value.block == "kapot"
+    assert "KeyError" in str(info.value)
+
+
+def test_long_offers_title_is_fitted_or_fails(ctx, pdf):
+    box = Box(100, 400, 120, 60)
+    block = Resolved("offers", "offers", box,
+                     {"title": "Een heel erg lange titel die nooit in dit kleine blok past"},
+                     rows=(("Structurele financiering door gemeente en provincie", True, "ja"),),
+                     alt="x")
+    try:
+        data = compose(one(block), ctx.theme)
+    except PageError as err:
+        assert err.block == "offers"
+        return
+    assert pdf.outside(data, box) == ""
+
+
+def test_long_chart_title_is_fitted_or_fails(ctx, pdf):
+    box = Box(100, 400, 160, 80)
+    block = Resolved("bars", "bars", box,
+                     {"title": "Een heel erg lange titel die nooit in dit kleine blok past"},
+                     rows=(bar("x", 0.5, "50%"),), alt="x")
+    try:
+        data = compose(one(block), ctx.theme)
+    except PageError as err:
+        assert err.block == "bars"
+        return
+    assert pdf.outside(data, box) == ""
+
+
+# --- real pages: no text over text ---------------------------------------------------------------
+
+@pytest.mark.parametrize("entity_id", [
+    "NL", "PV21", "PV28",
+    "bib-0001", "bib-0027", "bib-0078",
+])
+def test_no_text_is_drawn_over_other_text(entity_id, page, pdf):
+    assert pdf.overlapping(page(entity_id).pdf) == []
+
+
+@pytest.mark.parametrize("entity_id", ["NL", "PV21", "bib-0027"])
+def test_page_is_one_a4_page(entity_id, page, pdf):
+    import io
+
+    import pypdf
+
+    data = page(entity_id).pdf
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx((W, H), abs=0.01)
+
+
+# --- reproducibility and golden pages ------------------------------------------------------------
+
+
+def test_same_input_gives_identical_bytes(ctx, po_jobs, page):
+    job = po_jobs["bib-0027"]
+    first, second = render(ctx, job), render(ctx, job)
+    assert first == second
+    assert first == page("bib-0027").pdf  # resolve + compose gives what build.render gives
+
+
+def cells(img, size: int = CELL):
+    import numpy as np
+
+    a = np.asarray(img, dtype=float)
+    h, w = a.shape[0] // size * size, a.shape[1] // size * size
+    return a[:h, :w].reshape(h // size, size, w // size, size).mean(axis=(1, 3))
+
+
+GOLDEN_PAGES = {
+    ("po", "national", "NL"): "po-landelijk-nederland",
+    ("po", "library", "bib-0027"): "po-lokaal-bib-0027",
+    ("vo", "library", "bib-0027"): "vo-lokaal-bib-0027",
+    ("vo", "school", "09JC00"): "vo-school-09jc00",
+}
+
+
+@pytest.fixture(scope="module")
+def golden_jobs(ctx):
+    jobs = plan(ctx.figures, ["po", "vo"], ["national", "library", "school"],
+                only=[key[2] for key in GOLDEN_PAGES])
+    return {(j.theme, j.level, j.entity_id): j for j in jobs}
+
+
+@pytest.mark.parametrize("key", list(GOLDEN_PAGES), ids="-".join)
+def test_golden_page(key, golden_jobs, ctx, pdf, regen_golden, tmp_path):
+    import numpy as np
+
+    name = GOLDEN_PAGES[key]
+    data = render(ctx, golden_jobs[key])
+    picture = Image.fromarray(pdf.gray(data), mode="L")
+    ref_pdf, ref_png = GOLDEN / f"{name}.pdf", GOLDEN / f"{name}.png"
+    if regen_golden:
+        GOLDEN.mkdir(exist_ok=True)
+        ref_pdf.write_bytes(data)
+        picture.save(ref_png, optimize=True)
+        pytest.skip(f"golden files rewritten: {ref_pdf.name}, {ref_png.name}")
+    assert ref_pdf.exists() and ref_png.exists(), "no golden files: run pytest --regen-golden"
+
+    assert pdf.text(data) == pdf.text(ref_pdf.read_bytes())
+
+    reference = Image.open(ref_png).convert("L")
+    assert picture.size == reference.size
+    diff = np.abs(cells(picture) - cells(reference))
+    if diff.max() > TOLERANCE:
+        actual = tmp_path / f"{name}.actual.png"
+        picture.save(actual)
+        row, col = np.unravel_index(diff.argmax(), diff.shape)
+        pytest.fail(f"{name}: rendering differs from {ref_png.name} by {diff.max():.1f} grey "
+                    f"levels near pixel x={col * CELL}, y={row * CELL} (tolerance {TOLERANCE}); "
+                    f"{int((diff > TOLERANCE).sum())} cells differ; new rendering: {actual}")
+
+
+def test_image_comparison_catches_a_moved_block(ctx, page, pdf):
+    """The tolerance is wide enough for font rendering, narrow enough for a moved block."""
+    import dataclasses
+
+    import numpy as np
+
+    content = page("NL").content
+    original = pdf.gray(page("NL").pdf)
+    # font rendering without anti-aliasing: much rougher than a new font version
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(page("NL").pdf)
+    rough = np.asarray(doc[0].render(scale=1, no_smoothtext=True).to_pil().convert("L"))
+    doc.close()
+    assert np.abs(cells(original) - cells(rough)).max() <= TOLERANCE
+    # the KPI tile of active members moved down by one grid row (13.8 pt + 6 pt gutter)
+    moved = tuple(
+        dataclasses.replace(b, box=dataclasses.replace(b.box, y=b.box.y - 19.8))
+        if b.id == "kpi_active" else b for b in content.blocks)
+    shifted = pdf.gray(compose(dataclasses.replace(content, blocks=moved), ctx.theme))
+    assert np.abs(cells(original) - cells(shifted)).max() > TOLERANCE
