@@ -62,22 +62,22 @@ def measure(pages: int = 5, repeat: int = 15) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        for theme, level in KINDS:
-            group = [j for j in jobs if j.theme == theme and j.level == level]
+        for subject, level in KINDS:
+            group = [j for j in jobs if j.subject == subject and j.level == level]
             sample = group[:: max(1, len(group) // pages)][:pages]
             per_page = []
             for job in sample:
                 _, content = b.prepare(ctx, job)  # the layout the build uses (fallbacks too)
-                pdf = compose(content, ctx.theme)
+                pdf = compose(content, ctx.style)
                 assert verify_pdf(pdf, content.numbers) == [], job.path  # warm and sound
                 per_page.append(_fastest([
                     lambda: b.prepare(ctx, job),  # noqa: B023
-                    lambda: compose(content, ctx.theme, tagged=False),  # noqa: B023
-                    lambda: compose(content, ctx.theme),  # noqa: B023
+                    lambda: compose(content, ctx.style, tagged=False),  # noqa: B023
+                    lambda: compose(content, ctx.style),  # noqa: B023
                     lambda: verify_pdf(pdf, content.numbers),  # noqa: B023
                     lambda: b.build_one(ctx, job, out, check=False),  # noqa: B023
                 ], repeat))
-            row = {"kind": f"{theme} {level}", "n": len(sample)}
+            row = {"kind": f"{subject} {level}", "n": len(sample)}
             row.update({step: statistics.median(p[i] for p in per_page)
                         for i, step in enumerate(STEPS)})
             tagging = row["tagged"] - row["untagged"]

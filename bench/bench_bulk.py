@@ -74,16 +74,18 @@ def timed_run(jobs, data: Path, out: Path, workers: int, **kw):
 def rebuild(data: Path, out: Path):
     """Seconds and result of a page-by-page rebuild of the whole edition into `out`."""
     from infographics.edition import build as b
+    from infographics.levels import PAGE_LEVELS, SUBJECTS
 
     t = time.perf_counter()
     ctx = b.load_context(data)
-    result = b.run(b.plan(ctx.figures, b.THEMES, b.LEVELS), data, out, workers=2)
+    result = b.run(b.plan(ctx.figures, SUBJECTS, PAGE_LEVELS), data, out, workers=2)
     return time.perf_counter() - t, result
 
 
 def main() -> int:
     from infographics.edition import build as b
     from infographics.edition.incremental import edition_fingerprint
+    from infographics.levels import PAGE_LEVELS, SUBJECTS
 
     text = io.StringIO()
 
@@ -94,8 +96,8 @@ def main() -> int:
     cores = len(__import__("os").sched_getaffinity(0))
     say(f"Bulk runs ({time.strftime('%Y-%m-%d %H:%M')}, {cores} cores)")
     ctx = b.load_context(DATA)
-    jobs = b.plan(ctx.figures, b.THEMES, b.LEVELS)
-    choices = {"themes": list(b.THEMES), "levels": list(b.LEVELS), "years": [], "only": [],
+    jobs = b.plan(ctx.figures, SUBJECTS, PAGE_LEVELS)
+    choices = {"subjects": list(SUBJECTS), "levels": list(PAGE_LEVELS), "years": [], "only": [],
                "verify": True}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -23,7 +23,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "output"
         os.environ["INFOGRAPHICS_VERZENDLOG"] = str(Path(tmp) / "verzendlog.sqlite")
-        assert cli(["build", "--data", str(DATA), "--out", str(out), "--theme", "all",
+        assert cli(["build", "--data", str(DATA), "--out", str(out), "--subject", "all",
                     "--level", "all", "--bundle", "--no-progress"]) == 0
         t = time.perf_counter()
         status = cli(["send", "--data", str(DATA), "--out", str(out)])

@@ -34,6 +34,7 @@ def main() -> int:
     from infographics.data.measure import measure
     from infographics.data.read import load
     from infographics.edition import build as b
+    from infographics.levels import PAGE_LEVELS, SUBJECTS
     from infographics.page.content import Entity, resolve
 
     out = io.StringIO()
@@ -51,21 +52,21 @@ def main() -> int:
         f"{median_ms(lambda: measure(load(DATA), ind), 7):5.1f} ms")
 
     ctx = b.load_context(DATA)
-    jobs = b.plan(ctx.figures, b.THEMES, b.LEVELS)
+    jobs = b.plan(ctx.figures, SUBJECTS, PAGE_LEVELS)
     kinds = {}
     for job in jobs:
-        kinds.setdefault((job.theme, job.level), []).append(job)
+        kinds.setdefault((job.subject, job.level), []).append(job)
     for job in jobs[:3]:
         b.render(ctx, job)  # warm-up: layouts, fonts, matplotlib
     say("\nms per page, one core (median over up to 30 pages of each kind):")
-    for (theme, level), group in sorted(kinds.items()):
+    for (subject, level), group in sorted(kinds.items()):
         sample = group[:: max(1, len(group) // 30)][:30]
         times = []
         for job in sample:
             t = time.perf_counter()
             b.render(ctx, job)
             times.append((time.perf_counter() - t) * 1000)
-        say(f"  {theme} {level:9s} {statistics.median(times):6.1f} ms  (n={len(sample)})")
+        say(f"  {subject} {level:9s} {statistics.median(times):6.1f} ms  (n={len(sample)})")
 
     say("\nwhere a local PO page's time goes (median of 20):")
     local = kinds[("po", "library")][:20]
@@ -75,9 +76,9 @@ def main() -> int:
     def stages(job):
         t0 = time.perf_counter()
         content = resolve(layout, ctx.figures, Entity("library", job.entity_id, job.school_year),
-                          ctx.theme)
+                          ctx.style)
         t1 = time.perf_counter()
-        compose(content, ctx.theme)
+        compose(content, ctx.style)
         t2 = time.perf_counter()
         return (t1 - t0) * 1000, (t2 - t1) * 1000
 

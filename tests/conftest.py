@@ -1,6 +1,6 @@
 """Shared fixtures for the PO infographic tests.
 
-The build context (sample data loaded, measured, indicators, theme, layouts) is built once per
+The build context (sample data loaded, measured, indicators, style, layouts) is built once per
 test session (once per xdist worker) from data/sample; rendered pages are cached per entity so
 the text, number and golden tests share one render of each page.
 
@@ -51,7 +51,7 @@ def own_send_log(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def ctx() -> Context:
-    """Sample data, figures, indicators, theme: built once per session."""
+    """Sample data, figures, indicators, style: built once per session."""
     return load_context(SAMPLE)
 
 
@@ -85,10 +85,10 @@ def page(ctx: Context, po_jobs: dict[str, Job]):
     def get(entity_id: str) -> Page:
         if entity_id not in cache:
             job = po_jobs[entity_id]
-            layout = ctx.layout(job.theme, job.level)
+            layout = ctx.layout(job.subject, job.level)
             content = resolve(layout, ctx.figures, Entity(job.level, job.entity_id, YEAR),
-                              ctx.theme)
-            cache[entity_id] = Page(job, content, compose(content, ctx.theme))
+                              ctx.style)
+            cache[entity_id] = Page(job, content, compose(content, ctx.style))
         return cache[entity_id]
 
     return get

@@ -1,7 +1,7 @@
 """A small built edition of the sample for the bundle and preview tests, built once per test run
 (shared by the xdist workers through a file lock) and copied by each test module that changes it.
 
-It has both themes at every level for all 12 provinces, and one to three libraries per POI with
+It has both subjects at every level for all 12 provinces, and one to three libraries per POI with
 their school pages: 2 national, 24 provincial, 26 local and 31 school pages (83 in all; about
 3 s). Rijnbrink has libraries in both its provinces; bib-0026 has no VO location (a plain page).
 """
@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from infographics.edition.build import LEVELS, THEMES, plan, run
+from infographics.edition.build import plan, run
+from infographics.levels import PAGE_LEVELS, SUBJECTS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 PROVINCES = [f"PV{n}" for n in range(20, 32)]
@@ -46,7 +47,7 @@ def small_edition(tmp_path_factory: pytest.TempPathFactory, ctx) -> Path:
     """The folder of the small edition (build it if this run has not yet); do not change it."""
 
     def make(building: Path) -> None:
-        jobs = plan(ctx.figures, THEMES, LEVELS, only=["NL", *PROVINCES, *LIBRARIES])
+        jobs = plan(ctx.figures, SUBJECTS, PAGE_LEVELS, only=["NL", *PROVINCES, *LIBRARIES])
         result = run(jobs, SAMPLE, building, ctx=ctx, check=False)
         assert not result.failed, result.failed
 

@@ -1,7 +1,7 @@
 """Test helpers for delivery (issue 6): a stand-in of the full sample edition and a real SMTP
 server (aiosmtpd) on 127.0.0.1.
 
-The stand-in edition has every file of `infographics build --theme all --level all` of the
+The stand-in edition has every file of `infographics build --subject all --level all` of the
 sample (the same 1.032 paths, levels, entities and manifest rows) plus the POI bundles made by
 `bundle.make_bundles`, but each page is a tiny one-page PDF whose text names what it is
 (`STANDIN level=library entity=bib-0001 library=bib-0001 year=2020-2021`), so it is made in
@@ -34,10 +34,11 @@ from editions import shared_folder
 from reportlab.pdfgen import canvas
 
 from infographics.data.read import load
-from infographics.edition.build import LEVELS, THEMES, Built, plan
+from infographics.edition.build import Built, plan
 from infographics.edition.bundle import make_bundles
 from infographics.edition.entitlement import Entitlements
 from infographics.edition.manifest import update_manifest
+from infographics.levels import PAGE_LEVELS, SUBJECTS
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample"
@@ -62,7 +63,7 @@ def standin_edition(factory: pytest.TempPathFactory, ctx) -> Path:
 
     def make(building: Path) -> None:
         entries = []
-        for job in plan(ctx.figures, THEMES, LEVELS):
+        for job in plan(ctx.figures, SUBJECTS, PAGE_LEVELS):
             data = standin_pdf(job.level, job.entity_id, job.library_id, job.school_year,
                                job.path)
             file = building / job.path

@@ -98,7 +98,7 @@ def test_build_one_library(tmp_path, capsys):
     assert main(["build", "--data", str(SAMPLE), "--only", "bib-0027", "--level", "library",
                  "--out", str(out)]) == 0
     rows = list(csv.DictReader((out / "manifest.csv").open(encoding="utf-8")))
-    assert [(r["theme"], r["level"], r["entity_id"], r["library_id"]) for r in rows] == [
+    assert [(r["subject"], r["level"], r["entity_id"], r["library_id"]) for r in rows] == [
         ("po", "library", "bib-0027", "bib-0027")]
     assert (out / rows[0]["path"]).is_file()
     assert rows[0]["path"].startswith("po/lokaal/po-2020-2021-bibliotheek-regio-zuid-vallei")
@@ -135,7 +135,7 @@ def test_build_on_a_missing_folder(tmp_path, capsys):
 def test_build_with_a_bad_layout_names_file_and_line(tmp_path, capsys, monkeypatch):
     """A layout error stops the build before any page is drawn, once, with file:line: key;
     a run through the library API (build.run) lists it per page in failures.csv instead."""
-    monkeypatch.setattr(build, "layout_path", lambda theme, level: BAD_LAYOUTS / "overlap.yaml")
+    monkeypatch.setattr(build, "layout_path", lambda subject, level: BAD_LAYOUTS / "overlap.yaml")
     out = tmp_path / "out"
     status = main(["build", "--data", str(SAMPLE), "--level", "province", "--out", str(out)])
     assert status == 2
@@ -182,7 +182,7 @@ def test_a_bad_contact_does_not_stop_a_build_but_is_mentioned(tmp_path, capsys):
 def test_verify_counts_files_in_dutch(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", "--data", str(SAMPLE), "--only", "NL", "--level", "national",
-                 "--theme", "all", "--out", str(out), "--no-progress"]) == 0
+                 "--subject", "all", "--out", str(out), "--no-progress"]) == 0
     capsys.readouterr()
     assert main(["verify", str(out)]) == 0
     assert capsys.readouterr().out.strip() == "2 PDF's gecontroleerd: 2 in orde, 0 met problemen"

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from infographics.errors import InfographicsError, InputError
+from infographics.levels import PAGE_LEVELS, SUBJECTS
 
 DEFAULT_DATA = Path("data/sample")
 PAGES = ("pagina", "pagina's")
@@ -46,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="infographics bouwen")
     _add_data(p)
     p.add_argument("--out", type=Path, default=Path("output"))
-    p.add_argument("--theme", default="po", choices=["po", "vo", "all"])
+    p.add_argument("--subject", "--theme", dest="subject", default="po",
+                   choices=["po", "vo", "all"],
+                   help="onderwerp: po, vo of all (--theme is de oude naam)")
     p.add_argument("--level", default="all",
                    choices=["national", "province", "library", "school", "all"])
     p.add_argument("--only", nargs="+", default=[], metavar="ID", help="alleen deze entiteiten")
@@ -162,10 +165,10 @@ def _build_alone(args) -> int:
     from infographics.numbers import count, integer
 
     started = time.perf_counter()
-    themes = b.THEMES if args.theme == "all" else (args.theme,)
-    levels = b.LEVELS if args.level == "all" else (args.level,)
+    subjects = SUBJECTS if args.subject == "all" else (args.subject,)
+    levels = PAGE_LEVELS if args.level == "all" else (args.level,)
     years = [args.year] if args.year else []
-    choices = {"themes": themes, "levels": levels, "years": years, "only": sorted(args.only),
+    choices = {"subjects": subjects, "levels": levels, "years": years, "only": sorted(args.only),
                "verify": not args.no_verify}
     edition = edition_fingerprint(args.data, args.mapping, choices)
     if not args.force and (unchanged := b.up_to_date(args.out, edition)) is not None:
@@ -175,7 +178,7 @@ def _build_alone(args) -> int:
         return _bundle(args) if args.bundle else 0
     ctx = b.load_context(args.data, args.mapping)
     _ignored_contact_errors(ctx.report)
-    jobs = b.plan(ctx.figures, themes, levels, args.only, years)
+    jobs = b.plan(ctx.figures, subjects, levels, args.only, years)
     if not jobs:
         print("Niets te bouwen: geen entiteiten voor deze keuze.", file=sys.stderr)
         return 1
@@ -188,9 +191,9 @@ def _build_alone(args) -> int:
         result = b.run(jobs, args.data, args.out, args.mapping, args.jobs, ctx, progress,
                        check=not args.no_verify, force=args.force, scheduler=args.scheduler,
                        edition=edition, scope=None if args.only else {
-                           (year, theme, level) for year in years or ctx.figures.years()
-                           for theme in themes for level in levels
-                           if level != "school" or theme == "vo"})
+                           (year, subject, level) for year in years or ctx.figures.years()
+                           for subject in subjects for level in levels
+                           if level != "school" or subject == "vo"})
     except OSError as exc:
         if not args.scheduler:
             raise

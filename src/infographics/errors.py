@@ -105,7 +105,7 @@ class InputError(InfographicsError):
 
 
 class ConfigError(InfographicsError):
-    """A YAML configuration (layout, theme, indicators) is wrong; message names file:line: key."""
+    """A YAML configuration (layout, style, indicators) is wrong; message names file:line: key."""
 
     def __init__(self, file: str, line: int | None, key: str, message: str):
         self.file, self.line, self.key, self.message = file, line, key, message

@@ -1,7 +1,7 @@
 """YAML files with line numbers: a file into plain data plus a map from key path to line, and
 pydantic validation errors into `ConfigError`s that name file:line: key.path.
 
-Layouts, themes and indicator files are data that analysts edit; when one is wrong the message
+Layouts, the style and indicator files are data that analysts edit; when one is wrong the message
 must point at the line, e.g. `layouts/po-lokaal.yaml:42: blocks[3].kind: onbekend 'pie3d'`.
 """
 

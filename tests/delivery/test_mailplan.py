@@ -50,7 +50,7 @@ def test_a_library_gets_its_own_local_and_school_pages_its_province_and_national
         got = plan.entries()
         assert all(ents.may_receive(plan.recipient, e) for e in got)
         loose = [e for a in plan.attachments if not a.packed for e in a.entries]
-        assert sorted((e.level, e.theme) for e in loose) == [
+        assert sorted((e.level, e.subject) for e in loose) == [
             ("library", "po"), ("library", "vo"), ("national", "po"), ("national", "vo"),
             ("province", "po"), ("province", "vo")]
         assert all(e.entity_id in (lib, province, "NL") for e in loose)

@@ -94,13 +94,13 @@ def test_contact_problems_are_found_located_and_graded(edition, tmp_path):
 def test_missing_and_changed_files_and_pages_missing_from_the_manifest(copy):
     manifest = read_manifest(copy)
     local = next(e for e in manifest.values() if e.level == "library"
-                 and e.entity_id == "bib-0001" and e.theme == "po")
+                 and e.entity_id == "bib-0001" and e.subject == "po")
     (copy / local.path).unlink()
     province = next(e for e in manifest.values() if e.level == "province"
-                    and e.entity_id == "PV20" and e.theme == "vo")
+                    and e.entity_id == "PV20" and e.subject == "vo")
     (copy / province.path).write_bytes(b"%PDF-1.4 veranderd")
     vo_local = next(e for e in manifest.values() if e.level == "library"
-                    and e.entity_id == "bib-0002" and e.theme == "vo")
+                    and e.entity_id == "bib-0002" and e.subject == "vo")
     update_manifest(copy, [], remove=[vo_local.path])
     prep = prepare(Options(SAMPLE, copy, only=["bib-0001", "bib-0002", "biblionet-groningen"]))
     found = kinds(prep)
@@ -168,7 +168,7 @@ def test_every_kind_is_graded_and_only_bundle_content_cannot_be_allowed():
 def test_a_local_page_whose_ids_disagree_is_reported_missing_and_sent_to_nobody(copy):
     manifest = read_manifest(copy)
     local = next(e for e in manifest.values() if e.level == "library"
-                 and e.entity_id == "bib-0001" and e.theme == "po")
+                 and e.entity_id == "bib-0001" and e.subject == "po")
     update_manifest(copy, [replace(local, library_id="bib-0002")])  # edited by hand
     prep = prepare(Options(SAMPLE, copy, only=["bib-0001", "bib-0002"]))
     found = kinds(prep)

@@ -318,7 +318,7 @@ def test_a_changed_attachment_is_reported_and_resent_only_when_asked(edition, se
     assert run(opts).sent.messages == 1
     manifest = read_manifest(out)
     local = next(e for e in manifest.values() if e.level == "library"
-                 and e.entity_id == "bib-0007" and e.theme == "po")
+                 and e.entity_id == "bib-0007" and e.subject == "po")
     data = standin_pdf("library", "bib-0007", "bib-0007", YEAR) + b"\n% rebuilt\n"
     (out / local.path).write_bytes(data)
     update_manifest(out, [replace(local, sha256=hashlib.sha256(data).hexdigest())])

@@ -38,7 +38,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 def test_plan_counts(jobs):
     assert Counter(j.level for j in jobs) == {"national": 1, "province": 12, "library": 140}
-    assert {j.theme for j in jobs} == {"po"}
+    assert {j.subject for j in jobs} == {"po"}
     assert {j.school_year for j in jobs} == {YEAR}
 
 
@@ -101,7 +101,7 @@ def test_run_writes_pdfs_and_manifest(ctx, jobs, tmp_path):
     assert len(result.built) == len(HANDFUL)
     assert result.summary() == "5 gebouwd, 0 mislukt, 0 overgeslagen"
     with (tmp_path / "manifest.csv").open(encoding="utf-8", newline="") as fh:
-        assert next(csv.reader(fh)) == ["school_year", "theme", "level", "entity_id",
+        assert next(csv.reader(fh)) == ["school_year", "subject", "level", "entity_id",
                                         "entity_name", "library_id", "path", "sha256", "pages",
                                         "inputs"]
     rows = read_csv(tmp_path / "manifest.csv")
@@ -111,8 +111,8 @@ def test_run_writes_pdfs_and_manifest(ctx, jobs, tmp_path):
         assert row["sha256"] == hashlib.sha256(data).hexdigest()
         assert row["pages"] == "1" == str(len(pypdf.PdfReader(io.BytesIO(data)).pages))
         job = next(j for j in chosen if j.entity_id == row["entity_id"])
-        assert (row["school_year"], row["theme"], row["level"], row["entity_name"],
-                row["library_id"], row["path"]) == (job.school_year, job.theme, job.level,
+        assert (row["school_year"], row["subject"], row["level"], row["entity_name"],
+                row["library_id"], row["path"]) == (job.school_year, job.subject, job.level,
                                                     job.entity_name, job.library_id, job.path)
     assert read_csv(tmp_path / "failures.csv") == []
     assert not list(tmp_path.rglob("*.tmp"))

@@ -135,7 +135,7 @@ def test_print_pdf_has_the_local_po_pages_in_order_with_bookmarks(bundled):
     for e in entries:
         if e.level != "print":
             continue
-        local_po = [p for p in pages if p.level == "library" and p.theme == "po"
+        local_po = [p for p in pages if p.level == "library" and p.subject == "po"
                     and expected_poi(p) == e.entity_id]
         order = sorted(local_po, key=lambda p: (PROVINCE_NAME[LIB_PROVINCE[p.library_id]],
                                                 LIB_NAME[p.library_id]))
@@ -167,7 +167,7 @@ def test_manifest_rows_of_the_bundles(bundled):
     assert len(entries) == 18
     for e in entries:
         assert manifest[e.path] == e
-        assert (e.school_year, e.theme, e.library_id) == (YEAR, "all", "")
+        assert (e.school_year, e.subject, e.library_id) == (YEAR, "all", "")
         assert e.entity_name == POI_NAME[e.entity_id]
         assert e.sha256 == sha256_file(out / e.path)
         assert e.inputs
@@ -191,7 +191,7 @@ def test_rerun_keeps_unchanged_bundles_and_rebuilds_reproducibly(tmp_path_factor
 
     # one Zeeland local PO page changes: only ZB's zip and print PDF are written again
     manifest = read_manifest(out)
-    page = next(e for e in manifest.values() if e.level == "library" and e.theme == "po"
+    page = next(e for e in manifest.values() if e.level == "library" and e.subject == "po"
                 and e.library_id == "bib-0110")
     changed = (out / page.path).read_bytes() + b"\n% changed\n"
     (out / page.path).write_bytes(changed)
@@ -210,7 +210,7 @@ def test_a_missing_or_changed_page_stops_its_bundle_not_the_others(tmp_path_fact
     gone = next(e for e in manifest.values() if e.level == "school"
                 and e.library_id == "bib-0112")  # Cubiss
     (out / gone.path).unlink()
-    changed = next(e for e in manifest.values() if e.level == "library" and e.theme == "vo"
+    changed = next(e for e in manifest.values() if e.level == "library" and e.subject == "vo"
                    and e.library_id == "bib-0013")  # Biblionet Drenthe
     (out / changed.path).write_bytes(b"%PDF-1.4 not the page that was built")
     with pytest.raises(InfographicsError) as info:
@@ -225,20 +225,20 @@ def test_a_missing_or_changed_page_stops_its_bundle_not_the_others(tmp_path_fact
 def test_pages_missing_from_the_edition_are_reported(bundled, entitlements):
     _, pages, _ = bundled
     # the small edition holds one or two libraries per POI: every other one is reported, for
-    # both themes, and nothing for the provinces (all 12 provincial pages are there)
+    # both subjects, and nothing for the provinces (all 12 provincial pages are there)
     planned = {b.poi_id: b for b in plan_bundles(pages, entitlements)}
     for poi, bundle in planned.items():
         absent = sorted(lib for lib, prov in LIB_PROVINCE.items()
                         if PROVINCE_POI[prov] == poi and lib not in LIBRARIES)
         assert bundle.missing == tuple(
-            f"{theme} lokale pagina ontbreekt: {LIB_NAME[lib]} ({lib})"
-            for theme in ("PO", "VO") for lib in absent), poi
+            f"{subject} lokale pagina ontbreekt: {LIB_NAME[lib]} ({lib})"
+            for subject in ("PO", "VO") for lib in absent), poi
     without = [e for e in pages if not (e.level == "library" and e.library_id == "bib-0049")
                and not (e.level == "province" and e.entity_id == "PV26")]
     bisc = {b.poi_id: b for b in plan_bundles(without, entitlements)}["bisc"]
     assert set(bisc.missing) - set(planned["bisc"].missing) == {
-        f"{theme} {what} pagina ontbreekt: {name}"
-        for theme in ("PO", "VO") for what, name in (
+        f"{subject} {what} pagina ontbreekt: {name}"
+        for subject in ("PO", "VO") for what, name in (
             ("lokale", f"{LIB_NAME['bib-0049']} (bib-0049)"), ("provinciale", "Utrecht (PV26)"))}
 
 
@@ -277,7 +277,7 @@ def test_a_poi_without_local_po_pages_loses_its_print_pdf(tmp_path_factory, ctx,
     out = copy_edition(tmp_path_factory, ctx, "noprint")
     make_bundles(out, entitlements)
     manifest = read_manifest(out)
-    zeeland_po = [e.path for e in manifest.values() if e.level == "library" and e.theme == "po"
+    zeeland_po = [e.path for e in manifest.values() if e.level == "library" and e.subject == "po"
                   and LIB_PROVINCE[e.library_id] == "PV29"]
     assert zeeland_po
     update_manifest(out, [], remove=zeeland_po)  # as if only VO had been built there

@@ -10,6 +10,7 @@ import pytest
 
 from infographics.edition import build
 from infographics.edition.manifest import read_manifest
+from infographics.levels import PAGE_LEVELS
 
 distributed = pytest.importorskip("distributed")
 
@@ -24,7 +25,7 @@ def cluster():
 
 
 def test_dask_builds_the_same_files_as_the_local_pool(cluster, ctx, tmp_path):
-    jobs = [j for j in build.plan(ctx.figures, ["po", "vo"], build.LEVELS)
+    jobs = [j for j in build.plan(ctx.figures, ["po", "vo"], PAGE_LEVELS)
             if j.level in ("national", "province") or j.library_id in ("bib-0001", "bib-0027")]
     assert len(jobs) > 40
     local, remote = tmp_path / "local", tmp_path / "dask"

@@ -16,10 +16,10 @@ SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 YEAR = "2020-2021"
 
 
-def page(level: str, entity_id: str, library_id: str = "", theme: str = "po",
+def page(level: str, entity_id: str, library_id: str = "", subject: str = "po",
          year: str = YEAR) -> Entry:
-    return Entry(year, theme, level, entity_id, entity_id, library_id,
-                 f"{theme}/{level}/{entity_id}.pdf", "0" * 64, 1)
+    return Entry(year, subject, level, entity_id, entity_id, library_id,
+                 f"{subject}/{level}/{entity_id}.pdf", "0" * 64, 1)
 
 
 @pytest.fixture

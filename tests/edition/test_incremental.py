@@ -142,7 +142,7 @@ def test_one_changed_record_rebuilds_exactly_the_pages_that_change(first_build, 
     assert built_files(incremental) == new
     assert len(result.skipped) == len(jobs) - len(rebuilt)
 
-    by_key = {(j.theme, j.level, j.entity_id): j.path for j in jobs}
+    by_key = {(j.subject, j.level, j.entity_id): j.path for j in jobs}
     assert by_key[("po", "library", CHANGED)] in rebuilt
     assert by_key[("po", "province", "PV25")] in rebuilt
     assert by_key[("po", "national", "NL")] in rebuilt
@@ -152,15 +152,15 @@ def test_one_changed_record_rebuilds_exactly_the_pages_that_change(first_build, 
     assert len(rebuilt) < len(jobs) // 2
 
 
-def test_the_fingerprint_covers_theme_layout_and_content(ctx):
+def test_the_fingerprint_covers_style_layout_and_content(ctx):
     import dataclasses
 
     job = build.plan(ctx.figures, ["po"], ["national"])[0]
     layout, content = build.prepare(ctx, job)
     base = build.fingerprint(ctx, layout, content)
     assert build.fingerprint(ctx, layout, content) == base
-    darker = ctx.theme.model_copy(update={
-        "colors": ctx.theme.colors.model_copy(update={"primary": "#000000"})})
+    darker = ctx.style.model_copy(update={
+        "colors": ctx.style.colors.model_copy(update={"primary": "#000000"})})
     assert page_fingerprint(darker, build.layout_repr(layout), content) != base
     retitled = layout.model_copy(update={"title": layout.title + " (anders)"})
     assert build.fingerprint(ctx, retitled, content) != base
@@ -177,7 +177,7 @@ def test_a_page_that_cannot_fit_fails_alone_and_is_named(tmp_path, capsys):
     edit_library(data, "bib-0005", library_name="Bibliotheek " + " ".join(
         ["Samenwerkende Gemeenten van het Westerkwartier en Omstreken"] * 12))
     out = tmp_path / "out"
-    status = main(["build", "--data", str(data), "--out", str(out), "--theme", "po",
+    status = main(["build", "--data", str(data), "--out", str(out), "--subject", "po",
                    "--level", "library", "--only", "bib-0001", "bib-0005", "bib-0027",
                    "--jobs", "1", "--no-progress"])
     captured = capsys.readouterr()
@@ -193,7 +193,7 @@ def test_a_page_that_cannot_fit_fails_alone_and_is_named(tmp_path, capsys):
 
 def test_cli_unchanged_rebuild_skips_without_loading(tmp_path, capsys, monkeypatch):
     out = tmp_path / "out"
-    args = ["build", "--out", str(out), "--theme", "po", "--level", "province", "--jobs", "1",
+    args = ["build", "--out", str(out), "--subject", "po", "--level", "province", "--jobs", "1",
             "--no-progress"]
     assert main(args) == 0
     assert "12 gebouwd, 0 mislukt, 0 overgeslagen" in capsys.readouterr().out
@@ -221,7 +221,7 @@ def test_a_page_that_fails_on_rebuild_loses_its_old_version(first_build, tmp_pat
     data, out, jobs, _ = first_build
     again = tmp_path / "again"
     shutil.copytree(out, again)
-    victim = next(j for j in jobs if j.entity_id == CHANGED and j.theme == "po")
+    victim = next(j for j in jobs if j.entity_id == CHANGED and j.subject == "po")
     break_page(monkeypatch, victim)
     result = build.run(jobs, data, again, ctx=build.load_context(data))
     assert [f.job for f in result.failed] == [victim]
@@ -237,7 +237,7 @@ def test_pages_no_longer_in_the_data_are_removed_within_the_scope(first_build, t
     shutil.copytree(out, again)
     dropped = [j for j in jobs if j.entity_id == CHANGED]
     kept = [j for j in jobs if j.entity_id != CHANGED]
-    scope = {(j.school_year, j.theme, j.level) for j in jobs}
+    scope = {(j.school_year, j.subject, j.level) for j in jobs}
     result = build.run(kept, data, again, ctx=build.load_context(data), scope=scope)
     assert sorted(result.removed) == sorted(j.path for j in dropped)
     assert sorted(read_manifest(again)) == sorted(j.path for j in kept)
@@ -254,13 +254,13 @@ def test_a_partial_build_names_pages_as_the_full_build_does(tmp_path):
     data = copy_sample(tmp_path / "data")
     edit_library(data, "bib-0002", library_name="Bibliotheek Hunzedal")  # bib-0001's name
     figures = build.load_context(data).figures
-    full = {(j.theme, j.entity_id): j.path
+    full = {(j.subject, j.entity_id): j.path
             for j in build.plan(figures, ["po", "vo"], ["library", "school"])}
     assert full[("po", "bib-0001")] != full[("po", "bib-0002")]
     assert full[("po", "bib-0002")].endswith("-bib-0002.pdf")
     for only in (["bib-0001"], ["bib-0002"]):
         for job in build.plan(figures, ["po", "vo"], ["library", "school"], only=only):
-            assert job.path == full[(job.theme, job.entity_id)]
+            assert job.path == full[(job.subject, job.entity_id)]
 
 
 def test_a_library_upgrade_changes_the_program_fingerprint(monkeypatch):
@@ -315,7 +315,7 @@ def test_a_run_without_a_context_reads_the_changed_data(first_build, tmp_path):
     build from the data as it was at an earlier run."""
     data, out, jobs, _ = first_build
     changed = copy_sample(tmp_path / "data")
-    some = [j for j in jobs if j.entity_id == CHANGED and j.theme == "po"]
+    some = [j for j in jobs if j.entity_id == CHANGED and j.subject == "po"]
     target = tmp_path / "out"
     assert len(build.run(some, changed, target).built) == 1
     edit_library(changed, CHANGED, members_4_12="20000", active_members_4_12="8000")
@@ -345,7 +345,7 @@ def test_a_second_build_into_the_same_folder_at_once_is_refused(tmp_path, capsys
     """Two builds into one output folder would interleave manifest writes (the last one
     wins, the other's pages drop out of it) and temporary files: the second one stops."""
     out = tmp_path / "out"
-    args = ["build", "--out", str(out), "--theme", "po", "--level", "national", "--jobs", "1",
+    args = ["build", "--out", str(out), "--subject", "po", "--level", "national", "--jobs", "1",
             "--no-progress"]
     assert main(args) == 0
     manifest = (out / "manifest.csv").read_bytes()

@@ -54,7 +54,7 @@ def edition(tmp_path_factory, ctx, tables):
                 and e.library_id == "bib-0049")
     (out / gone.path).unlink()
     changed = next(e for e in manifest.values() if e.level == "province"
-                   and e.entity_id == "PV29" and e.theme == "vo")
+                   and e.entity_id == "PV29" and e.subject == "vo")
     with (out / changed.path).open("ab") as fh:
         fh.write(b"\n% na de bouw veranderd\n")
     school = next(e for e in manifest.values() if e.level == "school"
@@ -107,7 +107,7 @@ def test_rerun_draws_only_what_changed(edition, tables, tmp_path_factory, ctx):
     again = make_preview(out, ent, workers=1)
     assert (again.drawn, again.kept) == (0, 83)
     manifest = read_manifest(out)
-    national = next(e for e in manifest.values() if e.level == "national" and e.theme == "po")
+    national = next(e for e in manifest.values() if e.level == "national" and e.subject == "po")
     (out / national.path).write_bytes((out / national.path).read_bytes() + b"\n%\n")
     third = make_preview(out, ent, workers=1)
     assert (third.drawn, third.kept) == (1, 82)

@@ -112,7 +112,7 @@ CASES = {
 @pytest.mark.parametrize("case", list(CASES))
 def test_each_block_kind_renders(case, ctx, pdf):
     block, expected = CASES[case]
-    data = compose(one(block), ctx.theme)
+    data = compose(one(block), ctx.style)
     assert data.startswith(b"%PDF-")
     assert pdf.pages(data) == 1
     text = pdf.flat(data)
@@ -123,13 +123,13 @@ def test_each_block_kind_renders(case, ctx, pdf):
 @pytest.mark.parametrize("case", ["header", "section", "text", "source", "kpi"])
 def test_text_blocks_stay_inside_their_box(case, ctx, pdf):
     block, _ = CASES[case]
-    assert pdf.outside(compose(one(block), ctx.theme), block.box) == ""
+    assert pdf.outside(compose(one(block), ctx.style), block.box) == ""
 
 
 def test_all_kinds_on_one_page(ctx, pdf):
     blocks = tuple(b for case, (b, _) in CASES.items() if case in (
         "header", "section", "source", "kpi", "pictogram", "map", "offers"))
-    data = compose(PageContent("t", "s", blocks, W, H), ctx.theme)
+    data = compose(PageContent("t", "s", blocks, W, H), ctx.style)
     assert pdf.pages(data) == 1
     assert pdf.overlapping(data) == []
 
@@ -139,7 +139,7 @@ def test_document_info(ctx):
 
     import pypdf
 
-    data = compose(one(CASES["header"][0]), ctx.theme)
+    data = compose(one(CASES["header"][0]), ctx.style)
     meta = pypdf.PdfReader(io.BytesIO(data)).metadata
     assert meta.title == "Testpagina"
     assert meta.subject == "test"
@@ -154,7 +154,7 @@ def test_far_too_long_text_fails_naming_the_block(ctx):
     block = Resolved("intro_long", "text", Box(28, 600, 200, 30), {"text": long},
                      extra={"size": "body", "bold": False})
     with pytest.raises(PageError) as info:
-        compose(one(block), ctx.theme)
+        compose(one(block), ctx.style)
     assert info.value.block == "intro_long"
     assert str(info.value).startswith("blok 'intro_long': tekst past niet")
 
@@ -166,7 +166,7 @@ def test_far_too_long_text_in_other_kinds_fails_naming_the_block(kind, ctx):
              "detail": ""}
     block = Resolved(f"b_{kind}", kind, Box(28, 600, 150, 40), texts, value=12)
     with pytest.raises(PageError) as info:
-        compose(one(block), ctx.theme)
+        compose(one(block), ctx.style)
     assert info.value.block == f"b_{kind}"
 
 
@@ -184,7 +184,7 @@ def slightly_too_long(font: str, size: float, width: float, lines: int) -> str:
 
 
 def test_slightly_too_long_text_is_shrunk_and_fits(ctx, pdf):
-    t = ctx.theme
+    t = ctx.style
     width, size = 260.0, t.sizes.body
     height = 3 * size * LEADING + 0.5  # room for three lines at the body size
     text = slightly_too_long(t.fonts.regular, size, width, 3)
@@ -202,7 +202,7 @@ def test_slightly_too_long_text_is_shrunk_and_fits(ctx, pdf):
 
 def test_text_that_fits_is_not_shrunk(ctx, pdf):
     block, _ = CASES["text"]
-    assert set(pdf.sizes(compose(one(block), ctx.theme))) == {ctx.theme.sizes.body}
+    assert set(pdf.sizes(compose(one(block), ctx.style))) == {ctx.style.sizes.body}
 
 
 @pytest.mark.parametrize("entity_id", ["bib-0027", "bib-0078"])
@@ -229,7 +229,7 @@ def test_longest_library_names_fit_the_header(entity_id, page, pdf):
 def test_drawing_error_names_the_block(ctx):
     block = Resolved("kapot", "kpi", Box(100, 500, 130, 110), {"value": "1"}, value=1)
     with pytest.raises(PageError) as info:
-        compose(one(block), ctx.theme)
+        compose(one(block), ctx.style)
     assert info.value.block == "kapot"
     assert "KeyError" in str(info.value)
 
@@ -241,7 +241,7 @@ def test_long_offers_title_is_fitted_or_fails(ctx, pdf):
                      rows=(("Structurele financiering door gemeente en provincie", True, "ja"),),
                      alt="x")
     try:
-        data = compose(one(block), ctx.theme)
+        data = compose(one(block), ctx.style)
     except PageError as err:
         assert err.block == "offers"
         return
@@ -254,7 +254,7 @@ def test_long_chart_title_is_fitted_or_fails(ctx, pdf):
                      {"title": "Een heel erg lange titel die nooit in dit kleine blok past"},
                      rows=(bar("x", 0.5, "50%"),), alt="x")
     try:
-        data = compose(one(block), ctx.theme)
+        data = compose(one(block), ctx.style)
     except PageError as err:
         assert err.block == "bars"
         return
@@ -314,7 +314,7 @@ GOLDEN_PAGES = {
 def golden_jobs(ctx):
     jobs = plan(ctx.figures, ["po", "vo"], ["national", "library", "school"],
                 only=[key[2] for key in GOLDEN_PAGES])
-    return {(j.theme, j.level, j.entity_id): j for j in jobs}
+    return {(j.subject, j.level, j.entity_id): j for j in jobs}
 
 
 @pytest.mark.parametrize("key", list(GOLDEN_PAGES), ids="-".join)
@@ -365,5 +365,5 @@ def test_image_comparison_catches_a_moved_block(ctx, page, pdf):
     moved = tuple(
         dataclasses.replace(b, box=dataclasses.replace(b.box, y=b.box.y - 19.8))
         if b.id == "kpi_active" else b for b in content.blocks)
-    shifted = pdf.gray(compose(dataclasses.replace(content, blocks=moved), ctx.theme))
+    shifted = pdf.gray(compose(dataclasses.replace(content, blocks=moved), ctx.style))
     assert np.abs(cells(original) - cells(shifted)).max() > TOLERANCE

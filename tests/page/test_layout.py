@@ -39,7 +39,7 @@ def error_of(path: Path, indicators) -> ConfigError:
 @pytest.mark.parametrize("name", SHIPPED + ["po-base.yaml"])
 def test_shipped_layouts_load(name, indicators):
     layout = L.load_layout(L.LAYOUT_DIR / name, indicators)
-    assert layout.theme == "po"
+    assert layout.subject == "po"
     assert layout.name == name.removesuffix(".yaml")
     assert "header" in layout.blocks and "source" in layout.blocks
 
@@ -186,7 +186,7 @@ def test_child_moving_a_block_out_of_the_grid_points_at_the_child(indicators):
 def test_unknown_indicator_of_a_kpi(tmp_path, indicators):
     path = tmp_path / "kpi.yaml"
     path.write_text(
-        "theme: po\nlevel: national\ntitle: T\nblocks:\n  k:\n    kind: kpi\n    at: [0, 0]\n"
+        "subject: po\nlevel: national\ntitle: T\nblocks:\n  k:\n    kind: kpi\n    at: [0, 0]\n"
         "    span: [3, 6]\n    value: po_nonsense\n    label: x\n", encoding="utf-8")
     err = error_of(path, indicators)
     assert str(err) == f"{path}:9: blocks.k.value: onbekende indicator 'po_nonsense'"
@@ -195,7 +195,7 @@ def test_unknown_indicator_of_a_kpi(tmp_path, indicators):
 def test_unknown_placeholder_in_a_list_item_label(tmp_path, indicators):
     path = tmp_path / "bars.yaml"
     path.write_text(
-        "theme: po\nlevel: national\ntitle: T\nblocks:\n  b:\n    kind: bars\n    at: [0, 0]\n"
+        "subject: po\nlevel: national\ntitle: T\nblocks:\n  b:\n    kind: bars\n    at: [0, 0]\n"
         "    span: [6, 6]\n    items:\n      - indicator: po_share_reading_plan\n"
         "        label: \"{po_share_reading_plan.n} en {wat}\"\n", encoding="utf-8")
     err = error_of(path, indicators)
@@ -204,7 +204,7 @@ def test_unknown_placeholder_in_a_list_item_label(tmp_path, indicators):
 
 def test_placeholders_in_item_labels_are_filled(ctx):
     layout = L.load_layout(L.LAYOUT_DIR / "po-landelijk.yaml", ctx.indicators)
-    content = resolve(layout, ctx.figures, Entity("national", "NL", "2020-2021"), ctx.theme)
+    content = resolve(layout, ctx.figures, Entity("national", "NL", "2020-2021"), ctx.style)
     bars = next(b for b in content.blocks if b.id == "bars_anchoring")
     n = ctx.figures.get("2020-2021", "national", "NL", "po_share_reading_plan").n
     assert bars.rows[0].label == f"schoollocaties met een leesplan (N: {n})"
@@ -212,7 +212,7 @@ def test_placeholders_in_item_labels_are_filled(ctx):
 
 def test_extends_cycle(tmp_path, indicators):
     (tmp_path / "a.yaml").write_text("extends: b.yaml\nlevel: national\n", encoding="utf-8")
-    (tmp_path / "b.yaml").write_text("extends: a.yaml\ntheme: po\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("extends: a.yaml\nsubject: po\n", encoding="utf-8")
     err = error_of(tmp_path / "a.yaml", indicators)
     assert str(err).endswith(":1: extends: kringverwijzing")
 
@@ -241,7 +241,7 @@ def test_null_in_child_removes_a_parent_block(tmp_path, indicators):
 def test_placeholder_not_available_on_the_layouts_level(tmp_path, ctx):
     path = tmp_path / "national.yaml"
     path.write_text(
-        "theme: po\nlevel: national\ntitle: T\nblocks:\n  intro:\n    kind: text\n"
+        "subject: po\nlevel: national\ntitle: T\nblocks:\n  intro:\n    kind: text\n"
         "    at: [0, 0]\n    span: [12, 2]\n    text: \"In {province_name}\"\n", encoding="utf-8")
     try:
         layout = L.load_layout(path, ctx.indicators)
@@ -249,7 +249,7 @@ def test_placeholder_not_available_on_the_layouts_level(tmp_path, ctx):
         assert str(err).startswith(f"{path}:9: blocks.intro.text: ")
         return
     with pytest.raises(InfographicsError, match="intro"):
-        resolve(layout, ctx.figures, Entity("national", "NL", "2020-2021"), ctx.theme)
+        resolve(layout, ctx.figures, Entity("national", "NL", "2020-2021"), ctx.style)
 
 
 @pytest.mark.parametrize(("level", "text", "message"), [
@@ -263,7 +263,7 @@ def test_placeholder_not_available_on_the_layouts_level(tmp_path, ctx):
 def test_placeholders_are_checked_against_the_level(tmp_path, indicators, level, text, message):
     path = tmp_path / "level.yaml"
     path.write_text(
-        f"theme: po\nlevel: {level}\ntitle: T\nblocks:\n  intro:\n    kind: text\n"
+        f"subject: po\nlevel: {level}\ntitle: T\nblocks:\n  intro:\n    kind: text\n"
         f"    at: [0, 0]\n    span: [12, 2]\n    text: \"In {text}\"\n", encoding="utf-8")
     err = str(error_of(path, indicators))
     assert err.startswith(f"{path}:9: blocks.intro.text: ") and message in err, err
@@ -272,7 +272,7 @@ def test_placeholders_are_checked_against_the_level(tmp_path, indicators, level,
 def test_the_levels_own_placeholders_pass(tmp_path, indicators):
     path = tmp_path / "school.yaml"
     path.write_text(
-        "theme: vo\nlevel: school\ntitle: T\nblocks:\n  intro:\n    kind: text\n"
+        "subject: vo\nlevel: school\ntitle: T\nblocks:\n  intro:\n    kind: text\n"
         "    at: [0, 0]\n    span: [12, 2]\n    text: \"{location_name} in {province_name}: "
         "{vo_schools_share_of_max@library}\"\n", encoding="utf-8")
     assert L.load_layout(path, indicators).level == "school"
@@ -280,7 +280,7 @@ def test_the_levels_own_placeholders_pass(tmp_path, indicators):
 
 def test_a_block_without_kind_or_a_text_block_without_text(tmp_path, indicators):
     path = tmp_path / "kinds.yaml"
-    head = "theme: po\nlevel: national\ntitle: T\nblocks:\n  intro:\n"
+    head = "subject: po\nlevel: national\ntitle: T\nblocks:\n  intro:\n"
     path.write_text(head + "    at: [0, 0]\n    span: [12, 2]\n", encoding="utf-8")
     assert str(error_of(path, indicators)) == f"{path}:5: blocks.intro.kind: ontbreekt"
     path.write_text(head + "    kind: text\n    at: [0, 0]\n    span: [12, 2]\n",

@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from infographics.edition.build import LEVELS, THEMES, load_context, plan, render_page, run
+from infographics.edition.build import load_context, plan, render_page, run
+from infographics.levels import PAGE_LEVELS, SUBJECTS
 from infographics.page import fonts
 from infographics.page.content import Entity, resolve
 from infographics.page.draw import compose
@@ -50,9 +51,9 @@ def po_jobs(ctx):
 
 def build(ctx, job) -> tuple[bytes, tuple[str, ...]]:
     """A page's PDF and the figures it shows."""
-    content = resolve(ctx.layout(job.theme, job.level), ctx.figures,
-                      Entity(job.level, job.entity_id, job.school_year), ctx.theme)
-    return compose(content, ctx.theme), content.numbers
+    content = resolve(ctx.layout(job.subject, job.level), ctx.figures,
+                      Entity(job.level, job.entity_id, job.school_year), ctx.style)
+    return compose(content, ctx.style), content.numbers
 
 
 @pytest.fixture(scope="module")
@@ -113,11 +114,11 @@ def test_sample_pages_pass_every_check(pages):
 def one_of_each_kind(ctx):
     """A page of every kind: PO and VO national, provincial and local, a VO school page, and a
     local VO page of a library without VO cooperation (the plain fallback layout)."""
-    jobs = plan(ctx.figures, THEMES, LEVELS)
+    jobs = plan(ctx.figures, SUBJECTS, PAGE_LEVELS)
     chosen = {}
     for job in jobs:
-        chosen.setdefault((job.theme, job.level), job)
-    plain = [j for j in jobs if j.theme == "vo" and j.level == "library"
+        chosen.setdefault((job.subject, job.level), job)
+    plain = [j for j in jobs if j.subject == "vo" and j.level == "library"
              and not ctx.figures.get(j.school_year, "library", j.entity_id,
                                      "vo_locations_cooperating").value]
     assert len(chosen) == 7 and plain
@@ -197,7 +198,7 @@ def test_every_block_is_in_the_structure_with_its_box(ctx, po_jobs, pages):
     """Each layout block is one structure element titled with its id, in reading order; a
     block of several elements is a Div around them."""
     content = resolve(ctx.layout("po", "national"), ctx.figures,
-                      Entity("national", po_jobs[0].entity_id, po_jobs[0].school_year), ctx.theme)
+                      Entity("national", po_jobs[0].entity_id, po_jobs[0].school_year), ctx.style)
     outline = structure_outline(pages[0][0], blocks=True)
     print("\n".join(outline))
     titled = [line.split("[", 1)[1].split("]", 1)[0] for line in outline if "[" in line]
@@ -214,7 +215,7 @@ def test_h2_order_is_page_order(ctx, po_jobs, pages):
     outline = structure_outline(pages[0][0])
     headings = [line.strip().removeprefix("H2: ") for line in outline if "H2: " in line]
     content = resolve(layout, ctx.figures, Entity("national", po_jobs[0].entity_id,
-                                                  po_jobs[0].school_year), ctx.theme)
+                                                  po_jobs[0].school_year), ctx.style)
     sections = [b for b in content.blocks if b.kind == "section"]
     by_position = sorted(sections, key=lambda b: (-round(b.box.y + b.box.h), b.box.x))
     assert headings == [b.texts["text"] for b in sections]

@@ -18,8 +18,8 @@ import pandas as pd
 from infographics.data.checklist import Checklist
 from infographics.data.indicators import Indicator, Indicators
 from infographics.data.schema import CHECKLIST_BLOCKS
+from infographics.levels import FIGURE_LEVELS
 
-LEVELS = ("national", "province", "poi", "size_class", "library")
 NATIONAL_ID = "NL"
 NATIONAL_NAME = "Nederland"
 # Per level: the column of the prepared rows that identifies the entity.
@@ -271,14 +271,14 @@ def measure(tables: TablesLike, indicators: Indicators) -> Figures:
     schools = prepare_schools(tables, libraries, indicators)
     by_table = {"libraries": libraries, "school_locations": schools}
     entities = _entities(tables, libraries, indicators)
-    sums: dict[str, list[pd.DataFrame]] = {level: [] for level in LEVELS}
+    sums: dict[str, list[pd.DataFrame]] = {level: [] for level in FIGURE_LEVELS}
     for table, rows in by_table.items():
         group = [i for i in indicators.items.values() if i.population.table == table]
         if group:
             for level, frame in _sums(group, rows).items():
                 sums[level].append(frame)
     records = []
-    for level in LEVELS:
+    for level in FIGURE_LEVELS:
         wide = pd.concat(sums[level], axis=1).fillna(0) if sums[level] else pd.DataFrame()
         by_key = wide.to_dict("index")  # plain dicts: a pandas lookup per cell is slow
         for ent in (e for e in entities if e.level == level):

@@ -136,7 +136,7 @@ def plan_mail(manifest: dict[str, Entry], contacts: Iterable[Contact], ents: Ent
     """One plan per recipient group with at least one contact and a known entity in `year`,
     ordered national, POIs, libraries. `usable` drops files (e.g. missing on disk)."""
     entries = sorted((e for e in manifest.values() if e.school_year == year),
-                     key=lambda e: (LEVEL_ORDER.get(e.level, 9), e.theme, e.path))
+                     key=lambda e: (LEVEL_ORDER.get(e.level, 9), e.subject, e.path))
     if usable is not None:
         entries = [e for e in entries if usable(e)]
     plans = []
@@ -202,11 +202,11 @@ def _attachments(recipient: Recipient, files: list[Entry], ents: Entitlements,
     schools = [e for e in files if e.level == "school"]
     out = [Attachment(_basename(e.path), (e,), False, describe(e, ents)) for e in loose]
     if schools:
-        themes = sorted({e.theme for e in schools})
-        name = f"{'-'.join(themes)}-{year}-sterrenchecklists-{_slug(recipient.entity_id)}.zip"
+        subjects = sorted({e.subject for e in schools})
+        name = f"{'-'.join(subjects)}-{year}-sterrenchecklists-{_slug(recipient.entity_id)}.zip"
         out.append(Attachment(
             name, tuple(schools), True,
-            f"sterrenchecklist per schoollocatie ({'/'.join(t.upper() for t in themes)}), "
+            f"sterrenchecklist per schoollocatie ({'/'.join(t.upper() for t in subjects)}), "
             f"{count(len(schools), 'pagina', _PAGES)} in een zip"))
     return _unique_names(out)
 
@@ -216,16 +216,16 @@ _PAGES = "pagina's"
 
 def describe(entry: Entry, ents: Entitlements) -> str:
     """What a file is, in Dutch, for the list of attachments."""
-    theme = entry.theme.upper()
+    subject = entry.subject.upper()
     if entry.level == "national":
-        return f"landelijke infographic {theme}"
+        return f"landelijke infographic {subject}"
     if entry.level == "province":
         name = ents.province_names.get(entry.entity_id, entry.entity_name)
-        return f"provinciale infographic {theme}, {name}"
+        return f"provinciale infographic {subject}, {name}"
     if entry.level == "library":
-        return f"lokale infographic {theme}, {entry.entity_name}"
+        return f"lokale infographic {subject}, {entry.entity_name}"
     if entry.level == "school":
-        return f"sterrenchecklist {theme}, {entry.entity_name}"
+        return f"sterrenchecklist {subject}, {entry.entity_name}"
     if entry.level == "bundle":
         # as the body says it (templates/mail): one province or several
         where = "uw provincies" if len(ents.provinces_of(entry.entity_id)) > 1 else \

@@ -174,8 +174,8 @@ def _expected(plans: Sequence[MailPlan], ents: Entitlements, manifest: dict[str,
               year: str) -> list[Problem]:
     """Pages a recipient should get that the manifest does not have."""
     pages = [e for e in manifest.values() if e.school_year == year and e.is_page]
-    themes = sorted({e.theme for e in pages})
-    have = {(e.theme, e.level, ents.owner_library(e) if e.level == "library" else e.entity_id)
+    subjects = sorted({e.subject for e in pages})
+    have = {(e.subject, e.level, ents.owner_library(e) if e.level == "library" else e.entity_id)
             for e in pages}
     bundles = {e.entity_id for e in manifest.values()
                if e.school_year == year and e.level == "bundle"}
@@ -184,23 +184,23 @@ def _expected(plans: Sequence[MailPlan], ents: Entitlements, manifest: dict[str,
     for plan in plans:
         r = plan.recipient
         wanted: list[tuple[str, str, str, str]] = []
-        for theme in themes:
-            wanted.append((theme, "national", "NL", f"landelijke infographic {theme.upper()}"))
+        for subject in subjects:
+            wanted.append((subject, "national", "NL", f"landelijke infographic {subject.upper()}"))
             if r.kind == "library":
                 prov = ents.province_of(year, r.entity_id) or ""
-                wanted.append((theme, "province", prov,
-                               f"provinciale infographic {theme.upper()} {prov}"))
-                wanted.append((theme, "library", r.entity_id,
-                               f"lokale infographic {theme.upper()} van {r.entity_id}"))
+                wanted.append((subject, "province", prov,
+                               f"provinciale infographic {subject.upper()} {prov}"))
+                wanted.append((subject, "library", r.entity_id,
+                               f"lokale infographic {subject.upper()} van {r.entity_id}"))
             elif r.kind == "poi":
                 for prov in sorted(ents.provinces_of(r.entity_id) & with_libraries):
-                    wanted.append((theme, "province", prov,
-                                   f"provinciale infographic {theme.upper()} {prov}"))
-        for theme, level, entity, what in wanted:
+                    wanted.append((subject, "province", prov,
+                                   f"provinciale infographic {subject.upper()} {prov}"))
+        for subject, level, entity, what in wanted:
             if level == "national":
-                found = any(t == theme and lv == "national" for t, lv, _ in have)
+                found = any(t == subject and lv == "national" for t, lv, _ in have)
             else:
-                found = (theme, level, entity) in have
+                found = (subject, level, entity) in have
             if not found:
                 out.append(Problem("bijlage-ontbreekt", f"{plan.key}: {what} ontbreekt in het "
                                                         f"manifest ({year})", r.entity_id))

@@ -1,7 +1,7 @@
-"""Building: a `Plan` of pages (theme x level x entity) into PDF files, `manifest.csv` and
+"""Building: a `Plan` of pages (subject x level x entity) into PDF files, `manifest.csv` and
 `failures.csv` in an output folder.
 
-Workers load the data, indicators, layouts and theme once and then build many pages each, so a
+Workers load the data, indicators, layouts and style once and then build many pages each, so a
 page does not pay start-up cost. A page that fails is recorded with its entity and reason, and
 every other page is still built. File names are readable and stable:
 `po/lokaal/po-2020-2021-bibliotheek-zuidrand.pdf`.
@@ -32,19 +32,17 @@ from infographics.edition.incremental import (
 )
 from infographics.edition.manifest import Entry, read_manifest, sha256_file, update_manifest
 from infographics.errors import InfographicsError, Report
-from infographics.page.content import LEVEL_NAMES, Entity, PageContent, resolve
+from infographics.levels import FOLDERS
+from infographics.page.content import Entity, PageContent, resolve
 from infographics.page.draw import compose
 from infographics.page.layout import Layout, layout_path, load_layout
-from infographics.page.style import Theme, load_theme
+from infographics.page.style import Style, load_style
 from infographics.verify.checks import verify_pdf
-
-THEMES = ("po", "vo")
-LEVELS = ("national", "province", "library", "school")
 
 
 @dataclass(frozen=True)
 class Job:
-    theme: str
+    subject: str
     level: str
     entity_id: str
     entity_name: str
@@ -62,7 +60,7 @@ class Built:
 
     def entry(self) -> Entry:
         j = self.job
-        return Entry(j.school_year, j.theme, j.level, j.entity_id, j.entity_name, j.library_id,
+        return Entry(j.school_year, j.subject, j.level, j.entity_id, j.entity_name, j.library_id,
                      j.path, self.sha256, self.pages, self.inputs)
 
 
@@ -118,24 +116,24 @@ def slug(text: str, limit: int = SLUG_MAX) -> str:
     return name
 
 
-def plan(figures: Figures, themes: Sequence[str], levels: Sequence[str],
+def plan(figures: Figures, subjects: Sequence[str], levels: Sequence[str],
          only: Sequence[str] = (), years: Sequence[str] = ()) -> list[Job]:
     """Every page to build, in a stable order; with `only`, the pages of those entities (a
     school page also when its library is named). File names are decided over the whole
     edition first, so a partial build names a page exactly as a full build does."""
     jobs: list[Job] = []
     for year in years or figures.years():
-        for theme in themes:
+        for subject in subjects:
             for level in levels:
                 if level == "school":
-                    if theme == "vo":
+                    if subject == "vo":
                         jobs.extend(_school_jobs(figures, year))
                     continue
                 for ent in figures.entities(level, year):
                     name = "nederland" if level == "national" else slug(ent.name)
-                    folder = f"{theme}/{LEVEL_NAMES[level]}"
-                    path = f"{folder}/{theme}-{year}-{name}.pdf"
-                    jobs.append(Job(theme, level, ent.id, ent.name, year, path,
+                    folder = f"{subject}/{FOLDERS[level]}"
+                    path = f"{folder}/{subject}-{year}-{name}.pdf"
+                    jobs.append(Job(subject, level, ent.id, ent.name, year, path,
                                     ent.id if level == "library" else ""))
     jobs = _unique_paths(jobs)
     if only:
@@ -177,34 +175,34 @@ class Context:
 
     figures: Figures
     indicators: Indicators
-    theme: Theme
+    style: Style
     layouts: dict[tuple[str, str, str], Layout] = field(default_factory=dict)
     layout_reprs: dict[int, str] = field(default_factory=dict)  # by id() of a cached layout
     report: Report | None = None  # what loading found (warnings, and ignored contact errors)
 
-    def layout(self, theme: str, level: str, path: Path | None = None) -> Layout:
-        key = (theme, level, str(path or ""))
+    def layout(self, subject: str, level: str, path: Path | None = None) -> Layout:
+        key = (subject, level, str(path or ""))
         if key not in self.layouts:
-            self.layouts[key] = load_layout(path or layout_path(theme, level), self.indicators)
+            self.layouts[key] = load_layout(path or layout_path(subject, level), self.indicators)
         return self.layouts[key]
 
 
 def load_context(data: Path, mapping: Path | None = None) -> Context:
-    """Data, figures, indicators and theme for building pages. Problems in contacts.csv do not
+    """Data, figures, indicators and style for building pages. Problems in contacts.csv do not
     stop a build (no page shows a contact); `send` refuses them."""
     indicators = load_indicators()
     tables = load(Path(data), mapping, unused=("contacts",))
-    return Context(measure(tables, indicators), indicators, load_theme(), report=tables.report)
+    return Context(measure(tables, indicators), indicators, load_style(), report=tables.report)
 
 
 def check_layouts(ctx: Context, jobs: Sequence[Job]) -> None:
     """Load every layout the jobs need (with their fallbacks) before anything is drawn, so a
     layout mistake stops the run once, with its file, line and key, instead of failing every
     page. Raises ConfigError."""
-    for theme, level in sorted({(j.theme, j.level) for j in jobs}):
-        layout = ctx.layout(theme, level)
+    for subject, level in sorted({(j.subject, j.level) for j in jobs}):
+        layout = ctx.layout(subject, level)
         if layout.fallback:
-            ctx.layout(theme, level, Path(layout.path).parent / layout.fallback.layout)
+            ctx.layout(subject, level, Path(layout.path).parent / layout.fallback.layout)
 
 
 def render(ctx: Context, job: Job) -> bytes:
@@ -214,22 +212,22 @@ def render(ctx: Context, job: Job) -> bytes:
 
 def prepare(ctx: Context, job: Job) -> tuple[Layout, PageContent]:
     """The layout a page uses (its fallback when the layout says so) and its resolved content."""
-    layout = ctx.layout(job.theme, job.level)
+    layout = ctx.layout(job.subject, job.level)
     if layout.fallback:
         fig = ctx.figures.get(job.school_year, job.level, job.entity_id,
                               layout.fallback.when_zero)
         if not fig.value:
-            layout = ctx.layout(job.theme, job.level,
+            layout = ctx.layout(job.subject, job.level,
                                 Path(layout.path).parent / layout.fallback.layout)
     content = resolve(layout, ctx.figures, Entity(job.level, job.entity_id, job.school_year),
-                      ctx.theme)
+                      ctx.style)
     return layout, content
 
 
 def render_page(ctx: Context, job: Job) -> tuple[bytes, tuple[str, ...]]:
     """One page's PDF bytes and every formatted figure it shows."""
     _, content = prepare(ctx, job)
-    return compose(content, ctx.theme), content.numbers
+    return compose(content, ctx.style), content.numbers
 
 
 def layout_repr(layout: Layout) -> str:
@@ -238,11 +236,11 @@ def layout_repr(layout: Layout) -> str:
 
 
 def fingerprint(ctx: Context, layout: Layout, content: PageContent) -> str:
-    """What a page is made from (program, theme, layout, resolved content), as sha256."""
+    """What a page is made from (program, style, layout, resolved content), as sha256."""
     key = id(layout)
     if key not in ctx.layout_reprs:
         ctx.layout_reprs[key] = layout_repr(layout)
-    return page_fingerprint(ctx.theme, ctx.layout_reprs[key], content)
+    return page_fingerprint(ctx.style, ctx.layout_reprs[key], content)
 
 
 def _unchanged(path: Path, sha256: str) -> bool:
@@ -267,7 +265,7 @@ def build_one(ctx: Context, job: Job, out: Path, check: bool = True,
         if (previous is not None and previous.inputs in accepted
                 and _unchanged(out / job.path, previous.sha256)):
             return Skipped(job, previous)
-        pdf = compose(content, ctx.theme)
+        pdf = compose(content, ctx.style)
     except InfographicsError as exc:
         return Failed(job, str(exc))
     except Exception as exc:  # one bad page must not stop a batch
@@ -357,7 +355,7 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
     edition state that lets an unchanged rebuild skip everything.
 
     A page that fails is removed with its old file, so an outdated version is never delivered;
-    `scope` (school year, theme, level) says which pages this run stands for in full, so pages
+    `scope` (school year, subject, level) says which pages this run stands for in full, so pages
     of that scope that are no longer planned are removed as well."""
     out.mkdir(parents=True, exist_ok=True)
     write_state(out, None)  # until this run has finished, the next one checks every page
@@ -410,12 +408,12 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
     gone = [f.job.path for f in result.failed]
     planned = {j.path for j in jobs}
     # a page of a planned entity under another file name (the entity was renamed) is outdated
-    keys = {(j.school_year, j.theme, j.level, j.entity_id) for j in jobs}
+    keys = {(j.school_year, j.subject, j.level, j.entity_id) for j in jobs}
     gone += [p for p, e in read_manifest(out).items() if e.is_page and p not in planned
-             and (e.school_year, e.theme, e.level, e.entity_id) in keys]
+             and (e.school_year, e.subject, e.level, e.entity_id) in keys]
     if scope is not None:
         gone += [p for p, e in read_manifest(out).items() if e.is_page and p not in planned
-                 and (e.school_year, e.theme, e.level) in scope]
+                 and (e.school_year, e.subject, e.level) in scope]
     for path in gone:
         try:
             (out / path).unlink(missing_ok=True)
@@ -424,8 +422,8 @@ def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
     result.removed = sorted(set(gone))
     update_manifest(out, [b.entry() for b in result.built]
                     + [s.as_built().entry() for s in result.skipped], remove=gone)
-    # failures of pages this run did not stand for (a run with --only, another theme) remain
-    done = {(j.school_year, j.theme, j.level, j.entity_id) for j in jobs}
+    # failures of pages this run did not stand for (a run with --only, another subject) remain
+    done = {(j.school_year, j.subject, j.level, j.entity_id) for j in jobs}
     write_failures(out, result.failed, [
         row for row in read_failures(out)
         if (row[0], row[1], row[2], row[3]) not in done
@@ -464,7 +462,7 @@ def up_to_date(out: Path, edition: str) -> list[Entry] | None:
     return listed
 
 
-FAILURE_COLUMNS = ["school_year", "theme", "level", "entity_id", "entity_name", "reason"]
+FAILURE_COLUMNS = ["school_year", "subject", "level", "entity_id", "entity_name", "reason"]
 
 
 def read_failures(out: Path) -> list[list[str]]:
@@ -485,5 +483,5 @@ def write_failures(out: Path, failed: list[Failed], earlier: Sequence[list[str]]
         writer.writerows(earlier)
         for f in failed:
             j = f.job
-            writer.writerow([j.school_year, j.theme, j.level, j.entity_id, j.entity_name,
+            writer.writerow([j.school_year, j.subject, j.level, j.entity_id, j.entity_name,
                              f.reason])

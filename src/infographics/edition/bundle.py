@@ -124,7 +124,7 @@ def _bundle(year: str, poi: str, pages: list[Entry], year_pages: list[Entry],
         return ent.library_names.get((year, entry.library_id or entry.entity_id),
                                      entry.entity_name)
 
-    local_po = [e for e in pages if e.level == "library" and e.theme == "po"]
+    local_po = [e for e in pages if e.level == "library" and e.subject == "po"]
     print_pages = sorted(
         (PrintPage(e, province_name(ent.province_of(year, e.library_id or e.entity_id) or ""),
                    library_name(e)) for e in local_po),
@@ -136,17 +136,17 @@ def _bundle(year: str, poi: str, pages: list[Entry], year_pages: list[Entry],
 def _missing(year: str, poi: str, pages: list[Entry], year_pages: list[Entry],
              ent: Entitlements) -> tuple[str, ...]:
     """The provincial and local pages of the POI's provinces and libraries that this edition
-    should have (for each theme it has pages of that level at all) but lacks."""
-    have = {(e.theme, e.level, e.library_id or e.entity_id) for e in pages}
-    built_levels = {(e.theme, e.level) for e in year_pages}
+    should have (for each subject it has pages of that level at all) but lacks."""
+    have = {(e.subject, e.level, e.library_id or e.entity_id) for e in pages}
+    built_levels = {(e.subject, e.level) for e in year_pages}
     wanted = [("province", p, ent.province_names.get(p, p)) for p in sorted(ent.provinces_of(poi))]
     wanted += [("library", lib, ent.library_names.get((year, lib), lib))
                for lib in ent.libraries_of(year, poi)]
     return tuple(
-        f"{theme.upper()} {LEVEL_WORDS[level]} pagina ontbreekt: {name} ({entity})"
-        for theme in sorted({t for t, _ in built_levels})
+        f"{subject.upper()} {LEVEL_WORDS[level]} pagina ontbreekt: {name} ({entity})"
+        for subject in sorted({t for t, _ in built_levels})
         for level, entity, name in wanted
-        if (theme, level) in built_levels and (theme, level, entity) not in have)
+        if (subject, level) in built_levels and (subject, level, entity) not in have)
 
 
 # --- making ------------------------------------------------------------------------------------

@@ -3,12 +3,12 @@ sha256 strings, and the edition state (`.bouwstatus.json`) that lets a rebuild w
 inputs skip everything.
 
 Two levels, both exact:
-- A page's fingerprint is the hash of the program (code and fonts), the theme, the page's
+- A page's fingerprint is the hash of the program (code and fonts), the style, the page's
   layout and its resolved content (every text, number and drawn value, see pages.py). Pages
   draw the values they show (numbers.shown_value), so a page's fingerprint changes exactly
   when its PDF would change: a library's changed record reaches its own pages, its province,
   the country, and the pages that compare with them only where a shown figure changes.
-- The edition fingerprint hashes every input file (data, mapping, layouts, theme, fonts, code)
+- The edition fingerprint hashes every input file (data, mapping, layouts, style, fonts, code)
   and the run's choices. When it equals the last run's, and every file in the manifest still
   has its sha256, nothing needs even to be loaded.
 """
@@ -64,7 +64,7 @@ def program_fingerprint() -> str:
 
 
 def page_fingerprint(*parts: object) -> str:
-    """sha256 over the program and the reprs of `parts` (theme, layout, page content): frozen
+    """sha256 over the program and the reprs of `parts` (style, layout, page content): frozen
     dataclasses and pydantic models whose repr lists every value."""
     digest = hashlib.sha256(program_fingerprint().encode())
     for part in parts:
@@ -74,7 +74,7 @@ def page_fingerprint(*parts: object) -> str:
 
 def input_files(data: Path, mapping: Path | None = None) -> list[Path]:
     """Every file a build reads besides the program: the data (folder or workbook), the column
-    mapping and the layouts folder (layouts, theme, indicators, checklist)."""
+    mapping and the layouts folder (layouts, style, indicators, checklist)."""
     data = Path(data)
     files = sorted(p for p in data.rglob("*") if p.is_file()) if data.is_dir() else [data]
     if mapping:
@@ -84,7 +84,7 @@ def input_files(data: Path, mapping: Path | None = None) -> list[Path]:
 
 
 def edition_fingerprint(data: Path, mapping: Path | None, choices: dict) -> str:
-    """The inputs of a whole run and its choices (themes, levels, years, only, verify)."""
+    """The inputs of a whole run and its choices (subjects, levels, years, only, verify)."""
     digest = hashlib.sha256(program_fingerprint().encode())
     digest.update(json.dumps(choices, sort_keys=True).encode())
     for path in input_files(data, mapping):

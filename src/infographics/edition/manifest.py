@@ -25,7 +25,7 @@ BUNDLE_LEVELS = ("bundle", "print")
 @dataclass(frozen=True)
 class Entry:
     school_year: str
-    theme: str  # po, vo, or "all" for bundles
+    subject: str  # po, vo, or "all" for bundles
     level: str  # PAGE_LEVELS or BUNDLE_LEVELS
     entity_id: str  # NL, province code, library_id, location_id or poi_id
     entity_name: str
@@ -61,6 +61,7 @@ def read_manifest(out: Path) -> dict[str, Entry]:
     entries = {}
     for row in rows:
         values = {c: (row.get(c) or "") for c in COLUMNS}
+        values["subject"] = values["subject"] or row.get("theme") or ""  # before 0.2.0
         values["pages"] = int(values["pages"] or 0)
         entries[values["path"]] = Entry(**values)
     return entries

@@ -32,7 +32,7 @@ FOLDER = "preview"
 STATE = "miniaturen.json"
 THUMB_WIDTH = 300
 COLOURS = 128  # palette size of a thumbnail: 3x smaller than true colour, looks the same
-THEME_LABELS = {"po": "PO", "vo": "VO", "all": "PO en VO"}
+SUBJECT_LABELS = {"po": "PO", "vo": "VO", "all": "PO en VO"}
 LEVEL_LABELS = {"national": "landelijk", "province": "provinciaal", "library": "lokaal",
                 "school": "sterrenchecklist"}
 LEVEL_ORDER = {"national": 0, "province": 1, "library": 2, "school": 3}
@@ -127,7 +127,7 @@ class Failure:
     """A row of failures.csv."""
 
     school_year: str
-    theme: str
+    subject: str
     level: str
     entity_id: str
     entity_name: str
@@ -228,12 +228,12 @@ def read_failures(out: Path) -> list[Failure]:
         return []
     with path.open(encoding="utf-8", newline="") as fh:
         return [Failure(*(row.get(c) or "" for c in (
-            "school_year", "theme", "level", "entity_id", "entity_name", "reason")))
+            "school_year", "subject", "level", "entity_id", "entity_name", "reason")))
             for row in csv.DictReader(fh)]
 
 
 def failure_text(f: Failure) -> str:
-    what = " ".join(x for x in (THEME_LABELS.get(f.theme, f.theme.upper()),
+    what = " ".join(x for x in (SUBJECT_LABELS.get(f.subject, f.subject.upper()),
                                 LEVEL_LABELS.get(f.level, f.level)) if x)
     return f"Niet gebouwd: {what} {f.entity_name} ({f.entity_id}): {f.reason}"
 
@@ -251,7 +251,7 @@ def _name_key(group: Group) -> tuple[str, str]:
 
 def _card_key(card: Card) -> tuple:
     e = card.entry
-    return (LEVEL_ORDER.get(e.level, 9), e.theme, e.entity_name.casefold(), e.path)
+    return (LEVEL_ORDER.get(e.level, 9), e.subject, e.entity_name.casefold(), e.path)
 
 
 class _Grouper:
@@ -389,8 +389,8 @@ def make_preview(out: Path, entitlements: Entitlements,
             new_state[e.path] = state[e.path]
         size = new_state.get(e.path, {}).get("size")
         cards.append(Card(
-            e, f"{THEME_LABELS.get(e.theme, e.theme)} · {LEVEL_LABELS.get(e.level, e.level)}",
-            _relative(e.path), _anchor(e.school_year, "pagina", e.theme, e.level, e.entity_id),
+            e, f"{SUBJECT_LABELS.get(e.subject, e.subject)} · {LEVEL_LABELS.get(e.level, e.level)}",
+            _relative(e.path), _anchor(e.school_year, "pagina", e.subject, e.level, e.entity_id),
             quote(thumb_path(e.path).removeprefix(FOLDER + "/")) if size else "",
             *(size or (THUMB_WIDTH, 0)), tuple(warnings), actual[e.path] is not None))
     files = [FileLink(e, _file_label(e), _relative(e.path), file_warnings(e, actual[e.path]),

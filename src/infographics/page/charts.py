@@ -20,7 +20,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from infographics.page.fonts import FAMILY
-from infographics.page.style import Theme, luminance
+from infographics.page.style import Style, luminance
 
 # Stylised tile map of the 12 provinces: (column, row) from the top-left.
 PROVINCE_TILES = {
@@ -97,33 +97,33 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width / 72, height / 72), dpi=72)
 
 
-def bar_list(bars: Sequence[Bar], width: float, height: float, theme: Theme) -> Figure:
+def bar_list(bars: Sequence[Bar], width: float, height: float, style: Style) -> Figure:
     """Horizontal bars, label above each bar and the value at its end."""
     fig = _figure(width, height)
     n = len(bars)
     panel = _Panel(fig, 0, 0, 1, 1, n)
-    size = theme.sizes.label
+    size = style.sizes.label
     for i, bar in enumerate(bars):
         top = n - i
         panel.text(0, top - 0.08, bar.label, ha="left", va="top", fontproperties=_props(size),
-                   color=theme.colors.ink)
+                   color=style.colors.ink)
         y, h = top - 0.88, 0.3
-        panel.rect(0, y, 0.86, h, theme.colors.tile)
+        panel.rect(0, y, 0.86, h, style.colors.tile)
         frac = _clip01(bar.fraction)
         if bar.fraction is not None and frac > 0:
             panel.rect(0, y, 0.86 * frac, h, bar.color)
         panel.text(0.88, y + h / 2, bar.text, ha="left", va="center",
-                   fontproperties=_props(size + 1, "bold"), color=theme.colors.ink)
+                   fontproperties=_props(size + 1, "bold"), color=style.colors.ink)
     return fig
 
 
 def comparison(
-    groups: Sequence[tuple[str, Sequence[Bar]]], width: float, height: float, theme: Theme
+    groups: Sequence[tuple[str, Sequence[Bar]]], width: float, height: float, style: Style
 ) -> Figure:
     """Small multiples: one panel per indicator, one labelled bar per comparison group."""
     fig = _figure(width, height)
     k = len(groups)
-    size = theme.sizes.label
+    size = style.sizes.label
     names = [bar.label for bar in groups[0][1]] if groups else []
     label_w = _label_room(names, size, width, 0.2)  # room for the series names at the left
     gap = 0.025
@@ -135,10 +135,10 @@ def comparison(
         n = len(bars)
         panel = _Panel(fig, left, 0, panel_w, 1 - title_h, n)
         fig.text(left, 1, "\n".join(titles[g]), ha="left", va="top",
-                 fontproperties=_props(size, "bold"), color=theme.colors.ink, linespacing=1.15)
+                 fontproperties=_props(size, "bold"), color=style.colors.ink, linespacing=1.15)
         for i, bar in enumerate(bars):
             y = n - 1 - i
-            panel.rect(0, y + 0.2, 1, 0.6, theme.colors.tile)
+            panel.rect(0, y + 0.2, 1, 0.6, style.colors.tile)
             frac = _clip01(bar.fraction)
             if bar.fraction is not None and frac > 0:
                 panel.rect(0, y + 0.2, frac, 0.6, bar.color)
@@ -146,29 +146,29 @@ def comparison(
             panel.text(frac - 0.03 if inside else frac + 0.03, y + 0.5, bar.text,
                        ha="right" if inside else "left", va="center",
                        fontproperties=_props(size, "bold"),
-                       color="#ffffff" if inside else theme.colors.ink)
+                       color="#ffffff" if inside else style.colors.ink)
             if g == 0:
                 fig.text(label_w - 0.015, (y + 0.5) / n * (1 - title_h), bar.label,
                          ha="right", va="center", fontproperties=_props(size),
-                         color=theme.colors.ink)
+                         color=style.colors.ink)
     return fig
 
 
-def block_bars(rows: Sequence[BlockRow], width: float, height: float, theme: Theme) -> Figure:
+def block_bars(rows: Sequence[BlockRow], width: float, height: float, style: Style) -> Figure:
     """One bar per building block (the school's share of its maximum), with a triangle for the
     library's average and a diamond for the national average, each named in the legend."""
     fig = _figure(width, height)
-    legend_h = (theme.sizes.label + 6) / height
-    size = theme.sizes.label
+    legend_h = (style.sizes.label + 6) / height
+    size = style.sizes.label
     label_w = _label_room([r.label for r in rows], size, width, 0.30)
     n = len(rows)
     panel = _Panel(fig, label_w, 0, 0.88 - label_w, 1 - legend_h, n)
-    s = theme.colors.series
+    s = style.colors.series
     for i, r in enumerate(rows):
         y = n - 1 - i
-        panel.rect(0, y + 0.22, 1, 0.56, theme.colors.tile)
+        panel.rect(0, y + 0.22, 1, 0.56, style.colors.tile)
         if r.own:
-            panel.rect(0, y + 0.22, _clip01(r.own), 0.56, theme.colors.primary)
+            panel.rect(0, y + 0.22, _clip01(r.own), 0.56, style.colors.primary)
         if r.library is not None:
             panel.marker(_clip01(r.library), y + 0.5, marker="v", markersize=7, color=s.library,
                          markeredgecolor="white", markeredgewidth=0.6)
@@ -176,11 +176,11 @@ def block_bars(rows: Sequence[BlockRow], width: float, height: float, theme: The
             panel.marker(_clip01(r.national), y + 0.5, marker="D", markersize=5.5,
                          color=s.national, markeredgecolor="white", markeredgewidth=0.6)
         fig.text(label_w - 0.015, (y + 0.5) / n * (1 - legend_h), r.label, ha="right",
-                 va="center", fontproperties=_props(size), color=theme.colors.ink)
+                 va="center", fontproperties=_props(size), color=style.colors.ink)
         fig.text(0.90, (y + 0.5) / n * (1 - legend_h), r.text, ha="left", va="center",
-                 fontproperties=_props(size, "bold"), color=theme.colors.ink)
+                 fontproperties=_props(size, "bold"), color=style.colors.ink)
     top = 1 - legend_h / 2
-    legend = [("s", 6, theme.colors.primary, "deze school"),
+    legend = [("s", 6, style.colors.primary, "deze school"),
               ("v", 7, s.library, "gemiddelde bibliotheek"),
               ("D", 5.5, s.national, "gemiddelde Nederland")]
     x = 0.01
@@ -188,7 +188,7 @@ def block_bars(rows: Sequence[BlockRow], width: float, height: float, theme: The
         fig.add_artist(Line2D([x + msize / 2 / width], [top], marker=marker, markersize=msize,
                               color=color, linestyle="none", transform=fig.transFigure))
         fig.text(x + (msize + 4) / width, top, text, ha="left", va="center",
-                 fontproperties=_props(size), color=theme.colors.ink)
+                 fontproperties=_props(size), color=style.colors.ink)
         x += (msize + 4 + stringWidth(text, "Lato", size) + 14) / width
     return fig
 
@@ -215,18 +215,18 @@ def _wrap(text: str, width: int) -> str:
 # --- ReportLab drawings --------------------------------------------------------------------------
 
 
-def ring(c, cx: float, cy: float, radius: float, fraction: float | None, theme: Theme,
+def ring(c, cx: float, cy: float, radius: float, fraction: float | None, style: Style,
          thickness: float = 0.26) -> None:
     """A donut: track circle and the share as an arc from 12 o'clock, clockwise."""
     lw = radius * thickness
     r = radius - lw / 2
     c.saveState()
     c.setLineWidth(lw)
-    c.setStrokeColor(HexColor(theme.colors.tile))
+    c.setStrokeColor(HexColor(style.colors.tile))
     c.circle(cx, cy, r, stroke=1, fill=0)
     frac = _clip01(fraction)
     if fraction is not None and frac > 0:
-        c.setStrokeColor(HexColor(theme.colors.accent))
+        c.setStrokeColor(HexColor(style.colors.accent))
         c.setLineCap(0)
         path = c.beginPath()
         path.arc(cx - r, cy - r, cx + r, cy + r, startAng=90, extent=-360 * min(frac, 0.9999))
@@ -244,21 +244,21 @@ def person(c, x: float, y: float, h: float, color: str) -> None:
 
 
 def pictogram(c, x: float, y: float, w: float, h: float, fraction: float | None, icons: int,
-              theme: Theme) -> int:
+              style: Style) -> int:
     """A row of `icons` people, the first round(fraction * icons) filled. Returns that count."""
     filled = 0 if fraction is None else int(math.floor(_clip01(fraction) * icons + 0.5))
     step = w / icons
     icon_h = min(h, step * 2.1)
     c.saveState()
     for i in range(icons):
-        color = theme.colors.accent if i < filled else theme.colors.track
+        color = style.colors.accent if i < filled else style.colors.track
         person(c, x + step * (i + 0.5), y + (h - icon_h) / 2, icon_h, color)
     c.restoreState()
     return filled
 
 
 def tile_map(c, x: float, y: float, w: float, h: float, cells: dict[str, tuple[str, float | None]],
-             highlight: str | None, theme: Theme, font: str, bold: str) -> None:
+             highlight: str | None, style: Style, font: str, bold: str) -> None:
     """The 12 provinces as tiles, shaded by value, each with its code and value written in."""
     cols, rows = 3, 5
     gap = 3
@@ -271,12 +271,12 @@ def tile_map(c, x: float, y: float, w: float, h: float, cells: dict[str, tuple[s
         text, value = cells.get(code, ("\u2013", None))
         tx = x0 + col * (side + gap)
         ty = top - (row + 1) * side - row * gap
-        fill = _shade(theme, value, lo, hi)
+        fill = _shade(style, value, lo, hi)
         c.setFillColor(HexColor(fill))
-        c.setStrokeColor(HexColor(theme.colors.ink))
+        c.setStrokeColor(HexColor(style.colors.ink))
         c.setLineWidth(1.6 if code == highlight else 0)
         c.roundRect(tx, ty, side, side, radius=3, stroke=1 if code == highlight else 0, fill=1)
-        ink = "#ffffff" if luminance(fill) < 0.2 else theme.colors.ink
+        ink = "#ffffff" if luminance(fill) < 0.2 else style.colors.ink
         c.setFillColor(HexColor(ink))
         c.setFont(bold, side * 0.22)
         c.drawCentredString(tx + side / 2, ty + side * 0.56, abbr)
@@ -284,18 +284,18 @@ def tile_map(c, x: float, y: float, w: float, h: float, cells: dict[str, tuple[s
         c.drawCentredString(tx + side / 2, ty + side * 0.22, text)
 
 
-def _shade(theme: Theme, value: float | None, lo: float, hi: float) -> str:
+def _shade(style: Style, value: float | None, lo: float, hi: float) -> str:
     """Mix from the tile colour to the primary colour by the value's place between lo and hi."""
     if value is None:
         return "#ffffff"
     t = 0.25 + 0.75 * ((value - lo) / (hi - lo) if hi > lo else 1.0)
-    a, b = HexColor(theme.colors.tile), HexColor(theme.colors.primary)
+    a, b = HexColor(style.colors.tile), HexColor(style.colors.primary)
     mix = [a.red + (b.red - a.red) * t, a.green + (b.green - a.green) * t,
            a.blue + (b.blue - a.blue) * t]
     return "#" + "".join(f"{round(v * 255):02x}" for v in mix)
 
 
-def star(c, cx: float, cy: float, r: float, filled: bool, theme: Theme) -> None:
+def star(c, cx: float, cy: float, r: float, filled: bool, style: Style) -> None:
     """A five-pointed star; an empty star is outlined so it reads without colour."""
     path = c.beginPath()
     for i in range(10):
@@ -309,7 +309,7 @@ def star(c, cx: float, cy: float, r: float, filled: bool, theme: Theme) -> None:
     path.close()
     c.saveState()
     c.setLineWidth(max(0.8, r * 0.08))
-    c.setStrokeColor(HexColor(theme.colors.accent))
-    c.setFillColor(HexColor(theme.colors.accent))
+    c.setStrokeColor(HexColor(style.colors.accent))
+    c.setFillColor(HexColor(style.colors.accent))
     c.drawPath(path, stroke=1, fill=1 if filled else 0)
     c.restoreState()

@@ -14,14 +14,12 @@ import pandas as pd
 
 from infographics import numbers as nl
 from infographics.data.measure import NATIONAL_ID, Figure, Figures
+from infographics.levels import FOLDERS
 from infographics.page import layout as L
-from infographics.page.style import Theme
+from infographics.page.style import Style
 
 SERIES_LEVEL = {"library": "library", "province": "province", "size_class": "size_class",
                 "national": "national"}
-LEVEL_NAMES = {"national": "landelijk", "province": "provinciaal", "library": "lokaal",
-               "school": "school"}
-
 
 @dataclass(frozen=True)
 class Box:
@@ -171,7 +169,7 @@ def _empty(ctx: _Context, block, main: str | None) -> bool:
     return fig.value is None or fig.value == 0
 
 
-def resolve(layout: L.Layout, figures: Figures, entity: Entity, theme: Theme) -> PageContent:
+def resolve(layout: L.Layout, figures: Figures, entity: Entity, style: Style) -> PageContent:
     """Everything a page shows, decided: strings, values, chart rows and alt texts."""
     ctx = _Context(figures, entity, layout)
     blocks = []
@@ -184,12 +182,12 @@ def resolve(layout: L.Layout, figures: Figures, entity: Entity, theme: Theme) ->
                                    extra={"size": "body", "bold": False,
                                           "tile": block.kind == "kpi"}))
             continue
-        resolved = _RESOLVERS[block.kind](ctx, block_id, block, box, theme)
+        resolved = _RESOLVERS[block.kind](ctx, block_id, block, box, style)
         if block.alt:
             resolved = Resolved(**{**resolved.__dict__, "alt": ctx.fill(block.alt)})
         blocks.append(resolved)
     title = f"{ctx.fill(layout.title)}"
-    subject = f"Bibliotheekmonitor {entity.school_year}, {LEVEL_NAMES[entity.level]}"
+    subject = f"Bibliotheekmonitor {entity.school_year}, {FOLDERS[entity.level]}"
     return PageContent(title, subject, tuple(blocks), layout.page.width, layout.page.height,
                        tuple(ctx.shown))
 
@@ -197,25 +195,25 @@ def resolve(layout: L.Layout, figures: Figures, entity: Entity, theme: Theme) ->
 # --- per kind -------------------------------------------------------------------------------------
 
 
-def _header(ctx, bid, b: L.Header, box, theme):
+def _header(ctx, bid, b: L.Header, box, style):
     return Resolved(bid, "header", box, {"title": ctx.fill(b.title),
                                          "subtitle": ctx.fill(b.subtitle)})
 
 
-def _section(ctx, bid, b: L.Section, box, theme):
+def _section(ctx, bid, b: L.Section, box, style):
     return Resolved(bid, "section", box, {"text": ctx.fill(b.text)})
 
 
-def _text(ctx, bid, b: L.Text, box, theme):
+def _text(ctx, bid, b: L.Text, box, style):
     return Resolved(bid, "text", box, {"text": ctx.fill(b.text)},
                     extra={"size": b.size, "bold": b.bold})
 
 
-def _source(ctx, bid, b: L.Source, box, theme):
+def _source(ctx, bid, b: L.Source, box, style):
     return Resolved(bid, "source", box, {"text": ctx.fill(b.text)})
 
 
-def _kpi(ctx, bid, b: L.Kpi, box, theme):
+def _kpi(ctx, bid, b: L.Kpi, box, style):
     fig = ctx.figure(b.value)
     value = ctx.fmt(fig, b.format)
     texts = {"value": value, "label": ctx.fill(b.label), "detail": ctx.fill(b.detail)}
@@ -223,7 +221,7 @@ def _kpi(ctx, bid, b: L.Kpi, box, theme):
                     extra={"suppressed": fig.suppressed})
 
 
-def _donut(ctx, bid, b: L.Donut, box, theme):
+def _donut(ctx, bid, b: L.Donut, box, style):
     fig = ctx.figure(b.indicator)
     value = ctx.fmt(fig, "percent")
     label = ctx.fill(b.label)
@@ -233,7 +231,7 @@ def _donut(ctx, bid, b: L.Donut, box, theme):
                     alt=alt, extra={"suppressed": fig.suppressed})
 
 
-def _pictogram(ctx, bid, b: L.Pictogram, box, theme):
+def _pictogram(ctx, bid, b: L.Pictogram, box, style):
     fig = ctx.figure(b.indicator)
     in_ten = nl.in_ten(fig.value) if b.icons == 10 else ctx.fmt(fig, "percent")
     label = ctx.fill(b.label)
@@ -246,7 +244,7 @@ def _pictogram(ctx, bid, b: L.Pictogram, box, theme):
                     alt=alt, extra={"icons": b.icons})
 
 
-def _bars(ctx, bid, b: L.Bars, box, theme):
+def _bars(ctx, bid, b: L.Bars, box, style):
     from infographics.page.charts import Bar
 
     rows = []
@@ -254,7 +252,7 @@ def _bars(ctx, bid, b: L.Bars, box, theme):
         fig = ctx.figure(item.indicator)
         rows.append(Bar(ctx.fill(item.label), nl.shown_value(fig.value, b.format),
                         ctx.fmt(fig, b.format),
-                        theme.colors.primary))
+                        style.colors.primary))
     title = ctx.fill(b.title) if b.title else ""
     alt = "Staafdiagram" + (f" {title}" if title else "") + ": " + "; ".join(
         f"{r.label} {r.text}" for r in rows) + "."
@@ -289,11 +287,11 @@ def _short(name: str, limit: int = 24) -> str:
     return cut + "\u2026"
 
 
-def _comparison(ctx, bid, b: L.Comparison, box, theme):
+def _comparison(ctx, bid, b: L.Comparison, box, style):
     from infographics.page.charts import Bar
 
     series = [(key, s) for key in b.series if (s := _series(ctx, key)) is not None]
-    colors = theme.colors.series
+    colors = style.colors.series
     groups, alts = [], []
     for item in b.items:
         bars = []
@@ -309,7 +307,7 @@ def _comparison(ctx, bid, b: L.Comparison, box, theme):
                     rows=tuple(groups), alt=alt)
 
 
-def _map(ctx, bid, b: L.Map, box, theme):
+def _map(ctx, bid, b: L.Map, box, style):
     cells = {}
     parts = []
     for ent in ctx.figures.entities("province", ctx.entity.school_year):
@@ -324,7 +322,7 @@ def _map(ctx, bid, b: L.Map, box, theme):
                     extra={"highlight": highlight})
 
 
-def _offers(ctx, bid, b: L.Offers, box, theme):
+def _offers(ctx, bid, b: L.Offers, box, style):
     rows, parts = [], []
     for item in b.items:
         fig = ctx.figure(item.indicator)
@@ -338,7 +336,7 @@ def _offers(ctx, bid, b: L.Offers, box, theme):
                     alt=f"{title}: " + "; ".join(parts) + ".")
 
 
-def _stars(ctx, bid, b: L.Stars, box, theme):
+def _stars(ctx, bid, b: L.Stars, box, style):
     row = ctx.school
     checklist = ctx.figures.checklist
     stars = ctx.values["stars"]
@@ -355,7 +353,7 @@ def _stars(ctx, bid, b: L.Stars, box, theme):
                     value=value, alt=alt, extra={"max_stars": checklist.max_stars})
 
 
-def _block_bars(ctx, bid, b: L.BlockBars, box, theme):
+def _block_bars(ctx, bid, b: L.BlockBars, box, style):
     """Per building block: the school's share of the maximum, its library's average and the
     national average; plus the strongest block and the one with the most room to grow."""
     from infographics.page.charts import BlockRow
@@ -389,7 +387,7 @@ def _block_bars(ctx, bid, b: L.BlockBars, box, theme):
     return Resolved(bid, "block_bars", box, texts, rows=tuple(rows), alt=alt)
 
 
-def _distribution(ctx, bid, b: L.Distribution, box, theme):
+def _distribution(ctx, bid, b: L.Distribution, box, style):
     """How many cooperating locations score 0..max stars, for the page's entity (on a school
     page: the whole country, with the school's own row marked)."""
     level, eid = (("national", NATIONAL_ID) if ctx.entity.level == "school"

@@ -1,10 +1,10 @@
-"""Composing: `PageContent` + `Theme` into the bytes of a one-page, tagged A4 PDF.
+"""Composing: `PageContent` + `Style` into the bytes of a one-page, tagged A4 PDF.
 
 Each resolved block is drawn inside its box on a `TaggedCanvas` as one structure element that
 carries the block id and its rectangle (a `Div` around the block's elements, or its only
 element): headings as H1/H2, text as P, charts as Figure with their alt text and their own
 rectangle, backgrounds and rules as artifacts. Text that does not fit
-its box is shrunk down to the theme's minimum size, and otherwise the page fails with a
+its box is shrunk down to the style's minimum size, and otherwise the page fails with a
 `PageError` naming the block. Output is reproducible: the same content gives the same bytes.
 """
 
@@ -19,14 +19,14 @@ from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from infographics.errors import PageError
 from infographics.page import charts, fonts
 from infographics.page.content import Box, PageContent, Resolved
-from infographics.page.style import Theme
+from infographics.page.style import Style
 from infographics.page.tagging import TaggedCanvas
 
 AUTHOR = "KB - Bibliotheekmonitor"
 LEADING = 1.22
 
 
-def compose(content: PageContent, theme: Theme, author: str = AUTHOR,
+def compose(content: PageContent, style: Style, author: str = AUTHOR,
             tagged: bool = True) -> bytes:
     """Draw the page and return the PDF bytes. `tagged=False` leaves out the structure (marked
     content, structure tree, XMP): only to measure what tagging costs, never for a real page."""
@@ -34,11 +34,11 @@ def compose(content: PageContent, theme: Theme, author: str = AUTHOR,
     buf = io.BytesIO()
     c = TaggedCanvas(
         buf, title=content.title, author=author, subject=content.subject, tagged=tagged,
-        pagesize=(content.page_width, content.page_height), initialFontName=theme.fonts.regular,
+        pagesize=(content.page_width, content.page_height), initialFontName=style.fonts.regular,
         invariant=1, pageCompression=1,
     )
     c.setCreator("Bibliotheekmonitor infographics")
-    painter = _Painter(c, theme)
+    painter = _Painter(c, style)
     for block in content.blocks:
         try:
             with c.block(block.id, _bbox(block.box)):
@@ -58,9 +58,9 @@ def _bbox(box: Box, bottom: float = 0.0) -> tuple[float, float, float, float]:
 
 
 class _Painter:
-    def __init__(self, c: TaggedCanvas, theme: Theme):
-        self.c, self.t = c, theme
-        self.f = theme.fonts
+    def __init__(self, c: TaggedCanvas, style: Style):
+        self.c, self.t = c, style
+        self.f = style.fonts
 
     def color(self, hex_color: str):
         self.c.setFillColor(HexColor(hex_color))
@@ -286,7 +286,7 @@ def _offers(p: _Painter, b: Resolved) -> None:
         y -= row_h
 
 
-def _mark(c, x: float, y: float, r: float, state: bool | None, t: Theme) -> None:
+def _mark(c, x: float, y: float, r: float, state: bool | None, t: Style) -> None:
     """A filled circle with a tick for yes, an outlined circle for no (meaning not by colour)."""
     c.setLineWidth(1)
     c.setStrokeColor(HexColor(t.colors.accent if state else t.colors.track))

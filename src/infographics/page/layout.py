@@ -191,7 +191,7 @@ class Fallback(_Strict):
 class Layout(_Strict):
     name: str = ""
     path: str = ""
-    theme: Literal["po", "vo"]
+    subject: Literal["po", "vo"]
     level: Literal["national", "province", "library", "school"]
     title: str
     page: Page = Page()
@@ -359,9 +359,9 @@ def _check_references(layout: Layout, source: yamlsrc.Source, indicators: Indica
                     raise _fail(source, base + key, f"onbekend getalformaat {fmt!r}")
 
 
-def layout_path(theme: str, level: str) -> Path:
+def layout_path(subject: str, level: str) -> Path:
     names = {"national": "landelijk", "province": "provinciaal", "library": "lokaal",
              "school": "school"}
     if level == "school":
         return LAYOUT_DIR / "vo-school.yaml"
-    return LAYOUT_DIR / f"{theme}-{names[level]}.yaml"
+    return LAYOUT_DIR / f"{subject}-{names[level]}.yaml"

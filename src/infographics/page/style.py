@@ -1,8 +1,8 @@
-"""Theme: `layouts/theme.yaml` into a typed `Theme` whose colour pairs meet WCAG contrast.
+"""Style: `layouts/style.yaml` into a typed `Style` whose colour pairs meet WCAG contrast.
 
 Checked at load time: text colours against the backgrounds they are drawn on at least 4.5:1
 (3:1 for large text, the header title and the big numbers), chart colours against the page at
-least 3:1. A failing theme is a ConfigError naming the pair and its ratio.
+least 3:1. A failing style is a ConfigError naming the pair and its ratio.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from infographics import yamlsrc
 from infographics.errors import ConfigError
 from infographics.resources import LAYOUTS
 
-DEFAULT_PATH = LAYOUTS / "theme.yaml"
+DEFAULT_PATH = LAYOUTS / "style.yaml"
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -72,7 +72,7 @@ class Sizes(_Strict):
     min: float
 
 
-class Theme(_Strict):
+class Style(_Strict):
     colors: Colors
     fonts: Fonts
     sizes: Sizes
@@ -90,7 +90,7 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-def contrast_pairs(theme: Theme) -> list[tuple[str, str, float]]:
+def contrast_pairs(style: Style) -> list[tuple[str, str, float]]:
     """(foreground key, background key, required ratio) for every pair drawn on a page."""
     text, large, graphic = 4.5, 3.0, 3.0
     pairs = [
@@ -105,27 +105,27 @@ def contrast_pairs(theme: Theme) -> list[tuple[str, str, float]]:
     return pairs
 
 
-def _color(theme: Theme, key: str) -> str:
-    obj = theme.colors
+def _color(style: Style, key: str) -> str:
+    obj = style.colors
     for part in key.split("."):
         obj = getattr(obj, part)
     return obj
 
 
-def check_contrast(theme: Theme, source: yamlsrc.Source | None = None) -> None:
-    for fg, bg, needed in contrast_pairs(theme):
-        ratio = contrast(_color(theme, fg), _color(theme, bg))
+def check_contrast(style: Style, source: yamlsrc.Source | None = None) -> None:
+    for fg, bg, needed in contrast_pairs(style):
+        ratio = contrast(_color(style, fg), _color(style, bg))
         if ratio < needed:
             path = ("colors",) + tuple(fg.split("."))
             line = source.line(path) if source else None
             raise ConfigError(
-                source.file if source else "theme", line, f"colors.{fg}",
+                source.file if source else "style", line, f"colors.{fg}",
                 f"te weinig contrast met colors.{bg}: {ratio:.2f}:1, minimaal {needed}:1",
             )
 
 
-def load_theme(path: Path | None = None) -> Theme:
+def load_style(path: Path | None = None) -> Style:
     source = yamlsrc.read(path or DEFAULT_PATH)
-    theme = yamlsrc.build(Theme, source)
-    check_contrast(theme, source)
-    return theme
+    style = yamlsrc.build(Style, source)
+    check_contrast(style, source)
+    return style
