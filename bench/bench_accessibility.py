@@ -8,12 +8,12 @@ counts, as with timeit: other work on the machine only ever adds time; median ov
 entities of a kind):
 
   resolve    figures and texts of the page (the same with or without tagging)
-  untagged   compose without marked content, structure tree or XMP (`compose(tagged=False)`)
-  tagged     compose as built (`compose(...)`)
+  untagged   draw_page without marked content, structure tree or XMP (`draw_page(tagged=False)`)
+  tagged     draw_page as built (`draw_page(...)`)
   verify     `verify_pdf(pdf, numbers)`, as the build does for every page
   build      `build.build_one(..., check=False)`: the page as a build makes it (resolve,
-             fingerprint, compose, write the file, sha256), without the verification
-  +compose   (tagged - untagged + verify) / (resolve + untagged): what tagging and verifying
+             fingerprint, draw_page, write the file, sha256), without the verification
+  +draw_page   (tagged - untagged + verify) / (resolve + untagged): what tagging and verifying
              add to drawing the page untagged (the strict measure)
   +build     (tagged - untagged + verify) / (build - (tagged - untagged)): what they add to
              the time a build spends on an untagged page
@@ -54,7 +54,7 @@ def _fastest(steps, repeat: int) -> list[float]:
 def measure(pages: int = 5, repeat: int = 15) -> list[dict]:
     """One row per page kind: ms of each of `STEPS` and the two overheads."""
     from infographics.edition import build as b
-    from infographics.page.draw import compose
+    from infographics.page.draw import draw_page
     from infographics.verify.checks import verify_pdf
 
     ctx = b.load_context(DATA)
@@ -67,13 +67,13 @@ def measure(pages: int = 5, repeat: int = 15) -> list[dict]:
             sample = group[:: max(1, len(group) // pages)][:pages]
             per_page = []
             for job in sample:
-                _, content = b.prepare(ctx, job)  # the layout the build uses (fallbacks too)
-                pdf = compose(content, ctx.style)
+                _, content = b.page_content(ctx, job)  # the layout the build uses (fallbacks too)
+                pdf = draw_page(content, ctx.style)
                 assert verify_pdf(pdf, content.numbers) == [], job.path  # warm and sound
                 per_page.append(_fastest([
-                    lambda: b.prepare(ctx, job),  # noqa: B023
-                    lambda: compose(content, ctx.style, tagged=False),  # noqa: B023
-                    lambda: compose(content, ctx.style),  # noqa: B023
+                    lambda: b.page_content(ctx, job),  # noqa: B023
+                    lambda: draw_page(content, ctx.style, tagged=False),  # noqa: B023
+                    lambda: draw_page(content, ctx.style),  # noqa: B023
                     lambda: verify_pdf(pdf, content.numbers),  # noqa: B023
                     lambda: b.build_one(ctx, job, out, check=False),  # noqa: B023
                 ], repeat))
@@ -89,9 +89,9 @@ def measure(pages: int = 5, repeat: int = 15) -> list[dict]:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["ms per page          resolve untagged tagged verify  build  tagging  +compose"
+    lines = ["ms per page          resolve untagged tagged verify  build  tagging  +draw_page"
              "  +build",
-             "                              compose compose                 +%"]
+             "                              draw_page draw_page                 +%"]
     for r in rows:
         lines.append(f"{r['kind']:12s} (n={r['n']:2d}) {r['resolve']:5.1f} {r['untagged']:8.1f}"
                      f" {r['tagged']:7.1f} {r['verify']:6.1f} {r['build']:6.1f}"
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     args = parser.parse_args(argv)
     rows = measure(args.pages, args.repeat)
     print(table(rows))
-    for key, name in (("overhead", "+compose"), ("overhead_build", "+build")):
+    for key, name in (("overhead", "+draw_page"), ("overhead_build", "+build")):
         worst = max(r[key] for r in rows)
         print(f"largest {name}: {worst * 100:.1f}% "
               f"({'within' if worst <= LIMIT else 'over'} the {LIMIT * 100:.0f}% of issue #7)")

@@ -67,7 +67,7 @@ def timed_run(jobs, data: Path, out: Path, workers: int, **kw):
     from infographics.edition import build as b
 
     t = time.perf_counter()
-    result = b.run(jobs, data, out, workers=workers, **kw)
+    result = b.build_edition(jobs, data, out, workers=workers, **kw)
     return time.perf_counter() - t, result
 
 
@@ -78,7 +78,7 @@ def rebuild(data: Path, out: Path):
 
     t = time.perf_counter()
     ctx = b.load_context(data)
-    result = b.run(b.plan(ctx.figures, SUBJECTS, PAGE_LEVELS), data, out, workers=2)
+    result = b.build_edition(b.plan(ctx.figures, SUBJECTS, PAGE_LEVELS), data, out, workers=2)
     return time.perf_counter() - t, result
 
 
@@ -113,7 +113,7 @@ def main() -> int:
 
         out = tmp / "full2"
         edition = edition_fingerprint(DATA, None, choices)
-        b.run(jobs, DATA, out, workers=2, edition=edition, force=True)
+        b.build_edition(jobs, DATA, out, workers=2, edition=edition, force=True)
         t = time.perf_counter()
         assert b.up_to_date(out, edition) is not None
         s = time.perf_counter() - t + 0.0

@@ -1,7 +1,7 @@
 """Benchmarks: wall-clock figures for loading, measuring and building pages (`make bench`).
 
 Prints a table: load + validate + measure of the sample (median), ms per page (median) by page
-kind on one core and where a local PO page's time goes (resolve, compose); results also go to
+kind on one core and where a local PO page's time goes (resolve, draw_page); results also go to
 bench/results/latest.txt. Then runs bench_accessibility.py (tagging and verification overhead)
 and, without --quick, bench_bulk.py (full edition on 1 and 2 processes, unchanged and
 incremental rebuilds, synthetic editions up to 6.000 pages) and bench_send.py (a full dry
@@ -35,7 +35,7 @@ def main() -> int:
     from infographics.data.read import load
     from infographics.edition import build as b
     from infographics.levels import PAGE_LEVELS, SUBJECTS
-    from infographics.page.content import Entity, resolve
+    from infographics.page.content import PageTarget, resolve
 
     out = io.StringIO()
 
@@ -71,20 +71,20 @@ def main() -> int:
     say("\nwhere a local PO page's time goes (median of 20):")
     local = kinds[("po", "library")][:20]
     layout = ctx.layout("po", "library")
-    from infographics.page.draw import compose
+    from infographics.page.draw import draw_page
 
     def stages(job):
         t0 = time.perf_counter()
-        content = resolve(layout, ctx.figures, Entity("library", job.entity_id, job.school_year),
+        content = resolve(layout, ctx.figures, PageTarget("library", job.entity_id, job.school_year),
                           ctx.style)
         t1 = time.perf_counter()
-        compose(content, ctx.style)
+        draw_page(content, ctx.style)
         t2 = time.perf_counter()
         return (t1 - t0) * 1000, (t2 - t1) * 1000
 
     parts = [stages(j) for j in local]
     say(f"  resolve figures and texts {statistics.median(p[0] for p in parts):6.1f} ms")
-    say(f"  compose (charts, tags, save) {statistics.median(p[1] for p in parts):6.1f} ms")
+    say(f"  draw_page (charts, tags, save) {statistics.median(p[1] for p in parts):6.1f} ms")
 
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)

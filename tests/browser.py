@@ -17,7 +17,7 @@ import queue
 import subprocess
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -140,10 +140,8 @@ class Browser:
         Path(path).write_bytes(base64.b64decode(data))
 
     def close(self) -> None:
-        try:
+        with suppress(Exception):
             self.send("Browser.close")
-        except Exception:
-            pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:

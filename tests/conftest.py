@@ -20,8 +20,8 @@ import pypdfium2 as pdfium
 import pytest
 
 from infographics.edition.build import Context, Job, load_context, plan
-from infographics.page.content import Entity, PageContent, resolve
-from infographics.page.draw import compose
+from infographics.page.content import PageContent, PageTarget, resolve
+from infographics.page.draw import draw_page
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample"
@@ -86,9 +86,9 @@ def page(ctx: Context, po_jobs: dict[str, Job]):
         if entity_id not in cache:
             job = po_jobs[entity_id]
             layout = ctx.layout(job.subject, job.level)
-            content = resolve(layout, ctx.figures, Entity(job.level, job.entity_id, YEAR),
+            content = resolve(layout, ctx.figures, PageTarget(job.level, job.entity_id, YEAR),
                               ctx.style)
-            cache[entity_id] = Page(job, content, compose(content, ctx.style))
+            cache[entity_id] = Page(job, content, draw_page(content, ctx.style))
         return cache[entity_id]
 
     return get

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from infographics.edition.build import plan, run
+from infographics.edition.build import build_edition, plan
 from infographics.levels import PAGE_LEVELS, SUBJECTS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -48,7 +48,7 @@ def small_edition(tmp_path_factory: pytest.TempPathFactory, ctx) -> Path:
 
     def make(building: Path) -> None:
         jobs = plan(ctx.figures, SUBJECTS, PAGE_LEVELS, only=["NL", *PROVINCES, *LIBRARIES])
-        result = run(jobs, SAMPLE, building, ctx=ctx, check=False)
+        result = build_edition(jobs, SAMPLE, building, ctx=ctx, check=False)
         assert not result.failed, result.failed
 
     return shared_folder(tmp_path_factory, "small-edition", make)

@@ -4,7 +4,7 @@ from infographics import numbers as nl
 
 
 @pytest.mark.parametrize(
-    "value, expected",
+    ("value", "expected"),
     [(5386, "5.386"), (6870, "6.870"), (0, "0"), (1600000, "1.600.000"), (999, "999"),
      (2522.5, "2.523"), (-1200, "-1.200")],
 )
@@ -13,7 +13,7 @@ def test_integer(value, expected):
 
 
 @pytest.mark.parametrize(
-    "fraction, digits, expected",
+    ("fraction", "digits", "expected"),
     [(5386 / 6870, 0, "78%"), (2168 / 6870, 0, "32%"), (0.785, 0, "79%"), (0.3734, 1, "37,3%"),
      (1.0, 0, "100%"), (0.0, 0, "0%"), (0.005, 0, "1%"), (0.0725, 1, "7,3%")],
 )
@@ -22,7 +22,7 @@ def test_percent(fraction, digits, expected):
 
 
 @pytest.mark.parametrize(
-    "value, expected",
+    ("value", "expected"),
     [(484000, "484 duizend"), (154000, "154 duizend"), (1_200_000, "1,2 miljoen"),
      (1_600_000, "1,6 miljoen"), (5386, "5.386"), (12_500, "12,5 duizend"),
      (638_400, "638 duizend"), (999_400, "999 duizend"), (1_120_000, "1,1 miljoen")],

@@ -188,7 +188,7 @@ def _build_alone(args) -> int:
     print(f"{count(len(jobs), *PAGES)} gepland, bouwen met {where}", file=sys.stderr)
     progress = Progress(len(jobs), bar=False if args.no_progress else None)
     try:
-        result = b.run(jobs, args.data, args.out, args.mapping, args.jobs, ctx, progress,
+        result = b.build_edition(jobs, args.data, args.out, args.mapping, args.jobs, ctx, progress,
                        check=not args.no_verify, force=args.force, scheduler=args.scheduler,
                        edition=edition, scope=None if args.only else {
                            (year, subject, level) for year in years or ctx.figures.years()
@@ -417,7 +417,7 @@ def _send(args) -> int:
     def say(line: str) -> None:
         print(line, file=sys.stderr)
 
-    result = d.run(opts, say)
+    result = d.deliver(opts, say)
     for line in d.problem_lines(result.prepared.reconciliation):
         print(line, file=sys.stderr)
     if result.blocking:

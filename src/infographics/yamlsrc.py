@@ -151,14 +151,13 @@ def _real_path(source: Source, prefix: KeyPath, loc: tuple) -> KeyPath:
                 and i + 1 < len(loc)):
             tag_checked = node  # the tag of a discriminated union, not a key
             continue
-        if isinstance(node, dict) and part in node:
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if in_dict or in_list:
             node = node[part]
             path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
+        elif (isinstance(node, dict) and isinstance(part, str) and part.isidentifier()
+              and part.islower() and part == loc[-1]):
+            # a tag like 'kpi' or a model name is skipped; a missing last key is kept
             path.append(part)
-        elif isinstance(node, dict) and isinstance(part, str) and part not in node:
-            # a tag like 'kpi' or a model name, or a missing key: keep missing keys only
-            if part.isidentifier() and part.islower() and part == loc[-1]:
-                path.append(part)
     return tuple(path)

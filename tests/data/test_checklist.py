@@ -18,7 +18,7 @@ def test_default_maxima(checklist):
 
 
 @pytest.mark.parametrize(
-    "points, stars",
+    ("points", "stars"),
     [(0, 0), (0.5, 1), (7.5, 1), (7.51, 2), (8, 2), (15, 2), (15.01, 3), (22.5, 3),
      (22.51, 4), (23, 4), (30, 4)],
 )

@@ -104,12 +104,15 @@ def test_unknown_is_not_zero(figures):
     # is suppressed, numerator and denominator included (they would give it away)
     assert (f.value, f.numerator, f.denominator, f.n, f.suppressed) == (None, None, None, 1, True)
     lib = figures.get(Y, "library", "b", "po_share_reading_plan")
-    assert lib.value is None and lib.n == 0 and not lib.suppressed
+    assert lib.value is None
+    assert lib.n == 0
+    assert not lib.suppressed
 
 
 def test_library_level_is_never_suppressed(figures):
     f = figures.get(Y, "library", "a", "po_share_reading_plan")
-    assert f.value == pytest.approx(0.4) and f.n == 1
+    assert f.value == pytest.approx(0.4)
+    assert f.n == 1
 
 
 def test_vo_population_excludes_libraries_without_location(figures):

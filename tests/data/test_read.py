@@ -166,7 +166,8 @@ def test_years_and_for_year():
     year = tables.for_year("2020-2021")
     assert year.libraries["library_id"].tolist() == ["bib-a", "bib-b", "bib-c", "bib-d", "bib-e"]
     assert len(year.school_locations) == 6
-    assert len(year.contacts) == 9 and len(year.provinces) == 3
+    assert len(year.contacts) == 9
+    assert len(year.provinces) == 3
     assert year.years() == ["2020-2021"]
 
 
@@ -274,7 +275,8 @@ def test_missing_optional_files_give_empty_typed_frames(tmp_path):
     (folder / "contacts.csv").unlink()
     tables = load(folder)
     assert tables.report.problems == []
-    assert tables.school_locations.empty and tables.contacts.empty
+    assert tables.school_locations.empty
+    assert tables.contacts.empty
     assert list(tables.contacts.columns) == [*TABLES["contacts"].names, "_row", "_file"]
     assert tables.school_locations["points_expertise"].dtype == "Float64"
 

@@ -41,7 +41,8 @@ def test_states_follow_what_reached_each_address(tmp_path):
         assert ledger.state(more) == "pending"
         (row,) = ledger.rows()
         assert (row.status, row.message_id, row.attempts) == ("sent", "<m1@kb>", 1)
-        assert row.sent_at and row.items == ITEMS
+        assert row.sent_at
+        assert row.items == ITEMS
         assert [e[2] for e in ledger.events()] == ["sending", "sent"]
 
 
@@ -50,7 +51,8 @@ def test_a_split_zip_counts_per_part_and_a_new_bundle_is_changed(tmp_path):
         one = target(items=(("bundels/b.zip#1/2", "z1"),), digest="p1", part="1/2")
         two = target(items=(("bundels/b.zip#2/2", "z1"),), digest="p2", part="2/2")
         ledger.finish([one], "sent", "<m1@kb>")
-        assert ledger.state(one) == "sent" and ledger.state(two) == "pending"
+        assert ledger.state(one) == "sent"
+        assert ledger.state(two) == "pending"
         assert ledger.state(target(items=(("bundels/b.zip#1/3", "z2"),), digest="n1")) \
             == "changed"
 
@@ -63,7 +65,8 @@ def test_a_run_that_died_mid_send_leaves_uncertain_rows_for_the_next(tmp_path):
     ledger._lock.close()
     with Ledger.for_sending(path) as again:
         (row,) = again.rows()
-        assert row.status == "uncertain" and "vorige run stopte" in row.error
+        assert row.status == "uncertain"
+        assert "vorige run stopte" in row.error
         assert again.state(target()) == "uncertain"
         # a failed attempt of it later is a failure again, and pending for the run after
         again.finish([target()], "failed", "<m1@kb>", "geweigerd: 550")
@@ -80,7 +83,8 @@ def test_only_one_sending_run_per_ledger(tmp_path):
 def test_reading_never_creates_or_writes(tmp_path):
     path = tmp_path / "log.sqlite"
     with Ledger.read(path) as ledger:
-        assert ledger.rows() == [] and ledger.state(target()) == "pending"
+        assert ledger.rows() == []
+        assert ledger.state(target()) == "pending"
         with pytest.raises(InfographicsError, match="alleen-lezen"):
             ledger.finish([target()], "sent")
     assert not path.exists()
@@ -106,7 +110,8 @@ def test_failures_csv_lists_what_did_not_arrive_and_why(tmp_path):
         n = write_failures(tmp_path / "failures.csv", ledger.rows())
     with (tmp_path / "failures.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert n == 2 and {(r["address"], r["status"]) for r in rows} == {
+    assert n == 2
+    assert {(r["address"], r["status"]) for r in rows} == {
         ("weg@bieb.example.org", "mislukt"), ("twijfel@bieb.example.org", "onzeker")}
     assert next(r for r in rows if r["status"] == "mislukt")["reason"] == \
         "geweigerd: 550 5.1.1 onbekend"

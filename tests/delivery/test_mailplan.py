@@ -85,7 +85,8 @@ def test_cc_only_contacts_are_addressed_and_an_address_is_listed_once(manifest):
                 Contact("library", "bib-0001", "A", "A@Bieb.example.org", "cc", 3),
                 Contact("library", "bib-9999", "X", "x@bieb.example.org", "to", 4)]
     (plan,) = plan_mail(manifest, contacts, entitlements(), YEAR)
-    assert [c.email for c in plan.to] == ["a@bieb.example.org"] and plan.cc == ()
+    assert [c.email for c in plan.to] == ["a@bieb.example.org"]
+    assert plan.cc == ()
 
 
 def test_unusable_files_are_left_out(manifest, contacts):

@@ -12,7 +12,7 @@ import pytest
 from mailtest import SAMPLE, YEAR, entitlements, standin_edition
 
 from infographics.delivery.reconcile import ALLOWABLE, KINDS, NEVER_ALLOWED
-from infographics.delivery.send import Options, load_tables, prepare
+from infographics.delivery.send import Options, load_tables, prepare_delivery
 from infographics.edition.manifest import read_manifest, sha256_file, update_manifest
 
 
@@ -46,9 +46,10 @@ def kinds(prep) -> dict[str, list[str]]:
 
 
 def test_the_sample_edition_is_clean(edition):
-    prep = prepare(Options(SAMPLE, edition))
+    prep = prepare_delivery(Options(SAMPLE, edition))
     assert prep.reconciliation.problems == []
-    assert prep.year == YEAR and len(prep.plans) == 150
+    assert prep.year == YEAR
+    assert len(prep.plans) == 150
 
 
 def test_contact_problems_are_found_located_and_graded(edition, tmp_path):
@@ -62,14 +63,15 @@ def test_contact_problems_are_found_located_and_graded(edition, tmp_path):
         drop=("bib-0140,", "poi,cubiss,"))
     tables, errors = load_tables(data)
     assert {p.row for p in errors} == {202, 203, 204, 206}  # 205 is valid on its own
-    prep = prepare(Options(data, edition))
+    prep = prepare_delivery(Options(data, edition))
     found = kinds(prep)
     assert any("contacts.csv:202: email" in m and "ongeldig e-mailadres" in m
                for m in found["ongeldig-adres"])
     assert len(found["onbekende-ontvanger"]) == 2
     assert any("bib-9999" in m for m in found["onbekende-ontvanger"])
     (shared,) = found["gedeeld-adres"]
-    assert "d.hoekstra@bibliotheek-hunzedal.example.org" in shared and "bib-0001, bib-0002" in \
+    assert "d.hoekstra@bibliotheek-hunzedal.example.org" in shared
+    assert "bib-0001, bib-0002" in \
         shared
     (role,) = found["ongeldige-contactrij"]
     assert "contacts.csv:206: role" in role
@@ -84,11 +86,13 @@ def test_contact_problems_are_found_located_and_graded(edition, tmp_path):
                          "ongeldige-contactrij"]) == []
     # the bad rows are not in any plan; the shared address is in both libraries' plans
     addresses = {c.email for p in prep.plans for c in p.contacts}
-    assert "geen-adres.example.org" not in addresses and "r@bibliotheek.example.org" not in \
+    assert "geen-adres.example.org" not in addresses
+    assert "r@bibliotheek.example.org" not in \
         addresses
     # --only narrows the report to the chosen recipients (the address problems stay)
-    narrow = prepare(Options(data, edition, only=["bib-0005"]))
-    assert "geen-contact" not in kinds(narrow) and "gedeeld-adres" not in kinds(narrow)
+    narrow = prepare_delivery(Options(data, edition, only=["bib-0005"]))
+    assert "geen-contact" not in kinds(narrow)
+    assert "gedeeld-adres" not in kinds(narrow)
 
 
 def test_missing_and_changed_files_and_pages_missing_from_the_manifest(copy):
@@ -102,7 +106,7 @@ def test_missing_and_changed_files_and_pages_missing_from_the_manifest(copy):
     vo_local = next(e for e in manifest.values() if e.level == "library"
                     and e.entity_id == "bib-0002" and e.subject == "vo")
     update_manifest(copy, [], remove=[vo_local.path])
-    prep = prepare(Options(SAMPLE, copy, only=["bib-0001", "bib-0002", "biblionet-groningen"]))
+    prep = prepare_delivery(Options(SAMPLE, copy, only=["bib-0001", "bib-0002", "biblionet-groningen"]))
     found = kinds(prep)
     assert found["bijlage-ontbreekt"] == [
         "library-bib-0002: lokale infographic VO van bib-0002 ontbreekt in het manifest "
@@ -122,7 +126,7 @@ def test_a_missing_bundle_says_to_make_it_first(copy):
     manifest = read_manifest(copy)
     bundle = next(e for e in manifest.values() if e.level == "bundle" and e.entity_id == "zb")
     update_manifest(copy, [], remove=[bundle.path])
-    found = kinds(prepare(Options(SAMPLE, copy, only=["zb"])))
+    found = kinds(prepare_delivery(Options(SAMPLE, copy, only=["zb"])))
     assert found == {"bundel-ontbreekt": [
         "poi-zb: bundel ontbreekt: draai eerst infographics bundle"]}
 
@@ -135,9 +139,10 @@ def test_a_bundle_with_a_page_of_another_poi_is_never_sent(copy):
     with zipfile.ZipFile(copy / bundle.path, "a") as zf:
         zf.writestr(foreign.path, (copy / foreign.path).read_bytes())
     update_manifest(copy, [replace(bundle, sha256=sha256_file(copy / bundle.path))])
-    prep = prepare(Options(SAMPLE, copy, only=["zb"]))
+    prep = prepare_delivery(Options(SAMPLE, copy, only=["zb"]))
     (problem,) = prep.reconciliation.problems
-    assert problem.kind == "bundel-inhoud" and foreign.path in problem.message
+    assert problem.kind == "bundel-inhoud"
+    assert foreign.path in problem.message
     assert prep.reconciliation.blocking(ALLOWABLE) == [problem]  # cannot be allowed
     (plan,) = prep.plans
     assert not any(e.level == "bundle" for e in plan.entries())
@@ -150,18 +155,19 @@ def test_a_stale_bundle_is_reported(copy):
                  and e.entity_id == zeeland)
     (copy / local.path).write_bytes(b"%PDF-1.4 opnieuw gebouwd")
     update_manifest(copy, [replace(local, sha256=sha256_file(copy / local.path))])
-    found = kinds(prepare(Options(SAMPLE, copy, only=["zb"])))
-    assert list(found) == ["bundel-verouderd"] and local.path in found["bundel-verouderd"][0]
+    found = kinds(prepare_delivery(Options(SAMPLE, copy, only=["zb"])))
+    assert list(found) == ["bundel-verouderd"]
+    assert local.path in found["bundel-verouderd"][0]
 
 
 def test_a_single_pdf_over_the_size_limit(edition):
-    found = kinds(prepare(Options(SAMPLE, edition, only=["national"], max_size=500)))
+    found = kinds(prepare_delivery(Options(SAMPLE, edition, only=["national"], max_size=500)))
     assert len(found["bijlage-te-groot"]) == 2
 
 
 def test_every_kind_is_graded_and_only_bundle_content_cannot_be_allowed():
     assert set(KINDS.values()) == {"ernstig", "waarschuwing"}
-    assert NEVER_ALLOWED == {"bundel-inhoud"}
+    assert {"bundel-inhoud"} == NEVER_ALLOWED
     assert set(ALLOWABLE) == {k for k, s in KINDS.items() if s == "ernstig"} - NEVER_ALLOWED
 
 
@@ -170,7 +176,7 @@ def test_a_local_page_whose_ids_disagree_is_reported_missing_and_sent_to_nobody(
     local = next(e for e in manifest.values() if e.level == "library"
                  and e.entity_id == "bib-0001" and e.subject == "po")
     update_manifest(copy, [replace(local, library_id="bib-0002")])  # edited by hand
-    prep = prepare(Options(SAMPLE, copy, only=["bib-0001", "bib-0002"]))
+    prep = prepare_delivery(Options(SAMPLE, copy, only=["bib-0001", "bib-0002"]))
     found = kinds(prep)
     assert found["bijlage-ontbreekt"] == [
         f"library-bib-0001: lokale infographic PO van bib-0001 ontbreekt in het manifest ({YEAR})"]

@@ -45,8 +45,8 @@ from infographics.delivery.mailplan import contacts_from_table
 from infographics.delivery.send import (
     Options,
     blocking_lines,
+    deliver,
     listed,
-    run,
     status_rows,
     summary_lines,
 )
@@ -95,8 +95,9 @@ def group_of(msg) -> Recipient:
 
 def test_full_send_reaches_every_contact_once_with_exactly_its_own_files(edition, server,
                                                                          contacts, tmp_path):
-    result = run(options(edition, tmp_path, server.port))
-    assert result.ok and not result.blocking
+    result = deliver(options(edition, tmp_path, server.port))
+    assert result.ok
+    assert not result.blocking
     received = server.mailbox.received
     # exactly one message per recipient address, and every contact is a recipient
     assert server.mailbox.per_address() == Counter({c.address: 1 for c in contacts})
@@ -151,11 +152,13 @@ def test_full_send_reaches_every_contact_once_with_exactly_its_own_files(edition
                     if e.level in levels[group.kind] and ents.may_receive(group, e)}
         assert {e.path for e in sent_entries} == expected, group
     # and a rerun sends nothing
-    again = run(options(edition, tmp_path, server.port))
-    assert again.sent.messages == 0 and len(server.mailbox.received) == 150
+    again = deliver(options(edition, tmp_path, server.port))
+    assert again.sent.messages == 0
+    assert len(server.mailbox.received) == 150
     with Ledger.read(tmp_path / "log.sqlite") as ledger:
         rows = ledger.rows()
-    assert len(rows) == len(contacts) and {r.status for r in rows} == {"sent"}
+    assert len(rows) == len(contacts)
+    assert {r.status for r in rows} == {"sent"}
 
 
 def test_killed_between_messages_and_rerun_delivers_every_message_exactly_once(
@@ -199,7 +202,8 @@ def test_killed_after_the_server_took_a_message_it_is_uncertain_and_not_sent_twi
     third = server.mailbox.received[2].rcpt_tos[0].lower()
     assert cli.main(cli_args(edition, tmp_path, server.port, *only)) == 0
     out = capsys.readouterr().out
-    assert "Onzeker" in out and "--resend-uncertain" in out
+    assert "Onzeker" in out
+    assert "--resend-uncertain" in out
     assert server.mailbox.per_address() == Counter(
         {a.lower(): 1 for r in server.mailbox.received for a in r.rcpt_tos})
     assert len(server.mailbox.received) == 5
@@ -223,14 +227,16 @@ def test_temporary_refusal_is_retried_and_a_permanent_one_fails_only_that_addres
     box.permanent.add("f.degroot@bibliotheek-hogeland.example.org")  # bib-0004's to; cc ok
     opts = options(edition, tmp_path, server.port,
                    only=["bib-0001", "bib-0002", "bib-0004", "bib-0005"])
-    result = run(opts)
+    result = deliver(opts)
     counts = box.per_address()
     assert counts["d.hoekstra@bibliotheek-hunzedal.example.org"] == 1
     assert box.refused["d.hoekstra@bibliotheek-hunzedal.example.org"] == 2
     assert "f.degroot@bibliotheek-hogeland.example.org" not in counts
     assert counts["s.peters@bibliotheek-hogeland.example.org"] == 1  # the cc of the same mail
     assert counts["f.sanchez@bibliotheek-westerkwartier.example.org"] == 1  # bib-0005
-    assert result.sent.retried == 2 and len(result.sent.failed) == 1 and not result.ok
+    assert result.sent.retried == 2
+    assert len(result.sent.failed) == 1
+    assert not result.ok
     with (tmp_path / "failures.csv").open(encoding="utf-8") as fh:
         failures = list(csv.DictReader(fh))
     assert [(f["address"], f["status"]) for f in failures] == [
@@ -238,8 +244,9 @@ def test_temporary_refusal_is_retried_and_a_permanent_one_fails_only_that_addres
     assert failures[0]["reason"].startswith("geweigerd: 550")
     # a rerun tries the failed address again, and only that one
     box.permanent.clear()
-    again = run(opts)
-    assert again.ok and again.sent.sent == [("library-bib-0004",
+    again = deliver(opts)
+    assert again.ok
+    assert again.sent.sent == [("library-bib-0004",
                                              "f.degroot@bibliotheek-hogeland.example.org")]
     assert set(box.per_address().values()) == {1}
 
@@ -252,7 +259,7 @@ def test_dry_run_writes_eml_files_that_parse_back_with_real_pdf_pages(tmp_path_f
     out = copy_edition(tmp_path_factory, ctx, "mail-dry")
     make_bundles(out, entitlements())
     opts = options(out, tmp_path, only=[*LIBRARIES, "rijnbrink", "national"])
-    result = run(opts)
+    result = deliver(opts)
     assert not result.blocking, result.blocking
     assert not (tmp_path / "log.sqlite").exists()  # a dry run does not touch the ledger
     emls = sorted((tmp_path / "outbox").glob("*.eml"))
@@ -260,7 +267,9 @@ def test_dry_run_writes_eml_files_that_parse_back_with_real_pdf_pages(tmp_path_f
     names = {lib: entitlements().library_names[(YEAR, lib)] for lib in LIBRARIES}
     for path in emls:
         msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        assert msg["Message-ID"] and msg["Date"] and msg["From"] == SENDER
+        assert msg["Message-ID"]
+        assert msg["Date"]
+        assert msg["From"] == SENDER
         assert msg.get_body(("plain",)).get_content().startswith("Beste ")
         assert "<ul>" in msg.get_body(("html",)).get_content()
         group = group_of(msg)
@@ -280,12 +289,14 @@ def test_redirect_sends_everything_to_the_test_inbox_and_logs_nothing(edition, s
                                                                       tmp_path):
     opts = options(edition, tmp_path, server.port, redirect_to="ik@kb.example.org",
                    only=["bib-0004", "zb"], limit=5)
-    result = run(opts)
-    assert result.ok and len(server.mailbox.received) == 2
+    result = deliver(opts)
+    assert result.ok
+    assert len(server.mailbox.received) == 2
     for rec in server.mailbox.received:
         assert rec.rcpt_tos == ["ik@kb.example.org"]
         msg = rec.message()
-        assert msg["To"] == "ik@kb.example.org" and msg["Cc"] is None
+        assert msg["To"] == "ik@kb.example.org"
+        assert msg["Cc"] is None
         assert msg["Subject"].startswith("[TEST voor ")
         assert "TESTBERICHT" in msg.get_body(("plain",)).get_content()
     bib4 = next(r.message() for r in server.mailbox.received
@@ -294,16 +305,16 @@ def test_redirect_sends_everything_to_the_test_inbox_and_logs_nothing(edition, s
     assert "cc: s.peters@bibliotheek-hogeland.example.org" in bib4["Subject"]
     assert not (tmp_path / "log.sqlite").exists()
     # a real send afterwards still sends everything
-    real = run(options(edition, tmp_path, server.port, only=["bib-0004", "zb"]))
+    real = deliver(options(edition, tmp_path, server.port, only=["bib-0004", "zb"]))
     assert real.sent.messages == 2
 
 
 def test_limit_and_only_narrow_a_run(edition, server, tmp_path):
     opts = options(edition, tmp_path, server.port, only=["bib-0010", "bib-0011", "bib-0012"],
                    limit=2)
-    first = run(opts)
+    first = deliver(opts)
     assert first.sent.messages == 2
-    second = run(opts)
+    second = deliver(opts)
     assert second.sent.messages == 1
     assert len(server.mailbox.received) == 3
 
@@ -315,22 +326,23 @@ def test_a_changed_attachment_is_reported_and_resent_only_when_asked(edition, se
     out = tmp_path / "ed"
     shutil.copytree(edition, out)
     opts = options(out, tmp_path, server.port, only=["bib-0007"])
-    assert run(opts).sent.messages == 1
+    assert deliver(opts).sent.messages == 1
     manifest = read_manifest(out)
     local = next(e for e in manifest.values() if e.level == "library"
                  and e.entity_id == "bib-0007" and e.subject == "po")
     data = standin_pdf("library", "bib-0007", "bib-0007", YEAR) + b"\n% rebuilt\n"
     (out / local.path).write_bytes(data)
     update_manifest(out, [replace(local, sha256=hashlib.sha256(data).hexdigest())])
-    again = run(opts)
+    again = deliver(opts)
     assert again.sent.messages == 0
     assert set(again.planned[0].states.values()) == {"changed"}
     rows = [r for r in status_rows(opts) if r.status == "skipped"]
-    assert len(rows) == 2 and "--resend-changed" in rows[0].error
+    assert len(rows) == 2
+    assert "--resend-changed" in rows[0].error
     (line,) = [x for x in summary_lines(again, opts) if x.startswith("Bijlage gewijzigd")]
     assert line == ("Bijlage gewijzigd na verzending: 2 adressen; niet opnieuw verstuurd zonder "
                     f"--resend-changed. Gewijzigd: {local.path}.")
-    forced = run(options(out, tmp_path, server.port, only=["bib-0007"], resend_changed=True))
+    forced = deliver(options(out, tmp_path, server.port, only=["bib-0007"], resend_changed=True))
     assert forced.sent.messages == 1
     assert server.mailbox.per_address()["d.brouwer@bibliotheek-lauwersmar.example.org"] == 2
 
@@ -342,12 +354,14 @@ def test_serious_problems_stop_a_send_unless_allowed_per_kind(edition, server, t
         fh.write("library,bib-0003,Iemand,geen-adres,to\n")  # invalid address
         fh.write("library,bib-9999,Niemand,n@bibliotheek-nergens.example.org,to\n")
     opts = options(edition, tmp_path, server.port, data=data, only=["bib-0003"])
-    stopped = run(opts)
+    stopped = deliver(opts)
     assert {p.kind for p in stopped.blocking} == {"ongeldig-adres", "onbekende-ontvanger"}
-    assert stopped.sent is None and server.mailbox.received == []
-    allowed = run(options(edition, tmp_path, server.port, data=data, only=["bib-0003"],
+    assert stopped.sent is None
+    assert server.mailbox.received == []
+    allowed = deliver(options(edition, tmp_path, server.port, data=data, only=["bib-0003"],
                           allow=["ongeldig-adres", "onbekende-ontvanger"]))
-    assert allowed.ok and [r.rcpt_tos for r in server.mailbox.received] == [
+    assert allowed.ok
+    assert [r.rcpt_tos for r in server.mailbox.received] == [
         ["i.wouters@bibliotheek-regio-oldambt.example.org"]]
 
 
@@ -358,7 +372,8 @@ def test_cli_dry_run_prints_a_summary_and_sends_nothing(edition, tmp_path, capsy
         args.remove("--send")
         assert cli.main(args) == 0
         out = capsys.readouterr().out
-        assert "Proefrun: 2 berichten geschreven" in out and "niets verstuurd" in out
+        assert "Proefrun: 2 berichten geschreven" in out
+        assert "niets verstuurd" in out
         assert server.mailbox.received == []
         assert len(list((tmp_path / "outbox").glob("*.eml"))) == 2
     finally:
@@ -384,7 +399,8 @@ def test_config_file_gives_smtp_settings_but_never_passwords(edition, server, tm
     conf.write_text('[send]\nsmtp_host = "x"\nsmtp_password = "geheim"\n', encoding="utf-8")
     assert cli.main(args) == 2
     err = capsys.readouterr().err
-    assert "horen niet in een bestand" in err and "geheim" not in err
+    assert "horen niet in een bestand" in err
+    assert "geheim" not in err
 
 
 def test_an_empty_redirect_address_is_refused_not_taken_as_a_real_send(edition, server,
@@ -399,23 +415,25 @@ def test_an_empty_redirect_address_is_refused_not_taken_as_a_real_send(edition, 
 def test_a_rerun_with_another_size_limit_sends_no_bundle_twice(edition, server, tmp_path):
     # the POI bundle went out whole; a rerun with a smaller --max-size-mb (to get a few other
     # mails past a strict server) splits it, but the POI already has every page of it
-    assert run(options(edition, tmp_path, server.port, only=["zb"])).sent.messages == 1
-    again = run(options(edition, tmp_path, server.port, only=["zb"], max_size=40_000))
-    assert len(again.planned) > 1 and again.sent.messages == 0
+    assert deliver(options(edition, tmp_path, server.port, only=["zb"])).sent.messages == 1
+    again = deliver(options(edition, tmp_path, server.port, only=["zb"], max_size=40_000))
+    assert len(again.planned) > 1
+    assert again.sent.messages == 0
     assert len(server.mailbox.received) == 1
     # and the other way round: sent in parts, then a rerun with room for the whole bundle
-    split = run(options(edition, tmp_path, server.port, only=["biblionet-drenthe"],
+    split = deliver(options(edition, tmp_path, server.port, only=["biblionet-drenthe"],
                         max_size=40_000))
     assert split.sent.messages > 1
-    whole = run(options(edition, tmp_path, server.port, only=["biblionet-drenthe"]))
-    assert len(whole.planned) == 1 and whole.sent.messages == 0
+    whole = deliver(options(edition, tmp_path, server.port, only=["biblionet-drenthe"]))
+    assert len(whole.planned) == 1
+    assert whole.sent.messages == 0
 
 
 def test_the_summary_counts_addresses_one_way_and_says_so(edition, server, tmp_path):
     # the POI's mail in several parts to 2 addresses: every count is of unique addresses,
     # and the (part, address) pairs are named as such ("zendingen")
     opts = options(edition, tmp_path, server.port, only=["zb"], max_size=40_000)
-    first = run(opts)
+    first = deliver(opts)
     parts = len(first.planned)
     assert parts > 1
     lines = summary_lines(first, opts)
@@ -424,7 +442,7 @@ def test_the_summary_counts_addresses_one_way_and_says_so(edition, server, tmp_p
     assert any(x.startswith(f"Verstuurd: {parts} berichten aan 2 adressen ({2 * parts} "
                             "zendingen); mislukt: 0 adressen, onzeker: 0 adressen in ")
                for x in lines)
-    again = summary_lines(run(opts), opts)
+    again = summary_lines(deliver(opts), opts)
     assert again[0] == lines[0]
     assert again[1] == (f"Al verstuurd (volgens het verzendlog): 2 adressen ({2 * parts} "
                         "zendingen); die gaan niet opnieuw.")
@@ -474,12 +492,13 @@ def test_the_default_send_log_outlives_the_edition_folder(edition, server, tmp_p
     shutil.copytree(edition, first)
     opts = options(first, tmp_path, server.port, ledger=None, only=["bib-0001", "bib-0027"])
     assert opts.ledger_path == tmp_path / "verzendlog.sqlite"  # the conftest's own log
-    result = run(opts)
+    result = deliver(opts)
     sent = sum(server.mailbox.per_address().values())
-    assert result.ok and sent > 0
+    assert result.ok
+    assert sent > 0
     assert not (first / "verzending" / "verzendlog.sqlite").exists()
     shutil.rmtree(first)
     second = tmp_path / "uitvoer-2"
     shutil.copytree(edition, second)
-    run(options(second, tmp_path, server.port, ledger=None, only=["bib-0001", "bib-0027"]))
+    deliver(options(second, tmp_path, server.port, ledger=None, only=["bib-0001", "bib-0027"]))
     assert sum(server.mailbox.per_address().values()) == sent

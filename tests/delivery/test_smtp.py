@@ -84,7 +84,8 @@ def test_451_is_retried_with_back_off_while_other_mails_go_on(server):
     assert [r.rcpt_tos for r in server.mailbox.received] == [
         ["b@bibliotheek.example.org"], ["later@bibliotheek.example.org"]]
     assert slept == [5.0, 10.0]  # back-off doubles
-    assert report.retried == 2 and not report.failed
+    assert report.retried == 2
+    assert not report.failed
     assert sorted(report.sent) == [("een", "later@bibliotheek.example.org"),
                                    ("twee", "b@bibliotheek.example.org")]
 
@@ -96,7 +97,8 @@ def test_a_temporary_refusal_that_lasts_fails_after_the_last_retry(server):
             [job("een", ["later@bibliotheek.example.org"])])
     assert server.mailbox.refused["later@bibliotheek.example.org"] == 3
     ((key, address, reason),) = report.failed
-    assert "ook na 3 pogingen" in reason and "451" in reason
+    assert "ook na 3 pogingen" in reason
+    assert "451" in reason
 
 
 def test_without_retries_a_temporary_refusal_fails_after_one_attempt(server):
@@ -121,7 +123,8 @@ def test_550_fails_that_address_only_and_the_ledger_says_why(server, tmp_path):
     assert rows["ok@bibliotheek.example.org"].message_id == "<m1@kb.example.org>"
     assert rows["weg@bibliotheek.example.org"].status == "failed"
     assert rows["weg@bibliotheek.example.org"].error.startswith("geweigerd: 550")
-    assert len(server.mailbox.received) == 2 and len(report.failed) == 1
+    assert len(server.mailbox.received) == 2
+    assert len(report.failed) == 1
 
 
 def test_starttls_with_a_test_certificate_and_login_from_the_environment(tmp_path, capsys):
@@ -201,8 +204,10 @@ def test_an_answer_lost_after_the_message_went_out_is_uncertain_not_sent_again(t
             report = Dispatcher(t, ledger, SENDER, retries=3, retry_delay=0.001).run(
                 [job("m1", [], targets={"a@bibliotheek.example.org": target})])
             (row,) = ledger.rows()
-        assert row.status == "uncertain" and "onbekend of het is afgeleverd" in row.error
-        assert len(report.uncertain) == 1 and report.retried == 0
+        assert row.status == "uncertain"
+        assert "onbekend of het is afgeleverd" in row.error
+        assert len(report.uncertain) == 1
+        assert report.retried == 0
         assert len(s.mailbox.received) == 1
     finally:
         s.stop()
@@ -293,7 +298,10 @@ def test_a_password_with_non_ascii_characters_stops_with_a_clear_error_that_hide
         with pytest.raises(SendError, match="niet-ASCII") as err, SmtpTransport(settings) as t:
             t.connect()
         text = str(err.value)
-        assert "ö" not in text and "\\xf6" not in text and "position" not in text
-        assert err.value.__cause__ is None and err.value.__suppress_context__
+        assert "ö" not in text
+        assert "\\xf6" not in text
+        assert "position" not in text
+        assert err.value.__cause__ is None
+        assert err.value.__suppress_context__
     finally:
         s.stop()

@@ -18,7 +18,7 @@ import pytest
 
 from infographics.data.measure import Entity
 from infographics.edition import build
-from infographics.edition.build import Job, plan, run, slug
+from infographics.edition.build import Job, build_edition, plan, slug
 from infographics.errors import PageError
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -96,7 +96,7 @@ def test_same_name_slug_gets_the_id_added():
 
 def test_run_writes_pdfs_and_manifest(ctx, jobs, tmp_path):
     chosen = [j for j in jobs if j.entity_id in HANDFUL]
-    result = run(chosen, SAMPLE, tmp_path, ctx=ctx)
+    result = build_edition(chosen, SAMPLE, tmp_path, ctx=ctx)
     assert not result.failed
     assert len(result.built) == len(HANDFUL)
     assert result.summary() == "5 gebouwd, 0 mislukt, 0 overgeslagen"
@@ -119,9 +119,9 @@ def test_run_writes_pdfs_and_manifest(ctx, jobs, tmp_path):
 
 
 def fail_for(monkeypatch, entity_id: str, error: Exception) -> None:
-    """Make rendering one entity's page raise `error` (build_one resolves through prepare;
+    """Make rendering one entity's page raise `error` (build_one resolves through page_content;
     render and render_page are patched too in case they are called directly)."""
-    for name in ("render", "render_page", "prepare"):
+    for name in ("render", "render_page", "page_content"):
         real = getattr(build, name, None)
         if real is None:
             continue
@@ -137,13 +137,14 @@ def fail_for(monkeypatch, entity_id: str, error: Exception) -> None:
 def test_a_failing_page_is_listed_and_the_others_are_built(ctx, jobs, tmp_path, monkeypatch):
     fail_for(monkeypatch, "bib-0027", PageError("header", "tekst past niet in het blok"))
     chosen = [j for j in jobs if j.entity_id in HANDFUL]
-    result = run(chosen, SAMPLE, tmp_path, ctx=ctx)
+    result = build_edition(chosen, SAMPLE, tmp_path, ctx=ctx)
     assert [f.job.entity_id for f in result.failed] == ["bib-0027"]
     assert len(result.built) == len(HANDFUL) - 1
     failures = read_csv(tmp_path / "failures.csv")
     assert len(failures) == 1
     assert failures[0]["entity_id"] == "bib-0027"
-    assert failures[0]["level"] == "library" and failures[0]["school_year"] == YEAR
+    assert failures[0]["level"] == "library"
+    assert failures[0]["school_year"] == YEAR
     assert failures[0]["entity_name"].startswith("Bibliotheek Regio Zuid-Vallei")
     assert failures[0]["reason"] == "blok 'header': tekst past niet in het blok"
     manifest = read_csv(tmp_path / "manifest.csv")
@@ -158,32 +159,32 @@ def test_a_failing_page_is_listed_and_the_others_are_built(ctx, jobs, tmp_path, 
 
 def test_an_unexpected_error_is_a_failure_too(ctx, jobs, tmp_path, monkeypatch):
     fail_for(monkeypatch, "*", ZeroDivisionError("kapot"))
-    result = run([j for j in jobs if j.entity_id == "NL"], SAMPLE, tmp_path, ctx=ctx)
+    result = build_edition([j for j in jobs if j.entity_id == "NL"], SAMPLE, tmp_path, ctx=ctx)
     assert [f.reason for f in result.failed] == ["ZeroDivisionError: kapot"]
     assert read_csv(tmp_path / "failures.csv")[0]["reason"] == "ZeroDivisionError: kapot"
 
 
 def test_manifest_keeps_rows_of_earlier_runs(ctx, jobs, tmp_path):
     by_id = {j.entity_id: j for j in jobs}
-    run([by_id["NL"]], SAMPLE, tmp_path, ctx=ctx)
-    run([by_id["bib-0001"]], SAMPLE, tmp_path, ctx=ctx)
+    build_edition([by_id["NL"]], SAMPLE, tmp_path, ctx=ctx)
+    build_edition([by_id["bib-0001"]], SAMPLE, tmp_path, ctx=ctx)
     rows = read_csv(tmp_path / "manifest.csv")
     assert [r["entity_id"] for r in rows] == ["NL", "bib-0001"]  # sorted by path
-    run([by_id["NL"]], SAMPLE, tmp_path, ctx=ctx)  # again: replaced, not duplicated
+    build_edition([by_id["NL"]], SAMPLE, tmp_path, ctx=ctx)  # again: replaced, not duplicated
     assert len(read_csv(tmp_path / "manifest.csv")) == 2
 
 
 def test_progress_is_called_per_page(ctx, jobs, tmp_path):
     seen = []
-    run([j for j in jobs if j.entity_id in ("NL", "PV21")], SAMPLE, tmp_path, ctx=ctx,
+    build_edition([j for j in jobs if j.entity_id in ("NL", "PV21")], SAMPLE, tmp_path, ctx=ctx,
         progress=seen.append)
     assert [type(s).__name__ for s in seen] == ["Built", "Built"]
 
 
 def test_same_job_same_file(ctx, jobs, tmp_path):
     job = next(j for j in jobs if j.entity_id == "bib-0078")
-    a = run([job], SAMPLE, tmp_path / "a", ctx=ctx).built[0]
-    b = run([job], SAMPLE, tmp_path / "b", ctx=ctx).built[0]
+    a = build_edition([job], SAMPLE, tmp_path / "a", ctx=ctx).built[0]
+    b = build_edition([job], SAMPLE, tmp_path / "b", ctx=ctx).built[0]
     assert a.sha256 == b.sha256
     assert (tmp_path / "a" / job.path).read_bytes() == (tmp_path / "b" / job.path).read_bytes()
 
@@ -191,7 +192,8 @@ def test_same_job_same_file(ctx, jobs, tmp_path):
 def test_slug_keeps_file_names_short():
     name = "Bibliotheek " + " ".join(["Samenwerkende Gemeenten van het Westerkwartier"] * 10)
     cut = slug(name)
-    assert len(cut) <= 80 and not cut.endswith("-")
+    assert len(cut) <= 80
+    assert not cut.endswith("-")
     assert cut.startswith("bibliotheek-samenwerkende-gemeenten-van-het-westerkwartier-")
     assert slug("Bibliotheek Fryslân-Zuid") == "bibliotheek-fryslan-zuid"
 
@@ -215,7 +217,7 @@ def test_a_worker_process_that_dies_fails_its_pages_and_the_batch_goes_on(
     monkeypatch.setattr(build, "build_one", dying)
     chosen = [j for j in jobs if j.level != "library" or j.entity_id in HANDFUL]
     seen = []
-    result = run(chosen, SAMPLE, tmp_path, ctx=ctx, workers=2, progress=seen.append)
+    result = build_edition(chosen, SAMPLE, tmp_path, ctx=ctx, workers=2, progress=seen.append)
     assert victim in [f.job for f in result.failed]
     assert len(result.built) + len(result.failed) == len(chosen) == len(seen)
     failed = {r["entity_id"] for r in read_csv(tmp_path / "failures.csv")}
@@ -238,8 +240,9 @@ def test_worker_spec_paths_are_absolute(ctx, jobs, tmp_path, monkeypatch):
         return real(spec, chunk)
 
     monkeypatch.setattr(build, "build_chunk", spy)
-    run([j for j in jobs if j.entity_id == "NL"], Path("data"), Path("out"), ctx=ctx)
-    assert specs and all(Path(s.data).is_absolute() and Path(s.out).is_absolute()
+    build_edition([j for j in jobs if j.entity_id == "NL"], Path("data"), Path("out"), ctx=ctx)
+    assert specs
+    assert all(Path(s.data).is_absolute() and Path(s.out).is_absolute()
                          for s in specs)
     assert (tmp_path / "out" / "manifest.csv").exists()
 
@@ -253,7 +256,7 @@ def test_ctrl_c_stops_the_pool_without_building_the_rest(ctx, jobs, tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run(chosen, SAMPLE, tmp_path, ctx=ctx, workers=2, progress=interrupt)
+        build_edition(chosen, SAMPLE, tmp_path, ctx=ctx, workers=2, progress=interrupt)
     assert len(list(tmp_path.rglob("*.pdf"))) < len(chosen) // 2
 
 
@@ -261,7 +264,7 @@ def test_a_page_that_cannot_be_written_fails_alone(ctx, jobs, tmp_path):
     chosen = [j for j in jobs if j.entity_id in HANDFUL]
     blocked = chosen[1]
     (tmp_path / blocked.path).mkdir(parents=True)  # a folder where the PDF should go
-    result = run(chosen, SAMPLE, tmp_path, ctx=ctx)
+    result = build_edition(chosen, SAMPLE, tmp_path, ctx=ctx)
     assert [f.job for f in result.failed] == [blocked]
     assert len(result.built) == len(chosen) - 1
     assert [r["entity_id"] for r in read_csv(tmp_path / "failures.csv")] == [blocked.entity_id]

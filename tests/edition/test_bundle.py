@@ -85,7 +85,8 @@ def test_one_zip_and_one_print_pdf_per_poi(bundled):
     for poi, e in zips.items():
         assert e.path == f"bundels/{YEAR}/{poi}-{YEAR}.zip"
         assert prints[poi].path == f"bundels/{YEAR}/{poi}-{YEAR}-lokaal-po-print.pdf"
-        assert (out / e.path).is_file() and (out / prints[poi].path).is_file()
+        assert (out / e.path).is_file()
+        assert (out / prints[poi].path).is_file()
 
 
 def test_each_zip_holds_exactly_the_entitled_pages(bundled):
@@ -215,8 +216,10 @@ def test_a_missing_or_changed_page_stops_its_bundle_not_the_others(tmp_path_fact
     (out / changed.path).write_bytes(b"%PDF-1.4 not the page that was built")
     with pytest.raises(InfographicsError) as info:
         make_bundles(out, entitlements)
-    assert gone.path in str(info.value) and "ontbreekt" in str(info.value)
-    assert changed.path in str(info.value) and "sha256" in str(info.value)
+    assert gone.path in str(info.value)
+    assert "ontbreekt" in str(info.value)
+    assert changed.path in str(info.value)
+    assert "sha256" in str(info.value)
     bundles = {e.entity_id for e in read_manifest(out).values() if e.level == "bundle"}
     assert bundles == set(POI_NAME) - {"cubiss", "biblionet-drenthe"}
     assert not (out / f"bundels/{YEAR}/cubiss-{YEAR}.zip").exists()

@@ -29,23 +29,24 @@ def test_dask_builds_the_same_files_as_the_local_pool(cluster, ctx, tmp_path):
             if j.level in ("national", "province") or j.library_id in ("bib-0001", "bib-0027")]
     assert len(jobs) > 40
     local, remote = tmp_path / "local", tmp_path / "dask"
-    pooled = build.run(jobs, SAMPLE, local, workers=2)
-    distributed_run = build.run(jobs, SAMPLE, remote, scheduler=cluster)
-    assert not pooled.failed and not distributed_run.failed
+    pooled = build.build_edition(jobs, SAMPLE, local, workers=2)
+    distributed_run = build.build_edition(jobs, SAMPLE, remote, scheduler=cluster)
+    assert not pooled.failed
+    assert not distributed_run.failed
     assert len(distributed_run.built) == len(jobs)
     assert len(distributed_run.peak_rss_mb) >= 1  # reported by the Dask worker processes
     sha = {p: e.sha256 for p, e in read_manifest(local).items()}
     assert sha == {p: e.sha256 for p, e in read_manifest(remote).items()}
     assert sorted(sha) == sorted(j.path for j in jobs)
     # a rerun on the cluster skips every page
-    again = build.run(jobs, SAMPLE, remote, scheduler=cluster)
+    again = build.build_edition(jobs, SAMPLE, remote, scheduler=cluster)
     assert (len(again.built), len(again.skipped)) == (0, len(jobs))
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(ctx, tmp_path):
     jobs = build.plan(ctx.figures, ["po"], ["national"])
     with pytest.raises(OSError):
-        build.run(jobs, SAMPLE, tmp_path, scheduler="tcp://127.0.0.1:9", connect_timeout=2)
+        build.build_edition(jobs, SAMPLE, tmp_path, scheduler="tcp://127.0.0.1:9", connect_timeout=2)
 
 
 def test_ctrl_c_cancels_the_pages_queued_on_the_cluster(cluster, ctx, tmp_path):
@@ -55,5 +56,5 @@ def test_ctrl_c_cancels_the_pages_queued_on_the_cluster(cluster, ctx, tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        build.run(jobs, SAMPLE, tmp_path, scheduler=cluster, progress=interrupt)
+        build.build_edition(jobs, SAMPLE, tmp_path, scheduler=cluster, progress=interrupt)
     assert len(list(tmp_path.rglob("*.pdf"))) < len(jobs) // 2

@@ -52,14 +52,14 @@ def small_plan(ctx: build.Context) -> list[build.Job]:
 
 def break_page(monkeypatch, victim: build.Job) -> None:
     """Make resolving `victim` fail with an InfographicsError ("kapot")."""
-    real = build.prepare
+    real = build.page_content
 
     def broken(ctx, job):
         if job == victim:
             raise build.InfographicsError("kapot")
         return real(ctx, job)
 
-    monkeypatch.setattr(build, "prepare", broken)
+    monkeypatch.setattr(build, "page_content", broken)
 
 
 def built_files(out: Path) -> dict[str, str]:
@@ -74,7 +74,7 @@ def first_build(tmp_path_factory):
     ctx = build.load_context(data)
     jobs = small_plan(ctx)
     out = root / "out"
-    result = build.run(jobs, data, out, ctx=ctx)
+    result = build.build_edition(jobs, data, out, ctx=ctx)
     assert not result.failed
     return data, out, jobs, result
 
@@ -91,7 +91,7 @@ def test_unchanged_rebuild_skips_every_page(first_build, tmp_path):
     again = tmp_path / "again"
     shutil.copytree(out, again)
     before = {p: (again / p).stat().st_mtime_ns for p in built_files(again)}
-    result = build.run(jobs, data, again, ctx=build.load_context(data))
+    result = build.build_edition(jobs, data, again, ctx=build.load_context(data))
     assert (len(result.built), len(result.failed), len(result.skipped)) == (0, 0, len(jobs))
     assert result.summary().endswith(f"{len(jobs)} overgeslagen")
     assert {p: (again / p).stat().st_mtime_ns for p in before} == before  # untouched
@@ -102,8 +102,9 @@ def test_force_rebuilds_every_page_to_the_same_bytes(first_build, tmp_path):
     data, out, jobs, _ = first_build
     again = tmp_path / "again"
     shutil.copytree(out, again)
-    result = build.run(jobs, data, again, ctx=build.load_context(data), force=True)
-    assert len(result.built) == len(jobs) and not result.skipped
+    result = build.build_edition(jobs, data, again, ctx=build.load_context(data), force=True)
+    assert len(result.built) == len(jobs)
+    assert not result.skipped
     assert built_files(again) == built_files(out)  # reproducible bytes
 
 
@@ -114,7 +115,7 @@ def test_a_changed_or_missing_file_is_rebuilt(first_build, tmp_path):
     damaged, missing = jobs[0].path, jobs[5].path
     (again / damaged).write_bytes(b"%PDF-1.4 kapot")
     (again / missing).unlink()
-    result = build.run(jobs, data, again, ctx=build.load_context(data))
+    result = build.build_edition(jobs, data, again, ctx=build.load_context(data))
     assert sorted(b.job.path for b in result.built) == sorted([damaged, missing])
     assert built_files(again) == built_files(out)
 
@@ -131,9 +132,9 @@ def test_one_changed_record_rebuilds_exactly_the_pages_that_change(first_build, 
 
     incremental = tmp_path / "incremental"
     shutil.copytree(out, incremental)
-    result = build.run(jobs, changed_data, incremental, ctx=ctx)
+    result = build.build_edition(jobs, changed_data, incremental, ctx=ctx)
     fresh = tmp_path / "fresh"
-    build.run(jobs, changed_data, fresh, ctx=ctx)
+    build.build_edition(jobs, changed_data, fresh, ctx=ctx)
 
     old, new = built_files(out), built_files(fresh)
     differ = {p for p in new if new[p] != old[p]}
@@ -156,7 +157,7 @@ def test_the_fingerprint_covers_style_layout_and_content(ctx):
     import dataclasses
 
     job = build.plan(ctx.figures, ["po"], ["national"])[0]
-    layout, content = build.prepare(ctx, job)
+    layout, content = build.page_content(ctx, job)
     base = build.fingerprint(ctx, layout, content)
     assert build.fingerprint(ctx, layout, content) == base
     darker = ctx.style.model_copy(update={
@@ -183,7 +184,8 @@ def test_a_page_that_cannot_fit_fails_alone_and_is_named(tmp_path, capsys):
     captured = capsys.readouterr()
     assert status == 1
     assert "2 gebouwd, 1 mislukt, 0 overgeslagen" in captured.out
-    assert "MISLUKT po/lokaal/" in captured.err and "header" in captured.err
+    assert "MISLUKT po/lokaal/" in captured.err
+    assert "header" in captured.err
     with (out / "failures.csv").open(encoding="utf-8", newline="") as fh:
         failures = list(csv.DictReader(fh))
     assert [f["entity_id"] for f in failures] == ["bib-0005"]
@@ -223,7 +225,7 @@ def test_a_page_that_fails_on_rebuild_loses_its_old_version(first_build, tmp_pat
     shutil.copytree(out, again)
     victim = next(j for j in jobs if j.entity_id == CHANGED and j.subject == "po")
     break_page(monkeypatch, victim)
-    result = build.run(jobs, data, again, ctx=build.load_context(data))
+    result = build.build_edition(jobs, data, again, ctx=build.load_context(data))
     assert [f.job for f in result.failed] == [victim]
     assert result.removed == [victim.path]
     assert not (again / victim.path).exists()
@@ -238,13 +240,14 @@ def test_pages_no_longer_in_the_data_are_removed_within_the_scope(first_build, t
     dropped = [j for j in jobs if j.entity_id == CHANGED]
     kept = [j for j in jobs if j.entity_id != CHANGED]
     scope = {(j.school_year, j.subject, j.level) for j in jobs}
-    result = build.run(kept, data, again, ctx=build.load_context(data), scope=scope)
+    result = build.build_edition(kept, data, again, ctx=build.load_context(data), scope=scope)
     assert sorted(result.removed) == sorted(j.path for j in dropped)
     assert sorted(read_manifest(again)) == sorted(j.path for j in kept)
     assert not any((again / j.path).exists() for j in dropped)
     # without a scope (a run with --only) nothing else is touched
-    result = build.run(kept[:3], data, again, ctx=build.load_context(data))
-    assert result.removed == [] and len(read_manifest(again)) == len(kept)
+    result = build.build_edition(kept[:3], data, again, ctx=build.load_context(data))
+    assert result.removed == []
+    assert len(read_manifest(again)) == len(kept)
 
 
 def test_a_partial_build_names_pages_as_the_full_build_does(tmp_path):
@@ -291,7 +294,7 @@ def test_a_page_built_without_verification_is_verified_by_a_later_verified_run(
     some = jobs[:3]
     victim = some[1]
     ctx = build.load_context(data)
-    build.run(some, data, again, ctx=ctx, check=False, force=True)
+    build.build_edition(some, data, again, ctx=ctx, check=False, force=True)
     real = build.verify_pdf
 
     def strict(pdf, numbers=None):
@@ -300,13 +303,14 @@ def test_a_page_built_without_verification_is_verified_by_a_later_verified_run(
         return real(pdf, numbers)
 
     monkeypatch.setattr(build, "verify_pdf", strict)
-    result = build.run(some, data, again, ctx=ctx, check=True)
+    result = build.build_edition(some, data, again, ctx=ctx, check=True)
     assert [f.job for f in result.failed] == [victim]
     # an unverified run still skips what a verified run made
     monkeypatch.undo()
-    result = build.run(some, data, again, ctx=ctx, check=True)
-    assert not result.failed and len(result.built) == 1
-    result = build.run(some, data, again, ctx=ctx, check=False)
+    result = build.build_edition(some, data, again, ctx=ctx, check=True)
+    assert not result.failed
+    assert len(result.built) == 1
+    result = build.build_edition(some, data, again, ctx=ctx, check=False)
     assert len(result.skipped) == len(some)
 
 
@@ -317,9 +321,9 @@ def test_a_run_without_a_context_reads_the_changed_data(first_build, tmp_path):
     changed = copy_sample(tmp_path / "data")
     some = [j for j in jobs if j.entity_id == CHANGED and j.subject == "po"]
     target = tmp_path / "out"
-    assert len(build.run(some, changed, target).built) == 1
+    assert len(build.build_edition(some, changed, target).built) == 1
     edit_library(changed, CHANGED, members_4_12="20000", active_members_4_12="8000")
-    result = build.run(some, changed, target)
+    result = build.build_edition(some, changed, target)
     assert len(result.built) == 1
 
 
@@ -331,12 +335,12 @@ def test_failures_csv_keeps_the_failures_of_pages_a_partial_run_did_not_build(
     victim = jobs[2]
     break_page(monkeypatch, victim)
     ctx = build.load_context(data)
-    assert len(build.run(jobs[:4], data, again, ctx=ctx).failed) == 1
-    build.run(jobs[:1], data, again, ctx=ctx)  # like --only: the victim was not built
+    assert len(build.build_edition(jobs[:4], data, again, ctx=ctx).failed) == 1
+    build.build_edition(jobs[:1], data, again, ctx=ctx)  # like --only: the victim was not built
     with (again / "failures.csv").open(encoding="utf-8", newline="") as fh:
         assert [r["entity_id"] for r in csv.DictReader(fh)] == [victim.entity_id]
     monkeypatch.undo()
-    build.run(jobs[:4], data, again, ctx=ctx)  # built now: no longer a failure
+    build.build_edition(jobs[:4], data, again, ctx=ctx)  # built now: no longer a failure
     with (again / "failures.csv").open(encoding="utf-8", newline="") as fh:
         assert list(csv.DictReader(fh)) == []
 
@@ -365,12 +369,12 @@ def test_a_renamed_library_built_with_only_leaves_no_page_under_its_old_name(tmp
     out = tmp_path / "out"
     ctx = build.load_context(data)
     jobs = build.plan(ctx.figures, ["po"], ["library"], only=["bib-0001", "bib-0002"])
-    build.run(jobs, data, out, ctx=ctx)
+    build.build_edition(jobs, data, out, ctx=ctx)
     old = next(j.path for j in jobs if j.entity_id == "bib-0001")
     edit_library(data, "bib-0001", library_name="Bibliotheek Nieuwe Naam")
     ctx = build.load_context(data)
     renamed = build.plan(ctx.figures, ["po"], ["library"], only=["bib-0001"])
-    result = build.run(renamed, data, out, ctx=ctx)
+    result = build.build_edition(renamed, data, out, ctx=ctx)
     assert result.removed == [old]
     assert not (out / old).exists()
     assert sorted(e.entity_id for e in read_manifest(out).values()) == ["bib-0001", "bib-0002"]

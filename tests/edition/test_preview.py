@@ -87,14 +87,16 @@ def test_every_page_gets_a_thumbnail_300_px_wide(edition):
     out, broken, result = edition
     pages = [e for e in read_manifest(out).values() if e.is_page]
     assert result.pages == len(pages) == 83
-    assert result.drawn == len(pages) - 1 and result.kept == 0  # one file is gone
+    assert result.drawn == len(pages) - 1
+    assert result.kept == 0
     for e in pages:
         png = out / thumb_path(e.path)
         if e is broken["gone"] or e.path == broken["gone"].path:
             assert not png.exists()
             continue
         with Image.open(png) as image:
-            assert image.width == 300 and 420 <= image.height <= 430
+            assert image.width == 300
+            assert 420 <= image.height <= 430
     state = json.loads((out / FOLDER / STATE).read_text())
     assert len(state) == len(pages) - 1
 
@@ -145,7 +147,8 @@ def test_sheet_is_grouped_national_then_poi_province_library(edition, tables):
     assert hrefs[:2] == [
         "../po/lokaal/po-2020-2021-bibliotheek-bommelerwaard-en-veluwe.pdf",
         "../vo/lokaal/vo-2020-2021-bibliotheek-bommelerwaard-en-veluwe.pdf"]
-    assert len(hrefs) == 4 and all("/school/bibliotheek-bommelerwaard-en-veluwe/" in h
+    assert len(hrefs) == 4
+    assert all("/school/bibliotheek-bommelerwaard-en-veluwe/" in h
                                    for h in hrefs[2:])
     # bundle files in the POI's heading, provincial pages in the province
     assert f'href="../bundels/{YEAR}/rijnbrink-{YEAR}.zip"' in rijnbrink
@@ -161,7 +164,8 @@ def test_warnings_stand_next_to_their_entity(edition):
     page = html(out)
     warnings = [str(w) for w in result.warnings]
     assert len(warnings) == 4, warnings
-    assert "4 waarschuwingen" in page and "Waarschuwingen (4)" in page
+    assert "4 waarschuwingen" in page
+    assert "Waarschuwingen (4)" in page
     peelland = section(page, f"{YEAR}-bibliotheek-bib-0135")
     assert "Niet gebouwd: PO lokaal Bibliotheek Maasvallei Centraal (bib-0135): PageError: blok " \
            "&#39;kpi&#39;: tekst past niet" in peelland
@@ -205,7 +209,8 @@ def test_in_a_real_browser_every_thumbnail_shows_and_every_link_resolves(edition
     broken_links = [link for link in links if link["status"] != 200]
     assert not broken_links, broken_links[:5]
     assert not seen["missing_anchors"]
-    assert len(seen["warnings"]) == 4 and all(w["shown"] for w in seen["warnings"])
+    assert len(seen["warnings"]) == 4
+    assert all(w["shown"] for w in seen["warnings"])
 
 
 def test_cli_preview(tmp_path_factory, ctx, capsys):
@@ -217,7 +222,8 @@ def test_cli_preview(tmp_path_factory, ctx, capsys):
     (out / next(iter(read_manifest(out)))).unlink()
     assert main(["preview", "--data", str(SAMPLE), "--out", str(out), "--jobs", "1"]) == 1
     captured = capsys.readouterr()
-    assert "1 waarschuwing in" in captured.out and "Let op: " in captured.err
+    assert "1 waarschuwing in" in captured.out
+    assert "Let op: " in captured.err
     empty = out.parent / "leeg"
     assert main(["preview", "--out", str(empty)]) == 1
     assert "bouw eerst" in capsys.readouterr().err
@@ -260,8 +266,10 @@ def test_pages_and_failures_outside_the_reference_tables_are_shown_apart():
     assert (province.name, [c.entry.entity_id for c in province.cards]) == ("Provincie Een",
                                                                             ["P1"])
     (library,) = province.groups
-    assert library.name == "Bibliotheek A" and library.warnings == [
+    assert library.name == "Bibliotheek A"
+    assert library.warnings == [
         "Niet gebouwd: VO sterrenchecklist School X (LOC1): kapot"]
     assert sorted(g.key for g in sheet.other.groups) == ["P9", "vreemd"]
     assert sheet.other.warnings == ["Niet gebouwd: VO sterrenchecklist School Y (LOC2): ook kapot"]
-    assert sheet.count() == 5 and sheet.warning_count() == 2
+    assert sheet.count() == 5
+    assert sheet.warning_count() == 2

@@ -52,4 +52,7 @@ def test_a_terminal_gets_a_bar():
         progress(Built(JOB, "0" * 64, 1))
     progress.close()
     text = stream.getvalue()
-    assert "20/20" in text and " per s" in text and "nog " in text and "\r" in text
+    assert "20/20" in text
+    assert " per s" in text
+    assert "nog " in text
+    assert "\r" in text

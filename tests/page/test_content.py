@@ -135,7 +135,8 @@ def test_library_page_compares_with_province_size_class_and_country(ctx, page):
     assert labels[1:] == [info.province_name, f"Vergelijkbare grootte ({info.size_class_count})",
                           "Nederland"]
     # the long library name is shortened for the chart label
-    assert len(labels[0]) <= 24 and labels[0].endswith("\u2026")
+    assert len(labels[0]) <= 24
+    assert labels[0].endswith("\u2026")
     expected = [fig(ctx, "library", "bib-0027", "po_share_cooperating"),
                 fig(ctx, "province", info.province, "po_share_cooperating"),
                 fig(ctx, "size_class", info.size_class, "po_share_cooperating"),
@@ -159,7 +160,8 @@ def test_empty_text_replaces_a_kpi_without_figure(ctx, page):
     assert not fig(ctx, "library", "bib-0078", "po_dbos_locations").value
     p = page("bib-0078")
     tile = block(p.content, "kpi_dbos_locations")
-    assert tile.kind == "text" and tile.extra["tile"]
+    assert tile.kind == "text"
+    assert tile.extra["tile"]
     name = "Bibliotheek Regio Midden-Westland en Waterweg Samenwerkende Gemeenten"
     assert tile.texts["text"] == f"{name} werkt (nog) niet met de Bibliotheek op school."
     assert "Geen leerlingen bereikt met de Bibliotheek op school." in p.flat

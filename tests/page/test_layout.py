@@ -15,7 +15,7 @@ import pytest
 from infographics.data.indicators import load_indicators
 from infographics.errors import ConfigError, InfographicsError
 from infographics.page import layout as L
-from infographics.page.content import Entity, resolve
+from infographics.page.content import PageTarget, resolve
 
 BAD = Path(__file__).parents[1] / "fixtures" / "layouts"
 LABEL = "tests/fixtures/layouts/"
@@ -41,7 +41,8 @@ def test_shipped_layouts_load(name, indicators):
     layout = L.load_layout(L.LAYOUT_DIR / name, indicators)
     assert layout.subject == "po"
     assert layout.name == name.removesuffix(".yaml")
-    assert "header" in layout.blocks and "source" in layout.blocks
+    assert "header" in layout.blocks
+    assert "source" in layout.blocks
 
 
 @pytest.mark.parametrize(("level", "name"), [("national", "po-landelijk"),
@@ -61,7 +62,8 @@ def test_children_merge_blocks_by_id(indicators):
     assert set(national.blocks) == set(base.blocks) | {"map_cooperating"}
     assert national.blocks["header"] == base.blocks["header"]
     # a null block is removed, a partial override keeps the parent's other keys
-    assert "kpi_dbos_libraries" not in local.blocks and "dbos_total" not in local.blocks
+    assert "kpi_dbos_libraries" not in local.blocks
+    assert "dbos_total" not in local.blocks
     assert local.blocks["kpi_dbos_pupils"].at == (4, 22)
     assert local.blocks["kpi_dbos_pupils"].value == base.blocks["kpi_dbos_pupils"].value
     assert local.blocks["intro"].text != base.blocks["intro"].text
@@ -88,8 +90,10 @@ def test_box_is_inside_the_page_margins(indicators):
     p = layout.page
     for block in layout.blocks.values():
         x, y, w, h = layout.box(block)
-        assert p.margin - 1e-6 <= x and x + w <= p.width - p.margin + 1e-6
-        assert p.margin - 1e-6 <= y and y + h <= p.height - p.margin + 1e-6
+        assert p.margin - 1e-6 <= x
+        assert x + w <= p.width - p.margin + 1e-6
+        assert p.margin - 1e-6 <= y
+        assert y + h <= p.height - p.margin + 1e-6
     header = layout.box(layout.blocks["header"])
     assert header[0] == pytest.approx(p.margin)
     assert header[1] + header[3] == pytest.approx(p.height - p.margin)
@@ -157,7 +161,8 @@ def test_config_error_fields(indicators):
 def test_unknown_block_kind_names_file_and_block(indicators):
     err = str(error_of(BAD / "unknown-kind.yaml", indicators))
     assert err.startswith(LABEL + "unknown-kind.yaml:")
-    assert "blocks.x" in err and "pie3d" in err
+    assert "blocks.x" in err
+    assert "pie3d" in err
 
 
 def test_unknown_block_kind_points_at_the_kind(indicators):
@@ -204,7 +209,7 @@ def test_unknown_placeholder_in_a_list_item_label(tmp_path, indicators):
 
 def test_placeholders_in_item_labels_are_filled(ctx):
     layout = L.load_layout(L.LAYOUT_DIR / "po-landelijk.yaml", ctx.indicators)
-    content = resolve(layout, ctx.figures, Entity("national", "NL", "2020-2021"), ctx.style)
+    content = resolve(layout, ctx.figures, PageTarget("national", "NL", "2020-2021"), ctx.style)
     bars = next(b for b in content.blocks if b.id == "bars_anchoring")
     n = ctx.figures.get("2020-2021", "national", "NL", "po_share_reading_plan").n
     assert bars.rows[0].label == f"schoollocaties met een leesplan (N: {n})"
@@ -249,7 +254,7 @@ def test_placeholder_not_available_on_the_layouts_level(tmp_path, ctx):
         assert str(err).startswith(f"{path}:9: blocks.intro.text: ")
         return
     with pytest.raises(InfographicsError, match="intro"):
-        resolve(layout, ctx.figures, Entity("national", "NL", "2020-2021"), ctx.style)
+        resolve(layout, ctx.figures, PageTarget("national", "NL", "2020-2021"), ctx.style)
 
 
 @pytest.mark.parametrize(("level", "text", "message"), [
@@ -290,4 +295,5 @@ def test_a_block_without_kind_or_a_text_block_without_text(tmp_path, indicators)
 
 def test_unknown_kind_lists_the_kinds_in_dutch(indicators):
     err = str(error_of(BAD / "unknown-kind.yaml", indicators))
-    assert "mogelijk: 'header', 'section'" in err and "Input" not in err
+    assert "mogelijk: 'header', 'section'" in err
+    assert "Input" not in err

@@ -159,7 +159,7 @@ def test_matches_agg_rendering(name):
     assert pixel_difference(fig, pdf_of(fig)) < LIMITS[name]
 
 
-@pytest.mark.parametrize("dx, dy", [(1, 0), (0, -1), (0, 3)])
+@pytest.mark.parametrize(("dx", "dy"), [(1, 0), (0, -1), (0, 3)])
 def test_comparison_catches_misplacement(dx, dy):
     fig = bar_chart()
     assert pixel_difference(fig, pdf_of(fig, dx, dy)) > LIMITS["bar"]
@@ -179,8 +179,10 @@ def test_placement_and_size_on_a4_page():
                        .convert("L"))
     ink_rows, ink_cols = np.nonzero(image < 128)
     # Page y (up) 500..680 is image row (down) 842-680..842-500.
-    assert ink_cols.min() >= 100 and ink_cols.max() <= 460
-    assert ink_rows.min() >= 842 - 680 and ink_rows.max() <= 842 - 500
+    assert ink_cols.min() >= 100
+    assert ink_cols.max() <= 460
+    assert ink_rows.min() >= 842 - 680
+    assert ink_rows.max() <= 842 - 500
 
 
 def test_layout_engine_image_mathtext_hatch(monkeypatch):

@@ -45,7 +45,8 @@ def test_catalog_entries_and_structure():
     roles = [k.get_object()["/S"] for k in document["/K"]]
     assert roles == ["/H1", "/Sect"]
     figure = document["/K"][1].get_object()["/K"][0].get_object()
-    assert figure["/S"] == "/Figure" and figure["/Alt"].startswith("Ringdiagram: 78%")
+    assert figure["/S"] == "/Figure"
+    assert figure["/Alt"].startswith("Ringdiagram: 78%")
     parents = tree["/ParentTree"]["/Nums"][1]
     assert len(parents) == 3  # one entry per MCID
     assert canvas.outline()[0] == "Document"
@@ -67,9 +68,8 @@ def test_same_input_same_bytes():
 def test_no_nested_marked_content():
     fonts.register()
     c = TaggedCanvas(io.BytesIO(), title="t", author="a", subject="s", initialFontName="Lato")
-    with c.tag("P"), pytest.raises(RuntimeError):
-        with c.tag("P"):
-            pass
+    with c.tag("P"), pytest.raises(RuntimeError), c.tag("P"):
+        pass
 
 
 def _blocks_page(tagged: bool = True):
@@ -84,9 +84,8 @@ def _blocks_page(tagged: bool = True):
             c.drawString(40, 760, "Kop")
         with c.tag("P", text="Ondertitel"):
             c.drawString(40, 720, "Ondertitel")
-    with c.block("kpi", (28, 500, 200, 600)):
-        with c.tag("P", text="78% samen"):
-            c.drawString(40, 550, "78% samen")
+    with c.block("kpi", (28, 500, 200, 600)), c.tag("P", text="78% samen"):
+        c.drawString(40, 550, "78% samen")
     with c.block("leeg", (300, 500, 400, 600)), c.artifact():
         c.rect(300, 500, 100, 100, fill=1)
     c.showPage()
@@ -114,7 +113,10 @@ def test_untagged_canvas_draws_the_same_without_structure():
     _, plain = _blocks_page(tagged=False)
     reader = PdfReader(io.BytesIO(plain))
     root = reader.trailer["/Root"]
-    assert "/StructTreeRoot" not in root and "/MarkInfo" not in root
+    assert "/StructTreeRoot" not in root
+    assert "/MarkInfo" not in root
     content = reader.pages[0].get_contents().get_data()
-    assert b"BDC" not in content and b"BMC" not in content and b"EMC" not in content
+    assert b"BDC" not in content
+    assert b"BMC" not in content
+    assert b"EMC" not in content
     assert reader.pages[0].extract_text() == PdfReader(io.BytesIO(tagged)).pages[0].extract_text()

@@ -40,7 +40,8 @@ def test_plan_counts():
     assert (levels.count("national"), levels.count("province"), levels.count("library"),
             levels.count("school")) == (1, 12, 140, 726)
     school = next(j for j in jobs() if j.level == "school")
-    assert school.path.startswith("vo/school/") and school.library_id
+    assert school.path.startswith("vo/school/")
+    assert school.library_id
 
 
 def test_national_vo_page_shows_published_figures():

@@ -15,11 +15,11 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from infographics.edition.build import load_context, plan, render_page, run
+from infographics.edition.build import build_edition, load_context, plan, render_page
 from infographics.levels import PAGE_LEVELS, SUBJECTS
 from infographics.page import fonts
-from infographics.page.content import Entity, resolve
-from infographics.page.draw import compose
+from infographics.page.content import PageTarget, resolve
+from infographics.page.draw import draw_page
 from infographics.page.tagging import TaggedCanvas
 from infographics.verify.checks import (
     Finding,
@@ -52,8 +52,8 @@ def po_jobs(ctx):
 def build(ctx, job) -> tuple[bytes, tuple[str, ...]]:
     """A page's PDF and the figures it shows."""
     content = resolve(ctx.layout(job.subject, job.level), ctx.figures,
-                      Entity(job.level, job.entity_id, job.school_year), ctx.style)
-    return compose(content, ctx.style), content.numbers
+                      PageTarget(job.level, job.entity_id, job.school_year), ctx.style)
+    return draw_page(content, ctx.style), content.numbers
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,8 @@ def one_of_each_kind(ctx):
     plain = [j for j in jobs if j.subject == "vo" and j.level == "library"
              and not ctx.figures.get(j.school_year, "library", j.entity_id,
                                      "vo_locations_cooperating").value]
-    assert len(chosen) == 7 and plain
+    assert len(chosen) == 7
+    assert plain
     return [*chosen.values(), plain[0]]
 
 
@@ -175,7 +176,8 @@ def test_shortcuts_of_the_content_walk_change_nothing(ctx, pages, one_of_each_ki
         with _open(pdf) as doc:
             fast = _scan_page(doc.pages[0])
             plain = _scan_page(doc.pages[0], operations=_tokenize)
-        assert fast.runs and fast == plain
+        assert fast.runs
+        assert fast == plain
 
 
 def test_structure_outline_reads_the_national_page(pages):
@@ -198,7 +200,7 @@ def test_every_block_is_in_the_structure_with_its_box(ctx, po_jobs, pages):
     """Each layout block is one structure element titled with its id, in reading order; a
     block of several elements is a Div around them."""
     content = resolve(ctx.layout("po", "national"), ctx.figures,
-                      Entity("national", po_jobs[0].entity_id, po_jobs[0].school_year), ctx.style)
+                      PageTarget("national", po_jobs[0].entity_id, po_jobs[0].school_year), ctx.style)
     outline = structure_outline(pages[0][0], blocks=True)
     print("\n".join(outline))
     titled = [line.split("[", 1)[1].split("]", 1)[0] for line in outline if "[" in line]
@@ -214,7 +216,7 @@ def test_h2_order_is_page_order(ctx, po_jobs, pages):
     layout = ctx.layout("po", "national")
     outline = structure_outline(pages[0][0])
     headings = [line.strip().removeprefix("H2: ") for line in outline if "H2: " in line]
-    content = resolve(layout, ctx.figures, Entity("national", po_jobs[0].entity_id,
+    content = resolve(layout, ctx.figures, PageTarget("national", po_jobs[0].entity_id,
                                                   po_jobs[0].school_year), ctx.style)
     sections = [b for b in content.blocks if b.kind == "section"]
     by_position = sorted(sections, key=lambda b: (-round(b.box.y + b.box.h), b.box.x))
@@ -288,7 +290,8 @@ def test_plain_canvas_is_not_tagged():
 def test_unembedded_font():
     findings = verify_pdf(plain_pdf("Helvetica"))
     embedded = [f for f in findings if f.check == "fonts-embedded"]
-    assert embedded and "Helvetica" in embedded[0].message
+    assert embedded
+    assert "Helvetica" in embedded[0].message
     assert "tounicode" in checks(findings)
 
 
@@ -336,7 +339,8 @@ def test_text_outside_its_block():
     findings = verify_pdf(block_pdf(draw))
     assert checks(findings) == {"text-inside-block"}
     (finding,) = findings
-    assert "blok 'kpi_lezen'" in finding.message and "78% van de schoollocaties" in finding.message
+    assert "blok 'kpi_lezen'" in finding.message
+    assert "78% van de schoollocaties" in finding.message
     assert "bron" not in finding.message
 
 
@@ -360,7 +364,8 @@ def test_overlapping_blocks():
     findings = verify_pdf(block_pdf(draw))
     assert checks(findings) == {"blocks-overlap"}
     message = findings[0].message
-    assert "blok 'kpi_links'" in message and "blok 'kpi_rechts'" in message
+    assert "blok 'kpi_links'" in message
+    assert "blok 'kpi_rechts'" in message
     assert "10.0 x 100.0 pt" in message
 
 
@@ -388,10 +393,12 @@ def test_figure_sticking_out_of_its_block_and_text_outside_the_figure():
     findings = verify_pdf(block_pdf(draw))
     assert checks(findings) == {"block-bbox", "text-inside-block"}
     nesting = next(f for f in findings if f.check == "block-bbox")
-    assert "Figure in blok 'kaart'" in nesting.message and "steekt buiten blok 'kaart'" in \
+    assert "Figure in blok 'kaart'" in nesting.message
+    assert "steekt buiten blok 'kaart'" in \
         nesting.message
     text = next(f for f in findings if f.check == "text-inside-block")
-    assert "tekst buiten Figure in blok 'kaart'" in text.message and "Utrecht" in text.message
+    assert "tekst buiten Figure in blok 'kaart'" in text.message
+    assert "Utrecht" in text.message
 
 
 def test_text_without_a_block():
@@ -406,7 +413,8 @@ def test_text_without_a_block():
 
     findings = verify_pdf(block_pdf(draw))
     assert checks(findings) == {"text-inside-block"}
-    assert "tekst in geen blok" in findings[0].message and "Los van elk blok" in \
+    assert "tekst in geen blok" in findings[0].message
+    assert "Los van elk blok" in \
         findings[0].message
 
 
@@ -431,7 +439,7 @@ def test_malformed_and_off_page_block_boxes():
 
 
 def test_folder_checks_manifest_hashes(tmp_path, ctx, po_jobs):
-    result = run(po_jobs[1:], SAMPLE, tmp_path, ctx=ctx)
+    result = build_edition(po_jobs[1:], SAMPLE, tmp_path, ctx=ctx)
     assert not result.failed
     assert verify_folder(tmp_path) == {job.path: [] for job in po_jobs[1:]}
 
@@ -479,7 +487,8 @@ def test_nested_and_unbalanced_marked_content():
         c.addLiteral("EMC")
 
     found = verify_pdf(tagged_pdf(nested))
-    assert checks(found) == {"marked-content"} and "genest in MCID 0" in found[0].message
+    assert checks(found) == {"marked-content"}
+    assert "genest in MCID 0" in found[0].message
     assert checks(verify_pdf(tagged_pdf(unbalanced))) == {"marked-content"}
 
 
@@ -503,4 +512,5 @@ def test_form_xobjects_are_followed():
     assert verify_pdf(pdf, ["42%"]) == []
     assert structure_outline(pdf)[-1] == "  P: Uit een formulier 42%"
     found = verify_pdf(tagged_pdf(lambda c: draw(c, False)))
-    assert checks(found) == {"untagged-content"} and "Do" in found[0].message
+    assert checks(found) == {"untagged-content"}
+    assert "Do" in found[0].message

@@ -336,7 +336,7 @@ def _ascii_domain(address: str) -> str:
         return address
 
 
-def compose(part: Part, out: Path, sender: str, templates: Templates,
+def compose_mail(part: Part, out: Path, sender: str, templates: Templates,
             ents: Entitlements | None = None, redirect_to: str | None = None,
             only: Sequence[Contact] | None = None, test_tag: str = "") -> Outgoing:
     """The e-mail for `part`. `only`: the contacts this run delivers to (the rest had it);

@@ -1,5 +1,5 @@
 """Reconciliation: the mail plans, the contacts (and the contact rows that failed validation) and
-the files on disk into a list of `Problem`s by kind and severity, before anything is sent.
+the files on disk into a list of `Discrepancy`s by kind and severity, before anything is sent.
 
 Kinds (the names users pass to `--allow`), with what allowing them means:
 
@@ -59,7 +59,7 @@ ALLOWABLE = tuple(k for k, s in KINDS.items() if s == SERIOUS and k not in NEVER
 
 
 @dataclass(frozen=True)
-class Problem:
+class Discrepancy:
     kind: str  # one of KINDS
     message: str  # Dutch, with the place (file:row or path)
     entity: str = ""  # the library/POI id it concerns, "" when it concerns the whole edition
@@ -74,15 +74,15 @@ class Problem:
 
 @dataclass
 class Reconciliation:
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Discrepancy] = field(default_factory=list)
     actual: dict[str, str] = field(default_factory=dict)  # path -> sha256 on disk now
     missing: set[str] = field(default_factory=set)  # manifest paths absent on disk
     blocked: set[str] = field(default_factory=set)  # paths that may never be sent
 
-    def serious(self) -> list[Problem]:
+    def serious(self) -> list[Discrepancy]:
         return [p for p in self.problems if p.severity == SERIOUS]
 
-    def blocking(self, allow: Iterable[str] = ()) -> list[Problem]:
+    def blocking(self, allow: Iterable[str] = ()) -> list[Discrepancy]:
         """Serious problems that stop a run: not allowed per kind, or never allowable."""
         allowed = set(allow) - NEVER_ALLOWED
         return [p for p in self.serious() if p.kind not in allowed]
@@ -94,7 +94,7 @@ class Reconciliation:
         return out
 
 
-def contact_problems(load_errors: Iterable[errors.Problem]) -> list[Problem]:
+def contact_problems(load_errors: Iterable[errors.Problem]) -> list[Discrepancy]:
     """Contact rows that failed validation (and were left out by loading) as problems: a bad
     address, an entity that does not exist, anything else wrong with the row."""
     out = []
@@ -106,7 +106,7 @@ def contact_problems(load_errors: Iterable[errors.Problem]) -> list[Problem]:
         else:
             kind = "ongeldige-contactrij"
         value = f" ({p.value!r})" if p.value else ""
-        out.append(Problem(kind, f"{p.location()}: {p.message}{value}; rij wordt overgeslagen"))
+        out.append(Discrepancy(kind, f"{p.location()}: {p.message}{value}; rij wordt overgeslagen"))
     return out
 
 
@@ -131,32 +131,32 @@ def _wanted(entity: str, only: Sequence[str]) -> bool:
 
 
 def _contacts(contacts: Sequence[Contact], frame: pd.DataFrame, ents: Entitlements, year: str,
-              only: Sequence[str]) -> list[Problem]:
+              only: Sequence[str]) -> list[Discrepancy]:
     out = []
     by_group = groups(contacts)
     for recipient, members in by_group.items():
         if not known(ents, recipient, year):
             rows = ", ".join(str(c.row) for c in members)
-            out.append(Problem("onbekende-ontvanger",
+            out.append(Discrepancy("onbekende-ontvanger",
                                f"contacts.csv (rij {rows}): {recipient.kind} "
                                f"'{recipient.entity_id}' heeft geen gegevens in {year}; "
                                "deze contacten krijgen niets", recipient.entity_id))
         elif all(c.role == "cc" for c in members) and _wanted(recipient.entity_id, only):
-            out.append(Problem("alleen-cc", f"{recipient.kind} '{recipient.entity_id}' heeft "
+            out.append(Discrepancy("alleen-cc", f"{recipient.kind} '{recipient.entity_id}' heeft "
                                             "alleen cc-contacten; die worden geadresseerd",
                                recipient.entity_id))
     libraries = sorted({lib for (y, lib) in ents.library_province if y == year})
     for lib in libraries:
         if Recipient("library", lib) not in by_group and _wanted(lib, only):
             name = ents.library_names.get((year, lib), lib)
-            out.append(Problem("geen-contact", f"bibliotheek {lib} ({name}) heeft geen "
+            out.append(Discrepancy("geen-contact", f"bibliotheek {lib} ({name}) heeft geen "
                                                "contactpersoon in contacts.csv", lib))
     for poi in ents.pois():
         if Recipient("poi", poi) not in by_group and _wanted(poi, only):
-            out.append(Problem("geen-contact", f"POI {poi} ({ents.poi_names.get(poi, poi)}) "
+            out.append(Discrepancy("geen-contact", f"POI {poi} ({ents.poi_names.get(poi, poi)}) "
                                                "heeft geen contactpersoon in contacts.csv", poi))
     if Recipient("national") not in by_group and _wanted("national", only):
-        out.append(Problem("geen-contact", "geen landelijke contactpersoon (entity_type "
+        out.append(Discrepancy("geen-contact", "geen landelijke contactpersoon (entity_type "
                                            "'national') in contacts.csv", "national"))
     # the address rule lives in validate.py; here it becomes a problem that stops the run
     file = str(frame["_file"].iloc[0]) if len(frame) and "_file" in frame else "contacts.csv"
@@ -164,14 +164,14 @@ def _contacts(contacts: Sequence[Contact], frame: pd.DataFrame, ents: Entitlemen
         libs = sorted({c.entity_id for c in contacts
                        if c.kind == "library" and c.address == p.value.strip().lower()})
         if any(_wanted(lib, only) for lib in libs):
-            out.append(Problem("gedeeld-adres", f"{p.location()}: {p.value} is contactadres "
+            out.append(Discrepancy("gedeeld-adres", f"{p.location()}: {p.value} is contactadres "
                                                 f"van {len(libs)} bibliotheken: {', '.join(libs)}",
                                libs[0] if libs else ""))
     return out
 
 
 def _expected(plans: Sequence[MailPlan], ents: Entitlements, manifest: dict[str, Entry],
-              year: str) -> list[Problem]:
+              year: str) -> list[Discrepancy]:
     """Pages a recipient should get that the manifest does not have."""
     pages = [e for e in manifest.values() if e.school_year == year and e.is_page]
     subjects = sorted({e.subject for e in pages})
@@ -202,10 +202,10 @@ def _expected(plans: Sequence[MailPlan], ents: Entitlements, manifest: dict[str,
             else:
                 found = (subject, level, entity) in have
             if not found:
-                out.append(Problem("bijlage-ontbreekt", f"{plan.key}: {what} ontbreekt in het "
+                out.append(Discrepancy("bijlage-ontbreekt", f"{plan.key}: {what} ontbreekt in het "
                                                         f"manifest ({year})", r.entity_id))
         if r.kind == "poi" and r.entity_id not in bundles:
-            out.append(Problem("bundel-ontbreekt", f"{plan.key}: bundel ontbreekt: draai eerst "
+            out.append(Discrepancy("bundel-ontbreekt", f"{plan.key}: bundel ontbreekt: draai eerst "
                                                    "infographics bundle", r.entity_id))
     return out
 
@@ -223,14 +223,14 @@ def _files(rec: Reconciliation, plans: Sequence[MailPlan], manifest: dict[str, E
         who = _who(users[path])
         if not file.is_file():
             rec.missing.add(path)
-            rec.problems.append(Problem("bijlage-ontbreekt", f"{path}: bestand ontbreekt (in "
+            rec.problems.append(Discrepancy("bijlage-ontbreekt", f"{path}: bestand ontbreekt (in "
                                                              f"het manifest, niet op schijf); "
                                                              f"voor {who}", entry.entity_id))
             continue
         actual = sha256_file(file)
         rec.actual[path] = actual
         if actual != entry.sha256:
-            rec.problems.append(Problem("bijlage-gewijzigd", f"{path}: sha256 klopt niet meer "
+            rec.problems.append(Discrepancy("bijlage-gewijzigd", f"{path}: sha256 klopt niet meer "
                                                              "met het manifest (gewijzigd na de "
                                                              f"bouw); voor {who}",
                                         entry.entity_id))
@@ -255,7 +255,7 @@ def _bundles(rec: Reconciliation, plans: Sequence[MailPlan], ents: Entitlements,
                     members = [(i.filename, zf.read(i)) for i in zf.infolist() if not i.is_dir()]
             except (OSError, zipfile.BadZipFile) as exc:
                 rec.blocked.add(entry.path)
-                rec.problems.append(Problem("bundel-inhoud", f"{entry.path}: geen leesbare zip "
+                rec.problems.append(Discrepancy("bundel-inhoud", f"{entry.path}: geen leesbare zip "
                                                              f"({exc})", plan.recipient.entity_id))
                 continue
             for name, data in members:
@@ -269,27 +269,27 @@ def _bundles(rec: Reconciliation, plans: Sequence[MailPlan], ents: Entitlements,
 
 def _member_problem(name: str, data: bytes, recipient: Recipient, bundle: Entry,
                     ents: Entitlements, manifest: dict[str, Entry],
-                    by_sha: dict[str, list[Entry]]) -> Problem | None:
+                    by_sha: dict[str, list[Entry]]) -> Discrepancy | None:
     sha = hashlib.sha256(data).hexdigest()
     page = manifest.get(name)
     candidates = [page] if page is not None else [e for e in by_sha.get(sha, []) if e.is_page]
     if page is None and not candidates:
         if not name.lower().endswith(".pdf"):
             return None  # a read-me or index inside the zip: not a page
-        return Problem("bundel-inhoud", f"{bundle.path}: {name} staat niet in het manifest; "
+        return Discrepancy("bundel-inhoud", f"{bundle.path}: {name} staat niet in het manifest; "
                                         "bundel wordt niet verstuurd", recipient.entity_id)
     if not any(ents.may_receive(recipient, c) for c in candidates):
-        return Problem("bundel-inhoud", f"{bundle.path}: {name} hoort niet bij "
+        return Discrepancy("bundel-inhoud", f"{bundle.path}: {name} hoort niet bij "
                                         f"{recipient.kind} {recipient.entity_id}; bundel wordt "
                                         "niet verstuurd", recipient.entity_id)
     if page is not None and page.sha256 != sha:
-        return Problem("bundel-verouderd", f"{bundle.path}: {name} is na het bundelen opnieuw "
+        return Discrepancy("bundel-verouderd", f"{bundle.path}: {name} is na het bundelen opnieuw "
                                            "gebouwd; draai infographics bundle opnieuw",
                        recipient.entity_id)
     return None
 
 
-def _too_large(plans: Sequence[MailPlan], out: Path, max_size: int) -> list[Problem]:
+def _too_large(plans: Sequence[MailPlan], out: Path, max_size: int) -> list[Discrepancy]:
     from infographics.delivery.messages import budget, encoded_size
 
     problems = []
@@ -299,7 +299,7 @@ def _too_large(plans: Sequence[MailPlan], out: Path, max_size: int) -> list[Prob
                 continue  # a zip is split over several mails when it is too large
             file = out / a.entries[0].path
             if file.is_file() and encoded_size(file.stat().st_size) > budget(max_size):
-                problems.append(Problem("bijlage-te-groot", f"{a.entries[0].path}: groter dan "
+                problems.append(Discrepancy("bijlage-te-groot", f"{a.entries[0].path}: groter dan "
                                                             "de limiet per bericht; voor "
                                                             f"{plan.key}",
                                         plan.recipient.entity_id))

@@ -38,7 +38,7 @@ from infographics.delivery.messages import (
     Part,
     Templates,
     check_size,
-    compose,
+    compose_mail,
     message_id,
     split,
 )
@@ -168,7 +168,7 @@ def _selected(plan: MailPlan, only: Sequence[str]) -> bool:
     return plan.recipient.entity_id in only
 
 
-def prepare(opts: Options) -> Prepared:
+def prepare_delivery(opts: Options) -> Prepared:
     tables, contact_errors = load_tables(opts.data, opts.mapping)
     ents = Entitlements.from_tables(tables)
     manifest = read_manifest(opts.out)
@@ -225,11 +225,11 @@ def _limit(planned: list[Planned], limit: int | None) -> list[Planned]:
 # --------------------------------------------------------------------------- running
 
 
-def run(opts: Options, say: Callable[[str], None] | None = None) -> Result:
+def deliver(opts: Options, say: Callable[[str], None] | None = None) -> Result:
     """A dry run (outbox), or with `opts.send` a real send (or redirected test send)."""
     started = time.perf_counter()
     say = say or (lambda line: None)
-    prep = prepare(opts)
+    prep = prepare_delivery(opts)
     result = Result(prep)
     result.blocking = prep.reconciliation.blocking(opts.allow)
     if opts.send and result.blocking:
@@ -254,7 +254,7 @@ def run(opts: Options, say: Callable[[str], None] | None = None) -> Result:
 
 def _compose(p: Planned, prep: Prepared, opts: Options, templates: Templates,
              sender: str, tag: str = "") -> Outgoing:
-    outgoing = compose(p.part, opts.out, sender, templates, prep.ents, opts.redirect_to,
+    outgoing = compose_mail(p.part, opts.out, sender, templates, prep.ents, opts.redirect_to,
                        p.deliver, tag)
     check_size(outgoing, opts.max_size)
     return outgoing

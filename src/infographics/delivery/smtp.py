@@ -16,6 +16,7 @@ printed or logged, and are never sent over a connection without TLS.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import heapq
 import os
@@ -176,10 +177,8 @@ class SmtpTransport:
 
     def close(self) -> None:
         if self._conn is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 self._conn.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
             _quietly_close(self._conn)
             self._conn = None
 
@@ -287,10 +286,8 @@ class SmtpTransport:
 
 def _quietly_close(conn: smtplib.SMTP | None) -> None:
     if conn is not None:
-        try:
+        with contextlib.suppress(OSError):
             conn.close()
-        except OSError:
-            pass
 
 
 def _ascii(text: str) -> bool:

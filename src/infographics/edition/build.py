@@ -33,8 +33,8 @@ from infographics.edition.incremental import (
 from infographics.edition.manifest import Entry, read_manifest, sha256_file, update_manifest
 from infographics.errors import InfographicsError, Report
 from infographics.levels import FOLDERS
-from infographics.page.content import Entity, PageContent, resolve
-from infographics.page.draw import compose
+from infographics.page.content import PageContent, PageTarget, resolve
+from infographics.page.draw import draw_page
 from infographics.page.layout import Layout, layout_path, load_layout
 from infographics.page.style import Style, load_style
 from infographics.verify.checks import verify_pdf
@@ -210,7 +210,7 @@ def render(ctx: Context, job: Job) -> bytes:
     return render_page(ctx, job)[0]
 
 
-def prepare(ctx: Context, job: Job) -> tuple[Layout, PageContent]:
+def page_content(ctx: Context, job: Job) -> tuple[Layout, PageContent]:
     """The layout a page uses (its fallback when the layout says so) and its resolved content."""
     layout = ctx.layout(job.subject, job.level)
     if layout.fallback:
@@ -219,15 +219,15 @@ def prepare(ctx: Context, job: Job) -> tuple[Layout, PageContent]:
         if not fig.value:
             layout = ctx.layout(job.subject, job.level,
                                 Path(layout.path).parent / layout.fallback.layout)
-    content = resolve(layout, ctx.figures, Entity(job.level, job.entity_id, job.school_year),
+    content = resolve(layout, ctx.figures, PageTarget(job.level, job.entity_id, job.school_year),
                       ctx.style)
     return layout, content
 
 
 def render_page(ctx: Context, job: Job) -> tuple[bytes, tuple[str, ...]]:
     """One page's PDF bytes and every formatted figure it shows."""
-    _, content = prepare(ctx, job)
-    return compose(content, ctx.style), content.numbers
+    _, content = page_content(ctx, job)
+    return draw_page(content, ctx.style), content.numbers
 
 
 def layout_repr(layout: Layout) -> str:
@@ -256,7 +256,7 @@ def build_one(ctx: Context, job: Job, out: Path, check: bool = True,
     counts as built. With the page's `previous` manifest entry, a page whose fingerprint and
     file are unchanged is skipped."""
     try:
-        layout, content = prepare(ctx, job)
+        layout, content = page_content(ctx, job)
         inputs = fingerprint(ctx, layout, content)
         # a page built without verification keeps another fingerprint: a verified run must
         # check it, a run without verification may skip what a verified run made
@@ -265,7 +265,7 @@ def build_one(ctx: Context, job: Job, out: Path, check: bool = True,
         if (previous is not None and previous.inputs in accepted
                 and _unchanged(out / job.path, previous.sha256)):
             return Skipped(job, previous)
-        pdf = compose(content, ctx.style)
+        pdf = draw_page(content, ctx.style)
     except InfographicsError as exc:
         return Failed(job, str(exc))
     except Exception as exc:  # one bad page must not stop a batch
@@ -344,7 +344,7 @@ def _executor(workers: int, scheduler: str | None, connect_timeout: float = 30):
     return ProcessPoolExecutor(workers), None
 
 
-def run(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
+def build_edition(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | None = None,
         workers: int = 1, ctx: Context | None = None, progress=None,
         check: bool = True, force: bool = False, scheduler: str | None = None,
         edition: str | None = None, connect_timeout: float = 30,

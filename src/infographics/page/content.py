@@ -1,7 +1,7 @@
 """Page content: a `Layout` + `Figures` + the entity of one page into `PageContent`, a list of
 resolved blocks holding the final Dutch strings, values and generated alt texts.
 
-Nothing here draws; compose.py draws what this module decided. Every number on a page comes
+Nothing here draws; draw.py draws what this module decided. Every number on a page comes
 from `Figures`, formatted by numbers.py; a suppressed or unknown value shows the dash `DASH` and
 the page gets a note. A block whose figure is unknown or 0 shows its `empty_text` instead.
 """
@@ -52,7 +52,7 @@ class PageContent:
 
 
 @dataclass(frozen=True)
-class Entity:
+class PageTarget:
     """Who a page is about."""
 
     level: str  # national | province | library
@@ -63,7 +63,7 @@ class Entity:
 class _Context:
     """Looks up figures for the page entity and fills placeholders in texts."""
 
-    def __init__(self, figures: Figures, entity: Entity, layout: L.Layout):
+    def __init__(self, figures: Figures, entity: PageTarget, layout: L.Layout):
         self.figures, self.entity, self.layout = figures, entity, layout
         self.shown: list[str] = []
         ents = {e.id: e.name for e in figures.entities(entity.level, entity.school_year)}
@@ -84,7 +84,7 @@ class _Context:
         elif entity.level == "school":
             self._school_context(figures, entity)
 
-    def _school_context(self, figures: Figures, entity: Entity) -> None:
+    def _school_context(self, figures: Figures, entity: PageTarget) -> None:
         """A school page: the location's own points and stars; plain indicators are its
         library's."""
         row = figures.school(entity.school_year, entity.id)
@@ -169,7 +169,7 @@ def _empty(ctx: _Context, block, main: str | None) -> bool:
     return fig.value is None or fig.value == 0
 
 
-def resolve(layout: L.Layout, figures: Figures, entity: Entity, style: Style) -> PageContent:
+def resolve(layout: L.Layout, figures: Figures, entity: PageTarget, style: Style) -> PageContent:
     """Everything a page shows, decided: strings, values, chart rows and alt texts."""
     ctx = _Context(figures, entity, layout)
     blocks = []

@@ -26,7 +26,7 @@ AUTHOR = "KB - Bibliotheekmonitor"
 LEADING = 1.22
 
 
-def compose(content: PageContent, style: Style, author: str = AUTHOR,
+def draw_page(content: PageContent, style: Style, author: str = AUTHOR,
             tagged: bool = True) -> bytes:
     """Draw the page and return the PDF bytes. `tagged=False` leaves out the structure (marked
     content, structure tree, XMP): only to measure what tagging costs, never for a real page."""
