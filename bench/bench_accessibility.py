@@ -55,7 +55,7 @@ def measure(pages: int = 5, repeat: int = 15) -> list[dict]:
     """One row per page kind: ms of each of `STEPS` and the two overheads."""
     from infographics.edition import build as b
     from infographics.page.draw import draw_page
-    from infographics.verify.checks import verify_pdf
+    from infographics.verify import verify_pdf
 
     ctx = b.load_context(DATA)
     jobs = b.plan(ctx.figures, [t for t, _ in KINDS], sorted({lv for _, lv in KINDS}))

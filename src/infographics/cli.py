@@ -217,7 +217,7 @@ def _seconds(started: float) -> str:
 
 def _verify(args) -> int:
     from infographics.numbers import count, integer
-    from infographics.verify.checks import verify_folder, verify_pdf
+    from infographics.verify import verify_folder, verify_pdf
 
     missing = [path for path in args.paths if not path.exists()]
     for path in missing:

@@ -27,7 +27,7 @@ from infographics.edition.bundle import make_bundles, plan_bundles, run_bundles
 from infographics.edition.entitlement import Entitlements
 from infographics.edition.manifest import Entry, read_manifest, sha256_file, update_manifest
 from infographics.errors import InfographicsError
-from infographics.verify.checks import verify_folder
+from infographics.verify import verify_folder
 
 YEAR = "2020-2021"
 

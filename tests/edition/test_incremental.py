@@ -286,7 +286,7 @@ def test_a_page_built_without_verification_is_verified_by_a_later_verified_run(
         first_build, tmp_path, monkeypatch):
     """`--no-verify` then a verified run: the unverified page must be checked, not skipped
     because its fingerprint and file are unchanged."""
-    from infographics.verify.checks import Finding
+    from infographics.verify import Finding
 
     data, out, jobs, _ = first_build
     again = tmp_path / "again"

@@ -37,7 +37,7 @@ from infographics.page.content import PageContent, PageTarget, resolve
 from infographics.page.draw import draw_page
 from infographics.page.layout import Layout, layout_path, load_layout
 from infographics.page.style import Style, load_style
-from infographics.verify.checks import verify_pdf
+from infographics.verify import verify_pdf
 
 
 @dataclass(frozen=True)
