@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -53,10 +53,10 @@ class Report:
 
     problems: list[Problem] = field(default_factory=list)
 
-    def add(self, message: str, **where) -> None:
+    def add(self, message: str, **where: Any) -> None:
         self.problems.append(Problem(message, **where))
 
-    def warn(self, message: str, **where) -> None:
+    def warn(self, message: str, **where: Any) -> None:
         self.problems.append(Problem(message, severity="warning", **where))
 
     def extend(self, other: Report) -> None:

@@ -10,6 +10,7 @@ A missing or suppressed value formats as the en dash `DASH`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_compact_decimal, format_decimal
@@ -25,13 +26,14 @@ def _round(value: float | Decimal, digits: int) -> Decimal:
     return exact.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
 
 
-def _missing(value) -> bool:
-    return value is None or value != value  # None or NaN
+def _missing(value: float | Decimal | None) -> bool:
+    """None or NaN (a NaN is not equal to itself)."""
+    return value is None or value != value
 
 
 def integer(value: float | None) -> str:
     """A whole number with Dutch thousands dots: 5386 -> '5.386'."""
-    if _missing(value):
+    if value is None or _missing(value):
         return DASH
     return format_decimal(_round(value, 0), format="#,##0", locale=LOCALE)
 
@@ -44,7 +46,7 @@ def count(n: int, singular: str, plural: str) -> str:
 
 def decimal(value: float | Decimal | None, digits: int = 1) -> str:
     """A number with a decimal comma: 37.25 -> '37,3'."""
-    if _missing(value):
+    if value is None or _missing(value):
         return DASH
     pattern = "#,##0." + "0" * digits if digits else "#,##0"
     return format_decimal(_round(value, digits), format=pattern, locale=LOCALE)
@@ -52,7 +54,7 @@ def decimal(value: float | Decimal | None, digits: int = 1) -> str:
 
 def percent(fraction: float | None, digits: int = 0) -> str:
     """A fraction as a percentage: 0.784 -> '78%', with digits=1 0.3734 -> '37,3%'."""
-    if _missing(fraction):
+    if fraction is None or _missing(fraction):
         return DASH
     # scale in decimal arithmetic so 0.0725 is 7.25 exactly, not 7.2499...
     return decimal(Decimal(repr(float(fraction))) * 100, digits) + "%"
@@ -64,7 +66,7 @@ def compact(value: float | None) -> str:
     Below 10.000 the plain integer is clearer and is used instead. Thousands keep one decimal
     below 100.000 (`12,5 duizend`) and none above (`638 duizend`); millions keep one.
     """
-    if _missing(value):
+    if value is None or _missing(value):
         return DASH
     if abs(value) < 10_000:
         return integer(value)
@@ -76,7 +78,7 @@ def compact(value: float | None) -> str:
 
 def in_ten(fraction: float | None) -> str:
     """A share as 'n van de 10': 0.7 -> '7 van de 10'."""
-    if _missing(fraction):
+    if fraction is None or _missing(fraction):
         return DASH
     return f"{int(_round(float(fraction) * 10, 0))} van de 10"
 
@@ -89,7 +91,7 @@ def school_year(year: str) -> str:
     return f"{m.group(1)}-{m.group(2)}"
 
 
-FORMATS = {
+FORMATS: dict[str, Callable[[float | None], str]] = {
     "integer": integer,
     "decimal": decimal,
     "percent": percent,
@@ -107,7 +109,7 @@ def shown_value(value: float | None, fmt: str) -> float | None:
     """The value as the page shows it in format `fmt`, for drawing: a bar, ring or tile is
     drawn at the rounded percentage it is labelled with (0.7849 -> 0.78 for `percent`), so a
     chart never disagrees with its label and a page changes only when what it shows changes."""
-    if _missing(value) or fmt not in _PERCENT_DIGITS:
+    if value is None or _missing(value) or fmt not in _PERCENT_DIGITS:
         return value
     digits = _PERCENT_DIGITS[fmt] + 2
     exponent = Decimal(1).scaleb(-digits)

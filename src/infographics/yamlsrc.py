@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from infographics.errors import ConfigError
 from infographics.resources import shown
 
 KeyPath = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -98,9 +100,9 @@ def parse(text: str, name: str) -> Source:
     return Source(name, data, lines)
 
 
-def _message(err: dict) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
-    ctx = err.get("ctx") or {}
+    ctx: dict[str, Any] = err.get("ctx") or {}
     if kind in ("extra_forbidden",):
         return "onbekende sleutel"
     if kind in ("missing", "union_tag_not_found"):
@@ -113,12 +115,12 @@ def _message(err: dict) -> str:
     return f"{err['msg']} (waarde: {err.get('input')!r})"
 
 
-def _choices(expected) -> str:
+def _choices(expected: object) -> str:
     """pydantic's list of allowed values ("'a', 'b' or 'c'") in Dutch."""
     return str(expected or "").replace(" or ", " of ")
 
 
-def build(model: type[BaseModel], source: Source, data: Any = None, prefix: KeyPath = ()):
+def build(model: type[M], source: Source, data: Any = None, prefix: KeyPath = ()) -> M:
     """Validate `data` (default: the whole file) into `model`; the first error becomes a
     ConfigError naming file, line and key path. Discriminator names in pydantic's location
     (e.g. the block kind) are dropped from the path."""
@@ -135,7 +137,16 @@ def build(model: type[BaseModel], source: Source, data: Any = None, prefix: KeyP
         ) from None
 
 
-def _real_path(source: Source, prefix: KeyPath, loc: tuple) -> KeyPath:
+def _child(node: Any, key: str | int) -> Any:
+    """`node[key]` in parsed YAML (a mapping or a list), or None where there is no such child."""
+    if isinstance(node, dict):
+        return node.get(key)
+    if isinstance(node, list) and isinstance(key, int) and key < len(node):
+        return node[key]
+    return None
+
+
+def _real_path(source: Source, prefix: KeyPath, loc: tuple[str | int, ...]) -> KeyPath:
     """Follow pydantic's error location through the data, skipping parts that are not keys in
     the data (union member names and discriminator tags). A discriminated union puts the tag
     right after the dictionary it chose a model for, ('blocks', 'intro', 'text', 'colour') for
@@ -143,8 +154,8 @@ def _real_path(source: Source, prefix: KeyPath, loc: tuple) -> KeyPath:
     text block has a `text` key), and a location that goes on into that key repeats it."""
     node: Any = source.data
     for part in prefix:
-        node = node[part] if isinstance(node, (dict, list)) else None
-    path: list = list(prefix)
+        node = _child(node, part)
+    path: list[str | int] = list(prefix)
     tag_checked: Any = None  # the dictionary whose discriminator tag has been passed
     for i, part in enumerate(loc):
         if (isinstance(node, dict) and node is not tag_checked and node.get("kind") == part
