@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from infographics import __version__
 from infographics.errors import InfographicsError, InputError
 from infographics.levels import PAGE_LEVELS, SUBJECTS
 
@@ -30,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="infographics", description="Bibliotheekmonitor-infographics maken en controleren."
     )
+    parser.add_argument("--version", action="version", version=f"infographics {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", help="invoer controleren en alle problemen tonen")

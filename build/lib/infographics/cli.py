@@ -1,0 +1,439 @@
+"""Command line: a thin layer over the library (`infographics validate|figures|build|verify`).
+
+Messages to the user are in Dutch. Bad input never ends in a traceback: problems are printed
+with their place and the exit status is non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from infographics import __version__
+from infographics.errors import InfographicsError, InputError
+from infographics.levels import PAGE_LEVELS, SUBJECTS
+
+DEFAULT_DATA = Path("data/sample")
+PAGES = ("pagina", "pagina's")
+OLD_PAGES = ("verouderde pagina", "verouderde pagina's")
+
+
+def _add_data(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                   help="map met CSV-bestanden of een .xlsx-werkmap (standaard: data/sample)")
+    p.add_argument("--mapping", type=Path, help="YAML die kolomnamen van een export koppelt")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="infographics", description="Bibliotheekmonitor-infographics maken en controleren."
+    )
+    parser.add_argument("--version", action="version", version=f"infographics {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="invoer controleren en alle problemen tonen")
+    _add_data(p)
+    p.add_argument("--report", type=Path, help="schrijf de problemen ook als CSV")
+    p.add_argument("--strict", action="store_true", help="waarschuwingen tellen als fouten")
+
+    p = sub.add_parser("figures", help="alle cijfers exporteren (lange vorm)")
+    _add_data(p)
+    p.add_argument("--level", default="all",
+                   choices=["all", "national", "province", "poi", "size_class", "library"])
+    p.add_argument("--format", default="csv", choices=["csv", "json"])
+    p.add_argument("--output", type=Path, help="bestand (standaard: scherm)")
+
+    p = sub.add_parser("build", help="infographics bouwen")
+    _add_data(p)
+    p.add_argument("--out", type=Path, default=Path("output"))
+    p.add_argument("--subject", "--theme", dest="subject", default="po",
+                   choices=["po", "vo", "all"],
+                   help="onderwerp: po, vo of all (--theme is de oude naam)")
+    p.add_argument("--level", default="all",
+                   choices=["national", "province", "library", "school", "all"])
+    p.add_argument("--only", nargs="+", default=[], metavar="ID", help="alleen deze entiteiten")
+    p.add_argument("--year", help="schooljaar, bijvoorbeeld 2020-2021 (standaard: alle)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="aantal processen (standaard: alle kernen)")
+    p.add_argument("--no-verify", action="store_true",
+                   help="pagina's niet controleren (tags, fonts, A4, getallen)")
+    p.add_argument("--force", action="store_true",
+                   help="alles opnieuw bouwen, ook pagina's die niet veranderd zijn")
+    p.add_argument("--scheduler", metavar="tcp://HOST:POORT",
+                   help="bouwen op een bestaand Dask-cluster in plaats van met lokale processen "
+                        "(de workers moeten --data en --out op hetzelfde pad zien)")
+    p.add_argument("--no-progress", action="store_true",
+                   help="geen voortgangsbalk, alleen regels (standaard buiten een terminal)")
+    p.add_argument("--bundle", action="store_true",
+                   help="daarna de bundels per POI maken (zoals infographics bundle)")
+
+    p = sub.add_parser("verify", help="PDF's of een gebouwde map controleren (PDF/UA-eisen)")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PAD",
+                   help="een PDF of een map met manifest.csv")
+
+    p = sub.add_parser("bundle", help="per POI een zip met alle pagina's waar de POI recht op "
+                                      "heeft, plus een afdrukversie van de lokale PO-pagina's")
+    _add_data(p)
+    p.add_argument("--out", type=Path, default=Path("output"), help="gebouwde map (manifest.csv)")
+    p.add_argument("--year", help="schooljaar, bijvoorbeeld 2020-2021 (standaard: alle)")
+
+    p = sub.add_parser("preview", help="controleblad: miniaturen van alle pagina's en "
+                                       "preview/index.html, per POI, provincie en bibliotheek")
+    _add_data(p)
+    p.add_argument("--out", type=Path, default=Path("output"), help="gebouwde map (manifest.csv)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="aantal processen voor de miniaturen (standaard: alle kernen)")
+    _add_send(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):  # in a log, lines appear in the order they happen
+        sys.stdout.reconfigure(line_buffering=True)
+    try:
+        return _COMMANDS[args.command](args)
+    except InputError as exc:
+        print(exc.report.text(), file=sys.stderr)
+        print(f"Invoer heeft fouten: {exc.report.summary()}.", file=sys.stderr)
+        return 2
+    except InfographicsError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+
+
+def _validate(args) -> int:
+    from infographics.data.validate import validate_data
+
+    report = validate_data(args.data, args.mapping)
+    for problem in report.problems:
+        print(problem)
+    if args.report:
+        report.write_csv(args.report)
+    ok = report.ok(strict=args.strict)
+    print(f"{args.data}: {report.summary()}" + ("" if ok else " \u2013 niet in orde"))
+    return 0 if ok else 1
+
+
+def _figures(args) -> int:
+    from infographics.data.indicators import load_indicators
+    from infographics.data.measure import measure
+    from infographics.data.read import load
+    from infographics.numbers import count
+
+    tables = load(args.data, args.mapping, unused=("contacts",))
+    _ignored_contact_errors(tables.report)
+    figures = measure(tables, load_indicators())
+    frame = figures.export(args.level)
+    if args.format == "csv":
+        text = frame.to_csv(index=False)
+    else:
+        text = frame.to_json(orient="records", force_ascii=False, indent=1)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+        print(f"{count(len(frame), 'cijfer', 'cijfers')} geschreven naar {args.output}",
+              file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _ignored_contact_errors(report) -> None:
+    """Say that contacts.csv has errors that do not stop this command (but will stop send)."""
+    from infographics.numbers import count
+
+    errors = [p for p in (report.errors if report else []) if p.table == "contacts"]
+    if errors:
+        print(f"Let op: {count(len(errors), 'fout', 'fouten')} in de contactpersonen (eerste: "
+              f"{errors[0]}); niet nodig voor deze opdracht, wel voor infographics send.",
+              file=sys.stderr)
+
+
+def _build(args) -> int:
+    from infographics.edition.build import exclusive
+
+    with exclusive(args.out):  # one build at a time per output folder
+        return _build_alone(args)
+
+
+def _build_alone(args) -> int:
+    from infographics.edition import build as b
+    from infographics.edition.incremental import edition_fingerprint
+    from infographics.edition.progress import Progress
+    from infographics.numbers import count, integer
+
+    started = time.perf_counter()
+    subjects = SUBJECTS if args.subject == "all" else (args.subject,)
+    levels = PAGE_LEVELS if args.level == "all" else (args.level,)
+    years = [args.year] if args.year else []
+    choices = {"subjects": subjects, "levels": levels, "years": years, "only": sorted(args.only),
+               "verify": not args.no_verify}
+    edition = edition_fingerprint(args.data, args.mapping, choices)
+    if not args.force and (unchanged := b.up_to_date(args.out, edition)) is not None:
+        print(f"Niets veranderd sinds de vorige bouw: 0 gebouwd, 0 mislukt, "
+              f"{integer(len(unchanged))} overgeslagen in {_seconds(started)}; "
+              f"manifest: {args.out / 'manifest.csv'}")
+        return _bundle(args) if args.bundle else 0
+    ctx = b.load_context(args.data, args.mapping)
+    _ignored_contact_errors(ctx.report)
+    jobs = b.plan(ctx.figures, subjects, levels, args.only, years)
+    if not jobs:
+        print("Niets te bouwen: geen entiteiten voor deze keuze.", file=sys.stderr)
+        return 1
+    b.check_layouts(ctx, jobs)
+    where = f"Dask-cluster {args.scheduler}" if args.scheduler else \
+        f"{args.jobs} proces{'sen' if args.jobs != 1 else ''}"
+    print(f"{count(len(jobs), *PAGES)} gepland, bouwen met {where}", file=sys.stderr)
+    progress = Progress(len(jobs), bar=False if args.no_progress else None)
+    try:
+        result = b.build_edition(jobs, args.data, args.out, args.mapping, args.jobs, ctx, progress,
+                       check=not args.no_verify, force=args.force, scheduler=args.scheduler,
+                       edition=edition, scope=None if args.only else {
+                           (year, subject, level) for year in years or ctx.figures.years()
+                           for subject in subjects for level in levels
+                           if level != "school" or subject == "vo"})
+    except OSError as exc:
+        if not args.scheduler:
+            raise
+        print(f"Fout: Dask-scheduler {args.scheduler} niet bereikbaar: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        progress.close()
+    print(f"{result.summary()} in {_seconds(started)}; manifest: {args.out / 'manifest.csv'}")
+    if result.removed:
+        print(f"{count(len(result.removed), *OLD_PAGES)} verwijderd uit de uitvoer en het "
+              "manifest (mislukt of niet meer in de gegevens)", file=sys.stderr)
+    if result.failed:
+        print(f"Mislukte pagina's staan in {args.out / 'failures.csv'}", file=sys.stderr)
+    status = 1 if result.failed else 0
+    return max(status, _bundle(args)) if args.bundle else status
+
+
+def _seconds(started: float) -> str:
+    return f"{time.perf_counter() - started:.1f} s".replace(".", ",")
+
+
+def _verify(args) -> int:
+    from infographics.numbers import count, integer
+    from infographics.verify import verify_folder, verify_pdf
+
+    missing = [path for path in args.paths if not path.exists()]
+    for path in missing:
+        print(f"{path}: bestaat niet", file=sys.stderr)
+    if missing:
+        return 2
+    results: dict[str, list] = {}
+    for path in args.paths:
+        if path.is_dir():
+            results.update({str(path / k): v for k, v in verify_folder(path).items()})
+        else:
+            results[str(path)] = verify_pdf(path)
+    bad = {k: v for k, v in results.items() if v}
+    for name, findings in bad.items():
+        for f in findings:
+            print(f"{name}: {f.check}: {f.message}")
+    pdfs = sum(1 for k in results if k.endswith(".pdf"))
+    others = len(results) - pdfs
+    what = count(pdfs, "PDF", "PDF's") + (
+        f" en {count(others, 'ander bestand', 'andere bestanden')} (bundels)" if others else "")
+    print(f"{what} gecontroleerd: {integer(len(results) - len(bad))} in orde, "
+          f"{integer(len(bad))} met problemen")
+    return 1 if bad else 0
+
+
+def _bundle(args) -> int:
+    from infographics.data.read import load
+    from infographics.edition.bundle import run_bundles
+    from infographics.edition.entitlement import Entitlements
+    from infographics.numbers import count, decimal, integer
+
+    started = time.perf_counter()
+    entitlements = Entitlements.from_tables(load(args.data, args.mapping))
+    bundles, outcomes = run_bundles(args.out, entitlements, [args.year] if args.year else None)
+    if not bundles:
+        print(f"Geen pagina's om te bundelen in {args.out / 'manifest.csv'}; "
+              "bouw eerst met `infographics build`.", file=sys.stderr)
+        return 1
+    for o in outcomes:  # only what was written; the summary counts the unchanged ones
+        if not o.written:
+            continue
+        e = o.entry
+        size = decimal((args.out / e.path).stat().st_size / 1e6, 1)
+        what = count(e.pages, *(("bestand", "bestanden") if e.level == "bundle" else PAGES))
+        print(f"{e.path}: {what}, {size} MB")
+    incomplete = [b for b in bundles if b.missing]
+    for b in incomplete:
+        for line in b.missing:
+            print(f"Let op: bundel {b.poi_id} {b.school_year}: {line}", file=sys.stderr)
+    written = sum(o.written for o in outcomes)
+    seconds = decimal(time.perf_counter() - started, 1)
+    print(f"{integer(len(bundles))} bundels: {integer(written)} bestanden geschreven, "
+          f"{integer(len(outcomes) - written)} ongewijzigd in {seconds} s"
+          + (f"; {integer(len(incomplete))} onvolledig" if incomplete else ""))
+    return 1 if incomplete else 0
+
+
+def _preview(args) -> int:
+    from infographics.data.read import load
+    from infographics.edition.entitlement import Entitlements
+    from infographics.edition.preview import make_preview, school_libraries_of
+    from infographics.numbers import decimal, integer
+
+    if not (args.out / "manifest.csv").exists():
+        print(f"{args.out / 'manifest.csv'} ontbreekt; bouw eerst met `infographics build`.",
+              file=sys.stderr)
+        return 1
+    tables = load(args.data, args.mapping)
+    result = make_preview(args.out, Entitlements.from_tables(tables), school_libraries_of(tables),
+                          workers=args.jobs)
+    for notice in result.warnings:
+        print(f"Let op: {notice}", file=sys.stderr)
+    print(f"{integer(result.pages)} pagina's: {integer(result.drawn)} miniaturen gemaakt, "
+          f"{integer(result.kept)} ongewijzigd, {integer(len(result.warnings))} "
+          f"waarschuwing{'en' if len(result.warnings) != 1 else ''} in "
+          f"{decimal(result.seconds, 1)} s; controleblad: {result.index}")
+    return 1 if result.warnings else 0
+
+
+_COMMANDS = {"validate": _validate, "figures": _figures, "build": _build, "verify": _verify,
+             "bundle": _bundle, "preview": _preview}
+
+
+class _SendHelp(argparse.HelpFormatter):
+    """Help text wrapped between words only: a kind such as bijlage-ontbreekt stays whole."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+
+def _add_send(sub) -> None:
+    p = sub.add_parser("send", help="infographics mailen: proefrun naar een outbox (standaard), "
+                                    "of met --send echt versturen", formatter_class=_SendHelp)
+    _add_data(p)
+    p.add_argument("--out", type=Path, default=Path("output"), help="gebouwde map (manifest.csv)")
+    p.add_argument("--year", help="schooljaar (standaard: het laatste in het manifest)")
+    p.add_argument("--send", action="store_true",
+                   help="echt versturen via SMTP; zonder: proefrun, .eml-bestanden in --outbox")
+    p.add_argument("--smtp-host", metavar="HOST")
+    p.add_argument("--smtp-port", type=int, metavar="POORT",
+                   help="standaard 25 (none), 587 (starttls), 465 (ssl)")
+    p.add_argument("--smtp-security", choices=["none", "starttls", "ssl"],
+                   help="standaard starttls; gebruiker en wachtwoord alleen via "
+                        "INFOGRAPHICS_SMTP_USER en INFOGRAPHICS_SMTP_PASSWORD (of een vraag)")
+    p.add_argument("--from", dest="sender", metavar="ADRES",
+                   help='afzender, bijvoorbeeld "Team Bibliotheekmonitor <monitor@kb.nl>"')
+    p.add_argument("--outbox", type=Path, metavar="MAP",
+                   help="map voor de .eml-bestanden van een proefrun (standaard: OUT/outbox)")
+    p.add_argument("--limit", type=int, metavar="N", help="hoogstens N berichten in deze run")
+    p.add_argument("--only", nargs="+", default=[], metavar="ID",
+                   help="alleen deze bibliotheken, POI's of 'national'")
+    p.add_argument("--redirect-to", metavar="ADRES",
+                   help="alles naar dit testadres, met de echte ontvangers in onderwerp en tekst")
+    p.add_argument("--status", action="store_true", help="het verzendlog als tabel tonen")
+    from infographics.delivery.reconcile import (  # the kinds: reconcile.py only
+        ALLOWABLE,
+        NEVER_ALLOWED,
+    )
+
+    p.add_argument("--allow", action="append", default=[], metavar="SOORT",
+                   help="een soort ernstig probleem bewust toestaan (herhaalbaar): "
+                        f"{', '.join(ALLOWABLE)}; nooit: {', '.join(sorted(NEVER_ALLOWED))}")
+    p.add_argument("--resend-changed", action="store_true",
+                   help="opnieuw versturen aan wie een inmiddels gewijzigde bijlage kreeg")
+    p.add_argument("--resend-uncertain", action="store_true",
+                   help="opnieuw versturen wat een afgebroken run onzeker liet")
+    p.add_argument("--max-size-mb", type=float, metavar="MB",
+                   help="grootste bericht (standaard 20); groter wordt gesplitst")
+    p.add_argument("--rate", type=float, metavar="N",
+                   help="berichten per minuut (standaard 30; 0 = geen limiet)")
+    p.add_argument("--retries", type=int, metavar="N",
+                   help="nieuwe pogingen na een tijdelijke weigering (4xx; standaard 3)")
+    p.add_argument("--retry-delay", type=float, metavar="S",
+                   help="seconden tot de eerste nieuwe poging, daarna steeds dubbel (standaard 30)")
+    p.add_argument("--ledger", type=Path, metavar="BESTAND",
+                   help="verzendlog (standaard: $INFOGRAPHICS_VERZENDLOG of "
+                        "~/.local/share/bibliotheekmonitor/verzendlog.sqlite, buiten de uitvoer)")
+    p.add_argument("--templates", type=Path, metavar="MAP",
+                   help="map met eigen mailsjablonen (subject.j2, body.txt.j2, body.html.j2)")
+    p.add_argument("--config", type=Path, metavar="BESTAND",
+                   help="TOML met een [send]-tabel (smtp_host, smtp_port, smtp_security, from, "
+                        "rate, ...); geen wachtwoorden")
+
+
+def _send(args) -> int:
+    from infographics.data.validate import valid_email
+    from infographics.delivery import send as d
+    from infographics.delivery.messages import DEFAULT_MAX_SIZE, MB
+    from infographics.delivery.reconcile import ALLOWABLE
+    from infographics.delivery.smtp import SmtpSettings, credentials
+
+    conf = d.read_config(args.config) if args.config else {}
+
+    def pick(name: str, key: str, default=None):
+        value = getattr(args, name)
+        return value if value is not None else conf.get(key, default)
+
+    wrong = [k for k in args.allow if k not in ALLOWABLE]
+    if wrong:
+        print(f"Fout: --allow {', '.join(wrong)}: onbekende soort; kies uit "
+              f"{', '.join(ALLOWABLE)}", file=sys.stderr)
+        return 2
+    if args.redirect_to is not None and not valid_email(args.redirect_to):
+        print(f"Fout: --redirect-to {args.redirect_to}: geen geldig e-mailadres", file=sys.stderr)
+        return 2
+    if args.limit is not None and args.limit < 1:
+        print("Fout: --limit moet 1 of meer zijn", file=sys.stderr)
+        return 2
+    size = pick("max_size_mb", "max_size_mb")
+    outbox, ledger, templates = (pick(k, k) for k in ("outbox", "ledger", "templates"))
+    opts = d.Options(
+        data=args.data, out=args.out, mapping=args.mapping, year=args.year, send=args.send,
+        outbox=Path(outbox) if outbox else None, limit=args.limit, only=args.only,
+        redirect_to=args.redirect_to, allow=args.allow, resend_changed=args.resend_changed,
+        resend_uncertain=args.resend_uncertain,
+        max_size=int(size * MB) if size else DEFAULT_MAX_SIZE, sender=pick("sender", "from"),
+        rate=pick("rate", "rate", 30.0), retries=pick("retries", "retries", 3),
+        retry_delay=pick("retry_delay", "retry_delay", 30.0),
+        ledger=Path(ledger) if ledger else None, templates=Path(templates) if templates else None)
+    if args.status:
+        for line in d.status_lines(opts):
+            print(line)
+        return 0
+    if args.send:
+        host = pick("smtp_host", "smtp_host")
+        if not host:
+            print("Fout: geef een SMTP-server op met --smtp-host (of smtp_host in --config)",
+                  file=sys.stderr)
+            return 2
+        user, password = credentials()
+        opts.smtp = SmtpSettings(host, pick("smtp_port", "smtp_port"),
+                                 pick("smtp_security", "smtp_security", "starttls"), user,
+                                 password)
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    result = d.deliver(opts, say)
+    for line in d.problem_lines(result.prepared.reconciliation):
+        print(line, file=sys.stderr)
+    if result.blocking:
+        for line in d.blocking_lines(result.blocking):
+            print(line, file=sys.stderr)
+        print("Verzending gestopt: er is niets verstuurd." if args.send else
+              "Een echte verzending (--send) zou hierom stoppen.", file=sys.stderr)
+    for line in d.summary_lines(result, opts):
+        print(line)
+    return 0 if result.ok else 1
+
+
+_COMMANDS["send"] = _send
+
+
+if __name__ == "__main__":
+    sys.exit(main())

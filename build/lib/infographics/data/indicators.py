@@ -1,0 +1,327 @@
+"""Indicator definitions: `layouts/indicators.yaml` into typed, compiled `Indicators`.
+
+An indicator is a value (`sum(column)`, `count(condition)`, `count()`) or a share (numerator
+over denominator) computed over a population of rows (libraries or school locations). Each
+aggregate is compiled into a function that, given a table, returns per-row contributions and
+whether the row's needed values are known; `measure.py` sums those per entity. The star
+distribution indicators are generated from the star-checklist configuration so the bands are
+defined in one place. Errors name file:line: key.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from infographics import yamlsrc
+from infographics.data.checklist import Checklist, load_checklist
+from infographics.data.schema import CHECKLIST_BLOCKS, TABLES
+from infographics.errors import ConfigError
+from infographics.resources import LAYOUTS
+
+DEFAULT_PATH = LAYOUTS / "indicators.yaml"
+
+TableName = Literal["libraries", "school_locations"]
+# Columns measure.py derives on school locations before measuring.
+DERIVED = {
+    "libraries": {"size_class"},
+    "school_locations": {"points_total", "points_max", "stars"}
+    | {f"max_{c}" for c in CHECKLIST_BLOCKS},
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SizeClassSpec(_Strict):
+    id: str
+    label: str
+    upper: int | None = None
+
+
+class PopulationSpec(_Strict):
+    table: TableName
+    where: str | None = None
+
+
+class IndicatorSpec(_Strict):
+    label: str
+    population: str
+    value: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    min_n: int | None = Field(default=None, ge=0)
+
+
+class Defaults(_Strict):
+    min_n: int = Field(default=3, ge=0)
+
+
+class IndicatorFile(_Strict):
+    defaults: Defaults = Defaults()
+    size_classes: list[SizeClassSpec]
+    populations: dict[str, PopulationSpec]
+    indicators: dict[str, IndicatorSpec]
+
+
+# --- conditions --------------------------------------------------------------------------------
+
+_OPS = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge,
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A parsed condition; `evaluate(frame)` gives a nullable boolean Series (NA = unknown)."""
+
+    text: str
+    tree: ast.expr
+    columns: frozenset[str]
+
+    def evaluate(self, frame: pd.DataFrame) -> pd.Series:
+        return _eval(self.tree, frame)
+
+
+def _eval(node: ast.expr, frame: pd.DataFrame) -> pd.Series:
+    if isinstance(node, ast.Name):
+        col = frame[node.id]
+        if str(col.dtype) == "boolean":
+            return col
+        return (col != 0).astype("boolean").mask(col.isna(), pd.NA)
+    if isinstance(node, ast.BoolOp):
+        parts = [_eval(v, frame) for v in node.values]
+        out = parts[0]
+        for part in parts[1:]:
+            out = (out & part) if isinstance(node.op, ast.And) else (out | part)
+        return out
+    if isinstance(node, ast.UnaryOp):
+        return ~_eval(node.operand, frame)
+    if isinstance(node, ast.Compare):
+        left = frame[node.left.id]
+        other = node.comparators[0]
+        right = frame[other.id] if isinstance(other, ast.Name) else other.value
+        result = _OPS[type(node.ops[0])](left, right).astype("boolean").mask(left.isna(), pd.NA)
+        return result.mask(right.isna(), pd.NA) if isinstance(right, pd.Series) else result
+    raise TypeError(node)  # excluded by _parse_condition
+
+
+def _parse_condition(text: str, columns: set[str]) -> Condition:
+    try:
+        tree = ast.parse(text, mode="eval").body
+    except SyntaxError as exc:
+        raise ValueError(f"ongeldige voorwaarde {text!r}") from exc
+    used: set[str] = set()
+
+    def check(node: ast.AST) -> None:
+        if isinstance(node, ast.Name):
+            if node.id not in columns:
+                raise ValueError(f"onbekende kolom {node.id!r} in {text!r}")
+            used.add(node.id)
+        elif isinstance(node, ast.BoolOp):
+            for v in node.values:
+                check(v)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            check(node.operand)
+        elif (
+            isinstance(node, ast.Compare)
+            and len(node.ops) == 1
+            and type(node.ops[0]) in _OPS
+            and isinstance(node.left, ast.Name)
+            and isinstance(node.comparators[0], (ast.Constant, ast.Name))
+        ):
+            for side in (node.left, node.comparators[0]):
+                if isinstance(side, ast.Name):
+                    check(side)
+        else:
+            raise ValueError(
+                f"voorwaarde {text!r} niet toegestaan: gebruik kolommen, vergelijkingen met een "
+                "getal, 'tekst' of een kolom, and/or/not"
+            )
+
+    check(tree)
+    return Condition(text, tree, frozenset(used))
+
+
+# --- aggregates ---------------------------------------------------------------------------------
+
+_AGG = re.compile(r"^\s*(sum|count)\s*\((.*)\)\s*$")
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """`sum(column)`, `count(condition)` or `count()` over rows."""
+
+    text: str
+    fn: Literal["sum", "count"]
+    column: str | None = None
+    condition: Condition | None = None
+
+    @property
+    def columns(self) -> frozenset[str]:
+        if self.column:
+            return frozenset({self.column})
+        return self.condition.columns if self.condition else frozenset()
+
+    def contributions(self, frame: pd.DataFrame) -> pd.Series:
+        """Per-row contribution as float; NaN where the row's needed values are unknown."""
+        if self.fn == "sum":
+            return frame[self.column].astype("Float64").astype(float)
+        if self.condition is None:
+            return pd.Series(1.0, index=frame.index)
+        return self.condition.evaluate(frame).astype("Float64").astype(float)
+
+
+def _parse_aggregate(text: str, columns: set[str]) -> Aggregate:
+    m = _AGG.match(str(text))
+    if not m:
+        raise ValueError(f"verwacht sum(kolom), count(voorwaarde) of count(), niet {text!r}")
+    fn, arg = m.group(1), m.group(2).strip()
+    if fn == "sum":
+        if arg not in columns:
+            raise ValueError(f"onbekende kolom {arg!r}")
+        return Aggregate(text, "sum", column=arg)
+    return Aggregate(text, "count", condition=_parse_condition(arg, columns) if arg else None)
+
+
+# --- compiled indicators ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SizeClass:
+    id: str
+    label: str
+    upper: int | None
+
+
+@dataclass(frozen=True)
+class Population:
+    name: str
+    table: TableName
+    where: Condition | None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: str
+    population: Population
+    numerator: Aggregate  # the value itself for value indicators
+    denominator: Aggregate | None
+    min_n: int
+
+    @property
+    def is_share(self) -> bool:
+        return self.denominator is not None
+
+
+@dataclass(frozen=True)
+class Indicators:
+    items: dict[str, Indicator]
+    size_classes: tuple[SizeClass, ...]
+    checklist: Checklist
+
+    def __getitem__(self, key: str) -> Indicator:
+        return self.items[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.items
+
+    def size_class_of(self, inhabitants: float | None) -> str | None:
+        if inhabitants is None or inhabitants != inhabitants:
+            return None
+        for sc in self.size_classes:
+            if sc.upper is None or inhabitants < sc.upper:
+                return sc.id
+        return None
+
+
+def _table_columns(table: str) -> set[str]:
+    return set(TABLES[table].names) | DERIVED[table]
+
+
+def load_indicators(path: Path | None = None, checklist: Checklist | None = None) -> Indicators:
+    """Read and compile the indicator file; generate the star-checklist indicators."""
+    source = yamlsrc.read(path or DEFAULT_PATH)
+    spec: IndicatorFile = yamlsrc.build(IndicatorFile, source)
+    checklist = checklist or load_checklist()
+
+    def fail(key: tuple, message: str) -> ConfigError:
+        return ConfigError(source.file, source.line(key), yamlsrc.dotted(key), message)
+
+    populations = {}
+    for name, pop in spec.populations.items():
+        try:
+            where = _parse_condition(pop.where, _table_columns(pop.table)) if pop.where else None
+        except ValueError as exc:
+            raise fail(("populations", name, "where"), str(exc)) from None
+        populations[name] = Population(name, pop.table, where)
+
+    items: dict[str, Indicator] = {}
+    for ind_id, ind in spec.indicators.items():
+        key = ("indicators", ind_id)
+        if ind.population not in populations:
+            raise fail(key + ("population",), f"onbekende populatie {ind.population!r}")
+        pop = populations[ind.population]
+        if (ind.value is None) == (ind.numerator is None):
+            raise fail(key, "geef 'value' of 'numerator' en 'denominator'")
+        if (ind.numerator is None) != (ind.denominator is None):
+            raise fail(key, "een aandeel heeft zowel 'numerator' als 'denominator'")
+        parsed = {}
+        for part in ("value", "numerator", "denominator"):
+            text = getattr(ind, part)
+            if text is not None:
+                try:
+                    parsed[part] = _parse_aggregate(text, _table_columns(pop.table))
+                except ValueError as exc:
+                    raise fail(key + (part,), str(exc)) from None
+        items[ind_id] = Indicator(
+            ind_id,
+            ind.label,
+            pop,
+            parsed.get("value") or parsed["numerator"],
+            parsed.get("denominator"),
+            spec.defaults.min_n if ind.min_n is None else ind.min_n,
+        )
+    if "vo_schools" in populations:
+        items.update(_checklist_indicators(populations["vo_schools"], checklist, spec.defaults))
+    size_classes = tuple(SizeClass(s.id, s.label, s.upper) for s in spec.size_classes)
+    return Indicators(items, size_classes, checklist)
+
+
+def _checklist_indicators(pop: Population, checklist: Checklist, defaults: Defaults):
+    """Star distribution and per-block shares, from the checklist configuration."""
+    cols = _table_columns("school_locations")
+    total = _parse_aggregate("count()", cols)
+    out = {}
+    for stars in sorted({b.stars for b in checklist.bands}):
+        count = _parse_aggregate(f"count(stars == {stars})", cols)
+        word = "ster" if stars == 1 else "sterren"
+        out[f"vo_schools_stars_{stars}"] = Indicator(
+            f"vo_schools_stars_{stars}", f"schoollocaties met {stars} {word}", pop, count, None,
+            defaults.min_n,
+        )
+        out[f"vo_share_schools_stars_{stars}"] = Indicator(
+            f"vo_share_schools_stars_{stars}", f"aandeel schoollocaties met {stars} {word}", pop,
+            count, total, defaults.min_n,
+        )
+    for block in checklist.blocks:
+        short = block.column.removeprefix("points_")
+        out[f"vo_schools_share_{short}"] = Indicator(
+            f"vo_schools_share_{short}",
+            f"aandeel van het maximum behaald op {block.label}",
+            pop,
+            _parse_aggregate(f"sum({block.column})", cols),
+            _parse_aggregate(f"sum(max_{block.column})", cols),
+            defaults.min_n,
+        )
+    return out

@@ -1,0 +1,305 @@
+"""Measuring: validated `Tables` + compiled `Indicators` into `Figures` for every entity at every
+level (library, province, POI, size class, national) and school year.
+
+Every figure is summed from the records: a share is the sum of parts over the sum of wholes over
+the rows of its population where all it needs is known, never a mean of percentages. Each
+figure carries its numerator, denominator and N (rows that count); an aggregate share over fewer
+than the indicator's minimum N is suppressed (value None, `suppressed` True).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from infographics.data.checklist import Checklist
+from infographics.data.indicators import Indicator, Indicators
+from infographics.data.schema import CHECKLIST_BLOCKS
+from infographics.levels import FIGURE_LEVELS
+
+NATIONAL_ID = "NL"
+NATIONAL_NAME = "Nederland"
+# Per level: the column of the prepared rows that identifies the entity.
+_KEY = {
+    "national": "_national",
+    "province": "province",
+    "poi": "poi_id",
+    "size_class": "size_class",
+    "library": "library_id",
+}
+COLUMNS = [
+    "school_year", "level", "entity_id", "entity_name", "indicator", "value",
+    "numerator", "denominator", "n", "suppressed",
+]
+
+
+class TablesLike(Protocol):
+    provinces: pd.DataFrame
+    pois: pd.DataFrame
+    libraries: pd.DataFrame
+    school_locations: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One computed figure. `value` is None when unknown (N = 0, whole = 0) or suppressed."""
+
+    indicator: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    n: int
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class Entity:
+    school_year: str
+    level: str
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class LibraryInfo:
+    """Where a library stands: its province, POI and size class (with how many peers)."""
+
+    school_year: str
+    library_id: str
+    library_name: str
+    province: str
+    province_name: str
+    poi_id: str
+    poi_name: str
+    size_class: str | None
+    size_class_label: str | None
+    size_class_count: int
+
+
+class Figures:
+    """All figures, in long form (`frame`) and by key (`get`)."""
+
+    def __init__(self, frame: pd.DataFrame, entities: list[Entity], libraries: list[LibraryInfo],
+                 schools: pd.DataFrame | None = None, checklist: Checklist | None = None):
+        self.frame = frame
+        self.checklist = checklist
+        # school-location rows with their points total, maximum and stars (the checklist pages)
+        self.schools = schools if schools is not None else pd.DataFrame()
+        self._entities = entities
+        self._school_rows: dict[tuple[str, str], int] | None = None
+        self._libraries = {(i.school_year, i.library_id): i for i in libraries}
+        self._index: dict[tuple[str, str, str, str], Figure] = {}
+        for row in frame.itertuples(index=False):
+            self._index[(row.school_year, row.level, row.entity_id, row.indicator)] = Figure(
+                row.indicator, _opt(row.value), _opt(row.numerator), _opt(row.denominator),
+                int(row.n), bool(row.suppressed),
+            )
+
+    def get(self, school_year: str, level: str, entity_id: str, indicator: str) -> Figure:
+        try:
+            return self._index[(school_year, level, entity_id, indicator)]
+        except KeyError:
+            raise KeyError(
+                f"geen cijfer voor {indicator!r} bij {level} {entity_id!r} in {school_year}"
+            ) from None
+
+    def entities(self, level: str, school_year: str | None = None) -> list[Entity]:
+        return [
+            e for e in self._entities
+            if e.level == level and (school_year is None or e.school_year == school_year)
+        ]
+
+    def library(self, school_year: str, library_id: str) -> LibraryInfo:
+        return self._libraries[(school_year, library_id)]
+
+    def school(self, school_year: str, location_id: str) -> pd.Series:
+        if self._school_rows is None:  # built on first use: position of each location's row
+            self._school_rows = {} if self.schools.empty else {
+                key: i for i, key in enumerate(zip(self.schools["school_year"],
+                                                   self.schools["location_id"], strict=True))}
+        try:
+            return self.schools.iloc[self._school_rows[(school_year, location_id)]]
+        except KeyError:
+            raise KeyError(f"geen schoollocatie {location_id!r} in {school_year}") from None
+
+    def years(self) -> list[str]:
+        return sorted({e.school_year for e in self._entities})
+
+    def export(self, level: str = "all") -> pd.DataFrame:
+        """The long-form table for analysts (shares as fractions, suppressed values empty)."""
+        frame = self.frame if level == "all" else self.frame[self.frame.level == level]
+        frame = frame.reset_index(drop=True).copy()
+        for column in ("value", "numerator", "denominator"):  # counts as 5386, not 5386.0
+            frame[column] = pd.Series([_whole(v) for v in frame[column]], dtype=object)
+        return frame
+
+
+def _whole(value):
+    if value is None or value != value:
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _opt(value) -> float | None:
+    return None if value is None or value != value else float(value)
+
+
+# --- preparing rows ---------------------------------------------------------------------------
+
+
+# The contract: a programme's locations and pupils are "empty or 0" when the library does not
+# run it, so there an empty cell means 0, not unknown.
+NOT_APPLICABLE_ZERO = {
+    "po_dbos": ("po_dbos_locations", "po_dbos_pupils"),
+    "po_comparable": ("po_comparable_locations", "po_comparable_pupils"),
+}
+
+
+def prepare_libraries(tables: TablesLike, indicators: Indicators) -> pd.DataFrame:
+    """Library rows with province name, POI and size class attached."""
+    lib = tables.libraries.copy()
+    for flag, columns in NOT_APPLICABLE_ZERO.items():
+        off = lib[flag].eq(False).fillna(False).astype(bool)
+        for column in columns:
+            lib[column] = lib[column].mask(off & lib[column].isna(), 0)
+    prov = tables.provinces[["province", "province_name", "poi_id"]]
+    lib = lib.merge(prov, on="province", how="left", validate="many_to_one")
+    lib = lib.merge(tables.pois[["poi_id", "poi_name"]], on="poi_id", how="left")
+    lib["size_class"] = [
+        indicators.size_class_of(None if pd.isna(v) else float(v)) for v in lib["inhabitants"]
+    ]
+    lib["_national"] = NATIONAL_ID
+    return lib
+
+
+def prepare_schools(
+    tables: TablesLike, libraries: pd.DataFrame, indicators: Indicators
+) -> pd.DataFrame:
+    """School-location rows with their library's groups and checklist totals and stars."""
+    schools = tables.school_locations.copy()
+    groups = libraries[["school_year", "library_id", "province", "poi_id", "size_class"]]
+    schools = schools.merge(groups, on=["school_year", "library_id"], how="left")
+    checklist = indicators.checklist
+    points = schools[[b.column for b in checklist.blocks]].astype("Float64")
+    complete = points.notna().all(axis=1)
+    total = points.sum(axis=1, skipna=True).astype("Float64").mask(~complete, pd.NA)
+    schools["points_total"] = total
+    schools["points_max"] = pd.Series(checklist.total_max, index=schools.index, dtype="Float64")
+    schools["stars"] = pd.array(
+        [checklist.stars_for(float(t)) if not pd.isna(t) else pd.NA for t in total],
+        dtype="Int64",
+    )
+    for column in CHECKLIST_BLOCKS:
+        maximum = checklist.maximum(column) if column in points else np.nan
+        known = schools[column].notna() if column in schools else False
+        schools[f"max_{column}"] = pd.Series(maximum, index=schools.index, dtype="Float64").mask(
+            ~known, pd.NA
+        )
+    schools["_national"] = NATIONAL_ID
+    return schools
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+
+def _parts(ind: Indicator, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row: numerator and denominator contributions and whether the row counts."""
+    pop = ind.population.where
+    in_pop = (
+        pop.evaluate(rows).fillna(False).to_numpy(dtype=bool)
+        if pop is not None
+        else np.ones(len(rows), dtype=bool)
+    )
+    num = ind.numerator.contributions(rows).to_numpy(dtype=float)
+    known = in_pop & ~np.isnan(num)
+    if ind.denominator is not None:
+        den = ind.denominator.contributions(rows).to_numpy(dtype=float)
+        known &= ~np.isnan(den)
+    else:
+        den = np.zeros(len(rows))
+    return np.where(known, num, 0.0), np.where(known, den, 0.0), known.astype(int)
+
+
+def _sums(indicators: list[Indicator], rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Per level, a frame indexed by (school_year, entity id) of num/den/n per indicator."""
+    data = {}
+    for ind in indicators:
+        num, den, n = _parts(ind, rows)
+        data[(ind.id, "num")], data[(ind.id, "den")], data[(ind.id, "n")] = num, den, n
+    wide = pd.DataFrame(data, index=rows.index)
+    out = {}
+    for level, key in _KEY.items():
+        keys = [rows["school_year"].astype(str), rows[key].astype(object)]
+        out[level] = wide.groupby(keys, dropna=True).sum()
+    return out
+
+
+def _entities(tables: TablesLike, libraries: pd.DataFrame, indicators: Indicators) -> list[Entity]:
+    out: list[Entity] = []
+    for year in sorted(libraries["school_year"].astype(str).unique()):
+        out.append(Entity(year, "national", NATIONAL_ID, NATIONAL_NAME))
+        for p in tables.provinces.itertuples():
+            out.append(Entity(year, "province", p.province, p.province_name))
+        for p in tables.pois.itertuples():
+            out.append(Entity(year, "poi", p.poi_id, p.poi_name))
+        for sc in indicators.size_classes:
+            out.append(Entity(year, "size_class", sc.id, sc.label))
+        for lib in libraries[libraries["school_year"] == year].itertuples():
+            out.append(Entity(year, "library", lib.library_id, lib.library_name))
+    return out
+
+
+def _library_info(libraries: pd.DataFrame, indicators: Indicators) -> list[LibraryInfo]:
+    labels = {sc.id: sc.label for sc in indicators.size_classes}
+    counts = libraries.groupby(["school_year", "size_class"]).size().to_dict()
+    return [
+        LibraryInfo(
+            r.school_year, r.library_id, r.library_name, r.province, r.province_name,
+            r.poi_id, r.poi_name, r.size_class, labels.get(r.size_class),
+            int(counts.get((r.school_year, r.size_class), 0)),
+        )
+        for r in libraries.itertuples()
+    ]
+
+
+def measure(tables: TablesLike, indicators: Indicators) -> Figures:
+    """Compute every indicator for every entity at every level and school year."""
+    libraries = prepare_libraries(tables, indicators)
+    schools = prepare_schools(tables, libraries, indicators)
+    by_table = {"libraries": libraries, "school_locations": schools}
+    entities = _entities(tables, libraries, indicators)
+    sums: dict[str, list[pd.DataFrame]] = {level: [] for level in FIGURE_LEVELS}
+    for table, rows in by_table.items():
+        group = [i for i in indicators.items.values() if i.population.table == table]
+        if group:
+            for level, frame in _sums(group, rows).items():
+                sums[level].append(frame)
+    records = []
+    for level in FIGURE_LEVELS:
+        wide = pd.concat(sums[level], axis=1).fillna(0) if sums[level] else pd.DataFrame()
+        by_key = wide.to_dict("index")  # plain dicts: a pandas lookup per cell is slow
+        for ent in (e for e in entities if e.level == level):
+            row = by_key.get((ent.school_year, ent.id))
+            for ind in indicators.items.values():
+                records.append(_record(ent, ind, row))
+    frame = pd.DataFrame.from_records(records, columns=COLUMNS)
+    return Figures(frame, entities, _library_info(libraries, indicators), schools,
+                   indicators.checklist)
+
+
+def _record(ent: Entity, ind: Indicator, row: dict | None) -> tuple:
+    n = int(row[(ind.id, "n")]) if row is not None else 0
+    num = float(row[(ind.id, "num")]) if row is not None else 0.0
+    den = float(row[(ind.id, "den")]) if row is not None else 0.0
+    head = (ent.school_year, ent.level, ent.id, ent.name, ind.id)
+    if n == 0:
+        return head + (None, None, None, 0, False)
+    if not ind.is_share:
+        return head + (num, num, None, n, False)
+    if ent.level != "library" and n < ind.min_n:
+        return head + (None, None, None, n, True)
+    value = num / den if den else None
+    return head + (value, num, den, n, False)

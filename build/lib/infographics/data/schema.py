@@ -1,0 +1,202 @@
+"""The input data contract (version 1) as data: tables, their columns, types and keys.
+
+`TABLES` maps a table name to its `TableSchema`; loading and validation read it, so the contract
+lives in one place (see ../shared/spec/data-contract.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["text", "int", "bool", "number", "enum"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind = "text"
+    required: bool = False  # the column must exist and every cell must be filled
+    choices: tuple[str, ...] = ()  # for kind == "enum"
+    default: str | None = None  # value used for an empty cell (e.g. contacts.role = "to")
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    optional_table: bool = False  # a data folder may lack this table
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _ints(*names: str) -> tuple[Column, ...]:
+    return tuple(Column(n, "int") for n in names)
+
+
+def _bools(*names: str) -> tuple[Column, ...]:
+    return tuple(Column(n, "bool") for n in names)
+
+
+PROVINCES = TableSchema(
+    "provinces",
+    (
+        Column("province", required=True),
+        Column("province_name", required=True),
+        Column("poi_id", required=True),
+    ),
+    key=("province",),
+)
+
+POIS = TableSchema(
+    "pois",
+    (Column("poi_id", required=True), Column("poi_name", required=True)),
+    key=("poi_id",),
+)
+
+LIBRARIES = TableSchema(
+    "libraries",
+    (
+        Column("school_year", required=True),
+        Column("library_id", required=True),
+        Column("library_name", required=True),
+        Column("province", required=True),
+        Column("inhabitants", "int"),
+        Column("responded_po", "bool", required=True),
+        *_ints(
+            "po_locations_in_area",
+            "po_locations_cooperating",
+            "po_locations_reading",
+            "po_locations_digital",
+        ),
+        Column("po_dbos", "bool"),
+        *_ints("po_dbos_locations", "po_dbos_pupils"),
+        Column("po_comparable", "bool"),
+        *_ints(
+            "po_comparable_locations",
+            "po_comparable_pupils",
+            "children_4_12",
+            "members_4_12",
+            "active_members_4_12",
+            "po_locations_reading_plan",
+            "po_locations_media_plan",
+        ),
+        *_bools("po_in_policy_plan", "po_municipal_structural_funding", "po_multi_year_agreement"),
+        Column("responded_vo", "bool", required=True),
+        *_ints("vo_locations_in_area", "vo_locations_cooperating", "vo_locations_signed"),
+        *_bools(
+            "vo_reading_promotion",
+            "vo_offers_collections",
+            "vo_offers_activities",
+            "vo_offers_policy_advice",
+            "vo_offers_reading_programmes",
+            "vo_offers_subject_advice",
+        ),
+    ),
+    key=("school_year", "library_id"),
+)
+
+CHECKLIST_BLOCKS = (
+    "points_network_policy",
+    "points_expertise",
+    "points_collection",
+    "points_reading_media_plan",
+    "points_activities",
+    "points_monitor",
+    "points_digital",
+)
+
+SCHOOL_LOCATIONS = TableSchema(
+    "school_locations",
+    (
+        Column("school_year", required=True),
+        Column("location_id", required=True),
+        Column("location_name", required=True),
+        Column("municipality"),
+        Column("library_id", required=True),
+        Column("sector", "enum", required=True, choices=("po", "vo")),
+        Column("signed_agreement", "bool"),
+        *(Column(n, "number") for n in CHECKLIST_BLOCKS),
+    ),
+    key=("school_year", "location_id"),
+    optional_table=True,
+)
+
+CONTACTS = TableSchema(
+    "contacts",
+    (
+        Column("entity_type", "enum", required=True, choices=("library", "poi", "national")),
+        Column("entity_id"),
+        Column("name"),
+        Column("email", required=True),
+        Column("role", "enum", choices=("to", "cc"), default="to"),
+    ),
+    key=(),
+    optional_table=True,
+)
+
+TABLES: dict[str, TableSchema] = {
+    t.name: t for t in (PROVINCES, POIS, LIBRARIES, SCHOOL_LOCATIONS, CONTACTS)
+}
+
+# Consistency rules of the contract: (part, whole) pairs where part <= whole must hold.
+PART_WHOLE: tuple[tuple[str, str], ...] = (
+    ("po_locations_reading", "po_locations_cooperating"),
+    ("po_locations_digital", "po_locations_cooperating"),
+    ("po_locations_cooperating", "po_locations_in_area"),
+    ("po_locations_reading_plan", "po_locations_in_area"),
+    ("po_locations_media_plan", "po_locations_in_area"),
+    ("active_members_4_12", "members_4_12"),
+    ("vo_locations_signed", "vo_locations_cooperating"),
+    ("vo_locations_cooperating", "vo_locations_in_area"),
+)
+
+# `school_year` (libraries, school_locations) is written `2020-2021`: two consecutive years.
+YEAR_COLUMN = "school_year"
+
+# Sums of parts that never exceed a whole (counted over the parts that are known).
+SUM_WHOLE: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("po_dbos_locations", "po_comparable_locations"), "po_locations_in_area"),
+)
+
+# A programme flag and the counts that must be empty or 0 when the flag is `nee`.
+FLAG_COUNTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("po_dbos", ("po_dbos_locations", "po_dbos_pupils")),
+    ("po_comparable", ("po_comparable_locations", "po_comparable_pupils")),
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Values of `columns` in `table` must exist as `ref_columns` in `ref_table`."""
+
+    table: str
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    label: str  # Dutch noun for the message, e.g. "provincie"
+
+
+REFERENCES: tuple[Reference, ...] = (
+    Reference("provinces", ("poi_id",), "pois", ("poi_id",), "POI"),
+    Reference("libraries", ("province",), "provinces", ("province",), "provincie"),
+    Reference(
+        "school_locations",
+        ("school_year", "library_id"),
+        "libraries",
+        ("school_year", "library_id"),
+        "bibliotheek",
+    ),
+)
+
+# contacts.entity_id refers to the table given by contacts.entity_type (empty for national).
+CONTACT_TARGETS: dict[str, Reference] = {
+    "library": Reference("contacts", ("entity_id",), "libraries", ("library_id",), "bibliotheek"),
+    "poi": Reference("contacts", ("entity_id",), "pois", ("poi_id",), "POI"),
+}

@@ -1,0 +1,259 @@
+"""Mail plan: the manifest of a built edition, the contacts table and the `Entitlements` into one
+`MailPlan` per recipient group (a library, a POI, or the national contacts) for one school year.
+
+Who gets what (data contract, contacts.csv), every file checked with `Entitlements.may_receive`:
+- a library's contacts: the library's local PO and VO pages, its province's pages and the
+  national pages; its star-checklist school pages packed into one zip when there are any;
+- a POI's contacts: the provincial pages of its provinces, the national pages and its bundle
+  (the zip made by `infographics bundle`; the local pages travel inside it, not loose);
+- national contacts: the national pages.
+One mail per group: the `to` contacts are addressed, the `cc` contacts copied. This module only
+plans; `reconcile` says what is wrong with the plan, `messages` turns it into e-mail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from infographics.edition.entitlement import Entitlements, Recipient
+from infographics.edition.manifest import Entry
+from infographics.errors import InfographicsError
+from infographics.numbers import count
+
+LEVEL_ORDER = {"national": 0, "province": 1, "library": 2, "school": 3, "bundle": 4, "print": 5}
+KIND_WORDS = {"library": "bibliotheek", "poi": "POI", "national": "landelijk"}
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One row of contacts.csv that survived validation."""
+
+    kind: str  # library, poi or national
+    entity_id: str  # "" for national
+    name: str
+    email: str
+    role: str  # to or cc
+    row: int | None = None  # spreadsheet row in contacts.csv
+
+    @property
+    def address(self) -> str:
+        """The address as a ledger key: compared case-insensitively."""
+        return self.email.strip().lower()
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One attachment of a mail: a manifest file as it is (a page PDF, a bundle zip), or a zip
+    packed at send time from several manifest files (a library's school pages)."""
+
+    filename: str
+    entries: tuple[Entry, ...]  # the file itself, or the files packed into the zip
+    packed: bool  # True: a zip made from `entries`; False: entries[0]'s file as it is
+    description: str  # Dutch, for the mail body
+
+    @property
+    def content_type(self) -> str:
+        return "application/zip" if self.packed or self.filename.endswith(".zip") \
+            else "application/pdf"
+
+
+@dataclass(frozen=True)
+class MailPlan:
+    """One mail to one recipient group for one school year."""
+
+    school_year: str
+    recipient: Recipient
+    entity_name: str  # library or POI name; "Nederland" for national
+    to: tuple[Contact, ...]
+    cc: tuple[Contact, ...]
+    attachments: tuple[Attachment, ...]
+    provinces: tuple[str, ...] = ()  # province names the mail covers
+
+    @property
+    def key(self) -> str:
+        """Stable name of the group, e.g. `library-bib-0001`, `poi-rijnbrink`, `national`."""
+        r = self.recipient
+        return f"{r.kind}-{r.entity_id}" if r.entity_id else r.kind
+
+    @property
+    def contacts(self) -> tuple[Contact, ...]:
+        return self.to + self.cc
+
+    def entries(self) -> list[Entry]:
+        """Every manifest file this mail delivers (zip members included)."""
+        return [e for a in self.attachments for e in a.entries]
+
+
+def contacts_from_table(frame: pd.DataFrame) -> list[Contact]:
+    """The validated contacts frame of `load.Tables` as `Contact`s, in file order."""
+    def text(value) -> str:
+        return "" if value is None or value is pd.NA or value != value else str(value).strip()
+
+    out = []
+    for rec in frame.to_dict("records"):
+        kind = text(rec.get("entity_type"))
+        out.append(Contact(kind, "" if kind == "national" else text(rec.get("entity_id")),
+                           text(rec.get("name")), text(rec.get("email")),
+                           text(rec.get("role")) or "to",
+                           int(rec["_row"]) if text(rec.get("_row")) else None))
+    return out
+
+
+def years_of(manifest: dict[str, Entry]) -> list[str]:
+    return sorted({e.school_year for e in manifest.values()})
+
+
+def choose_year(manifest: dict[str, Entry], year: str | None) -> str:
+    """The requested school year, or the latest one in the manifest."""
+    years = years_of(manifest)
+    if not years:
+        raise InfographicsError("het manifest is leeg of ontbreekt; bouw eerst met "
+                                "`infographics build`")
+    if year is None:
+        return years[-1]
+    if year not in years:
+        raise InfographicsError(f"schooljaar {year} staat niet in het manifest "
+                                f"(wel: {', '.join(years)})")
+    return year
+
+
+def groups(contacts: Iterable[Contact]) -> dict[Recipient, list[Contact]]:
+    """Contacts by recipient group, in file order; an address only once per group."""
+    out: dict[Recipient, list[Contact]] = {}
+    for c in contacts:
+        members = out.setdefault(Recipient(c.kind, c.entity_id), [])
+        if all(m.address != c.address for m in members):
+            members.append(c)
+    return out
+
+
+def plan_mail(manifest: dict[str, Entry], contacts: Iterable[Contact], ents: Entitlements,
+              year: str, usable: Callable[[Entry], bool] | None = None) -> list[MailPlan]:
+    """One plan per recipient group with at least one contact and a known entity in `year`,
+    ordered national, POIs, libraries. `usable` drops files (e.g. missing on disk)."""
+    entries = sorted((e for e in manifest.values() if e.school_year == year),
+                     key=lambda e: (LEVEL_ORDER.get(e.level, 9), e.subject, e.path))
+    if usable is not None:
+        entries = [e for e in entries if usable(e)]
+    plans = []
+    for recipient, members in sorted(groups(contacts).items(), key=lambda kv: _order(kv[0])):
+        if not known(ents, recipient, year):
+            continue
+        to = tuple(c for c in members if c.role != "cc")
+        cc = tuple(c for c in members if c.role == "cc")
+        if not to:  # only cc contacts: they are the addressees
+            to, cc = cc, ()
+        files = [e for e in ents.entitled(recipient, entries)
+                 if e.level in _LEVELS_BY_KIND[recipient.kind]]
+        attachments = _attachments(recipient, files, ents, year)
+        plans.append(MailPlan(year, recipient, entity_name(ents, recipient, year), to, cc,
+                              tuple(attachments), provinces_of(ents, recipient, year)))
+    return plans
+
+
+_LEVELS_BY_KIND = {
+    "library": ("national", "province", "library", "school"),
+    "poi": ("national", "province", "bundle"),  # local pages go inside the bundle
+    "national": ("national",),
+}
+
+
+def _order(recipient: Recipient) -> tuple[int, str]:
+    return ({"national": 0, "poi": 1, "library": 2}.get(recipient.kind, 3), recipient.entity_id)
+
+
+def known(ents: Entitlements, recipient: Recipient, year: str) -> bool:
+    """Whether the recipient exists in `year` (a library with a row that year, a known POI)."""
+    if recipient.kind == "national":
+        return True
+    if recipient.kind == "library":
+        return ents.province_of(year, recipient.entity_id) is not None
+    if recipient.kind == "poi":
+        return recipient.entity_id in ents.pois()
+    return False
+
+
+def entity_name(ents: Entitlements, recipient: Recipient, year: str) -> str:
+    if recipient.kind == "library":
+        return ents.library_names.get((year, recipient.entity_id), recipient.entity_id)
+    if recipient.kind == "poi":
+        return ents.poi_names.get(recipient.entity_id, recipient.entity_id)
+    return "Nederland"
+
+
+def provinces_of(ents: Entitlements, recipient: Recipient, year: str) -> tuple[str, ...]:
+    if recipient.kind == "library":
+        code = ents.province_of(year, recipient.entity_id)
+        codes = [code] if code else []
+    elif recipient.kind == "poi":
+        codes = sorted(ents.provinces_of(recipient.entity_id))
+    else:
+        codes = []
+    return tuple(ents.province_names.get(c, c) for c in codes)
+
+
+def _attachments(recipient: Recipient, files: list[Entry], ents: Entitlements,
+                 year: str) -> list[Attachment]:
+    loose = [e for e in files if e.level != "school"]
+    schools = [e for e in files if e.level == "school"]
+    out = [Attachment(_basename(e.path), (e,), False, describe(e, ents)) for e in loose]
+    if schools:
+        subjects = sorted({e.subject for e in schools})
+        name = f"{'-'.join(subjects)}-{year}-sterrenchecklists-{_slug(recipient.entity_id)}.zip"
+        out.append(Attachment(
+            name, tuple(schools), True,
+            f"sterrenchecklist per schoollocatie ({'/'.join(t.upper() for t in subjects)}), "
+            f"{count(len(schools), 'pagina', _PAGES)} in een zip"))
+    return _unique_names(out)
+
+
+_PAGES = "pagina's"
+
+
+def describe(entry: Entry, ents: Entitlements) -> str:
+    """What a file is, in Dutch, for the list of attachments."""
+    subject = entry.subject.upper()
+    if entry.level == "national":
+        return f"landelijke infographic {subject}"
+    if entry.level == "province":
+        name = ents.province_names.get(entry.entity_id, entry.entity_name)
+        return f"provinciale infographic {subject}, {name}"
+    if entry.level == "library":
+        return f"lokale infographic {subject}, {entry.entity_name}"
+    if entry.level == "school":
+        return f"sterrenchecklist {subject}, {entry.entity_name}"
+    if entry.level == "bundle":
+        # as the body says it (templates/mail): one province or several
+        where = "uw provincies" if len(ents.provinces_of(entry.entity_id)) > 1 else \
+            "uw provincie"
+        return ("bundel (zip) met de landelijke en provinciale infographics en de lokale "
+                f"infographics en sterrenchecklists van alle bibliotheken in {where}")
+    if entry.level == "print":
+        return "afdrukversie van de lokale PO-infographics"
+    return entry.entity_name
+
+
+def _basename(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "onbekend"
+
+
+def _unique_names(attachments: list[Attachment]) -> list[Attachment]:
+    """Attachment file names are unique within a mail (a clash gets its folder prefixed)."""
+    seen: dict[str, int] = {}
+    for a in attachments:
+        seen[a.filename] = seen.get(a.filename, 0) + 1
+    out = []
+    for a in attachments:
+        if seen[a.filename] > 1 and not a.packed:
+            prefix = a.entries[0].path.rsplit("/", 1)[0].replace("/", "-")
+            a = Attachment(f"{prefix}-{a.filename}", a.entries, a.packed, a.description)
+        out.append(a)
+    return out

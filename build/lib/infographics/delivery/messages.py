@@ -1,0 +1,464 @@
+"""Messages: a `MailPlan` into one or more `Outgoing` e-mails (`email.message.EmailMessage` and
+its bytes), Dutch subject and body from the Jinja2 templates in `templates/mail/`.
+
+Each mail has a plain-text and an HTML part, the attachments with their MIME type
+(`application/pdf`, `application/zip`), a Message-ID and a Date. A mail that would exceed the size
+limit (default 20 MB, counted as the encoded message) is split over several mails ("bericht 1 van
+2"); a zip that alone is too large (a POI bundle, a library's school pages) is split into several
+zips ("zipdeel 1 van 2", numbered apart from the mails: the small files go in the first mail, so
+zip part 1 may travel in mail 2). Only a single PDF larger than the limit cannot be split
+(reconcile reports it).
+
+Every attached file is read from disk here and its sha256 compared with the one the ledger will
+record, so what is logged as sent is exactly what was sent. The Message-ID is derived from the
+school year, the recipient group, the part and the attachments' hashes: the same mail sent again
+(after an uncertain crash) carries the same Message-ID, which mail clients use to drop doubles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, parseaddr
+from pathlib import Path
+
+import jinja2
+
+from infographics import resources
+from infographics.delivery.mailplan import Attachment, Contact, MailPlan
+from infographics.edition.entitlement import Entitlements
+from infographics.errors import InfographicsError
+from infographics.numbers import decimal
+
+MB = 1_000_000
+DEFAULT_MAX_SIZE = 20 * MB
+RESERVE = 64 * 1024  # headers and the two body parts
+PER_ATTACHMENT = 2048  # MIME headers of one attachment and its line in both bodies
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+TEMPLATES = resources.TEMPLATES / "mail"
+
+
+def encoded_size(raw: int) -> int:
+    """Bytes of `raw` bytes once base64-encoded in 76-character lines with CRLF."""
+    chars = 4 * math.ceil(raw / 3)
+    return chars + 2 * math.ceil(chars / 76)
+
+
+def budget(max_size: int) -> int:
+    """What the attachments of one mail may take, encoded."""
+    return max(max_size - RESERVE, max_size // 2)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One attachment as it goes into a mail: a file as it is, or a zip (packed from manifest
+    files, or a part of a too-large zip)."""
+
+    source: Attachment
+    filename: str
+    items: tuple[tuple[str, str], ...]  # (path, sha256) the ledger records; "path#1/3" = part
+    members: tuple[str, ...] = ()  # packed: manifest paths; split zip: member names
+    raw_size: int = 0  # estimated bytes before encoding (an upper bound)
+    note: str = ""  # "zipdeel 1 van 2" for one of several zips
+
+    @property
+    def content_type(self) -> str:
+        return "application/zip" if self.filename.endswith(".zip") else "application/pdf"
+
+    @property
+    def description(self) -> str:
+        return f"{self.source.description} ({self.note})" if self.note else \
+            self.source.description
+
+    @property
+    def size(self) -> int:
+        return encoded_size(self.raw_size) + PER_ATTACHMENT
+
+
+@dataclass(frozen=True)
+class Part:
+    """The attachments of one mail of a plan (`count` > 1 when the plan is split)."""
+
+    plan: MailPlan
+    index: int
+    count: int
+    pieces: tuple[Piece, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.index}/{self.count}"
+
+    @property
+    def key(self) -> str:
+        return self.plan.key + (f"-bericht-{self.index}-van-{self.count}" if self.count > 1
+                                else "")
+
+    @property
+    def items(self) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted({i for p in self.pieces for i in p.items}))
+
+    @property
+    def digest(self) -> str:
+        text = "\n".join(f"{path} {sha}" for path, sha in self.items)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A composed mail, ready to write as .eml or to send."""
+
+    part: Part
+    message: EmailMessage
+    data: bytes  # the message as sent (CRLF line ends)
+    message_id: str
+    recipients: tuple[Contact, ...]  # who it is meant for (to + cc)
+    envelope: tuple[str, ...]  # where SMTP delivers it (the test inbox when redirected)
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def split(plan: MailPlan, out: Path, max_size: int = DEFAULT_MAX_SIZE,
+          actual: dict[str, str] | None = None) -> list[Part]:
+    """The plan's attachments as pieces, grouped into parts that each fit `max_size`."""
+    actual = actual or {}
+    limit = budget(max_size)
+    pieces: list[Piece] = []
+    for a in plan.attachments:
+        pieces.extend(_pieces(a, Path(out), limit, actual))
+    groups: list[list[Piece]] = [[]]
+    used = 0
+    for piece in pieces:
+        if groups[-1] and used + piece.size > limit:
+            groups.append([])
+            used = 0
+        groups[-1].append(piece)
+        used += piece.size
+    groups = [g for g in groups if g] or [[]]
+    return [Part(plan, i, len(groups), tuple(g)) for i, g in enumerate(groups, 1)]
+
+
+def _sha(entry_path: str, manifest_sha: str, actual: dict[str, str]) -> str:
+    return actual.get(entry_path, manifest_sha)
+
+
+def _member_estimate(name: str, size: int) -> int:
+    # local header + central directory entry + deflate's worst-case overhead
+    return size + size // 1000 + 128 + 2 * len(name.encode())
+
+
+def _pieces(a: Attachment, out: Path, limit: int, actual: dict[str, str]) -> list[Piece]:
+    if a.packed:
+        members = [(e.path, (out / e.path).stat().st_size, _sha(e.path, e.sha256, actual))
+                   for e in a.entries]
+        chunks = _chunks([(p, s) for p, s, _ in members], limit)
+        shas = {p: sha for p, _, sha in members}
+        out_pieces = []
+        for i, chunk in enumerate(chunks, 1):
+            name = a.filename if len(chunks) == 1 else _numbered(a.filename, i, len(chunks))
+            out_pieces.append(Piece(a, name, tuple((p, shas[p]) for p, _ in chunk),
+                                    tuple(p for p, _ in chunk),
+                                    22 + sum(_member_estimate(p, s) for p, s in chunk),
+                                    _note(i, len(chunks))))
+        return out_pieces
+    entry = a.entries[0]
+    sha = _sha(entry.path, entry.sha256, actual)
+    size = (out / entry.path).stat().st_size
+    whole = Piece(a, a.filename, ((entry.path, sha),), (), size)
+    if not a.filename.endswith(".zip") or whole.size <= limit:
+        return [whole]
+    with zipfile.ZipFile(out / entry.path) as zf:
+        infos = [(i.filename, i.file_size) for i in zf.infolist() if not i.is_dir()]
+    chunks = _chunks(infos, limit)
+    # the label names the split too ("#1/2:<id>"): another limit can cut the same zip into the
+    # same number of parts holding other members, and such a part must not pass for sent
+    split = hashlib.sha256("\n".join("\0".join(n for n, _ in c) for c in chunks).encode()
+                           ).hexdigest()[:12]
+    return [Piece(a, _numbered(a.filename, i, len(chunks)),
+                  ((f"{entry.path}#{i}/{len(chunks)}:{split}", sha),),
+                  tuple(n for n, _ in chunk),
+                  22 + sum(_member_estimate(n, s) for n, s in chunk), _note(i, len(chunks)))
+            for i, chunk in enumerate(chunks, 1)]
+
+
+def _chunks(members: list[tuple[str, int]], limit: int) -> list[list[tuple[str, int]]]:
+    """Members in order, cut into as few runs as possible whose zips each fit `limit` once
+    encoded, and of about equal size (so the first can share a mail with other files)."""
+    sizes = [_member_estimate(n, s) for n, s in members]
+    total, largest = 22 + sum(sizes), max(sizes, default=0)
+    cap = _raw_budget(limit)
+    n = max(1, math.ceil(total / cap))
+    while True:
+        target = min(total / n + largest, cap)
+        chunks: list[list[tuple[str, int]]] = [[]]
+        raw = 22
+        for member, grow in zip(members, sizes, strict=True):
+            if chunks[-1] and raw + grow > target:
+                chunks.append([])
+                raw = 22
+            chunks[-1].append(member)
+            raw += grow
+        if len(chunks) <= n:
+            return chunks
+        n += 1
+
+
+def _raw_budget(limit: int) -> int:
+    """The largest raw size whose encoded size (plus MIME headers) fits `limit`."""
+    room = limit - PER_ATTACHMENT
+    return max(1, (room * 57) // 78)
+
+
+def _note(i: int, n: int) -> str:
+    return f"zipdeel {i} van {n}" if n > 1 else ""
+
+
+def _numbered(filename: str, i: int, n: int) -> str:
+    stem, dot, ext = filename.rpartition(".")
+    return f"{stem}-zipdeel-{i}-van-{n}.{ext}" if dot else f"{filename}-zipdeel-{i}-van-{n}"
+
+
+def zip_bytes(files: Sequence[tuple[str, bytes]]) -> bytes:
+    """A reproducible zip: entries in the given order, fixed dates and attributes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- templates
+
+
+class Templates:
+    """The mail templates: `subject.j2`, `body.txt.j2`, `body.html.j2`; a folder given by the
+    user is looked in first, so one template can be changed without copying the others."""
+
+    NAMES = ("subject.j2", "body.txt.j2", "body.html.j2")
+
+    def __init__(self, folder: Path | None = None):
+        folders = ([str(folder)] if folder else []) + [str(TEMPLATES)]
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(folders),
+            autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    def render(self, name: str, context: dict) -> str:
+        try:
+            return self.env.get_template(name).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise InfographicsError(f"{exc.filename or name}:{exc.lineno}: fout in "
+                                    f"mailsjabloon: {exc.message}") from exc
+        except jinja2.TemplateError as exc:
+            raise InfographicsError(f"mailsjabloon {name}: {exc}") from exc
+
+
+def names(contacts: Sequence[Contact]) -> str:
+    """'Femke de Groot', 'Femke de Groot en Jan Bos', 'A, B en C'; 'collega' without names."""
+    found = [c.name for c in contacts if c.name]
+    if not found:
+        return "collega"
+    return found[0] if len(found) == 1 else f"{', '.join(found[:-1])} en {found[-1]}"
+
+
+def context(part: Part, sender: str, redirect: dict | None = None,
+            sizes: Sequence[int] | None = None) -> dict:
+    """What the templates can use (documented at the top of each template). `sizes`: the bytes
+    of each attachment as attached; without them the estimate (an upper bound) is shown."""
+    plan = part.plan
+    sizes = list(sizes) if sizes is not None else [p.raw_size for p in part.pieces]
+    return {
+        "school_year": plan.school_year,
+        "kind": plan.recipient.kind,
+        "entity_id": plan.recipient.entity_id,
+        "entity_name": plan.entity_name,
+        "provinces": list(plan.provinces),
+        "salutation": names(plan.to),
+        "to": [{"name": c.name, "email": c.email} for c in plan.to],
+        "cc": [{"name": c.name, "email": c.email} for c in plan.cc],
+        "attachments": [{"filename": p.filename, "description": p.description,
+                         "size": _mb(size)}
+                        for p, size in zip(part.pieces, sizes, strict=True)],
+        "school_zip": any(p.source.packed for p in part.pieces),
+        "part": part.index,
+        "parts": part.count,
+        "sender_name": parseaddr(sender)[0] or "Team Bibliotheekmonitor",
+        "redirect": redirect,
+    }
+
+
+def _mb(raw: int) -> str:
+    return f"{decimal(raw / MB, 1)} MB" if raw >= MB // 10 else f"{max(1, round(raw / 1000))} kB"
+
+
+# --------------------------------------------------------------------------- composing
+
+
+def message_id(part: Part, sender: str, test: str = "") -> str:
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "bibliotheekmonitor.invalid"
+    r = part.plan.recipient
+    local = f"{part.plan.school_year}.{r.kind}.{r.entity_id or 'nl'}.{part.index}-{part.count}." \
+            f"{part.digest[:20]}{test}"
+    return f"<{re.sub(r'[^A-Za-z0-9.!#$%&*+/=?^_`{|}~-]', '-', local)}@{domain}>"
+
+
+def _address(c: Contact) -> str:
+    return str(Address(display_name=c.name, addr_spec=_ascii_domain(c.email)))
+
+
+def _ascii_domain(address: str) -> str:
+    """`address` with a non-ASCII domain (bibliotheek-fryslân.nl) in its IDNA form: a header
+    cannot carry it otherwise (the email package would write an encoded word into the
+    address, which no mail program can reply to)."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return address
+
+
+def compose_mail(part: Part, out: Path, sender: str, templates: Templates,
+            ents: Entitlements | None = None, redirect_to: str | None = None,
+            only: Sequence[Contact] | None = None, test_tag: str = "") -> Outgoing:
+    """The e-mail for `part`. `only`: the contacts this run delivers to (the rest had it);
+    `redirect_to`: deliver to that address instead, the intended recipients named in the
+    subject and the body. `ents`: check once more that every file may go to this recipient."""
+    plan = part.plan
+    if ents is not None:
+        for piece in part.pieces:
+            for entry in piece.source.entries:
+                if not ents.may_receive(plan.recipient, entry):
+                    raise InfographicsError(f"{entry.path} mag niet naar {plan.key}; "
+                                            "niets verstuurd")
+    files = [(p, read_piece(p, Path(out))) for p in part.pieces]
+    redirect = None
+    if redirect_to:
+        redirect = {"address": redirect_to, "to": [c.email for c in plan.to],
+                    "cc": [c.email for c in plan.cc]}
+    ctx = context(part, sender, redirect, [len(data) for _, data in files])
+    subject = " ".join(templates.render("subject.j2", ctx).split())
+    text = reflow(templates.render("body.txt.j2", ctx))
+    html = templates.render("body.html.j2", ctx)
+    msg = EmailMessage()
+    msg["From"] = sender
+    if redirect_to:
+        msg["To"] = _ascii_domain(redirect_to)
+    else:
+        msg["To"] = ", ".join(_address(c) for c in plan.to)
+        if plan.cc:
+            msg["Cc"] = ", ".join(_address(c) for c in plan.cc)
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(localtime=True)
+    mid = message_id(part, sender, test_tag)
+    msg["Message-ID"] = mid
+    msg["X-Bibliotheekmonitor"] = f"{plan.school_year} {plan.key} bericht {part.label}"
+    msg.set_content(text, cte="quoted-printable")
+    msg.add_alternative(html, subtype="html", cte="quoted-printable")
+    for piece, data in files:
+        maintype, subtype = piece.content_type.split("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=piece.filename)
+    msg["Content-Language"] = "nl"  # after the content: set_content drops Content-* headers
+    data = msg.as_bytes(policy=policy.SMTP)
+    recipients = tuple(only) if only is not None else plan.contacts
+    envelope = (redirect_to,) if redirect_to else tuple(c.email for c in recipients)
+    return Outgoing(part, msg, data, mid, recipients, envelope)
+
+
+def read_piece(piece: Piece, out: Path) -> bytes:
+    """The bytes to attach, after checking each file against the sha256 to be logged."""
+    src = piece.source
+    if src.packed:
+        by_path = {e.path: e for e in src.entries}
+        expected = dict(piece.items)
+        files = []
+        for path in piece.members:
+            data = _checked(out / path, expected[path], path)
+            files.append((by_path[path].path.rsplit("/", 1)[-1], data))
+        return zip_bytes(_unique_members(files))
+    (path, sha), = piece.items
+    base = path.split("#", 1)[0]
+    data = _checked(out / base, sha, base)
+    if not piece.members:
+        return data
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return zip_bytes([(name, zf.read(name)) for name in piece.members])
+
+
+def reflow(text: str, width: int = 76) -> str:
+    """The text part with each plain paragraph filled to `width` (names of any length are
+    filled into the template's lines, which left odd breaks); list items ("- ...") and indented
+    lines keep their own lines, a long item wraps under its own text."""
+    import textwrap
+
+    out = []
+    for block in text.split("\n\n"):
+        lines = block.split("\n")
+        if any(line.startswith(("-", " ")) for line in lines):
+            for line in lines:
+                if len(line) <= width:
+                    out.append(line)
+                    continue
+                lead = len(line) - len(line.lstrip(" -"))
+                out.append(textwrap.fill(line[lead:], width, initial_indent=line[:lead],
+                                         subsequent_indent=" " * lead,
+                                         break_long_words=False, break_on_hyphens=False))
+        else:
+            out.append(textwrap.fill(" ".join(lines), width, break_long_words=False,
+                                     break_on_hyphens=False) if block.strip() else block)
+        out.append("")
+    return "\n".join(out[:-1])
+
+
+def _checked(file: Path, sha: str, label: str) -> bytes:
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InfographicsError(f"{label}: kan niet gelezen worden ({exc})") from exc
+    if hashlib.sha256(data).hexdigest() != sha:
+        raise InfographicsError(f"{label}: bestand is veranderd sinds de controle; "
+                                "niets verstuurd")
+    return data
+
+
+def _unique_members(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    seen: set[str] = set()
+    out = []
+    for name, data in files:
+        unique, n = name, 1
+        while unique in seen:
+            n += 1
+            stem, _, ext = name.rpartition(".")
+            unique = f"{stem}-{n}.{ext}"
+        seen.add(unique)
+        out.append((unique, data))
+    return out
+
+
+def check_size(outgoing: Outgoing, max_size: int) -> None:
+    """A split mail must fit; only a single unsplittable file may exceed (reconcile said so)."""
+    if outgoing.size <= max_size:
+        return
+    pieces = outgoing.part.pieces
+    if len(pieces) == 1 and not pieces[0].filename.endswith(".zip"):
+        return
+    raise InfographicsError(f"{outgoing.part.key}: bericht is {outgoing.size} bytes, groter dan "
+                            f"de limiet van {max_size} (schatting te laag); niets verstuurd")

@@ -1,0 +1,306 @@
+"""Reconciliation: the mail plans, the contacts (and the contact rows that failed validation) and
+the files on disk into a list of `Discrepancy`s by kind and severity, before anything is sent.
+
+Kinds (the names users pass to `--allow`), with what allowing them means:
+
+| kind | severity | allowed: |
+|---|---|---|
+| geen-contact | waarschuwing | (only reported) that library or POI gets no mail |
+| alleen-cc | waarschuwing | (only reported) the cc contacts are addressed instead |
+| onbekende-ontvanger | ernstig | the contact row is left out |
+| ongeldig-adres | ernstig | the contact row is left out |
+| ongeldige-contactrij | ernstig | the contact row is left out |
+| gedeeld-adres | ernstig | the address gets one mail per library |
+| bijlage-ontbreekt | ernstig | the mail goes without that file |
+| bijlage-gewijzigd | ernstig | the file is sent as it is now (its current sha256 is logged) |
+| bundel-ontbreekt | ernstig | the POI mail goes without a bundle |
+| bundel-verouderd | ernstig | the bundle is sent although a page in it was rebuilt since |
+| bijlage-te-groot | ernstig | the mail is sent although it exceeds the size limit |
+| bundel-inhoud | ernstig | never: a bundle holding a page its POI may not have is not sent |
+
+Every check of who may have what asks `Entitlements`; the address checks reuse `validate.py`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from infographics import errors
+from infographics.data.validate import Origin, shared_emails
+from infographics.delivery.mailplan import Contact, MailPlan, groups, known
+from infographics.edition.entitlement import Entitlements, Recipient
+from infographics.edition.manifest import Entry, sha256_file
+
+SERIOUS = "ernstig"
+WARNING = "waarschuwing"
+
+KINDS: dict[str, str] = {
+    "geen-contact": WARNING,
+    "alleen-cc": WARNING,
+    "onbekende-ontvanger": SERIOUS,
+    "ongeldig-adres": SERIOUS,
+    "ongeldige-contactrij": SERIOUS,
+    "gedeeld-adres": SERIOUS,
+    "bijlage-ontbreekt": SERIOUS,
+    "bijlage-gewijzigd": SERIOUS,
+    "bundel-ontbreekt": SERIOUS,
+    "bundel-verouderd": SERIOUS,
+    "bijlage-te-groot": SERIOUS,
+    "bundel-inhoud": SERIOUS,
+}
+NEVER_ALLOWED = frozenset({"bundel-inhoud"})
+ALLOWABLE = tuple(k for k, s in KINDS.items() if s == SERIOUS and k not in NEVER_ALLOWED)
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    kind: str  # one of KINDS
+    message: str  # Dutch, with the place (file:row or path)
+    entity: str = ""  # the library/POI id it concerns, "" when it concerns the whole edition
+
+    @property
+    def severity(self) -> str:
+        return KINDS[self.kind]
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.kind}: {self.message}"
+
+
+@dataclass
+class Reconciliation:
+    problems: list[Discrepancy] = field(default_factory=list)
+    actual: dict[str, str] = field(default_factory=dict)  # path -> sha256 on disk now
+    missing: set[str] = field(default_factory=set)  # manifest paths absent on disk
+    blocked: set[str] = field(default_factory=set)  # paths that may never be sent
+
+    def serious(self) -> list[Discrepancy]:
+        return [p for p in self.problems if p.severity == SERIOUS]
+
+    def blocking(self, allow: Iterable[str] = ()) -> list[Discrepancy]:
+        """Serious problems that stop a run: not allowed per kind, or never allowable."""
+        allowed = set(allow) - NEVER_ALLOWED
+        return [p for p in self.serious() if p.kind not in allowed]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for p in self.problems:
+            out[p.kind] = out.get(p.kind, 0) + 1
+        return out
+
+
+def contact_problems(load_errors: Iterable[errors.Problem]) -> list[Discrepancy]:
+    """Contact rows that failed validation (and were left out by loading) as problems: a bad
+    address, an entity that does not exist, anything else wrong with the row."""
+    out = []
+    for p in load_errors:
+        if p.column == "email":
+            kind = "ongeldig-adres"
+        elif p.column in ("entity_id", "entity_type") or "onbekende" in p.message:
+            kind = "onbekende-ontvanger"
+        else:
+            kind = "ongeldige-contactrij"
+        value = f" ({p.value!r})" if p.value else ""
+        out.append(Discrepancy(kind, f"{p.location()}: {p.message}{value}; rij wordt overgeslagen"))
+    return out
+
+
+def reconcile(plans: Sequence[MailPlan], contacts: Sequence[Contact], contacts_frame: pd.DataFrame,
+              ents: Entitlements, manifest: dict[str, Entry], out: Path, year: str,
+              load_errors: Iterable[errors.Problem] = (), only: Sequence[str] = (),
+              max_size: int | None = None) -> Reconciliation:
+    """Everything wrong before sending, for the plans of `year` (already narrowed by `only`)."""
+    rec = Reconciliation()
+    rec.problems += contact_problems(load_errors)
+    rec.problems += _contacts(contacts, contacts_frame, ents, year, only)
+    rec.problems += _expected(plans, ents, manifest, year)
+    _files(rec, plans, manifest, Path(out))
+    _bundles(rec, plans, ents, manifest, Path(out))
+    if max_size is not None:
+        rec.problems += _too_large(plans, Path(out), max_size)
+    return rec
+
+
+def _wanted(entity: str, only: Sequence[str]) -> bool:
+    return not only or entity in only
+
+
+def _contacts(contacts: Sequence[Contact], frame: pd.DataFrame, ents: Entitlements, year: str,
+              only: Sequence[str]) -> list[Discrepancy]:
+    out = []
+    by_group = groups(contacts)
+    for recipient, members in by_group.items():
+        if not known(ents, recipient, year):
+            rows = ", ".join(str(c.row) for c in members)
+            out.append(Discrepancy("onbekende-ontvanger",
+                               f"contacts.csv (rij {rows}): {recipient.kind} "
+                               f"'{recipient.entity_id}' heeft geen gegevens in {year}; "
+                               "deze contacten krijgen niets", recipient.entity_id))
+        elif all(c.role == "cc" for c in members) and _wanted(recipient.entity_id, only):
+            out.append(Discrepancy("alleen-cc", f"{recipient.kind} '{recipient.entity_id}' heeft "
+                                            "alleen cc-contacten; die worden geadresseerd",
+                               recipient.entity_id))
+    libraries = sorted({lib for (y, lib) in ents.library_province if y == year})
+    for lib in libraries:
+        if Recipient("library", lib) not in by_group and _wanted(lib, only):
+            name = ents.library_names.get((year, lib), lib)
+            out.append(Discrepancy("geen-contact", f"bibliotheek {lib} ({name}) heeft geen "
+                                               "contactpersoon in contacts.csv", lib))
+    for poi in ents.pois():
+        if Recipient("poi", poi) not in by_group and _wanted(poi, only):
+            out.append(Discrepancy("geen-contact", f"POI {poi} ({ents.poi_names.get(poi, poi)}) "
+                                               "heeft geen contactpersoon in contacts.csv", poi))
+    if Recipient("national") not in by_group and _wanted("national", only):
+        out.append(Discrepancy("geen-contact", "geen landelijke contactpersoon (entity_type "
+                                           "'national') in contacts.csv", "national"))
+    # the address rule lives in validate.py; here it becomes a problem that stops the run
+    file = str(frame["_file"].iloc[0]) if len(frame) and "_file" in frame else "contacts.csv"
+    for p in shared_emails(frame, Origin("contacts", file)):
+        libs = sorted({c.entity_id for c in contacts
+                       if c.kind == "library" and c.address == p.value.strip().lower()})
+        if any(_wanted(lib, only) for lib in libs):
+            out.append(Discrepancy("gedeeld-adres", f"{p.location()}: {p.value} is contactadres "
+                                                f"van {len(libs)} bibliotheken: {', '.join(libs)}",
+                               libs[0] if libs else ""))
+    return out
+
+
+def _expected(plans: Sequence[MailPlan], ents: Entitlements, manifest: dict[str, Entry],
+              year: str) -> list[Discrepancy]:
+    """Pages a recipient should get that the manifest does not have."""
+    pages = [e for e in manifest.values() if e.school_year == year and e.is_page]
+    subjects = sorted({e.subject for e in pages})
+    have = {(e.subject, e.level, ents.owner_library(e) if e.level == "library" else e.entity_id)
+            for e in pages}
+    bundles = {e.entity_id for e in manifest.values()
+               if e.school_year == year and e.level == "bundle"}
+    with_libraries = {p for (y, _), p in ents.library_province.items() if y == year}
+    out = []
+    for plan in plans:
+        r = plan.recipient
+        wanted: list[tuple[str, str, str, str]] = []
+        for subject in subjects:
+            wanted.append((subject, "national", "NL", f"landelijke infographic {subject.upper()}"))
+            if r.kind == "library":
+                prov = ents.province_of(year, r.entity_id) or ""
+                wanted.append((subject, "province", prov,
+                               f"provinciale infographic {subject.upper()} {prov}"))
+                wanted.append((subject, "library", r.entity_id,
+                               f"lokale infographic {subject.upper()} van {r.entity_id}"))
+            elif r.kind == "poi":
+                for prov in sorted(ents.provinces_of(r.entity_id) & with_libraries):
+                    wanted.append((subject, "province", prov,
+                                   f"provinciale infographic {subject.upper()} {prov}"))
+        for subject, level, entity, what in wanted:
+            if level == "national":
+                found = any(t == subject and lv == "national" for t, lv, _ in have)
+            else:
+                found = (subject, level, entity) in have
+            if not found:
+                out.append(Discrepancy("bijlage-ontbreekt", f"{plan.key}: {what} ontbreekt in het "
+                                                        f"manifest ({year})", r.entity_id))
+        if r.kind == "poi" and r.entity_id not in bundles:
+            out.append(Discrepancy("bundel-ontbreekt", f"{plan.key}: bundel ontbreekt: draai eerst "
+                                                   "infographics bundle", r.entity_id))
+    return out
+
+
+def _files(rec: Reconciliation, plans: Sequence[MailPlan], manifest: dict[str, Entry],
+           out: Path) -> None:
+    """Every file a plan attaches exists and still has the sha256 the manifest recorded."""
+    users: dict[str, list[str]] = {}
+    for plan in plans:
+        for e in plan.entries():
+            users.setdefault(e.path, []).append(plan.key)
+    for path in sorted(users):
+        entry = manifest[path]
+        file = out / path
+        who = _who(users[path])
+        if not file.is_file():
+            rec.missing.add(path)
+            rec.problems.append(Discrepancy("bijlage-ontbreekt", f"{path}: bestand ontbreekt (in "
+                                                             f"het manifest, niet op schijf); "
+                                                             f"voor {who}", entry.entity_id))
+            continue
+        actual = sha256_file(file)
+        rec.actual[path] = actual
+        if actual != entry.sha256:
+            rec.problems.append(Discrepancy("bijlage-gewijzigd", f"{path}: sha256 klopt niet meer "
+                                                             "met het manifest (gewijzigd na de "
+                                                             f"bouw); voor {who}",
+                                        entry.entity_id))
+
+
+def _who(keys: list[str]) -> str:
+    return ", ".join(keys) if len(keys) <= 3 else f"{keys[0]}, {keys[1]} en {len(keys) - 2} andere"
+
+
+def _bundles(rec: Reconciliation, plans: Sequence[MailPlan], ents: Entitlements,
+             manifest: dict[str, Entry], out: Path) -> None:
+    """Every PDF inside a POI's bundle is a manifest page that POI may receive, as built."""
+    by_sha: dict[str, list[Entry]] = {}
+    for e in manifest.values():
+        by_sha.setdefault(e.sha256, []).append(e)
+    for plan in plans:
+        for entry in plan.entries():
+            if entry.level != "bundle" or entry.path in rec.missing:
+                continue
+            try:
+                with zipfile.ZipFile(out / entry.path) as zf:
+                    members = [(i.filename, zf.read(i)) for i in zf.infolist() if not i.is_dir()]
+            except (OSError, zipfile.BadZipFile) as exc:
+                rec.blocked.add(entry.path)
+                rec.problems.append(Discrepancy("bundel-inhoud", f"{entry.path}: geen leesbare zip "
+                                                             f"({exc})", plan.recipient.entity_id))
+                continue
+            for name, data in members:
+                problem = _member_problem(name, data, plan.recipient, entry, ents, manifest,
+                                          by_sha)
+                if problem is not None:
+                    if problem.kind == "bundel-inhoud":
+                        rec.blocked.add(entry.path)
+                    rec.problems.append(problem)
+
+
+def _member_problem(name: str, data: bytes, recipient: Recipient, bundle: Entry,
+                    ents: Entitlements, manifest: dict[str, Entry],
+                    by_sha: dict[str, list[Entry]]) -> Discrepancy | None:
+    sha = hashlib.sha256(data).hexdigest()
+    page = manifest.get(name)
+    candidates = [page] if page is not None else [e for e in by_sha.get(sha, []) if e.is_page]
+    if page is None and not candidates:
+        if not name.lower().endswith(".pdf"):
+            return None  # a read-me or index inside the zip: not a page
+        return Discrepancy("bundel-inhoud", f"{bundle.path}: {name} staat niet in het manifest; "
+                                        "bundel wordt niet verstuurd", recipient.entity_id)
+    if not any(ents.may_receive(recipient, c) for c in candidates):
+        return Discrepancy("bundel-inhoud", f"{bundle.path}: {name} hoort niet bij "
+                                        f"{recipient.kind} {recipient.entity_id}; bundel wordt "
+                                        "niet verstuurd", recipient.entity_id)
+    if page is not None and page.sha256 != sha:
+        return Discrepancy("bundel-verouderd", f"{bundle.path}: {name} is na het bundelen opnieuw "
+                                           "gebouwd; draai infographics bundle opnieuw",
+                       recipient.entity_id)
+    return None
+
+
+def _too_large(plans: Sequence[MailPlan], out: Path, max_size: int) -> list[Discrepancy]:
+    from infographics.delivery.messages import budget, encoded_size
+
+    problems = []
+    for plan in plans:
+        for a in plan.attachments:
+            if a.packed or a.filename.endswith(".zip"):
+                continue  # a zip is split over several mails when it is too large
+            file = out / a.entries[0].path
+            if file.is_file() and encoded_size(file.stat().st_size) > budget(max_size):
+                problems.append(Discrepancy("bijlage-te-groot", f"{a.entries[0].path}: groter dan "
+                                                            "de limiet per bericht; voor "
+                                                            f"{plan.key}",
+                                        plan.recipient.entity_id))
+    return problems

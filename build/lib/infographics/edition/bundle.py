@@ -1,0 +1,321 @@
+"""POI bundles: the pages in an output folder's manifest into, per POI and school year, one
+reproducible zip of every page that POI is entitled to and one merged PDF of its local PO pages
+for printing, both recorded in the manifest.
+
+What goes into a bundle is decided by `entitlement.Entitlements` alone (the contract's rules):
+the national pages, the provincial pages of the POI's provinces, and every local and school page
+of the libraries in those provinces. Files:
+
+    bundels/<school_year>/<poi_id>-<school_year>.zip                  (manifest level "bundle")
+    bundels/<school_year>/<poi_id>-<school_year>-lokaal-po-print.pdf  (manifest level "print")
+
+Zip entries are named by the pages' manifest paths, sorted, with fixed timestamps and
+attributes, so the same pages give the same bytes. Each file's manifest row keeps, as `inputs`,
+a digest of what it was made from (page paths and sha256s); a rerun rebuilds a file only when
+that digest changed or the file no longer has its recorded sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from infographics.edition.entitlement import Entitlements, Recipient
+from infographics.edition.manifest import (
+    BUNDLE_LEVELS,
+    Entry,
+    read_manifest,
+    sha256_file,
+    update_manifest,
+)
+from infographics.errors import InfographicsError
+
+FOLDER = "bundels"
+FORMAT = "1"  # part of every digest: bump it when the way a bundle is made changes
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold; the same for every entry
+AUTHOR = "KB - Bibliotheekmonitor"
+PDF_DATE = "D:20000101000000+00'00'"  # the pages' own fixed date
+LEVEL_WORDS = {"province": "provinciale", "library": "lokale"}
+
+
+@dataclass(frozen=True)
+class PrintPage:
+    """One local PO page in the merged print PDF, with what its bookmark says."""
+
+    entry: Entry
+    province: str  # province name: the bookmark's parent
+    library: str  # library name: the bookmark
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One POI's files for one school year, as planned from the manifest."""
+
+    school_year: str
+    poi_id: str
+    poi_name: str
+    pages: tuple[Entry, ...]  # every entitled page, sorted by path
+    print_pages: tuple[PrintPage, ...]  # its local PO pages by province, then library name
+    missing: tuple[str, ...] = ()  # pages it should hold that the manifest lacks (Dutch)
+
+    @property
+    def zip_path(self) -> str:
+        return f"{FOLDER}/{self.school_year}/{self.poi_id}-{self.school_year}.zip"
+
+    @property
+    def print_path(self) -> str:
+        return f"{FOLDER}/{self.school_year}/{self.poi_id}-{self.school_year}-lokaal-po-print.pdf"
+
+    def zip_digest(self) -> str:
+        return _digest(["zip", FORMAT] + [f"{e.path}\t{e.sha256}" for e in self.pages])
+
+    def print_digest(self) -> str:
+        return _digest(["print", FORMAT, self.poi_name] + [
+            f"{p.entry.path}\t{p.entry.sha256}\t{p.province}\t{p.library}"
+            for p in self.print_pages])
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A bundle file after a run: its manifest row and whether it was (re)written."""
+
+    entry: Entry
+    written: bool
+
+
+def _digest(lines: Iterable[str]) -> str:
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+# --- planning ----------------------------------------------------------------------------------
+
+
+def plan_bundles(entries: Iterable[Entry], entitlements: Entitlements,
+                 years: Sequence[str] | None = None) -> list[Bundle]:
+    """Every POI's bundle per school year: its entitled pages among the manifest `entries`.
+    A POI that serves no province gets none; so does a year without pages."""
+    return list(_plan(entries, entitlements, years))
+
+
+def _plan(entries: Iterable[Entry], entitlements: Entitlements,
+          years: Sequence[str] | None) -> Iterator[Bundle]:
+    pages = [e for e in entries if e.is_page]
+    for year in years or sorted({e.school_year for e in pages}):
+        year_pages = sorted((e for e in pages if e.school_year == year), key=lambda e: e.path)
+        if not year_pages:
+            continue
+        for poi in entitlements.pois():
+            if entitlements.provinces_of(poi):
+                entitled = entitlements.entitled(Recipient("poi", poi), year_pages)
+                yield _bundle(year, poi, entitled, year_pages, entitlements)
+
+
+def _bundle(year: str, poi: str, pages: list[Entry], year_pages: list[Entry],
+            ent: Entitlements) -> Bundle:
+    def province_name(code: str) -> str:
+        return ent.province_names.get(code, code)
+
+    def library_name(entry: Entry) -> str:
+        return ent.library_names.get((year, entry.library_id or entry.entity_id),
+                                     entry.entity_name)
+
+    local_po = [e for e in pages if e.level == "library" and e.subject == "po"]
+    print_pages = sorted(
+        (PrintPage(e, province_name(ent.province_of(year, e.library_id or e.entity_id) or ""),
+                   library_name(e)) for e in local_po),
+        key=lambda p: (p.province.casefold(), p.library.casefold(), p.entry.path))
+    return Bundle(year, poi, ent.poi_names.get(poi, poi), tuple(pages), tuple(print_pages),
+                  _missing(year, poi, pages, year_pages, ent))
+
+
+def _missing(year: str, poi: str, pages: list[Entry], year_pages: list[Entry],
+             ent: Entitlements) -> tuple[str, ...]:
+    """The provincial and local pages of the POI's provinces and libraries that this edition
+    should have (for each subject it has pages of that level at all) but lacks."""
+    have = {(e.subject, e.level, e.library_id or e.entity_id) for e in pages}
+    built_levels = {(e.subject, e.level) for e in year_pages}
+    wanted = [("province", p, ent.province_names.get(p, p)) for p in sorted(ent.provinces_of(poi))]
+    wanted += [("library", lib, ent.library_names.get((year, lib), lib))
+               for lib in ent.libraries_of(year, poi)]
+    return tuple(
+        f"{subject.upper()} {LEVEL_WORDS[level]} pagina ontbreekt: {name} ({entity})"
+        for subject in sorted({t for t, _ in built_levels})
+        for level, entity, name in wanted
+        if (subject, level) in built_levels and (subject, level, entity) not in have)
+
+
+# --- making ------------------------------------------------------------------------------------
+
+
+def make_bundles(out: Path, entitlements: Entitlements,
+                 years: Sequence[str] | None = None) -> list[Entry]:
+    """Write every POI's bundle zip and print PDF for `years` (default: every year in the
+    manifest) into `out/bundels/`, record them in the manifest and return their rows. Files
+    whose pages did not change are kept as they are."""
+    return [o.entry for o in run_bundles(out, entitlements, years)[1]]
+
+
+def run_bundles(out: Path, entitlements: Entitlements,
+                years: Sequence[str] | None = None) -> tuple[list[Bundle], list[Outcome]]:
+    """`make_bundles`, also telling which bundles were planned and which files were written.
+
+    Raises `InfographicsError` naming every page file that is missing or no longer has the
+    sha256 the manifest recorded (after writing the bundles that were complete)."""
+    out = Path(out)
+    manifest = read_manifest(out)
+    bundles = plan_bundles(manifest.values(), entitlements, years)
+    done_years = set(years) if years else {e.school_year for e in manifest.values() if e.is_page}
+    outcomes: list[Outcome] = []
+    problems: dict[str, str] = {}
+    for bundle in bundles:
+        try:
+            outcomes.append(_zip(out, bundle, manifest))
+            if bundle.print_pages:
+                outcomes.append(_print(out, bundle, manifest))
+        except _PageProblems as exc:
+            problems.update(exc.problems)
+    made = {o.entry.path for o in outcomes}
+    stale = [p for p, e in manifest.items() if e.level in BUNDLE_LEVELS
+             and e.school_year in done_years and p not in made]
+    for path in stale:
+        (out / path).unlink(missing_ok=True)
+    if outcomes or stale:
+        update_manifest(out, [o.entry for o in outcomes], remove=stale)
+    if problems:
+        listed = "; ".join(f"{path}: {why}" for path, why in sorted(problems.items())[:10])
+        if len(problems) > 10:
+            listed += f"; en {len(problems) - 10} meer"
+        raise InfographicsError(
+            f"{len(problems)} pagina('s) voor de bundels ontbreken of zijn gewijzigd sinds de "
+            f"bouw; bouw ze opnieuw: {listed}")
+    return bundles, outcomes
+
+
+class _PageProblems(Exception):
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+def _current(out: Path, path: str, digest: str, manifest: dict[str, Entry]) -> Entry | None:
+    """The manifest row of `path` if that file was made from `digest` and is unchanged."""
+    old = manifest.get(path)
+    target = out / path
+    if old and old.inputs == digest and target.exists() and sha256_file(target) == old.sha256:
+        return old
+    return None
+
+
+def _read_pages(out: Path, entries: Iterable[Entry]) -> dict[str, bytes]:
+    """Each page's bytes, checked against the sha256 the manifest recorded."""
+    found, problems = {}, {}
+    for e in entries:
+        try:
+            data = (out / e.path).read_bytes()
+        except FileNotFoundError:
+            problems[e.path] = "bestand ontbreekt"
+            continue
+        if hashlib.sha256(data).hexdigest() != e.sha256:
+            problems[e.path] = "sha256 wijkt af van manifest.csv"
+        found[e.path] = data
+    if problems:
+        raise _PageProblems(problems)
+    return found
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+
+
+def _entry(bundle: Bundle, level: str, path: str, data: bytes, pages: int,
+           digest: str) -> Entry:
+    return Entry(bundle.school_year, "all", level, bundle.poi_id, bundle.poi_name, "", path,
+                 hashlib.sha256(data).hexdigest(), pages, digest)
+
+
+def _zip(out: Path, bundle: Bundle, manifest: dict[str, Entry]) -> Outcome:
+    digest = bundle.zip_digest()
+    if old := _current(out, bundle.zip_path, digest, manifest):
+        return Outcome(old, False)
+    data = zip_bytes(_read_pages(out, bundle.pages))
+    _write_atomic(out / bundle.zip_path, data)
+    return Outcome(_entry(bundle, "bundle", bundle.zip_path, data, len(bundle.pages), digest),
+                   True)
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """A reproducible zip: entries sorted by name, fixed date and attributes, deflated."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # unix, whatever the platform
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, files[name], compresslevel=6)
+    return buffer.getvalue()
+
+
+def _print(out: Path, bundle: Bundle, manifest: dict[str, Entry]) -> Outcome:
+    digest = bundle.print_digest()
+    if old := _current(out, bundle.print_path, digest, manifest):
+        return Outcome(old, False)
+    files = _read_pages(out, [p.entry for p in bundle.print_pages])
+    data, pages = print_pdf(bundle, files)
+    _write_atomic(out / bundle.print_path, data)
+    return Outcome(_entry(bundle, "print", bundle.print_path, data, pages, digest), True)
+
+
+def print_pdf(bundle: Bundle, files: dict[str, bytes]) -> tuple[bytes, int]:
+    """The bundle's local PO pages merged into one PDF in print order, with a bookmark per
+    province and per library, Dutch language and a title; and its page count. (The pages'
+    PDF/UA structure is not merged: this file is for printing, the zip has the tagged pages.)"""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        BooleanObject,
+        ByteStringObject,
+        NameObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter()
+    parents: dict[str, object] = {}
+    for page in bundle.print_pages:
+        first = len(writer.pages)
+        writer.append(PdfReader(io.BytesIO(files[page.entry.path])), import_outline=False)
+        if page.province not in parents:
+            parents[page.province] = writer.add_outline_item(
+                title=page.province or "Onbekend", page_number=first)
+        writer.add_outline_item(title=page.library, page_number=first,
+                                  parent=parents[page.province])
+    title = (f"Lokale infographics primair onderwijs {bundle.school_year}: "
+             f"{bundle.poi_name} (afdrukversie)")
+    writer.add_metadata({
+        "/Title": title,
+        "/Author": AUTHOR,
+        "/Subject": f"Bibliotheekmonitor {bundle.school_year}, lokaal PO, {bundle.poi_name}",
+        "/Creator": "Bibliotheekmonitor infographics",
+        "/Producer": "pypdf",
+        "/CreationDate": PDF_DATE,
+        "/ModDate": PDF_DATE,
+    })
+    root = writer._root_object
+    root[NameObject("/Lang")] = TextStringObject("nl-NL")
+    writer.page_mode = "/UseOutlines"
+    writer.create_viewer_preferences()
+    writer.viewer_preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+    # a file identifier from what the file is made of, so the same pages give the same bytes
+    fixed_id = hashlib.md5(bundle.print_digest().encode(), usedforsecurity=False).digest()
+    writer._ID = ArrayObject([ByteStringObject(fixed_id), ByteStringObject(fixed_id)])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue(), len(writer.pages)

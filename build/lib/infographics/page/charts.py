@@ -1,0 +1,315 @@
+"""Charts: resolved chart data into drawings on a ReportLab canvas, one small function per kind.
+
+Bar-type charts (`bar_list`, `comparison`) are built as matplotlib figures and drawn straight
+onto the canvas as vector paths and real text (see mplcanvas.py); simple shapes (ring, people
+pictogram, province tile map, stars) are drawn with ReportLab directly, which is faster. All text
+uses the bundled Lato family; every value is also written as a label, never shown by colour alone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+from reportlab.lib.colors import HexColor
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from infographics.page.fonts import FAMILY
+from infographics.page.style import Style, luminance
+
+# Stylised tile map of the 12 provinces: (column, row) from the top-left.
+PROVINCE_TILES = {
+    "PV21": (1, 0, "FR"), "PV20": (2, 0, "GR"),
+    "PV27": (0, 1, "NH"), "PV24": (1, 1, "FL"), "PV22": (2, 1, "DR"),
+    "PV28": (0, 2, "ZH"), "PV26": (1, 2, "UT"), "PV23": (2, 2, "OV"),
+    "PV29": (0, 3, "ZE"), "PV30": (1, 3, "NB"), "PV25": (2, 3, "GE"),
+    "PV31": (2, 4, "LI"),
+}
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    fraction: float | None  # 0..1, None = unknown/suppressed
+    text: str  # the formatted value
+    color: str
+
+
+@dataclass(frozen=True)
+class BlockRow:
+    """A checklist building block: the school's share and the averages it is compared with."""
+
+    label: str
+    own: float | None
+    text: str
+    library: float | None
+    national: float | None
+
+
+def _props(size: float, weight: str = "normal") -> FontProperties:
+    return FontProperties(family=FAMILY, size=size, weight=weight)
+
+
+def _clip01(x: float | None) -> float:
+    return 0.0 if x is None else max(0.0, min(1.0, x))
+
+
+# --- matplotlib charts ---------------------------------------------------------------------------
+# The charts need no axes (no ticks, no grid), and creating a matplotlib Axes costs more than the
+# rest of a chart; so shapes and texts are placed on the Figure itself through a `_Panel` that
+# maps panel coordinates (x 0..1, y 0..rows) to figure fractions.
+
+
+@dataclass(frozen=True)
+class _Panel:
+    fig: Figure
+    left: float
+    bottom: float
+    width: float
+    height: float
+    rows: float = 1.0
+
+    def xy(self, x: float, y: float) -> tuple[float, float]:
+        return self.left + x * self.width, self.bottom + y / self.rows * self.height
+
+    def rect(self, x: float, y: float, w: float, h: float, color: str) -> None:
+        from matplotlib.patches import Rectangle
+
+        self.fig.add_artist(Rectangle(self.xy(x, y), w * self.width, h / self.rows * self.height,
+                                      facecolor=color, edgecolor="none", linewidth=0,
+                                      transform=self.fig.transFigure))
+
+    def text(self, x: float, y: float, text: str, **kwargs) -> None:
+        self.fig.text(*self.xy(x, y), text, **kwargs)
+
+    def marker(self, x: float, y: float, **kwargs) -> None:
+        fx, fy = self.xy(x, y)
+        self.fig.add_artist(Line2D([fx], [fy], linestyle="none", transform=self.fig.transFigure,
+                                   **kwargs))
+
+
+def _figure(width: float, height: float) -> Figure:
+    return Figure(figsize=(width / 72, height / 72), dpi=72)
+
+
+def bar_list(bars: Sequence[Bar], width: float, height: float, style: Style) -> Figure:
+    """Horizontal bars, label above each bar and the value at its end."""
+    fig = _figure(width, height)
+    n = len(bars)
+    panel = _Panel(fig, 0, 0, 1, 1, n)
+    size = style.sizes.label
+    for i, bar in enumerate(bars):
+        top = n - i
+        panel.text(0, top - 0.08, bar.label, ha="left", va="top", fontproperties=_props(size),
+                   color=style.colors.ink)
+        y, h = top - 0.88, 0.3
+        panel.rect(0, y, 0.86, h, style.colors.tile)
+        frac = _clip01(bar.fraction)
+        if bar.fraction is not None and frac > 0:
+            panel.rect(0, y, 0.86 * frac, h, bar.color)
+        panel.text(0.88, y + h / 2, bar.text, ha="left", va="center",
+                   fontproperties=_props(size + 1, "bold"), color=style.colors.ink)
+    return fig
+
+
+def comparison(
+    groups: Sequence[tuple[str, Sequence[Bar]]], width: float, height: float, style: Style
+) -> Figure:
+    """Small multiples: one panel per indicator, one labelled bar per comparison group."""
+    fig = _figure(width, height)
+    k = len(groups)
+    size = style.sizes.label
+    names = [bar.label for bar in groups[0][1]] if groups else []
+    label_w = _label_room(names, size, width, 0.2)  # room for the series names at the left
+    gap = 0.025
+    panel_w = (1 - label_w - gap * (k - 1)) / k
+    titles = [simpleSplit(title, "Lato-Bold", size, panel_w * width - 2) for title, _ in groups]
+    title_h = (max(2, *(len(t) for t in titles)) + 0.6) * (size + 2) / height
+    for g, (_, bars) in enumerate(groups):
+        left = label_w + g * (panel_w + gap)
+        n = len(bars)
+        panel = _Panel(fig, left, 0, panel_w, 1 - title_h, n)
+        fig.text(left, 1, "\n".join(titles[g]), ha="left", va="top",
+                 fontproperties=_props(size, "bold"), color=style.colors.ink, linespacing=1.15)
+        for i, bar in enumerate(bars):
+            y = n - 1 - i
+            panel.rect(0, y + 0.2, 1, 0.6, style.colors.tile)
+            frac = _clip01(bar.fraction)
+            if bar.fraction is not None and frac > 0:
+                panel.rect(0, y + 0.2, frac, 0.6, bar.color)
+            inside = frac > 0.72
+            panel.text(frac - 0.03 if inside else frac + 0.03, y + 0.5, bar.text,
+                       ha="right" if inside else "left", va="center",
+                       fontproperties=_props(size, "bold"),
+                       color="#ffffff" if inside else style.colors.ink)
+            if g == 0:
+                fig.text(label_w - 0.015, (y + 0.5) / n * (1 - title_h), bar.label,
+                         ha="right", va="center", fontproperties=_props(size),
+                         color=style.colors.ink)
+    return fig
+
+
+def block_bars(rows: Sequence[BlockRow], width: float, height: float, style: Style) -> Figure:
+    """One bar per building block (the school's share of its maximum), with a triangle for the
+    library's average and a diamond for the national average, each named in the legend."""
+    fig = _figure(width, height)
+    legend_h = (style.sizes.label + 6) / height
+    size = style.sizes.label
+    label_w = _label_room([r.label for r in rows], size, width, 0.30)
+    n = len(rows)
+    panel = _Panel(fig, label_w, 0, 0.88 - label_w, 1 - legend_h, n)
+    s = style.colors.series
+    for i, r in enumerate(rows):
+        y = n - 1 - i
+        panel.rect(0, y + 0.22, 1, 0.56, style.colors.tile)
+        if r.own:
+            panel.rect(0, y + 0.22, _clip01(r.own), 0.56, style.colors.primary)
+        if r.library is not None:
+            panel.marker(_clip01(r.library), y + 0.5, marker="v", markersize=7, color=s.library,
+                         markeredgecolor="white", markeredgewidth=0.6)
+        if r.national is not None:
+            panel.marker(_clip01(r.national), y + 0.5, marker="D", markersize=5.5,
+                         color=s.national, markeredgecolor="white", markeredgewidth=0.6)
+        fig.text(label_w - 0.015, (y + 0.5) / n * (1 - legend_h), r.label, ha="right",
+                 va="center", fontproperties=_props(size), color=style.colors.ink)
+        fig.text(0.90, (y + 0.5) / n * (1 - legend_h), r.text, ha="left", va="center",
+                 fontproperties=_props(size, "bold"), color=style.colors.ink)
+    top = 1 - legend_h / 2
+    legend = [("s", 6, style.colors.primary, "deze school"),
+              ("v", 7, s.library, "gemiddelde bibliotheek"),
+              ("D", 5.5, s.national, "gemiddelde Nederland")]
+    x = 0.01
+    for marker, msize, color, text in legend:  # marker, 4 pt gap, label, 14 pt to the next
+        fig.add_artist(Line2D([x + msize / 2 / width], [top], marker=marker, markersize=msize,
+                              color=color, linestyle="none", transform=fig.transFigure))
+        fig.text(x + (msize + 4) / width, top, text, ha="left", va="center",
+                 fontproperties=_props(size), color=style.colors.ink)
+        x += (msize + 4 + stringWidth(text, "Lato", size) + 14) / width
+    return fig
+
+
+def _label_room(labels: Sequence[str], size: float, width: float, least: float) -> float:
+    """The fraction of the figure's width left of the bars: at least `least`, and enough for
+    the widest label (drawn right-aligned 0.015 before the bars) to stay inside the figure."""
+    widest = max((stringWidth(label, "Lato", size) for label in labels), default=0.0)
+    return max(least, 0.015 + (widest + 2) / width)
+
+
+def _wrap(text: str, width: int) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)
+
+
+# --- ReportLab drawings --------------------------------------------------------------------------
+
+
+def ring(c, cx: float, cy: float, radius: float, fraction: float | None, style: Style,
+         thickness: float = 0.26) -> None:
+    """A donut: track circle and the share as an arc from 12 o'clock, clockwise."""
+    lw = radius * thickness
+    r = radius - lw / 2
+    c.saveState()
+    c.setLineWidth(lw)
+    c.setStrokeColor(HexColor(style.colors.tile))
+    c.circle(cx, cy, r, stroke=1, fill=0)
+    frac = _clip01(fraction)
+    if fraction is not None and frac > 0:
+        c.setStrokeColor(HexColor(style.colors.accent))
+        c.setLineCap(0)
+        path = c.beginPath()
+        path.arc(cx - r, cy - r, cx + r, cy + r, startAng=90, extent=-360 * min(frac, 0.9999))
+        c.drawPath(path, stroke=1, fill=0)
+    c.restoreState()
+
+
+def person(c, x: float, y: float, h: float, color: str) -> None:
+    """A simple person icon (head and body) with its feet at (x, y), height h."""
+    c.setFillColor(HexColor(color))
+    head = h * 0.17
+    c.circle(x, y + h - head, head, stroke=0, fill=1)
+    body_w = h * 0.42
+    c.roundRect(x - body_w / 2, y, body_w, h * 0.58, radius=h * 0.12, stroke=0, fill=1)
+
+
+def pictogram(c, x: float, y: float, w: float, h: float, fraction: float | None, icons: int,
+              style: Style) -> int:
+    """A row of `icons` people, the first round(fraction * icons) filled. Returns that count."""
+    filled = 0 if fraction is None else int(math.floor(_clip01(fraction) * icons + 0.5))
+    step = w / icons
+    icon_h = min(h, step * 2.1)
+    c.saveState()
+    for i in range(icons):
+        color = style.colors.accent if i < filled else style.colors.track
+        person(c, x + step * (i + 0.5), y + (h - icon_h) / 2, icon_h, color)
+    c.restoreState()
+    return filled
+
+
+def tile_map(c, x: float, y: float, w: float, h: float, cells: dict[str, tuple[str, float | None]],
+             highlight: str | None, style: Style, font: str, bold: str) -> None:
+    """The 12 provinces as tiles, shaded by value, each with its code and value written in."""
+    cols, rows = 3, 5
+    gap = 3
+    side = min((w - gap * (cols - 1)) / cols, (h - gap * (rows - 1)) / rows)
+    x0 = x + (w - (side * cols + gap * (cols - 1))) / 2
+    top = y + h
+    values = [v for _, v in cells.values() if v is not None]
+    lo, hi = (min(values), max(values)) if values else (0, 1)
+    for code, (col, row, abbr) in PROVINCE_TILES.items():
+        text, value = cells.get(code, ("\u2013", None))
+        tx = x0 + col * (side + gap)
+        ty = top - (row + 1) * side - row * gap
+        fill = _shade(style, value, lo, hi)
+        c.setFillColor(HexColor(fill))
+        c.setStrokeColor(HexColor(style.colors.ink))
+        c.setLineWidth(1.6 if code == highlight else 0)
+        c.roundRect(tx, ty, side, side, radius=3, stroke=1 if code == highlight else 0, fill=1)
+        ink = "#ffffff" if luminance(fill) < 0.2 else style.colors.ink
+        c.setFillColor(HexColor(ink))
+        c.setFont(bold, side * 0.22)
+        c.drawCentredString(tx + side / 2, ty + side * 0.56, abbr)
+        c.setFont(font, side * 0.22)
+        c.drawCentredString(tx + side / 2, ty + side * 0.22, text)
+
+
+def _shade(style: Style, value: float | None, lo: float, hi: float) -> str:
+    """Mix from the tile colour to the primary colour by the value's place between lo and hi."""
+    if value is None:
+        return "#ffffff"
+    t = 0.25 + 0.75 * ((value - lo) / (hi - lo) if hi > lo else 1.0)
+    a, b = HexColor(style.colors.tile), HexColor(style.colors.primary)
+    mix = [a.red + (b.red - a.red) * t, a.green + (b.green - a.green) * t,
+           a.blue + (b.blue - a.blue) * t]
+    return "#" + "".join(f"{round(v * 255):02x}" for v in mix)
+
+
+def star(c, cx: float, cy: float, r: float, filled: bool, style: Style) -> None:
+    """A five-pointed star; an empty star is outlined so it reads without colour."""
+    path = c.beginPath()
+    for i in range(10):
+        radius = r if i % 2 == 0 else r * 0.45
+        angle = math.pi / 2 + i * math.pi / 5
+        px, py = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+        if i == 0:
+            path.moveTo(px, py)
+        else:
+            path.lineTo(px, py)
+    path.close()
+    c.saveState()
+    c.setLineWidth(max(0.8, r * 0.08))
+    c.setStrokeColor(HexColor(style.colors.accent))
+    c.setFillColor(HexColor(style.colors.accent))
+    c.drawPath(path, stroke=1, fill=1 if filled else 0)
+    c.restoreState()

@@ -1,0 +1,388 @@
+"""Composing: `PageContent` + `Style` into the bytes of a one-page, tagged A4 PDF.
+
+Each resolved block is drawn inside its box on a `TaggedCanvas` as one structure element that
+carries the block id and its rectangle (a `Div` around the block's elements, or its only
+element): headings as H1/H2, text as P, charts as Figure with their alt text and their own
+rectangle, backgrounds and rules as artifacts. Text that does not fit
+its box is shrunk down to the style's minimum size, and otherwise the page fails with a
+`PageError` naming the block. Output is reproducible: the same content gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+
+from infographics.errors import PageError
+from infographics.page import charts, fonts
+from infographics.page.content import Box, PageContent, Resolved
+from infographics.page.style import Style
+from infographics.page.tagging import TaggedCanvas
+
+AUTHOR = "KB - Bibliotheekmonitor"
+LEADING = 1.22
+
+
+def draw_page(content: PageContent, style: Style, author: str = AUTHOR,
+            tagged: bool = True) -> bytes:
+    """Draw the page and return the PDF bytes. `tagged=False` leaves out the structure (marked
+    content, structure tree, XMP): only to measure what tagging costs, never for a real page."""
+    fonts.register()
+    buf = io.BytesIO()
+    c = TaggedCanvas(
+        buf, title=content.title, author=author, subject=content.subject, tagged=tagged,
+        pagesize=(content.page_width, content.page_height), initialFontName=style.fonts.regular,
+        invariant=1, pageCompression=1,
+    )
+    c.setCreator("Bibliotheekmonitor infographics")
+    painter = _Painter(c, style)
+    for block in content.blocks:
+        try:
+            with c.block(block.id, _bbox(block.box)):
+                _DRAW[block.kind](painter, block)
+        except PageError:
+            raise
+        except Exception as exc:  # a drawing bug must still name its block
+            raise PageError(block.id, f"{type(exc).__name__}: {exc}") from exc
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _bbox(box: Box, bottom: float = 0.0) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) of `box`, its bottom raised by `bottom`."""
+    return box.x, box.y + bottom, box.x + box.w, box.y + box.h
+
+
+class _Painter:
+    def __init__(self, c: TaggedCanvas, style: Style):
+        self.c, self.t = c, style
+        self.f = style.fonts
+
+    def color(self, hex_color: str):
+        self.c.setFillColor(HexColor(hex_color))
+
+    def panel(self, box, hex_color: str, radius: float) -> None:
+        """A block's rounded background, drawn as an artifact (decoration, not content)."""
+        with self.c.artifact():
+            self.color(hex_color)
+            self.c.roundRect(box.x, box.y, box.w, box.h, radius, stroke=0, fill=1)
+
+    def fit_lines(self, block_id: str, text: str, font: str, size: float, width: float,
+                  height: float, min_size: float | None = None) -> tuple[list[str], float]:
+        """Wrap `text` to `width`; shrink until the lines fit `height` or fail naming the block."""
+        floor = min_size if min_size is not None else self.t.sizes.min
+        s = size
+        while s >= floor - 1e-9:
+            lines = []
+            for para in text.split("\n"):
+                lines.extend(simpleSplit(para, font, s, width) or [""])
+            widest = max((stringWidth(line, font, s) for line in lines), default=0)
+            if len(lines) * s * LEADING <= height + 0.01 and widest <= width + 0.01:
+                return lines, s
+            s -= 0.25
+        raise PageError(block_id, f"tekst past niet in het blok ({width:.0f} x {height:.0f} pt), "
+                                  f"ook niet op {floor} pt: {text[:60]!r}")
+
+    def lines(self, lines: list[str], font: str, size: float, x: float, top: float,
+              align: str = "left", width: float = 0) -> float:
+        """Draw lines from `top` down (first baseline at top - ascent); returns the bottom."""
+        ascent = getFont(font).face.ascent / 1000 * size
+        y = top - ascent
+        self.c.setFont(font, size)
+        for line in lines:
+            if align == "center":
+                self.c.drawCentredString(x + width / 2, y, line)
+            else:
+                self.c.drawString(x, y, line)
+            y -= size * LEADING
+        return y + size * LEADING - 0.3 * size  # just below the last line's descenders
+
+
+# --- blocks ---------------------------------------------------------------------------------
+
+
+def _header(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    p.panel(box, t.colors.band, 6)
+    pad = 16
+    inner = box.w - 2 * pad
+    title_lines, ts = p.fit_lines(b.id, b.texts["title"], p.f.black, t.sizes.title, inner,
+                                  box.h * 0.55, min_size=t.sizes.title * 0.6)
+    sub_lines, ss = p.fit_lines(b.id, b.texts["subtitle"], p.f.semibold, t.sizes.subtitle, inner,
+                                box.h * 0.3, min_size=t.sizes.min)
+    block_h = len(title_lines) * ts * LEADING + 4 + len(sub_lines) * ss * LEADING
+    top = box.y + box.h / 2 + block_h / 2
+    with c.tag("H1", text=b.texts["title"]):
+        p.color(t.colors.band_text)
+        top = p.lines(title_lines, p.f.black, ts, box.x + pad, top) - 4
+    with c.tag("P", text=b.texts["subtitle"]):
+        p.color(t.colors.band_subtext)
+        p.lines(sub_lines, p.f.semibold, ss, box.x + pad, top)
+
+
+def _section(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    lines, size = p.fit_lines(b.id, b.texts["text"], p.f.bold, t.sizes.section, box.w,
+                              box.h - 3)
+    with c.tag("H2", text=b.texts["text"]):
+        p.color(t.colors.ink)
+        bottom = p.lines(lines, p.f.bold, size, box.x, box.y + box.h)
+    with c.artifact():
+        c.setStrokeColor(HexColor(t.colors.rule))
+        c.setLineWidth(0.8)
+        c.line(box.x, min(bottom - 2, box.y + 1), box.x + box.w, min(bottom - 2, box.y + 1))
+
+
+def _text(p: _Painter, b: Resolved) -> None:
+    t, box = p.t, b.box
+    size = {"body": t.sizes.body, "label": t.sizes.label, "note": t.sizes.note}[
+        b.extra.get("size", "body")]
+    font = p.f.bold if b.extra.get("bold") else p.f.regular
+    pad = 0
+    if b.extra.get("tile"):  # the sentence that stands in for an empty KPI keeps its tile
+        pad = 9
+        p.panel(box, t.colors.tile, 5)
+    lines, s = p.fit_lines(b.id, b.texts["text"], font, size, box.w - 2 * pad, box.h - 2 * pad)
+    with p.c.tag("P", text=b.texts["text"]):
+        p.color(t.colors.muted if pad else t.colors.ink)
+        p.lines(lines, font, s, box.x + pad, box.y + box.h - pad)
+
+
+def _source(p: _Painter, b: Resolved) -> None:
+    t, box = p.t, b.box
+    lines, s = p.fit_lines(b.id, b.texts["text"], p.f.regular, t.sizes.note, box.w, box.h)
+    with p.c.tag("P", text=b.texts["text"]):
+        p.color(t.colors.muted)
+        p.lines(lines, p.f.regular, s, box.x, box.y + box.h)
+
+
+def _kpi(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    p.panel(box, t.colors.tile, 5)
+    pad = 9
+    inner = box.w - 2 * pad
+    room = box.h - 2 * pad
+    value_lines, vs = p.fit_lines(b.id, b.texts["value"], p.f.black, t.sizes.kpi, inner,
+                                  room * 0.5, min_size=t.sizes.kpi * 0.5)
+    rest = room - len(value_lines) * vs * LEADING
+    label_lines, ls = p.fit_lines(b.id, b.texts["label"], p.f.semibold, t.sizes.label, inner,
+                                  rest * (0.62 if b.texts.get("detail") else 1))
+    detail = b.texts.get("detail") or ""
+    text = " ".join(x for x in (b.texts["value"], b.texts["label"], detail) if x)
+    with c.tag("P", text=text):
+        p.color(t.colors.accent)
+        top = p.lines(value_lines, p.f.black, vs, box.x + pad, box.y + box.h - pad)
+        p.color(t.colors.ink)
+        top = p.lines(label_lines, p.f.semibold, ls, box.x + pad, top - 1)
+        if detail:
+            left = top - box.y - pad + 1
+            detail_lines, ds = p.fit_lines(b.id, detail, p.f.regular, t.sizes.label - 0.5, inner,
+                                           left)
+            p.color(t.colors.muted)
+            p.lines(detail_lines, p.f.regular, ds, box.x + pad, top - 1)
+
+
+def _donut(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    label_h = box.h * 0.3
+    radius = min(box.w, box.h - label_h) / 2 - 2
+    cx, cy = box.x + box.w / 2, box.y + label_h + (box.h - label_h) / 2
+    lines, s = p.fit_lines(b.id, b.texts["label"], p.f.semibold, t.sizes.label, box.w - 8,
+                           label_h - 2)
+    with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
+        charts.ring(c, cx, cy, radius, b.value, t)
+        p.color(t.colors.ink)
+        vs = radius * 0.42
+        c.setFont(p.f.black, vs)
+        c.drawCentredString(cx, cy - vs * 0.35, b.texts["value"])
+        p.lines(lines, p.f.semibold, s, box.x + 4, box.y + label_h - 2, "center", box.w - 8)
+
+
+def _pictogram(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    icons_h = box.h * 0.56
+    with c.tag("Figure", alt=b.alt, bbox=_bbox(box, bottom=box.h - icons_h)):
+        charts.pictogram(c, box.x, box.y + box.h - icons_h, box.w, icons_h, b.value,
+                         b.extra["icons"], t)
+    text = f"{b.texts['value']} {b.texts['label']}"
+    room = box.h - icons_h - 4
+    value_w = stringWidth(b.texts["value"] + " ", p.f.black, t.sizes.subtitle + 3)
+    lines, s = p.fit_lines(b.id, b.texts["label"], p.f.semibold, t.sizes.body,
+                           box.w - value_w, room)
+    with c.tag("P", text=text):
+        p.color(t.colors.accent)
+        c.setFont(p.f.black, t.sizes.subtitle + 3)
+        top = box.y + room
+        c.drawString(box.x, top - (t.sizes.subtitle + 3) * 0.8, b.texts["value"])
+        p.color(t.colors.ink)
+        p.lines(lines, p.f.semibold, s, box.x + value_w, top - 2)
+
+
+def _figure(p: _Painter, b: Resolved, make) -> None:
+    """A matplotlib chart with an optional title line above it, tagged as one Figure."""
+    from infographics.page.mplcanvas import draw_figure
+
+    c, t, box = p.c, p.t, b.box
+    title = b.texts.get("title") or ""
+    title_h = t.sizes.label * LEADING + 4 if title else 0
+    if title:  # one line, shrunk to fit or a PageError naming the block
+        lines, ts = p.fit_lines(b.id, title, p.f.bold, t.sizes.label, box.w, title_h - 4)
+    with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
+        if title:
+            p.color(t.colors.ink)
+            p.lines(lines, p.f.bold, ts, box.x, box.y + box.h)
+        fig = make(box.w, box.h - title_h)
+        draw_figure(c, fig, box.x, box.y, box.w, box.h - title_h)
+
+
+def _bars(p: _Painter, b: Resolved) -> None:
+    _figure(p, b, lambda w, h: charts.bar_list(b.rows, w, h, p.t))
+
+
+def _comparison(p: _Painter, b: Resolved) -> None:
+    _figure(p, b, lambda w, h: charts.comparison(b.rows, w, h, p.t))
+
+
+def _map(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    title_lines, s = p.fit_lines(b.id, b.texts["title"], p.f.bold, t.sizes.label, box.w,
+                                 t.sizes.label * LEADING * 2 + 1)
+    title_h = len(title_lines) * s * LEADING + 4
+    with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
+        p.color(t.colors.ink)
+        p.lines(title_lines, p.f.bold, s, box.x, box.y + box.h)
+        charts.tile_map(c, box.x, box.y, box.w, box.h - title_h, dict(b.rows),
+                        b.extra.get("highlight"), t, p.f.regular, p.f.bold)
+
+
+def _offers(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    size = t.sizes.body
+    title_lines, ts = p.fit_lines(b.id, b.texts["title"], p.f.bold, t.sizes.label, box.w,
+                                  t.sizes.label * LEADING)
+    with c.tag("H3", text=b.texts["title"]):
+        p.color(t.colors.ink)
+        p.lines(title_lines, p.f.bold, ts, box.x, box.y + box.h)
+    row_h = (box.h - t.sizes.label * LEADING - 4) / max(1, len(b.rows))
+    y = box.y + box.h - t.sizes.label * LEADING - 4
+    for label, state, word in b.rows:
+        mid = y - row_h / 2
+        font = p.f.semibold if state else p.f.regular
+        word_w = stringWidth(word, p.f.regular, size - 1) + 6
+        label_lines, ls = p.fit_lines(b.id, label, font, size, box.w - 16 - word_w,
+                                      min(row_h, size * LEADING))
+        with c.artifact():
+            _mark(c, box.x + 6, mid, 5, state, t)
+        with c.tag("P", text=f"{label}: {word}"):
+            p.color(t.colors.ink if state else t.colors.muted)
+            c.setFont(font, ls)
+            c.drawString(box.x + 16, mid - ls * 0.35, label_lines[0])
+            c.setFont(p.f.regular, size - 1)
+            c.drawRightString(box.x + box.w, mid - size * 0.35, word)
+        y -= row_h
+
+
+def _mark(c, x: float, y: float, r: float, state: bool | None, t: Style) -> None:
+    """A filled circle with a tick for yes, an outlined circle for no (meaning not by colour)."""
+    c.setLineWidth(1)
+    c.setStrokeColor(HexColor(t.colors.accent if state else t.colors.track))
+    c.setFillColor(HexColor(t.colors.accent))
+    c.circle(x, y, r, stroke=1, fill=1 if state else 0)
+    if state:
+        c.setStrokeColor(HexColor("#ffffff"))
+        c.setLineWidth(1.2)
+        path = c.beginPath()
+        path.moveTo(x - r * 0.45, y)
+        path.lineTo(x - r * 0.1, y - r * 0.4)
+        path.lineTo(x + r * 0.5, y + r * 0.4)
+        c.drawPath(path, stroke=1, fill=0)
+
+
+def _stars(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    max_stars = b.extra["max_stars"]
+    r = min(box.h * 0.28, box.w / (max_stars * 2.6))
+    text_top = box.y + box.h - r * 2.5
+    with c.tag("Figure", alt=b.alt, bbox=_bbox(box, bottom=text_top - box.y)):
+        for i in range(max_stars):
+            charts.star(c, box.x + r * 1.1 + i * r * 2.5, box.y + box.h - r * 1.15, r,
+                        b.value is not None and i < b.value, t)
+    room = text_top - box.y
+    value_lines, vs = p.fit_lines(b.id, b.texts["value"], p.f.black, t.sizes.kpi * 0.8, box.w,
+                                  room * 0.45, min_size=t.sizes.body)
+    with c.tag("P", text=f"{b.texts['value']}. {b.texts['detail']}"):
+        p.color(t.colors.accent)
+        top = p.lines(value_lines, p.f.black, vs, box.x, text_top)
+        p.color(t.colors.ink)
+        detail_lines, ds = p.fit_lines(b.id, b.texts["detail"], p.f.semibold, t.sizes.body,
+                                       box.w, top - box.y)
+        top = p.lines(detail_lines, p.f.semibold, ds, box.x, top - 2)
+    if b.texts.get("label"):
+        lines, ls = p.fit_lines(b.id, b.texts["label"], p.f.regular, t.sizes.label, box.w,
+                                max(top - box.y - 2, 1))
+        with c.tag("P", text=b.texts["label"]):
+            p.color(t.colors.muted)
+            p.lines(lines, p.f.regular, ls, box.x, top - 2)
+
+
+def _distribution(p: _Painter, b: Resolved) -> None:
+    c, t, box = p.c, p.t, b.box
+    title_h = t.sizes.label * LEADING + 4
+    note = b.texts.get("note") or ""
+    note_h = t.sizes.label * LEADING + 4 if note else 0
+    n = len(b.rows)
+    row_h = (box.h - title_h - note_h) / n
+    max_stars = b.extra["max_stars"]
+    r = min(row_h * 0.32, 6)
+    stars_w = max_stars * r * 2.4
+    bar_x = box.x + stars_w + 6
+    labels = [(_distribution_label(count_text, share_text, own), p.f.bold if own else p.f.regular)
+              for _, count_text, _, share_text, own in b.rows]
+    widest = max(stringWidth(label, font, t.sizes.label) for label, font in labels)
+    text_w = max(stringWidth("000 (100%)", p.f.bold, t.sizes.label) + 58, widest + 8)
+    bar_w = box.w - stars_w - 6 - text_w
+    with c.tag("Figure", alt=b.alt, bbox=_bbox(box, bottom=note_h)):
+        p.color(t.colors.ink)
+        c.setFont(p.f.bold, t.sizes.label)
+        c.drawString(box.x, box.y + box.h - t.sizes.label, b.texts["title"])
+        y = box.y + box.h - title_h
+        for stars, count_text, share, share_text, own in b.rows:
+            mid = y - row_h / 2
+            for i in range(max_stars):
+                charts.star(c, box.x + r + i * r * 2.4, mid, r, i < stars, t)
+            p.color(t.colors.tile)
+            c.rect(bar_x, mid - row_h * 0.3, bar_w, row_h * 0.6, stroke=0, fill=1)
+            if share:
+                p.color(t.colors.primary)
+                c.rect(bar_x, mid - row_h * 0.3, bar_w * max(0.0, min(1.0, share)), row_h * 0.6,
+                       stroke=0, fill=1)
+            p.color(t.colors.ink)
+            c.setFont(p.f.bold if own else p.f.regular, t.sizes.label)
+            label = _distribution_label(count_text, share_text, own)
+            c.drawString(bar_x + bar_w + 6, mid - t.sizes.label * 0.35, label)
+            y -= row_h
+    if note:
+        with c.tag("P", text=note):
+            p.color(t.colors.ink)
+            c.setFont(p.f.semibold, t.sizes.label)
+            c.drawString(box.x, box.y + 2, note)
+
+
+def _distribution_label(count_text: str, share_text: str, own: bool) -> str:
+    return f"{count_text} ({share_text})" + ("  \u2190 deze school" if own else "")
+
+
+def _block_bars(p: _Painter, b: Resolved) -> None:
+    _figure(p, b, lambda w, h: charts.block_bars(b.rows, w, h, p.t))
+
+
+_DRAW = {
+    "header": _header, "section": _section, "text": _text, "source": _source, "kpi": _kpi,
+    "donut": _donut, "pictogram": _pictogram, "bars": _bars, "comparison": _comparison,
+    "map": _map, "offers": _offers, "stars": _stars, "distribution": _distribution,
+    "block_bars": _block_bars,
+}

@@ -1,0 +1,131 @@
+"""Style: `layouts/style.yaml` into a typed `Style` whose colour pairs meet WCAG contrast.
+
+Checked at load time: text colours against the backgrounds they are drawn on at least 4.5:1
+(3:1 for large text, the header title and the big numbers), chart colours against the page at
+least 3:1. A failing style is a ConfigError naming the pair and its ratio.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from infographics import yamlsrc
+from infographics.errors import ConfigError
+from infographics.resources import LAYOUTS
+
+DEFAULT_PATH = LAYOUTS / "style.yaml"
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Series(_Strict):
+    library: str
+    province: str
+    size_class: str
+    national: str
+
+
+class Colors(_Strict):
+    background: str
+    ink: str
+    muted: str
+    band: str
+    band_text: str
+    band_subtext: str
+    tile: str
+    accent: str
+    primary: str
+    track: str
+    rule: str
+    series: Series
+
+    @field_validator("*")
+    @classmethod
+    def _hex(cls, value):
+        if isinstance(value, str) and not _HEX.match(value):
+            raise ValueError(f"kleur moet #rrggbb zijn, niet {value!r}")
+        return value
+
+
+class Fonts(_Strict):
+    regular: str
+    light: str
+    semibold: str
+    bold: str
+    black: str
+
+
+class Sizes(_Strict):
+    title: float
+    subtitle: float
+    section: float
+    kpi: float
+    label: float
+    body: float
+    note: float
+    min: float
+
+
+class Style(_Strict):
+    colors: Colors
+    fonts: Fonts
+    sizes: Sizes
+
+
+def luminance(hex_color: str) -> float:
+    """WCAG 2.1 relative luminance of '#rrggbb'."""
+    channels = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def contrast_pairs(style: Style) -> list[tuple[str, str, float]]:
+    """(foreground key, background key, required ratio) for every pair drawn on a page."""
+    text, large, graphic = 4.5, 3.0, 3.0
+    pairs = [
+        ("ink", "background", text), ("muted", "background", text),
+        ("ink", "tile", text), ("muted", "tile", text),
+        ("band_text", "band", large), ("band_subtext", "band", text),
+        ("accent", "background", text), ("accent", "tile", large),
+        ("primary", "background", graphic), ("primary", "tile", graphic),
+        ("track", "background", graphic),  # the light part of a ring must still be seen
+    ]
+    pairs += [(f"series.{k}", "background", graphic) for k in Series.model_fields]
+    return pairs
+
+
+def _color(style: Style, key: str) -> str:
+    obj = style.colors
+    for part in key.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def check_contrast(style: Style, source: yamlsrc.Source | None = None) -> None:
+    for fg, bg, needed in contrast_pairs(style):
+        ratio = contrast(_color(style, fg), _color(style, bg))
+        if ratio < needed:
+            path = ("colors",) + tuple(fg.split("."))
+            line = source.line(path) if source else None
+            raise ConfigError(
+                source.file if source else "style", line, f"colors.{fg}",
+                f"te weinig contrast met colors.{bg}: {ratio:.2f}:1, minimaal {needed}:1",
+            )
+
+
+def load_style(path: Path | None = None) -> Style:
+    source = yamlsrc.read(path or DEFAULT_PATH)
+    style = yamlsrc.build(Style, source)
+    check_contrast(style, source)
+    return style

@@ -1,0 +1,174 @@
+"""YAML files with line numbers: a file into plain data plus a map from key path to line, and
+pydantic validation errors into `ConfigError`s that name file:line: key.path.
+
+Layouts, the style and indicator files are data that analysts edit; when one is wrong the message
+must point at the line, e.g. `layouts/po-lokaal.yaml:42: blocks[3].kind: onbekend 'pie3d'`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from infographics.errors import ConfigError
+from infographics.resources import shown
+
+KeyPath = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Source:
+    """A parsed YAML file: its data and the line (1-based) of every key path."""
+
+    file: str
+    data: Any
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    files: dict[KeyPath, str] = field(default_factory=dict)  # merged sources: key -> its file
+
+    def file_of(self, path: KeyPath) -> str:
+        """The file that defined `path` (for merged layouts), else this source's file."""
+        path = tuple(path)
+        while path:
+            if path in self.files:
+                return self.files[path]
+            path = path[:-1]
+        return self.file
+
+    def line(self, path: KeyPath) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+
+def dotted(path: KeyPath) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) -> Any:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out = {}
+        for key_node, value_node in node.value:
+            key = yaml.safe_load(yaml.serialize(key_node))
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            out[key] = _walk(value_node, path + (key,), lines)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_walk(item, path + (i,), lines) for i, item in enumerate(node.value)]
+    return yaml.safe_load(yaml.serialize(node))
+
+
+def read(path: Path | str, label: str | None = None) -> Source:
+    """Parse a YAML file keeping line numbers; syntax errors become ConfigError with the line."""
+    path = Path(path)
+    name = label or shown(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(name, None, "", f"kan niet gelezen worden: {exc.strerror}") from exc
+    return parse(text, name)
+
+
+def compose_node(text: str, name: str) -> yaml.Node | None:
+    """The YAML node tree of `text`; a syntax error becomes a ConfigError with its line."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or exc
+        raise ConfigError(name, line, "", f"ongeldige YAML: {problem}") from exc
+
+
+def parse(text: str, name: str) -> Source:
+    node = compose_node(text, name)
+    lines: dict[KeyPath, int] = {}
+    data = _walk(node, (), lines) if node is not None else None
+    return Source(name, data, lines)
+
+
+def _message(err: ErrorDetails) -> str:
+    kind = err["type"]
+    ctx: dict[str, Any] = err.get("ctx") or {}
+    if kind in ("extra_forbidden",):
+        return "onbekende sleutel"
+    if kind in ("missing", "union_tag_not_found"):
+        return "ontbreekt"
+    if kind == "literal_error":
+        return f"onbekende waarde {err.get('input')!r}; mogelijk: {_choices(ctx.get('expected'))}"
+    if kind == "union_tag_invalid":
+        return (f"onbekende waarde {ctx.get('tag')!r}; "
+                f"mogelijk: {_choices(ctx.get('expected_tags'))}")
+    return f"{err['msg']} (waarde: {err.get('input')!r})"
+
+
+def _choices(expected: object) -> str:
+    """pydantic's list of allowed values ("'a', 'b' or 'c'") in Dutch."""
+    return str(expected or "").replace(" or ", " of ")
+
+
+def build(model: type[M], source: Source, data: Any = None, prefix: KeyPath = ()) -> M:
+    """Validate `data` (default: the whole file) into `model`; the first error becomes a
+    ConfigError naming file, line and key path. Discriminator names in pydantic's location
+    (e.g. the block kind) are dropped from the path."""
+    try:
+        return model.model_validate(source.data if data is None else data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        path = _real_path(source, prefix, err["loc"])
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            # pydantic names the whole block; the mistake is its discriminator (kind: pie3d)
+            path += (str((err.get("ctx") or {}).get("discriminator", "")).strip("'\""),)
+        raise ConfigError(
+            source.file_of(path), source.line(path), dotted(path), _message(err)
+        ) from None
+
+
+def _child(node: Any, key: str | int) -> Any:
+    """`node[key]` in parsed YAML (a mapping or a list), or None where there is no such child."""
+    if isinstance(node, dict):
+        return node.get(key)
+    if isinstance(node, list) and isinstance(key, int) and key < len(node):
+        return node[key]
+    return None
+
+
+def _real_path(source: Source, prefix: KeyPath, loc: tuple[str | int, ...]) -> KeyPath:
+    """Follow pydantic's error location through the data, skipping parts that are not keys in
+    the data (union member names and discriminator tags). A discriminated union puts the tag
+    right after the dictionary it chose a model for, ('blocks', 'intro', 'text', 'colour') for
+    a block of kind text; the tag is skipped even when it is also a key of that dictionary (a
+    text block has a `text` key), and a location that goes on into that key repeats it."""
+    node: Any = source.data
+    for part in prefix:
+        node = _child(node, part)
+    path: list[str | int] = list(prefix)
+    tag_checked: Any = None  # the dictionary whose discriminator tag has been passed
+    for i, part in enumerate(loc):
+        if (isinstance(node, dict) and node is not tag_checked and node.get("kind") == part
+                and i + 1 < len(loc)):
+            tag_checked = node  # the tag of a discriminated union, not a key
+            continue
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+        if in_dict or in_list:
+            node = node[part]
+            path.append(part)
+        elif (isinstance(node, dict) and isinstance(part, str) and part.isidentifier()
+              and part.islower() and part == loc[-1]):
+            # a tag like 'kpi' or a model name is skipped; a missing last key is kept
+            path.append(part)
+    return tuple(path)

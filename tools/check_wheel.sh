@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Proves the wheel: build it, install it into a fresh virtual environment, and from another
+# working folder validate the sample, build one national page and verify it. An installed tool
+# must find its layouts, fonts and templates inside the package, never in this checkout.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+python="${PYTHON:-python3}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+"$python" -m pip wheel -q --no-deps --wheel-dir "$work/dist" "$repo"
+wheel="$(ls "$work"/dist/*.whl)"
+echo "wiel: $(basename "$wheel")"
+"$python" -m venv "$work/venv"
+"$work/venv/bin/pip" install -q --disable-pip-version-check "$wheel"
+
+mkdir "$work/elders"
+cd "$work/elders"  # not the checkout: nothing may be read from it but the sample data
+"$work/venv/bin/infographics" --version
+"$work/venv/bin/infographics" validate --data "$repo/data/sample"
+"$work/venv/bin/infographics" build --data "$repo/data/sample" --out uitvoer --subject po \
+    --level national --no-progress
+"$work/venv/bin/infographics" verify uitvoer
+test -f uitvoer/po/landelijk/po-2020-2021-nederland.pdf
+"$work/venv/bin/python" -m infographics verify uitvoer/po/landelijk/po-2020-2021-nederland.pdf
+echo "wiel werkt: geïnstalleerd, gebouwd en gecontroleerd buiten de checkout"
