@@ -40,9 +40,14 @@ def test_a_full_disk_keeps_the_old_file_and_no_temporary(tmp_path, monkeypatch):
 def test_an_error_inside_atomic_text_keeps_the_old_file(tmp_path):
     target = tmp_path / "failures.csv"
     atomic_write(target, "a,b\n")
-    with pytest.raises(RuntimeError), atomic_text(target) as fh:
-        fh.write("half")
-        raise RuntimeError("gestopt")
+
+    def write_half() -> None:
+        with atomic_text(target) as fh:
+            fh.write("half")
+            raise RuntimeError("gestopt")
+
+    with pytest.raises(RuntimeError, match="gestopt"):
+        write_half()
     assert target.read_text(encoding="utf-8") == "a,b\n"
     assert os.listdir(tmp_path) == ["failures.csv"]
 
