@@ -18,10 +18,13 @@ demo: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check src tests bench tools
+	$(BIN)/mypy
 	$(BIN)/pytest -q -n 2
+	PYTHON=$(PYTHON) tools/check_wheel.sh
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests bench tools
+	$(BIN)/mypy
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py
