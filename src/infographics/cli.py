@@ -367,7 +367,7 @@ def _add_send(sub) -> None:
 
 
 def _send(args) -> int:
-    from infographics.data.validate import valid_email
+    from infographics.data.rules import valid_email
     from infographics.delivery import send as d
     from infographics.delivery.messages import DEFAULT_MAX_SIZE, MB
     from infographics.delivery.reconcile import ALLOWABLE

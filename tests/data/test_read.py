@@ -1,6 +1,7 @@
-"""Tests for load.py: CSV folders and .xlsx workbooks into typed `Tables`, column mapping,
-cell parsing (Dutch booleans, thousands dots, empty = unknown), unreadable input as located
-problems, the years filter and skipping bad rows."""
+"""Tests for reading and loading (sources.py, mapping.py, parse.py, read.py): CSV folders and
+.xlsx workbooks into typed `Tables`, column mapping, cell parsing (Dutch booleans, thousands
+dots, empty = unknown), unreadable input as located problems, the years filter and skipping bad
+rows."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from infographics.data.read import Tables, load, read_mapping, validate_data
+from infographics.data.mapping import read_mapping
+from infographics.data.read import Tables, load
 from infographics.data.schema import TABLES
+from infographics.data.validate import validate_data
 from infographics.errors import ConfigError, InputError, Problem, Report
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"

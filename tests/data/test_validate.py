@@ -1,6 +1,6 @@
-"""Tests for validate.py: the cross-row and cross-table rules of the data contract, each on a
-bad-input fixture or a one-cell change of the mini dataset, asserting file, row, column and
-message; and that the bundled sample data passes."""
+"""Tests for rules.py (run through validate.py): the cross-row and cross-table rules of the
+data contract, each on a bad-input fixture or a one-cell change of the mini dataset, asserting
+file, row, column and message; and that the bundled sample data passes."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from infographics.data.checklist import load_checklist
-from infographics.data.read import load, validate_data
-from infographics.data.validate import valid_email
+from infographics.data.read import load
+from infographics.data.rules import valid_email
+from infographics.data.validate import validate_data
 from infographics.errors import Problem, Report
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"

@@ -59,6 +59,8 @@ class Checklist:
 
 
 def load_checklist(path: Path | None = None) -> Checklist:
+    """The checklist at `path` (default: the packaged one); a wrong file raises `ConfigError`
+    naming the file and the key."""
     path = Path(path or DEFAULT_PATH)
     name = str(path)
     try:
@@ -67,23 +69,28 @@ def load_checklist(path: Path | None = None) -> Checklist:
         raise ConfigError(name, None, "", f"kan niet gelezen worden: {exc}") from exc
     if not isinstance(raw, dict) or set(raw) - {"blocks", "bands"}:
         raise ConfigError(name, None, "", "verwacht precies de sleutels 'blocks' en 'bands'")
-    blocks = []
-    for i, item in enumerate(raw.get("blocks") or []):
-        key = f"blocks[{i}]"
-        if not isinstance(item, dict) or set(item) != {"column", "label", "max"}:
-            raise ConfigError(name, None, key, "verwacht 'column', 'label' en 'max'")
-        if item["column"] not in CHECKLIST_BLOCKS:
-            raise ConfigError(name, None, f"{key}.column", f"onbekende kolom {item['column']!r}")
-        if not isinstance(item["max"], (int, float)) or item["max"] <= 0:
-            raise ConfigError(name, None, f"{key}.max", "moet een positief getal zijn")
-        blocks.append(Block(item["column"], str(item["label"]), float(item["max"])))
-    bands = []
-    for i, item in enumerate(raw.get("bands") or []):
-        if not isinstance(item, dict) or set(item) != {"stars", "upper"}:
-            raise ConfigError(name, None, f"bands[{i}]", "verwacht 'stars' en 'upper'")
-        bands.append(Band(int(item["stars"]), float(item["upper"])))
+    blocks = [_block(item, name, f"blocks[{i}]") for i, item in enumerate(raw.get("blocks") or [])]
+    bands = [_band(item, name, f"bands[{i}]") for i, item in enumerate(raw.get("bands") or [])]
     if not blocks or not bands:
         raise ConfigError(name, None, "", "'blocks' en 'bands' mogen niet leeg zijn")
     if [b.upper for b in bands] != sorted(b.upper for b in bands) or bands[-1].upper != 100:
         raise ConfigError(name, None, "bands", "grenzen moeten oplopen en eindigen op 100")
     return Checklist(tuple(blocks), tuple(bands))
+
+
+def _block(item: object, file: str, key: str) -> Block:
+    """One item of `blocks` (parsed YAML)."""
+    if not isinstance(item, dict) or set(item) != {"column", "label", "max"}:
+        raise ConfigError(file, None, key, "verwacht 'column', 'label' en 'max'")
+    if item["column"] not in CHECKLIST_BLOCKS:
+        raise ConfigError(file, None, f"{key}.column", f"onbekende kolom {item['column']!r}")
+    if not isinstance(item["max"], (int, float)) or item["max"] <= 0:
+        raise ConfigError(file, None, f"{key}.max", "moet een positief getal zijn")
+    return Block(item["column"], str(item["label"]), float(item["max"]))
+
+
+def _band(item: object, file: str, key: str) -> Band:
+    """One item of `bands` (parsed YAML)."""
+    if not isinstance(item, dict) or set(item) != {"stars", "upper"}:
+        raise ConfigError(file, None, key, "verwacht 'stars' en 'upper'")
+    return Band(int(item["stars"]), float(item["upper"]))

@@ -13,9 +13,10 @@ from __future__ import annotations
 import ast
 import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Final, Literal, TypeGuard
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,11 +30,11 @@ from infographics.resources import LAYOUTS
 DEFAULT_PATH = LAYOUTS / "indicators.yaml"
 
 TableName = Literal["libraries", "school_locations"]
-# Columns measure.py derives on school locations before measuring.
-DERIVED = {
-    "libraries": {"size_class"},
-    "school_locations": {"points_total", "points_max", "stars"}
-    | {f"max_{c}" for c in CHECKLIST_BLOCKS},
+# Columns measure.py derives on libraries and school locations before measuring.
+DERIVED: Final[dict[TableName, frozenset[str]]] = {
+    "libraries": frozenset({"size_class"}),
+    "school_locations": frozenset({"points_total", "points_max", "stars"}
+                                  | {f"max_{c}" for c in CHECKLIST_BLOCKS}),
 }
 
 
@@ -74,7 +75,8 @@ class IndicatorFile(_Strict):
 
 # --- conditions --------------------------------------------------------------------------------
 
-_OPS = {
+# element-wise comparisons of a pandas column with a column or a constant (pandas: Any)
+_OPS: Final[dict[type[ast.cmpop], Callable[[Any, Any], Any]]] = {
     ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
     ast.Gt: operator.gt, ast.GtE: operator.ge,
 }
@@ -107,12 +109,30 @@ def _eval(node: ast.expr, frame: pd.DataFrame) -> pd.Series:
     if isinstance(node, ast.UnaryOp):
         return ~_eval(node.operand, frame)
     if isinstance(node, ast.Compare):
-        left = frame[node.left.id]
-        other = node.comparators[0]
-        right = frame[other.id] if isinstance(other, ast.Name) else other.value
-        result = _OPS[type(node.ops[0])](left, right).astype("boolean").mask(left.isna(), pd.NA)
-        return result.mask(right.isna(), pd.NA) if isinstance(right, pd.Series) else result
+        return _eval_comparison(node, frame)
     raise TypeError(node)  # excluded by _parse_condition
+
+
+def _eval_comparison(node: ast.Compare, frame: pd.DataFrame) -> pd.Series:
+    """`column <op> constant` or `column <op> column`; unknown where a side is unknown."""
+    left = frame[_column_name(node.left)]
+    other = node.comparators[0]
+    right = frame[other.id] if isinstance(other, ast.Name) else _constant(other)
+    compared: pd.Series = _OPS[type(node.ops[0])](left, right)
+    result = compared.astype("boolean").mask(left.isna(), pd.NA)
+    return result.mask(right.isna(), pd.NA) if isinstance(right, pd.Series) else result
+
+
+def _column_name(node: ast.expr) -> str:
+    if not isinstance(node, ast.Name):
+        raise TypeError(node)  # excluded by _parse_condition
+    return node.id
+
+
+def _constant(node: ast.expr) -> object:
+    if not isinstance(node, ast.Constant):
+        raise TypeError(node)  # excluded by _parse_condition
+    return node.value
 
 
 def _parse_condition(text: str, columns: set[str]) -> Condition:
@@ -121,35 +141,44 @@ def _parse_condition(text: str, columns: set[str]) -> Condition:
     except SyntaxError as exc:
         raise ValueError(f"ongeldige voorwaarde {text!r}") from exc
     used: set[str] = set()
-
-    def check(node: ast.AST) -> None:
-        if isinstance(node, ast.Name):
-            if node.id not in columns:
-                raise ValueError(f"onbekende kolom {node.id!r} in {text!r}")
-            used.add(node.id)
-        elif isinstance(node, ast.BoolOp):
-            for v in node.values:
-                check(v)
-        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            check(node.operand)
-        elif (
-            isinstance(node, ast.Compare)
-            and len(node.ops) == 1
-            and type(node.ops[0]) in _OPS
-            and isinstance(node.left, ast.Name)
-            and isinstance(node.comparators[0], (ast.Constant, ast.Name))
-        ):
-            for side in (node.left, node.comparators[0]):
-                if isinstance(side, ast.Name):
-                    check(side)
-        else:
-            raise ValueError(
-                f"voorwaarde {text!r} niet toegestaan: gebruik kolommen, vergelijkingen met een "
-                "getal, 'tekst' of een kolom, and/or/not"
-            )
-
-    check(tree)
+    _check_condition(tree, text, columns, used)
     return Condition(text, tree, frozenset(used))
+
+
+def _check_condition(node: ast.AST, text: str, columns: set[str], used: set[str]) -> None:
+    """Only known columns, comparisons and and/or/not; adds the columns to `used`."""
+    if isinstance(node, ast.Name):
+        if node.id not in columns:
+            raise ValueError(f"onbekende kolom {node.id!r} in {text!r}")
+        used.add(node.id)
+        return
+    for operand in _operands(node, text):
+        _check_condition(operand, text, columns, used)
+
+
+def _operands(node: ast.AST, text: str) -> list[ast.expr]:
+    """What an allowed and/or, not or comparison applies to (for a comparison: its columns)."""
+    if isinstance(node, ast.BoolOp):
+        return node.values
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return [node.operand]
+    if _is_simple_comparison(node):
+        return [side for side in (node.left, node.comparators[0]) if isinstance(side, ast.Name)]
+    raise ValueError(
+        f"voorwaarde {text!r} niet toegestaan: gebruik kolommen, vergelijkingen met een "
+        "getal, 'tekst' of een kolom, and/or/not"
+    )
+
+
+def _is_simple_comparison(node: ast.AST) -> TypeGuard[ast.Compare]:
+    """`column <op> constant` or `column <op> column`, with one operator of `_OPS`."""
+    return (
+        isinstance(node, ast.Compare)
+        and len(node.ops) == 1
+        and type(node.ops[0]) in _OPS
+        and isinstance(node.left, ast.Name)
+        and isinstance(node.comparators[0], (ast.Constant, ast.Name))
+    )
 
 
 # --- aggregates ---------------------------------------------------------------------------------
@@ -245,7 +274,7 @@ class Indicators:
         return None
 
 
-def _table_columns(table: str) -> set[str]:
+def _table_columns(table: TableName) -> set[str]:
     return set(TABLES[table].names) | DERIVED[table]
 
 
@@ -254,55 +283,76 @@ def load_indicators(path: Path | None = None, checklist: Checklist | None = None
     source = yamlsrc.read(path or DEFAULT_PATH)
     spec: IndicatorFile = yamlsrc.build(IndicatorFile, source)
     checklist = checklist or load_checklist()
-
-    def fail(key: tuple, message: str) -> ConfigError:
-        return ConfigError(source.file, source.line(key), yamlsrc.dotted(key), message)
-
-    populations = {}
-    for name, pop in spec.populations.items():
-        try:
-            where = _parse_condition(pop.where, _table_columns(pop.table)) if pop.where else None
-        except ValueError as exc:
-            raise fail(("populations", name, "where"), str(exc)) from None
-        populations[name] = Population(name, pop.table, where)
-
-    items: dict[str, Indicator] = {}
-    for ind_id, ind in spec.indicators.items():
-        key = ("indicators", ind_id)
-        if ind.population not in populations:
-            raise fail(key + ("population",), f"onbekende populatie {ind.population!r}")
-        pop = populations[ind.population]
-        if (ind.value is None) == (ind.numerator is None):
-            raise fail(key, "geef 'value' of 'numerator' en 'denominator'")
-        if (ind.numerator is None) != (ind.denominator is None):
-            raise fail(key, "een aandeel heeft zowel 'numerator' als 'denominator'")
-        parsed = {}
-        for part in ("value", "numerator", "denominator"):
-            text = getattr(ind, part)
-            if text is not None:
-                try:
-                    parsed[part] = _parse_aggregate(text, _table_columns(pop.table))
-                except ValueError as exc:
-                    raise fail(key + (part,), str(exc)) from None
-        items[ind_id] = Indicator(
-            ind_id,
-            ind.label,
-            pop,
-            parsed.get("value") or parsed["numerator"],
-            parsed.get("denominator"),
-            spec.defaults.min_n if ind.min_n is None else ind.min_n,
-        )
+    populations = {
+        name: _population(name, pop, source) for name, pop in spec.populations.items()
+    }
+    items = {
+        ind_id: _indicator(ind_id, ind, populations, spec.defaults, source)
+        for ind_id, ind in spec.indicators.items()
+    }
     if "vo_schools" in populations:
         items.update(_checklist_indicators(populations["vo_schools"], checklist, spec.defaults))
     size_classes = tuple(SizeClass(s.id, s.label, s.upper) for s in spec.size_classes)
     return Indicators(items, size_classes, checklist)
 
 
-def _checklist_indicators(pop: Population, checklist: Checklist, defaults: Defaults):
+def _fail(source: yamlsrc.Source, key: yamlsrc.KeyPath, message: str) -> ConfigError:
+    return ConfigError(source.file, source.line(key), yamlsrc.dotted(key), message)
+
+
+def _population(name: str, spec: PopulationSpec, source: yamlsrc.Source) -> Population:
+    try:
+        where = _parse_condition(spec.where, _table_columns(spec.table)) if spec.where else None
+    except ValueError as exc:
+        raise _fail(source, ("populations", name, "where"), str(exc)) from None
+    return Population(name, spec.table, where)
+
+
+def _indicator(
+    ind_id: str, spec: IndicatorSpec, populations: dict[str, Population], defaults: Defaults,
+    source: yamlsrc.Source,
+) -> Indicator:
+    key: yamlsrc.KeyPath = ("indicators", ind_id)
+    if spec.population not in populations:
+        raise _fail(source, (*key, "population"), f"onbekende populatie {spec.population!r}")
+    population = populations[spec.population]
+    if (spec.value is None) == (spec.numerator is None):
+        raise _fail(source, key, "geef 'value' of 'numerator' en 'denominator'")
+    if (spec.numerator is None) != (spec.denominator is None):
+        raise _fail(source, key, "een aandeel heeft zowel 'numerator' als 'denominator'")
+    parsed = _aggregates(spec, _table_columns(population.table), source, key)
+    return Indicator(
+        ind_id,
+        spec.label,
+        population,
+        parsed.get("value") or parsed["numerator"],
+        parsed.get("denominator"),
+        defaults.min_n if spec.min_n is None else spec.min_n,
+    )
+
+
+def _aggregates(
+    spec: IndicatorSpec, columns: set[str], source: yamlsrc.Source, key: yamlsrc.KeyPath
+) -> dict[str, Aggregate]:
+    """The indicator's value, or its numerator and denominator, compiled."""
+    texts = {"value": spec.value, "numerator": spec.numerator, "denominator": spec.denominator}
+    parsed = {}
+    for part, text in texts.items():
+        if text is not None:
+            try:
+                parsed[part] = _parse_aggregate(text, columns)
+            except ValueError as exc:
+                raise _fail(source, (*key, part), str(exc)) from None
+    return parsed
+
+
+def _checklist_indicators(
+    pop: Population, checklist: Checklist, defaults: Defaults
+) -> dict[str, Indicator]:
     """Star distribution and per-block shares, from the checklist configuration."""
     cols = _table_columns("school_locations")
     total = _parse_aggregate("count()", cols)
-    out = {}
+    out: dict[str, Indicator] = {}
     for stars in sorted({b.stars for b in checklist.bands}):
         count = _parse_aggregate(f"count(stars == {stars})", cols)
         word = "ster" if stars == 1 else "sterren"

@@ -9,8 +9,9 @@ than the indicator's minimum N is suppressed (value None, `suppressed` True).
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Final, Protocol
 
 import numpy as np
 import pandas as pd
@@ -18,12 +19,12 @@ import pandas as pd
 from infographics.data.checklist import Checklist
 from infographics.data.indicators import Indicator, Indicators
 from infographics.data.schema import CHECKLIST_BLOCKS
-from infographics.levels import FIGURE_LEVELS
+from infographics.levels import FIGURE_LEVELS, FigureLevel
 
 NATIONAL_ID = "NL"
 NATIONAL_NAME = "Nederland"
 # Per level: the column of the prepared rows that identifies the entity.
-_KEY = {
+_KEY: Final[dict[FigureLevel, str]] = {
     "national": "_national",
     "province": "province",
     "poi": "poi_id",
@@ -37,10 +38,16 @@ COLUMNS = [
 
 
 class TablesLike(Protocol):
-    provinces: pd.DataFrame
-    pois: pd.DataFrame
-    libraries: pd.DataFrame
-    school_locations: pd.DataFrame
+    """What measuring reads of `read.Tables` (tests pass plain namespaces)."""
+
+    @property
+    def provinces(self) -> pd.DataFrame: ...
+    @property
+    def pois(self) -> pd.DataFrame: ...
+    @property
+    def libraries(self) -> pd.DataFrame: ...
+    @property
+    def school_locations(self) -> pd.DataFrame: ...
 
 
 @dataclass(frozen=True)
@@ -57,8 +64,10 @@ class Figure:
 
 @dataclass(frozen=True)
 class Entity:
+    """Whose figures: the country, a province, a POI, a size class or a library, in a year."""
+
     school_year: str
-    level: str
+    level: FigureLevel
     id: str
     name: str
 
@@ -91,12 +100,7 @@ class Figures:
         self._entities = entities
         self._school_rows: dict[tuple[str, str], int] | None = None
         self._libraries = {(i.school_year, i.library_id): i for i in libraries}
-        self._index: dict[tuple[str, str, str, str], Figure] = {}
-        for row in frame.itertuples(index=False):
-            self._index[(row.school_year, row.level, row.entity_id, row.indicator)] = Figure(
-                row.indicator, _opt(row.value), _opt(row.numerator), _opt(row.denominator),
-                int(row.n), bool(row.suppressed),
-            )
+        self._index = _index(frame)
 
     def get(self, school_year: str, level: str, entity_id: str, indicator: str) -> Figure:
         try:
@@ -137,13 +141,26 @@ class Figures:
         return frame
 
 
-def _whole(value):
+def _index(frame: pd.DataFrame) -> dict[tuple[str, str, str, str], Figure]:
+    """The long-form figures by (school year, level, entity id, indicator)."""
+    names = ("school_year", "level", "entity_id", "indicator", "value", "numerator",
+             "denominator", "n", "suppressed")
+    columns = [frame[name].tolist() for name in names]  # plain Python cells (Any)
+    return {
+        (year, level, entity_id, indicator): Figure(
+            indicator, _opt(value), _opt(numerator), _opt(denominator), int(n), bool(suppressed))
+        for year, level, entity_id, indicator, value, numerator, denominator, n, suppressed
+        in zip(*columns, strict=True)
+    }
+
+
+def _whole(value: float | None) -> int | float | None:
     if value is None or value != value:
         return None
     return int(value) if float(value).is_integer() else float(value)
 
 
-def _opt(value) -> float | None:
+def _opt(value: float | None) -> float | None:
     return None if value is None or value != value else float(value)
 
 
@@ -194,7 +211,7 @@ def prepare_schools(
     )
     for column in CHECKLIST_BLOCKS:
         maximum = checklist.maximum(column) if column in points else np.nan
-        known = schools[column].notna() if column in schools else False
+        known = schools[column].notna()
         schools[f"max_{column}"] = pd.Series(maximum, index=schools.index, dtype="Float64").mask(
             ~known, pd.NA
         )
@@ -223,7 +240,7 @@ def _parts(ind: Indicator, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, 
     return np.where(known, num, 0.0), np.where(known, den, 0.0), known.astype(int)
 
 
-def _sums(indicators: list[Indicator], rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def _sums(indicators: list[Indicator], rows: pd.DataFrame) -> dict[FigureLevel, pd.DataFrame]:
     """Per level, a frame indexed by (school_year, entity id) of num/den/n per indicator."""
     data = {}
     for ind in indicators:
@@ -241,27 +258,34 @@ def _entities(tables: TablesLike, libraries: pd.DataFrame, indicators: Indicator
     out: list[Entity] = []
     for year in sorted(libraries["school_year"].astype(str).unique()):
         out.append(Entity(year, "national", NATIONAL_ID, NATIONAL_NAME))
-        for p in tables.provinces.itertuples():
-            out.append(Entity(year, "province", p.province, p.province_name))
-        for p in tables.pois.itertuples():
-            out.append(Entity(year, "poi", p.poi_id, p.poi_name))
+        for code, name in _pairs(tables.provinces, "province", "province_name"):
+            out.append(Entity(year, "province", code, name))
+        for code, name in _pairs(tables.pois, "poi_id", "poi_name"):
+            out.append(Entity(year, "poi", code, name))
         for sc in indicators.size_classes:
             out.append(Entity(year, "size_class", sc.id, sc.label))
-        for lib in libraries[libraries["school_year"] == year].itertuples():
-            out.append(Entity(year, "library", lib.library_id, lib.library_name))
+        year_rows = libraries[libraries["school_year"] == year]
+        for code, name in _pairs(year_rows, "library_id", "library_name"):
+            out.append(Entity(year, "library", code, name))
     return out
+
+
+def _pairs(frame: pd.DataFrame, key: str, name: str) -> list[tuple[str, str]]:
+    """(id, name) of every row; both are required text columns of the contract."""
+    return list(zip(frame[key].tolist(), frame[name].tolist(), strict=True))
 
 
 def _library_info(libraries: pd.DataFrame, indicators: Indicators) -> list[LibraryInfo]:
     labels = {sc.id: sc.label for sc in indicators.size_classes}
     counts = libraries.groupby(["school_year", "size_class"]).size().to_dict()
+    names = ("school_year", "library_id", "library_name", "province", "province_name",
+             "poi_id", "poi_name", "size_class")
+    columns = [libraries[name].tolist() for name in names]  # plain Python cells (Any)
     return [
-        LibraryInfo(
-            r.school_year, r.library_id, r.library_name, r.province, r.province_name,
-            r.poi_id, r.poi_name, r.size_class, labels.get(r.size_class),
-            int(counts.get((r.school_year, r.size_class), 0)),
-        )
-        for r in libraries.itertuples()
+        LibraryInfo(year, library_id, library_name, province, province_name, poi_id, poi_name,
+                    size_class, labels.get(size_class), int(counts.get((year, size_class), 0)))
+        for year, library_id, library_name, province, province_name, poi_id, poi_name, size_class
+        in zip(*columns, strict=True)
     ]
 
 
@@ -270,13 +294,33 @@ def measure(tables: TablesLike, indicators: Indicators) -> Figures:
     libraries = prepare_libraries(tables, indicators)
     schools = prepare_schools(tables, libraries, indicators)
     by_table = {"libraries": libraries, "school_locations": schools}
-    entities = _entities(tables, libraries, indicators)
-    sums: dict[str, list[pd.DataFrame]] = {level: [] for level in FIGURE_LEVELS}
+    sums: dict[FigureLevel, list[pd.DataFrame]] = {level: [] for level in FIGURE_LEVELS}
     for table, rows in by_table.items():
         group = [i for i in indicators.items.values() if i.population.table == table]
         if group:
             for level, frame in _sums(group, rows).items():
                 sums[level].append(frame)
+    entities = _entities(tables, libraries, indicators)
+    records = _records(entities, indicators, sums)
+    frame = pd.DataFrame.from_records(records, columns=COLUMNS)
+    return Figures(frame, entities, _library_info(libraries, indicators), schools,
+                   indicators.checklist)
+
+
+# school_year, level, entity_id, entity_name, indicator, value, numerator, denominator, n,
+# suppressed: one row of `COLUMNS`
+FigureRow = tuple[
+    str, FigureLevel, str, str, str, float | None, float | None, float | None, int, bool
+]
+# one entity's sums: (indicator, "num" | "den" | "n") -> the sum (pandas cells: Any)
+EntitySums = dict[Hashable, Any]
+
+
+def _records(
+    entities: list[Entity], indicators: Indicators,
+    sums: dict[FigureLevel, list[pd.DataFrame]],
+) -> list[FigureRow]:
+    """Every indicator of every entity, level by level."""
     records = []
     for level in FIGURE_LEVELS:
         wide = pd.concat(sums[level], axis=1).fillna(0) if sums[level] else pd.DataFrame()
@@ -285,12 +329,10 @@ def measure(tables: TablesLike, indicators: Indicators) -> Figures:
             row = by_key.get((ent.school_year, ent.id))
             for ind in indicators.items.values():
                 records.append(_record(ent, ind, row))
-    frame = pd.DataFrame.from_records(records, columns=COLUMNS)
-    return Figures(frame, entities, _library_info(libraries, indicators), schools,
-                   indicators.checklist)
+    return records
 
 
-def _record(ent: Entity, ind: Indicator, row: dict | None) -> tuple:
+def _record(ent: Entity, ind: Indicator, row: EntitySums | None) -> FigureRow:
     n = int(row[(ind.id, "n")]) if row is not None else 0
     num = float(row[(ind.id, "num")]) if row is not None else 0.0
     den = float(row[(ind.id, "den")]) if row is not None else 0.0

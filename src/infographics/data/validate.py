@@ -1,293 +1,85 @@
-"""Validation: typed input tables into a `Report` of cross-row and cross-table problems.
+"""Validation: a CSV folder or .xlsx workbook into its typed frames and one `Report` of every
+problem, errors and warnings.
 
-`load.py` reads and parses the cells (one column at a time); this module checks what only shows
-across cells, rows and tables: duplicate keys, references between tables, parts that exceed
-their whole, counts under a programme that is answered `nee`, negative counts, checklist points
-above the block maximum, and e-mail addresses. The rules come from `schema.py`. Every problem
-names file (and sheet), spreadsheet row, column and value, with a Dutch message.
+One pass reads the tables (`sources.py`), renames and parses their cells (`parse.py`) and then
+runs the contract's rules across rows and tables (`rules.py`); the problems are sorted table by
+table, then by row. `validate_data` gives that report (`infographics validate`); `read.load`
+turns the same pass into `Tables`. Reading and the rules do not import each other: this module
+brings them together, and `read.py` builds on it.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from email.utils import parseaddr
+from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from infographics.data.checklist import Checklist
-from infographics.data.schema import (
-    CHECKLIST_BLOCKS,
-    CONTACT_TARGETS,
-    FLAG_COUNTS,
-    PART_WHOLE,
-    REFERENCES,
-    SUM_WHOLE,
-    TABLES,
-    YEAR_COLUMN,
-    Reference,
-)
-from infographics.errors import Problem, Report
-
-ROW = "_row"
-FILE = "_file"
-
-_EMAIL_RE = re.compile(
-    r"[^@\s<>()\[\],;:\"]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}", re.UNICODE
-)
+from infographics.data.checklist import Checklist, load_checklist
+from infographics.data.mapping import read_mapping
+from infographics.data.origin import Origin
+from infographics.data.parse import empty_frame, typed_table
+from infographics.data.rules import check_tables
+from infographics.data.schema import TABLES
+from infographics.data.sources import default_origin, read_source
+from infographics.errors import ConfigError, Problem, Report
 
 
-@dataclass(frozen=True)
-class Origin:
-    """Where a table came from: the file (and sheet) problems point at."""
+@dataclass
+class Checked:
+    """What one pass of reading, parsing and validating found."""
 
-    table: str
-    file: str
-    sheet: str = ""
+    frames: dict[str, pd.DataFrame]
+    origins: dict[str, Origin]
+    report: Report
+    broken: set[str]  # tables that could not be read or lack a required column
 
-    @property
-    def label(self) -> str:
-        return f"{self.file}[{self.sheet}]" if self.sheet else self.file
-
-    def problem(
-        self, message: str, row: int | None = None, column: str = "", value: object = "",
-        severity: str = "error",
-    ) -> Problem:
-        return Problem(
-            message, file=self.file, row=None if row is None else int(row), column=column,
-            value=show(value),
-            severity=severity, sheet=self.sheet, table=self.table,
-        )
+    def can_skip_rows(self) -> bool:
+        """Every error belongs to a data row of a readable table, so dropping rows helps."""
+        return all(p.row is not None and p.row > 1 and p.table not in self.broken
+                   for p in self.report.errors)
 
 
-def show(value: object) -> str:
-    """A typed cell value as the user wrote it, roughly: `ja`/`nee`, `4,5`, `12`, '' if unknown."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return "ja" if value else "nee"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
-    return str(value)
-
-
-def flagged(frame: pd.DataFrame, mask: pd.Series | np.ndarray) -> list[dict]:
-    """The rows of `frame` (as dicts) where `mask` is known to be true; unknown is false."""
-    if isinstance(mask, pd.Series):
-        mask = mask.to_numpy(dtype=bool, na_value=False)
-    hits = np.flatnonzero(mask)
-    return frame.iloc[hits].to_dict("records") if len(hits) else []
-
-
-def check_tables(
-    frames: dict[str, pd.DataFrame],
-    origins: dict[str, Origin],
-    checklist: Checklist,
-    broken: set[str] | frozenset[str] = frozenset(),
+def validate_data(
+    path: Path | str, mapping: Path | None = None, checklist: Checklist | None = None
 ) -> Report:
-    """All cross-row and cross-table rules; `broken` tables (missing, or missing a required
-    column) are left out of the reference checks so one missing file does not flag every row."""
+    """Every problem of the tables at `path`, errors and warnings; never raises for bad input
+    (a wrong mapping or checklist file becomes a problem that names its file and line)."""
+    try:
+        return check_source(Path(path), mapping, checklist).report
+    except ConfigError as exc:
+        report = Report()
+        report.add(exc.message, file=exc.file, row=exc.line, column=exc.key)
+        return report
+
+
+def check_source(path: Path, mapping: Path | None, checklist: Checklist | None) -> Checked:
+    """Read, parse and check the tables at `path` (a CSV folder or a workbook). A wrong mapping
+    or checklist file raises `ConfigError`; every problem of the data is in the report."""
+    export_names = read_mapping(mapping) if mapping is not None else {}
+    checklist = checklist or load_checklist()
     report = Report()
-    for name, frame in frames.items():
-        report.problems.extend(duplicate_keys(frame, origins[name]))
-        report.problems.extend(negative_counts(frame, origins[name]))
-    report.extend(check_references(frames, origins, broken))
-    libraries, lib_origin = frames["libraries"], origins["libraries"]
-    report.problems.extend(parts_over_whole(libraries, lib_origin))
-    report.problems.extend(sums_over_whole(libraries, lib_origin))
-    report.problems.extend(counts_without_flag(libraries, lib_origin))
-    report.problems.extend(points_out_of_range(frames["school_locations"],
-                                               origins["school_locations"], checklist))
-    report.problems.extend(bad_emails(frames["contacts"], origins["contacts"]))
-    report.problems.extend(shared_emails(frames["contacts"], origins["contacts"]))
-    return report
-
-
-def duplicate_keys(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
-    """A second row with the same key as an earlier one; names the earlier row."""
-    key = list(TABLES[origin.table].key)
-    if not key:
-        return
-    known = frame.dropna(subset=key)
-    dupes = flagged(known, known.duplicated(key, keep="first"))
-    if not dupes:
-        return
-    first = known.drop_duplicates(key, keep="first").set_index(key)[ROW]
-    for rec in dupes:
-        values = tuple(rec[k] for k in key)
-        first_row = first.loc[values if len(key) > 1 else values[0]]
-        shown = ", ".join(show(v) for v in values)
-        yield origin.problem(
-            f"dubbele sleutel ({', '.join(key)}) = ({shown}): staat al in rij {first_row}",
-            rec[ROW], key[-1], rec[key[-1]],
-        )
-
-
-def negative_counts(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
-    counts = [c.name for c in TABLES[origin.table].columns if c.kind == "int"]
-    if not counts or frame.empty:
-        return
-    negative = frame[counts].lt(0).to_numpy(dtype=bool, na_value=False)
-    for i, column in enumerate(counts):
-        for rec in flagged(frame, negative[:, i]):
-            yield origin.problem("aantal mag niet negatief zijn", rec[ROW], column, rec[column])
-
-
-def check_references(
-    frames: dict[str, pd.DataFrame],
-    origins: dict[str, Origin],
-    broken: set[str] | frozenset[str] = frozenset(),
-) -> Report:
-    """Values that must exist in another table (schema.REFERENCES, and contacts.entity_id)."""
-    report = Report()
-    for ref in REFERENCES:
-        if ref.table in broken or ref.ref_table in broken:
+    raws = read_source(path, report)
+    checked = Checked({}, {}, report, set())
+    for name, schema in TABLES.items():
+        origin, raw = raws.get(name, (default_origin(path, name), None))
+        checked.origins[name] = origin
+        if raw is None:
+            checked.frames[name] = empty_frame(schema)
+            if name in raws or not schema.optional_table:
+                checked.broken.add(name)
             continue
-        frame, target = frames[ref.table], frames[ref.ref_table]
-        report.problems.extend(missing_references(frame, target, ref, origins[ref.table]))
-    report.problems.extend(contact_references(frames, origins["contacts"], broken))
-    return report
+        frame, sound = typed_table(raw, schema, export_names.get(name, {}), origin, report)
+        checked.frames[name] = frame
+        if not sound:
+            checked.broken.add(name)
+    report.extend(check_tables(checked.frames, checked.origins, checklist, checked.broken))
+    report.problems.sort(key=_reading_order)
+    return checked
 
 
-def missing_references(
-    frame: pd.DataFrame, target: pd.DataFrame, ref: Reference, origin: Origin
-) -> Iterator[Problem]:
-    cols, ref_cols = list(ref.columns), list(ref.ref_columns)
-    known = frame.dropna(subset=cols)
-    if known.empty:
-        return
-    for rec in flagged(known, ~referenced(known[cols], target[ref_cols])):
-        yield origin.problem(reference_message(rec, ref), rec[ROW], cols[-1], rec[cols[-1]])
-
-
-def referenced(values: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
-    """Which rows of `values` occur among the `keys` (same column order). A key with an unknown
-    part (a cell that already has an error) matches on its known parts, so one bad school year
-    does not also flag every row that refers to that library."""
-    present = pd.MultiIndex.from_frame(values).isin(pd.MultiIndex.from_frame(keys.dropna()))
-    unknown = keys.isna()
-    for _, key in keys[unknown.any(axis=1) & ~unknown.all(axis=1)].iterrows():
-        match = np.ones(len(values), dtype=bool)
-        for column, ref_column in zip(values.columns, keys.columns, strict=True):
-            if not pd.isna(key[ref_column]):
-                match &= (values[column] == key[ref_column]).to_numpy(dtype=bool)
-        present |= match
-    return present
-
-
-def reference_message(rec: pd.Series, ref: Reference) -> str:
-    *context, last = ref.columns
-    where = "".join(
-        f" in schooljaar {rec[c]}" if c == YEAR_COLUMN else f" met {c} {show(rec[c])}"
-        for c in context
-    )
-    return f"onbekende {ref.label} '{show(rec[last])}'{where} (niet in {ref.ref_table})"
-
-
-def contact_references(
-    frames: dict[str, pd.DataFrame], origin: Origin, broken: set[str] | frozenset[str]
-) -> Iterator[Problem]:
-    contacts = frames["contacts"]
-    for kind, ref in CONTACT_TARGETS.items():
-        rows = contacts[contacts["entity_type"] == kind]
-        for rec in flagged(rows, rows["entity_id"].isna()):
-            yield origin.problem(f"entity_id ontbreekt (verplicht bij entity_type '{kind}')",
-                                 rec[ROW], "entity_id")
-        if ref.ref_table not in broken and "contacts" not in broken:
-            yield from missing_references(rows, frames[ref.ref_table], ref, origin)
-    national = (contacts["entity_type"] == "national") & contacts["entity_id"].notna()
-    for rec in flagged(contacts, national):
-        yield origin.problem("entity_id wordt genegeerd bij entity_type 'national'",
-                             rec[ROW], "entity_id", rec["entity_id"], severity="warning")
-
-
-def parts_over_whole(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
-    for part, whole in PART_WHOLE:
-        for rec in flagged(frame, frame[part] > frame[whole]):
-            yield origin.problem(
-                f"deel groter dan geheel: {part} ({show(rec[part])}) > {whole} "
-                f"({show(rec[whole])})",
-                rec[ROW], part, rec[part],
-            )
-
-
-def sums_over_whole(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
-    """The known parts already add up to more than the whole (an unknown part adds nothing)."""
-    for parts, whole in SUM_WHOLE:
-        total = frame[list(parts)].sum(axis=1, min_count=1)
-        for rec in flagged(frame.assign(_total=total), total > frame[whole]):
-            terms = " + ".join(show(rec[p]) or "onbekend" for p in parts)
-            yield origin.problem(
-                f"som groter dan geheel: {' + '.join(parts)} ({terms} = {show(rec['_total'])}) > "
-                f"{whole} ({show(rec[whole])})",
-                rec[ROW], parts[0], rec[parts[0]],
-            )
-
-
-def counts_without_flag(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
-    """Counts under a programme must be empty or 0 when the programme is answered `nee`."""
-    for flag, counts in FLAG_COUNTS:
-        off = frame[flag] == False  # noqa: E712 -- element-wise on a nullable column
-        for count in counts:
-            for rec in flagged(frame, off & (frame[count] > 0)):
-                yield origin.problem(
-                    f"{flag} is nee, maar {count} is {show(rec[count])} (moet leeg of 0 zijn)",
-                    rec[ROW], count, rec[count],
-                )
-
-
-def points_out_of_range(
-    frame: pd.DataFrame, origin: Origin, checklist: Checklist
-) -> Iterator[Problem]:
-    blocks = {b.column: b for b in checklist.blocks}
-    for column in CHECKLIST_BLOCKS:
-        for rec in flagged(frame, frame[column] < 0):
-            yield origin.problem("punten mogen niet negatief zijn", rec[ROW], column, rec[column])
-        block = blocks.get(column)
-        if block is None:
-            continue
-        for rec in flagged(frame, frame[column] > block.max):
-            yield origin.problem(
-                f"meer punten dan het maximum van bouwsteen '{block.label}': "
-                f"{show(rec[column])} > {show(block.max)}",
-                rec[ROW], column, rec[column],
-            )
-
-
-def valid_email(address: str) -> bool:
-    """One plain address: one @, no spaces, a dotted domain with a letter top-level domain."""
-    name, parsed = parseaddr(address)
-    return not name and parsed == address and _EMAIL_RE.fullmatch(address) is not None
-
-
-def bad_emails(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
-    known = frame[frame["email"].notna()]
-    ok = known["email"].map(valid_email).astype(bool)
-    for rec in flagged(known, ~ok):
-        yield origin.problem("ongeldig e-mailadres", rec[ROW], "email", rec["email"])
-
-
-def shared_emails(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
-    """One warning per address that is a contact of more than one library."""
-    rows = frame[(frame["entity_type"] == "library") & frame["email"].notna()
-                 & frame["entity_id"].notna()]
-    for _, group in rows.groupby(rows["email"].str.lower(), sort=False):
-        libraries = list(dict.fromkeys(group["entity_id"]))
-        if len(libraries) < 2:
-            continue
-        second = flagged(group, group["entity_id"] != libraries[0])[0]
-        yield origin.problem(
-            f"e-mailadres hoort bij meer dan één bibliotheek: {', '.join(libraries)} "
-            f"(rijen {', '.join(str(r) for r in group[ROW])})",
-            second[ROW], "email", second["email"], severity="warning",
-        )
-
-
-def validate_data(path, mapping=None, checklist: Checklist | None = None) -> Report:
-    """Every problem of the tables at `path`, errors and warnings; the same as
-    `load.validate_data` (imported late: loading uses this module's rules)."""
-    from infographics.data.read import validate_data as run
-
-    return run(path, mapping, checklist)
+def _reading_order(problem: Problem) -> tuple[int, int]:
+    """Problems table by table (in contract order), then by row; whole-file problems first."""
+    order = list(TABLES)
+    table = order.index(problem.table) + 1 if problem.table in order else 0
+    return table, problem.row or 0

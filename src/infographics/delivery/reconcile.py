@@ -32,7 +32,8 @@ from pathlib import Path
 import pandas as pd
 
 from infographics import errors
-from infographics.data.validate import Origin, shared_emails
+from infographics.data.origin import Origin
+from infographics.data.rules import shared_emails
 from infographics.delivery.mailplan import Contact, MailPlan, groups, known
 from infographics.edition.entitlement import Entitlements, Recipient
 from infographics.edition.manifest import Entry, sha256_file
