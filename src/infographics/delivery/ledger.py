@@ -40,7 +40,8 @@ if sys.platform != "win32":
 Status = Literal["sending", "sent", "failed", "skipped", "uncertain"]
 # where an address stands with one mail (`Ledger.state`)
 State = Literal["sent", "uncertain", "changed", "pending"]
-Item = tuple[str, str]  # (manifest path, "path#1/3:<split id>" for a part of a zip; sha256)
+# (manifest path, sha256); a part of a split zip has "#1/3:<split id>" after the path
+Item = tuple[str, str]
 
 STATUSES: Final[tuple[Status, ...]] = get_args(Status)
 LABELS: Final[dict[Status, str]] = {

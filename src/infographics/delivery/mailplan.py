@@ -112,12 +112,18 @@ def _cell(value: Any) -> str:  # Any: a pandas cell (str, number, None, NA or Na
     return "" if value is None or value is pd.NA or value != value else str(value).strip()
 
 
-def _one_of(choices: tuple[_Choice, ...], value: str, column: str) -> _Choice:
-    """`value` as one of `choices`; validation has already dropped rows with another value."""
+def kind_of(recipient: Recipient) -> RecipientKind:
+    """A recipient's kind as its type (`Recipient.kind` is a plain str in edition)."""
+    return _one_of(RECIPIENT_KINDS, recipient.kind, "Recipient.kind")
+
+
+def _one_of(choices: tuple[_Choice, ...], value: str, what: str) -> _Choice:
+    """`value` as one of `choices`. Validation has already dropped contact rows with another
+    value, so anything else is a bug."""
     for choice in choices:
         if choice == value:
             return choice
-    raise InfographicsError(f"contacts.csv: {column}: onbekende waarde {value!r}")
+    raise ValueError(f"{what}: unexpected value {value!r}")
 
 
 def years_of(manifest: dict[str, Entry]) -> list[str]:

@@ -35,7 +35,7 @@ from typing import TypedDict
 import jinja2
 
 from infographics import resources
-from infographics.delivery.mailplan import Attachment, Contact, MailPlan
+from infographics.delivery.mailplan import Attachment, Contact, MailPlan, RecipientKind, kind_of
 from infographics.edition.entitlement import Entitlements
 from infographics.errors import InfographicsError
 from infographics.fileio import reproducible_zip
@@ -258,7 +258,7 @@ class TemplateContext(TypedDict):
     """What the mail templates can use (documented at the top of each template)."""
 
     school_year: str
-    kind: str  # the recipient's kind: library, poi or national
+    kind: RecipientKind
     entity_id: str
     entity_name: str
     provinces: list[str]
@@ -314,7 +314,7 @@ def context(part: Part, sender: str, redirect: Redirect | None = None,
     sizes = list(sizes) if sizes is not None else [p.raw_size for p in part.pieces]
     return {
         "school_year": plan.school_year,
-        "kind": plan.recipient.kind,
+        "kind": kind_of(plan.recipient),
         "entity_id": plan.recipient.entity_id,
         "entity_name": plan.entity_name,
         "provinces": list(plan.provinces),
