@@ -74,9 +74,9 @@ def test_a_run_that_died_mid_send_leaves_uncertain_rows_for_the_next(tmp_path):
 
 
 def test_only_one_sending_run_per_ledger(tmp_path):
-    with Ledger.for_sending(tmp_path / "log.sqlite"):
-        with pytest.raises(InfographicsError, match="er loopt al een verzending"):
-            Ledger.for_sending(tmp_path / "log.sqlite")
+    with (Ledger.for_sending(tmp_path / "log.sqlite"),
+          pytest.raises(InfographicsError, match="er loopt al een verzending")):
+        Ledger.for_sending(tmp_path / "log.sqlite")
     Ledger.for_sending(tmp_path / "log.sqlite").close()  # free again
 
 
@@ -97,7 +97,8 @@ def test_reading_never_creates_or_writes(tmp_path):
 
 
 def test_unknown_status_is_refused(tmp_path):
-    with Ledger.for_sending(tmp_path / "log.sqlite") as ledger, pytest.raises(ValueError):
+    with (Ledger.for_sending(tmp_path / "log.sqlite") as ledger,
+          pytest.raises(ValueError, match="bounced")):
         ledger.finish([target()], "bounced")
 
 

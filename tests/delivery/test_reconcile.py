@@ -106,7 +106,8 @@ def test_missing_and_changed_files_and_pages_missing_from_the_manifest(copy):
     vo_local = next(e for e in manifest.values() if e.level == "library"
                     and e.entity_id == "bib-0002" and e.subject == "vo")
     update_manifest(copy, [], remove=[vo_local.path])
-    prep = prepare_delivery(Options(SAMPLE, copy, only=["bib-0001", "bib-0002", "biblionet-groningen"]))
+    prep = prepare_delivery(Options(SAMPLE, copy,
+                                    only=["bib-0001", "bib-0002", "biblionet-groningen"]))
     found = kinds(prep)
     assert found["bijlage-ontbreekt"] == [
         "library-bib-0002: lokale infographic VO van bib-0002 ontbreekt in het manifest "

@@ -93,6 +93,42 @@ def group_of(msg) -> Recipient:
 # --------------------------------------------------------------------------- the full send
 
 
+def assert_page_may_go(group: Recipient, data: bytes, ents) -> None:
+    """A PDF attachment is a page of the year that this group may have."""
+    level, entity, _, year = pdf_standin(data)
+    assert year == YEAR
+    if group.kind == "library":  # never another library's local page
+        assert level in ("national", "province", "library")
+        assert level != "library" or entity == group.entity_id
+        assert level != "province" or entity == ents.province_of(YEAR, group.entity_id)
+    elif group.kind == "poi":
+        assert level in ("national", "province")
+        assert level != "province" or ents.province_poi[entity] == group.entity_id
+    else:
+        assert level == "national"
+
+
+def zip_entries(group: Recipient, name: str, data: bytes, by_sha: dict, ents) -> list:
+    """The manifest entries a zip attachment delivers, checked: a library's school pages are
+    its own, a POI's bundle holds local and school pages of its own libraries only."""
+    members = zip_members(data)
+    if group.kind == "library":
+        assert name.startswith("vo-2020-2021-sterrenchecklists-")
+        entries = []
+        for member in members.values():
+            level, _, library, _ = pdf_standin(member)
+            assert (level, library) == ("school", group.entity_id)
+            entries.append(by_sha[hashlib.sha256(member).hexdigest()])
+        return entries
+    bundle = by_sha[hashlib.sha256(data).hexdigest()]
+    assert (bundle.level, bundle.entity_id) == ("bundle", group.entity_id)
+    for member in members.values():
+        level, _, library, _ = pdf_standin(member)
+        if level in ("library", "school"):
+            assert ents.poi_of_library(YEAR, library) == group.entity_id
+    return [bundle]
+
+
 def test_full_send_reaches_every_contact_once_with_exactly_its_own_files(edition, server,
                                                                          contacts, tmp_path):
     result = deliver(options(edition, tmp_path, server.port))
@@ -115,37 +151,11 @@ def test_full_send_reaches_every_contact_once_with_exactly_its_own_files(edition
         sent_entries = []
         for name, ctype, data in attachments(msg):
             if ctype == "application/pdf":
-                level, entity, library, year = pdf_standin(data)
-                assert year == YEAR
-                if group.kind == "library":  # never another library's local page
-                    assert level in ("national", "province", "library")
-                    assert level != "library" or entity == group.entity_id
-                    assert level != "province" or entity == ents.province_of(YEAR,
-                                                                             group.entity_id)
-                elif group.kind == "poi":
-                    assert level in ("national", "province")
-                    assert level != "province" or ents.province_poi[entity] == group.entity_id
-                else:
-                    assert level == "national"
+                assert_page_may_go(group, data, ents)
                 sent_entries.append(by_sha[hashlib.sha256(data).hexdigest()])
             else:
                 assert ctype == "application/zip"
-                members = zip_members(data)
-                if group.kind == "library":
-                    assert name.startswith("vo-2020-2021-sterrenchecklists-")
-                    for member in members.values():
-                        level, _, library, _ = pdf_standin(member)
-                        assert (level, library) == ("school", group.entity_id)
-                        sent_entries.append(by_sha[hashlib.sha256(member)
-                                                   .hexdigest()])
-                else:
-                    bundle = by_sha[hashlib.sha256(data).hexdigest()]
-                    assert (bundle.level, bundle.entity_id) == ("bundle", group.entity_id)
-                    sent_entries.append(bundle)
-                    for member in members.values():
-                        level, entity, library, _ = pdf_standin(member)
-                        if level in ("library", "school"):
-                            assert ents.poi_of_library(YEAR, library) == group.entity_id
+                sent_entries += zip_entries(group, name, data, by_sha, ents)
         levels = {"library": ("national", "province", "library", "school"),
                   "poi": ("national", "province", "bundle"), "national": ("national",)}
         expected = {e.path for e in manifest.values()

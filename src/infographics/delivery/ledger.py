@@ -21,18 +21,34 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sqlite3
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Final, Literal, TextIO, get_args
 
+from infographics.delivery.mailplan import RecipientKind, Role
 from infographics.errors import InfographicsError
+from infographics.fileio import atomic_text
 
-STATUSES = ("sending", "sent", "failed", "skipped", "uncertain")
-LABELS = {"sending": "bezig", "sent": "verstuurd", "failed": "mislukt",
-          "skipped": "overgeslagen", "uncertain": "onzeker"}
+if sys.platform != "win32":
+    import fcntl
+
+# a row's status (see above)
+Status = Literal["sending", "sent", "failed", "skipped", "uncertain"]
+# where an address stands with one mail (`Ledger.state`)
+State = Literal["sent", "uncertain", "changed", "pending"]
+# (manifest path, sha256); a part of a split zip has "#1/3:<split id>" after the path
+Item = tuple[str, str]
+
+STATUSES: Final[tuple[Status, ...]] = get_args(Status)
+LABELS: Final[dict[Status, str]] = {
+    "sending": "bezig", "sent": "verstuurd", "failed": "mislukt", "skipped": "overgeslagen",
+    "uncertain": "onzeker",
+}
+NOT_ARRIVED: Final[tuple[Status, ...]] = ("failed", "uncertain", "skipped")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -69,14 +85,14 @@ class Row:
     id: int
     school_year: str
     address: str
-    role: str
-    entity_kind: str
+    role: Role
+    entity_kind: RecipientKind
     entity_id: str
     entity_name: str
     part: str
-    items: tuple[tuple[str, str], ...]
+    items: tuple[Item, ...]
     digest: str
-    status: str
+    status: Status
     message_id: str
     attempts: int
     error: str
@@ -94,12 +110,12 @@ class Target:
 
     school_year: str
     address: str  # lower case
-    role: str
-    entity_kind: str
+    role: Role
+    entity_kind: RecipientKind
     entity_id: str
     entity_name: str
     part: str  # "1/2"
-    items: tuple[tuple[str, str], ...]
+    items: tuple[Item, ...]
     digest: str
 
     @property
@@ -115,7 +131,8 @@ class Ledger:
     """The ledger file. `Ledger.for_sending(path)` locks it and turns leftover `sending` rows
     into `uncertain`; `Ledger.read(path)` only reads (and works when there is no file yet)."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection | None, lock=None):
+    def __init__(self, path: Path, conn: sqlite3.Connection | None,
+                 lock: TextIO | None = None):
         self.path = Path(path)
         self.conn = conn
         self._lock = lock
@@ -146,7 +163,7 @@ class Ledger:
         conn.execute("PRAGMA synchronous=FULL")
         conn.executescript(SCHEMA)
         ledger = cls(path, conn, lock)
-        ledger._recover()
+        ledger._recover(conn)
         return ledger
 
     def close(self) -> None:
@@ -160,7 +177,7 @@ class Ledger:
     def __enter__(self) -> Ledger:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- reading ---------------------------------------------------------------------------
@@ -168,7 +185,7 @@ class Ledger:
     def rows(self, year: str | None = None) -> list[Row]:
         return [r for r in self._rows.values() if year is None or r.school_year == year]
 
-    def state(self, target: Target) -> str:
+    def state(self, target: Target) -> State:
         """`sent` (every item already reached this address), `uncertain` (an earlier attempt of
         this very mail, or of another version of one of its files, has no answer), `changed`
         (an item reached this address in another version) or `pending`."""
@@ -199,49 +216,34 @@ class Ledger:
         return sorted({_base(p) for p, sha in target.items
                        if _base(p) in versions and versions[_base(p)] != sha})
 
+    def events(self) -> list[tuple[int, str, str, str]]:
+        if self.conn is None:
+            return []
+        return [(r[0], r[1], r[2], r[3]) for r in self.conn.execute(
+            "SELECT delivery_id, at, status, detail FROM events ORDER BY id")]
+
     # -- writing (each call is one committed transaction) -----------------------------------
 
     def begin(self, targets: Sequence[Target], message_id: str) -> None:
         """Before the SMTP transaction: these addresses are being sent this mail."""
         self._write(targets, "sending", message_id=message_id, attempt=True)
 
-    def finish(self, targets: Sequence[Target], status: str, message_id: str = "",
+    def finish(self, targets: Sequence[Target], status: Status, message_id: str = "",
                error: str = "") -> None:
         self._write(targets, status, message_id=message_id, error=error)
 
-    def _write(self, targets: Sequence[Target], status: str, message_id: str = "",
+    def _write(self, targets: Sequence[Target], status: Status, message_id: str = "",
                error: str = "", attempt: bool = False) -> None:
         if self.conn is None:
             raise InfographicsError("verzendlog is alleen-lezen geopend")
         if status not in STATUSES:
-            raise ValueError(status)
+            raise ValueError(f"unknown ledger status {status!r}")
         at = now()
         cur = self.conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
             for t in targets:
-                cur.execute(
-                    """INSERT INTO deliveries (school_year, address, role, entity_kind,
-                           entity_id, entity_name, part, items, digest, status, message_id,
-                           attempts, error, updated, sent_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                       ON CONFLICT (school_year, address, entity_kind, entity_id, digest)
-                       DO UPDATE SET status = excluded.status, role = excluded.role,
-                           entity_name = excluded.entity_name, part = excluded.part,
-                           message_id = CASE WHEN excluded.message_id = '' THEN message_id
-                                             ELSE excluded.message_id END,
-                           attempts = attempts + excluded.attempts, error = excluded.error,
-                           updated = excluded.updated,
-                           sent_at = CASE WHEN excluded.sent_at = '' THEN sent_at
-                                          ELSE excluded.sent_at END""",
-                    (t.school_year, t.address, t.role, t.entity_kind, t.entity_id,
-                     t.entity_name, t.part, json.dumps([list(i) for i in t.items]), t.digest,
-                     status, message_id, 1 if attempt else 0, error, at,
-                     at if status == "sent" else ""))
-                row = cur.execute(
-                    "SELECT * FROM deliveries WHERE school_year = ? AND address = ? AND "
-                    "entity_kind = ? AND entity_id = ? AND digest = ?",
-                    (t.school_year, t.address, t.entity_kind, t.entity_id, t.digest)).fetchone()
+                row = _upsert(cur, t, status, message_id, error, 1 if attempt else 0, at)
                 cur.execute("INSERT INTO events (delivery_id, at, status, detail) "
                             "VALUES (?, ?, ?, ?)", (row["id"], at, status, error or message_id))
                 self._rows[row["id"]] = _row(row)
@@ -250,12 +252,12 @@ class Ledger:
             cur.execute("ROLLBACK")
             raise
 
-    def _recover(self) -> None:
+    def _recover(self, conn: sqlite3.Connection) -> None:
         """A `sending` row at the start of a run was left by a run that stopped mid-send."""
         stale = [r for r in self._rows.values() if r.status == "sending"]
         if not stale:
             return
-        cur = self.conn.cursor()
+        cur = conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
         at = now()
         why = "vorige run stopte tijdens het versturen; onbekend of de server het bericht had"
@@ -265,14 +267,38 @@ class Ledger:
             cur.execute("INSERT INTO events (delivery_id, at, status, detail) "
                         "VALUES (?, ?, 'uncertain', ?)", (r.id, at, why))
         cur.execute("COMMIT")
-        for row in self.conn.execute("SELECT * FROM deliveries WHERE status = 'uncertain'"):
+        for row in conn.execute("SELECT * FROM deliveries WHERE status = 'uncertain'"):
             self._rows[row["id"]] = _row(row)
 
-    def events(self) -> list[tuple[int, str, str, str]]:
-        if self.conn is None:
-            return []
-        return [tuple(r) for r in self.conn.execute(
-            "SELECT delivery_id, at, status, detail FROM events ORDER BY id")]
+
+_UPSERT = """INSERT INTO deliveries (school_year, address, role, entity_kind,
+           entity_id, entity_name, part, items, digest, status, message_id,
+           attempts, error, updated, sent_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (school_year, address, entity_kind, entity_id, digest)
+       DO UPDATE SET status = excluded.status, role = excluded.role,
+           entity_name = excluded.entity_name, part = excluded.part,
+           message_id = CASE WHEN excluded.message_id = '' THEN message_id
+                             ELSE excluded.message_id END,
+           attempts = attempts + excluded.attempts, error = excluded.error,
+           updated = excluded.updated,
+           sent_at = CASE WHEN excluded.sent_at = '' THEN sent_at
+                          ELSE excluded.sent_at END"""
+
+
+def _upsert(cur: sqlite3.Cursor, t: Target, status: Status, message_id: str, error: str,
+            attempts: int, at: str) -> sqlite3.Row:
+    """Insert or update the row of `t` (inside the caller's transaction); the row as it is
+    now."""
+    cur.execute(_UPSERT, (
+        t.school_year, t.address, t.role, t.entity_kind, t.entity_id, t.entity_name, t.part,
+        json.dumps([list(i) for i in t.items]), t.digest, status, message_id, attempts, error,
+        at, at if status == "sent" else ""))
+    row: sqlite3.Row = cur.execute(
+        "SELECT * FROM deliveries WHERE school_year = ? AND address = ? AND "
+        "entity_kind = ? AND entity_id = ? AND digest = ?",
+        (t.school_year, t.address, t.entity_kind, t.entity_id, t.digest)).fetchone()
+    return row
 
 
 def _base(path: str) -> str:
@@ -312,16 +338,16 @@ def _arrived(items: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
 
 
 def _row(row: sqlite3.Row) -> Row:
-    values = {f.name: row[f.name] for f in fields(Row)}
+    # Any: SQLite's values, checked by the table's CHECK and NOT NULL constraints
+    values: dict[str, Any] = {f.name: row[f.name] for f in fields(Row)}
     values["items"] = tuple(tuple(i) for i in json.loads(values["items"]))
     return Row(**values)
 
 
-def _lock(path: Path):
+def _lock(path: Path) -> TextIO:
+    """`path` opened and exclusively locked (POSIX; elsewhere only opened)."""
     fh = path.open("a+")
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not on POSIX: no lock
+    if sys.platform == "win32":  # pragma: no cover - not on POSIX: no lock
         return fh
     try:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -338,10 +364,8 @@ FAILURE_COLUMNS = ["school_year", "status", "entity_kind", "entity_id", "entity_
 def write_failures(path: Path, rows: Iterable[Row]) -> int:
     """`failures.csv`: every address that did not get its mail (failed, uncertain, skipped)
     and why; written atomically. Returns the number of rows."""
-    bad = [r for r in rows if r.status in ("failed", "uncertain", "skipped")]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".csv.tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
+    bad = [r for r in rows if r.status in NOT_ARRIVED]
+    with atomic_text(path) as fh:
         writer = csv.writer(fh)
         writer.writerow(FAILURE_COLUMNS)
         for r in sorted(bad, key=lambda r: (r.school_year, r.entity_kind, r.entity_id,
@@ -349,5 +373,4 @@ def write_failures(path: Path, rows: Iterable[Row]) -> int:
             writer.writerow([r.school_year, LABELS[r.status], r.entity_kind, r.entity_id,
                              r.entity_name, r.address, r.role, r.part, r.attempts, r.message_id,
                              r.updated, r.error])
-    os.replace(tmp, path)
     return len(bad)

@@ -16,27 +16,35 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, Final, Literal, TypeVar, get_args
 
 import pandas as pd
 
 from infographics.edition.entitlement import Entitlements, Recipient
 from infographics.edition.manifest import Entry
 from infographics.errors import InfographicsError
+from infographics.levels import ORDER, FileLevel
 from infographics.numbers import count
 
-LEVEL_ORDER = {"national": 0, "province": 1, "library": 2, "school": 3, "bundle": 4, "print": 5}
-KIND_WORDS = {"library": "bibliotheek", "poi": "POI", "national": "landelijk"}
+# who a contact (and a mail) is for: the `entity_type` column of contacts.csv
+RecipientKind = Literal["library", "poi", "national"]
+# how a contact is addressed: the `role` column of contacts.csv ("to" when empty)
+Role = Literal["to", "cc"]
+RECIPIENT_KINDS: Final[tuple[RecipientKind, ...]] = get_args(RecipientKind)
+ROLES: Final[tuple[Role, ...]] = get_args(Role)
+
+_Choice = TypeVar("_Choice", bound=str)
 
 
 @dataclass(frozen=True)
 class Contact:
     """One row of contacts.csv that survived validation."""
 
-    kind: str  # library, poi or national
+    kind: RecipientKind
     entity_id: str  # "" for national
     name: str
     email: str
-    role: str  # to or cc
+    role: Role
     row: int | None = None  # spreadsheet row in contacts.csv
 
     @property
@@ -90,17 +98,32 @@ class MailPlan:
 
 def contacts_from_table(frame: pd.DataFrame) -> list[Contact]:
     """The validated contacts frame of `load.Tables` as `Contact`s, in file order."""
-    def text(value) -> str:
-        return "" if value is None or value is pd.NA or value != value else str(value).strip()
-
     out = []
     for rec in frame.to_dict("records"):
-        kind = text(rec.get("entity_type"))
-        out.append(Contact(kind, "" if kind == "national" else text(rec.get("entity_id")),
-                           text(rec.get("name")), text(rec.get("email")),
-                           text(rec.get("role")) or "to",
-                           int(rec["_row"]) if text(rec.get("_row")) else None))
+        kind = _one_of(RECIPIENT_KINDS, _cell(rec.get("entity_type")), "entity_type")
+        out.append(Contact(kind, "" if kind == "national" else _cell(rec.get("entity_id")),
+                           _cell(rec.get("name")), _cell(rec.get("email")),
+                           _one_of(ROLES, _cell(rec.get("role")) or "to", "role"),
+                           int(rec["_row"]) if _cell(rec.get("_row")) else None))
     return out
+
+
+def _cell(value: Any) -> str:  # Any: a pandas cell (str, number, None, NA or NaN)
+    return "" if value is None or value is pd.NA or value != value else str(value).strip()
+
+
+def kind_of(recipient: Recipient) -> RecipientKind:
+    """A recipient's kind as its type (`Recipient.kind` is a plain str in edition)."""
+    return _one_of(RECIPIENT_KINDS, recipient.kind, "Recipient.kind")
+
+
+def _one_of(choices: tuple[_Choice, ...], value: str, what: str) -> _Choice:
+    """`value` as one of `choices`. Validation has already dropped contact rows with another
+    value, so anything else is a bug."""
+    for choice in choices:
+        if choice == value:
+            return choice
+    raise ValueError(f"{what}: unexpected value {value!r}")
 
 
 def years_of(manifest: dict[str, Entry]) -> list[str]:
@@ -136,7 +159,7 @@ def plan_mail(manifest: dict[str, Entry], contacts: Iterable[Contact], ents: Ent
     """One plan per recipient group with at least one contact and a known entity in `year`,
     ordered national, POIs, libraries. `usable` drops files (e.g. missing on disk)."""
     entries = sorted((e for e in manifest.values() if e.school_year == year),
-                     key=lambda e: (LEVEL_ORDER.get(e.level, 9), e.subject, e.path))
+                     key=lambda e: (ORDER.get(e.level, 9), e.subject, e.path))
     if usable is not None:
         entries = [e for e in entries if usable(e)]
     plans = []
@@ -155,15 +178,19 @@ def plan_mail(manifest: dict[str, Entry], contacts: Iterable[Contact], ents: Ent
     return plans
 
 
-_LEVELS_BY_KIND = {
+# what each kind of recipient gets (keyed by `Recipient.kind`, a plain str in edition)
+_LEVELS_BY_KIND: Final[dict[str, tuple[FileLevel, ...]]] = {
     "library": ("national", "province", "library", "school"),
     "poi": ("national", "province", "bundle"),  # local pages go inside the bundle
     "national": ("national",),
 }
 
 
+_KIND_ORDER: Final[dict[str, int]] = {"national": 0, "poi": 1, "library": 2}
+
+
 def _order(recipient: Recipient) -> tuple[int, str]:
-    return ({"national": 0, "poi": 1, "library": 2}.get(recipient.kind, 3), recipient.entity_id)
+    return (_KIND_ORDER.get(recipient.kind, 3), recipient.entity_id)
 
 
 def known(ents: Entitlements, recipient: Recipient, year: str) -> bool:

@@ -21,6 +21,7 @@ import hashlib
 import io
 import math
 import re
+import textwrap
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,20 +30,21 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from pathlib import Path
+from typing import TypedDict
 
 import jinja2
 
 from infographics import resources
-from infographics.delivery.mailplan import Attachment, Contact, MailPlan
+from infographics.delivery.mailplan import Attachment, Contact, MailPlan, RecipientKind, kind_of
 from infographics.edition.entitlement import Entitlements
 from infographics.errors import InfographicsError
+from infographics.fileio import reproducible_zip
 from infographics.numbers import decimal
 
 MB = 1_000_000
 DEFAULT_MAX_SIZE = 20 * MB
 RESERVE = 64 * 1024  # headers and the two body parts
 PER_ATTACHMENT = 2048  # MIME headers of one attachment and its line in both bodies
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 TEMPLATES = resources.TEMPLATES / "mail"
 
 
@@ -230,19 +232,45 @@ def _numbered(filename: str, i: int, n: int) -> str:
     return f"{stem}-zipdeel-{i}-van-{n}.{ext}" if dot else f"{filename}-zipdeel-{i}-van-{n}"
 
 
-def zip_bytes(files: Sequence[tuple[str, bytes]]) -> bytes:
-    """A reproducible zip: entries in the given order, fixed dates and attributes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        for name, data in files:
-            info = zipfile.ZipInfo(name, ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, data)
-    return buffer.getvalue()
-
-
 # --------------------------------------------------------------------------- templates
+
+
+class Person(TypedDict):
+    name: str
+    email: str
+
+
+class Redirect(TypedDict):
+    """A test send: where it goes instead, and whom it was meant for."""
+
+    address: str
+    to: list[str]
+    cc: list[str]
+
+
+class AttachmentLine(TypedDict):
+    filename: str
+    description: str
+    size: str  # "1,2 MB", "84 kB"
+
+
+class TemplateContext(TypedDict):
+    """What the mail templates can use (documented at the top of each template)."""
+
+    school_year: str
+    kind: RecipientKind
+    entity_id: str
+    entity_name: str
+    provinces: list[str]
+    salutation: str
+    to: list[Person]
+    cc: list[Person]
+    attachments: list[AttachmentLine]
+    school_zip: bool
+    part: int
+    parts: int
+    sender_name: str
+    redirect: Redirect | None
 
 
 class Templates:
@@ -260,7 +288,7 @@ class Templates:
             keep_trailing_newline=True,
         )
 
-    def render(self, name: str, context: dict) -> str:
+    def render(self, name: str, context: TemplateContext) -> str:
         try:
             return self.env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as exc:
@@ -278,23 +306,23 @@ def names(contacts: Sequence[Contact]) -> str:
     return found[0] if len(found) == 1 else f"{', '.join(found[:-1])} en {found[-1]}"
 
 
-def context(part: Part, sender: str, redirect: dict | None = None,
-            sizes: Sequence[int] | None = None) -> dict:
+def context(part: Part, sender: str, redirect: Redirect | None = None,
+            sizes: Sequence[int] | None = None) -> TemplateContext:
     """What the templates can use (documented at the top of each template). `sizes`: the bytes
     of each attachment as attached; without them the estimate (an upper bound) is shown."""
     plan = part.plan
     sizes = list(sizes) if sizes is not None else [p.raw_size for p in part.pieces]
     return {
         "school_year": plan.school_year,
-        "kind": plan.recipient.kind,
+        "kind": kind_of(plan.recipient),
         "entity_id": plan.recipient.entity_id,
         "entity_name": plan.entity_name,
         "provinces": list(plan.provinces),
         "salutation": names(plan.to),
-        "to": [{"name": c.name, "email": c.email} for c in plan.to],
-        "cc": [{"name": c.name, "email": c.email} for c in plan.cc],
-        "attachments": [{"filename": p.filename, "description": p.description,
-                         "size": _mb(size)}
+        "to": [Person(name=c.name, email=c.email) for c in plan.to],
+        "cc": [Person(name=c.name, email=c.email) for c in plan.cc],
+        "attachments": [AttachmentLine(filename=p.filename, description=p.description,
+                                       size=_mb(size))
                         for p, size in zip(part.pieces, sizes, strict=True)],
         "school_zip": any(p.source.packed for p in part.pieces),
         "part": part.index,
@@ -320,10 +348,10 @@ def message_id(part: Part, sender: str, test: str = "") -> str:
 
 
 def _address(c: Contact) -> str:
-    return str(Address(display_name=c.name, addr_spec=_ascii_domain(c.email)))
+    return str(Address(display_name=c.name, addr_spec=ascii_domain(c.email)))
 
 
-def _ascii_domain(address: str) -> str:
+def ascii_domain(address: str) -> str:
     """`address` with a non-ASCII domain (bibliotheek-fryslân.nl) in its IDNA form: a header
     cannot carry it otherwise (the email package would write an encoded word into the
     address, which no mail program can reply to)."""
@@ -337,42 +365,26 @@ def _ascii_domain(address: str) -> str:
 
 
 def compose_mail(part: Part, out: Path, sender: str, templates: Templates,
-            ents: Entitlements | None = None, redirect_to: str | None = None,
-            only: Sequence[Contact] | None = None, test_tag: str = "") -> Outgoing:
+                 ents: Entitlements | None = None, redirect_to: str | None = None,
+                 only: Sequence[Contact] | None = None, test_tag: str = "") -> Outgoing:
     """The e-mail for `part`. `only`: the contacts this run delivers to (the rest had it);
     `redirect_to`: deliver to that address instead, the intended recipients named in the
     subject and the body. `ents`: check once more that every file may go to this recipient."""
     plan = part.plan
     if ents is not None:
-        for piece in part.pieces:
-            for entry in piece.source.entries:
-                if not ents.may_receive(plan.recipient, entry):
-                    raise InfographicsError(f"{entry.path} mag niet naar {plan.key}; "
-                                            "niets verstuurd")
+        _check_entitled(part, ents)
     files = [(p, read_piece(p, Path(out))) for p in part.pieces]
     redirect = None
     if redirect_to:
-        redirect = {"address": redirect_to, "to": [c.email for c in plan.to],
-                    "cc": [c.email for c in plan.cc]}
+        redirect = Redirect(address=redirect_to, to=[c.email for c in plan.to],
+                            cc=[c.email for c in plan.cc])
     ctx = context(part, sender, redirect, [len(data) for _, data in files])
-    subject = " ".join(templates.render("subject.j2", ctx).split())
-    text = reflow(templates.render("body.txt.j2", ctx))
-    html = templates.render("body.html.j2", ctx)
-    msg = EmailMessage()
-    msg["From"] = sender
-    if redirect_to:
-        msg["To"] = _ascii_domain(redirect_to)
-    else:
-        msg["To"] = ", ".join(_address(c) for c in plan.to)
-        if plan.cc:
-            msg["Cc"] = ", ".join(_address(c) for c in plan.cc)
-    msg["Subject"] = subject
-    msg["Date"] = formatdate(localtime=True)
     mid = message_id(part, sender, test_tag)
-    msg["Message-ID"] = mid
-    msg["X-Bibliotheekmonitor"] = f"{plan.school_year} {plan.key} bericht {part.label}"
-    msg.set_content(text, cte="quoted-printable")
-    msg.add_alternative(html, subtype="html", cte="quoted-printable")
+    msg = _headers(part, sender, redirect_to, mid,
+                   " ".join(templates.render("subject.j2", ctx).split()))
+    msg.set_content(reflow(templates.render("body.txt.j2", ctx)), cte="quoted-printable")
+    msg.add_alternative(templates.render("body.html.j2", ctx), subtype="html",
+                        cte="quoted-printable")
     for piece, data in files:
         maintype, subtype = piece.content_type.split("/")
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=piece.filename)
@@ -381,6 +393,34 @@ def compose_mail(part: Part, out: Path, sender: str, templates: Templates,
     recipients = tuple(only) if only is not None else plan.contacts
     envelope = (redirect_to,) if redirect_to else tuple(c.email for c in recipients)
     return Outgoing(part, msg, data, mid, recipients, envelope)
+
+
+def _check_entitled(part: Part, ents: Entitlements) -> None:
+    plan = part.plan
+    for piece in part.pieces:
+        for entry in piece.source.entries:
+            if not ents.may_receive(plan.recipient, entry):
+                raise InfographicsError(f"{entry.path} mag niet naar {plan.key}; "
+                                        "niets verstuurd")
+
+
+def _headers(part: Part, sender: str, redirect_to: str | None, mid: str,
+             subject: str) -> EmailMessage:
+    """A message with the headers of `part` and no content yet."""
+    plan = part.plan
+    msg = EmailMessage()
+    msg["From"] = sender
+    if redirect_to:
+        msg["To"] = ascii_domain(redirect_to)
+    else:
+        msg["To"] = ", ".join(_address(c) for c in plan.to)
+        if plan.cc:
+            msg["Cc"] = ", ".join(_address(c) for c in plan.cc)
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = mid
+    msg["X-Bibliotheekmonitor"] = f"{plan.school_year} {plan.key} bericht {part.label}"
+    return msg
 
 
 def read_piece(piece: Piece, out: Path) -> bytes:
@@ -393,22 +433,20 @@ def read_piece(piece: Piece, out: Path) -> bytes:
         for path in piece.members:
             data = _checked(out / path, expected[path], path)
             files.append((by_path[path].path.rsplit("/", 1)[-1], data))
-        return zip_bytes(_unique_members(files))
+        return reproducible_zip(_unique_members(files))
     (path, sha), = piece.items
     base = path.split("#", 1)[0]
     data = _checked(out / base, sha, base)
     if not piece.members:
         return data
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return zip_bytes([(name, zf.read(name)) for name in piece.members])
+        return reproducible_zip([(name, zf.read(name)) for name in piece.members])
 
 
 def reflow(text: str, width: int = 76) -> str:
     """The text part with each plain paragraph filled to `width` (names of any length are
     filled into the template's lines, which left odd breaks); list items ("- ...") and indented
     lines keep their own lines, a long item wraps under its own text."""
-    import textwrap
-
     out = []
     for block in text.split("\n\n"):
         lines = block.split("\n")

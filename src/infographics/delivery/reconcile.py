@@ -28,6 +28,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final, Literal
 
 import pandas as pd
 
@@ -35,13 +36,23 @@ from infographics import errors
 from infographics.data.origin import Origin
 from infographics.data.rules import shared_emails
 from infographics.delivery.mailplan import Contact, MailPlan, groups, known
+from infographics.delivery.messages import budget, encoded_size
 from infographics.edition.entitlement import Entitlements, Recipient
 from infographics.edition.manifest import Entry, sha256_file
 
-SERIOUS = "ernstig"
-WARNING = "waarschuwing"
+# the kinds of discrepancy: the names users pass to `--allow` (see the table above)
+DiscrepancyKind = Literal[
+    "geen-contact", "alleen-cc", "onbekende-ontvanger", "ongeldig-adres", "ongeldige-contactrij",
+    "gedeeld-adres", "bijlage-ontbreekt", "bijlage-gewijzigd", "bundel-ontbreekt",
+    "bundel-verouderd", "bijlage-te-groot", "bundel-inhoud",
+]
+# how bad one is (the Dutch words users read; `errors.Severity` is the input's error/warning)
+DiscrepancySeverity = Literal["ernstig", "waarschuwing"]
 
-KINDS: dict[str, str] = {
+SERIOUS: Final[DiscrepancySeverity] = "ernstig"
+WARNING: Final[DiscrepancySeverity] = "waarschuwing"
+
+KINDS: Final[dict[DiscrepancyKind, DiscrepancySeverity]] = {
     "geen-contact": WARNING,
     "alleen-cc": WARNING,
     "onbekende-ontvanger": SERIOUS,
@@ -55,18 +66,21 @@ KINDS: dict[str, str] = {
     "bijlage-te-groot": SERIOUS,
     "bundel-inhoud": SERIOUS,
 }
-NEVER_ALLOWED = frozenset({"bundel-inhoud"})
-ALLOWABLE = tuple(k for k, s in KINDS.items() if s == SERIOUS and k not in NEVER_ALLOWED)
+NEVER_ALLOWED: Final[frozenset[DiscrepancyKind]] = frozenset({"bundel-inhoud"})
+ALLOWABLE: Final[tuple[DiscrepancyKind, ...]] = tuple(
+    k for k, s in KINDS.items() if s == SERIOUS and k not in NEVER_ALLOWED)
 
 
 @dataclass(frozen=True)
 class Discrepancy:
-    kind: str  # one of KINDS
+    """One thing wrong with a planned delivery, by kind."""
+
+    kind: DiscrepancyKind
     message: str  # Dutch, with the place (file:row or path)
     entity: str = ""  # the library/POI id it concerns, "" when it concerns the whole edition
 
     @property
-    def severity(self) -> str:
+    def severity(self) -> DiscrepancySeverity:
         return KINDS[self.kind]
 
     def __str__(self) -> str:
@@ -88,8 +102,8 @@ class Reconciliation:
         allowed = set(allow) - NEVER_ALLOWED
         return [p for p in self.serious() if p.kind not in allowed]
 
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
+    def counts(self) -> dict[DiscrepancyKind, int]:
+        out: dict[DiscrepancyKind, int] = {}
         for p in self.problems:
             out[p.kind] = out.get(p.kind, 0) + 1
         return out
@@ -100,6 +114,7 @@ def contact_problems(load_errors: Iterable[errors.Problem]) -> list[Discrepancy]
     address, an entity that does not exist, anything else wrong with the row."""
     out = []
     for p in load_errors:
+        kind: DiscrepancyKind
         if p.column == "email":
             kind = "ongeldig-adres"
         elif p.column in ("entity_id", "entity_type") or "onbekende" in p.message:
@@ -133,41 +148,64 @@ def _wanted(entity: str, only: Sequence[str]) -> bool:
 
 def _contacts(contacts: Sequence[Contact], frame: pd.DataFrame, ents: Entitlements, year: str,
               only: Sequence[str]) -> list[Discrepancy]:
-    out = []
     by_group = groups(contacts)
+    return (_groups(by_group, ents, year, only) + _uncontacted(by_group, ents, year, only)
+            + _shared(contacts, frame, only))
+
+
+def _groups(by_group: dict[Recipient, list[Contact]], ents: Entitlements, year: str,
+            only: Sequence[str]) -> list[Discrepancy]:
+    """Contacts of a library or POI that does not exist in `year`; groups with only cc."""
+    out = []
     for recipient, members in by_group.items():
         if not known(ents, recipient, year):
             rows = ", ".join(str(c.row) for c in members)
             out.append(Discrepancy("onbekende-ontvanger",
-                               f"contacts.csv (rij {rows}): {recipient.kind} "
-                               f"'{recipient.entity_id}' heeft geen gegevens in {year}; "
-                               "deze contacten krijgen niets", recipient.entity_id))
+                                   f"contacts.csv (rij {rows}): {recipient.kind} "
+                                   f"'{recipient.entity_id}' heeft geen gegevens in {year}; "
+                                   "deze contacten krijgen niets", recipient.entity_id))
         elif all(c.role == "cc" for c in members) and _wanted(recipient.entity_id, only):
-            out.append(Discrepancy("alleen-cc", f"{recipient.kind} '{recipient.entity_id}' heeft "
-                                            "alleen cc-contacten; die worden geadresseerd",
-                               recipient.entity_id))
+            out.append(Discrepancy("alleen-cc", f"{recipient.kind} '{recipient.entity_id}' "
+                                                "heeft alleen cc-contacten; die worden "
+                                                "geadresseerd", recipient.entity_id))
+    return out
+
+
+def _uncontacted(by_group: dict[Recipient, list[Contact]], ents: Entitlements, year: str,
+                 only: Sequence[str]) -> list[Discrepancy]:
+    """Libraries, POIs and the country without any contact."""
+    out = []
     libraries = sorted({lib for (y, lib) in ents.library_province if y == year})
     for lib in libraries:
         if Recipient("library", lib) not in by_group and _wanted(lib, only):
             name = ents.library_names.get((year, lib), lib)
             out.append(Discrepancy("geen-contact", f"bibliotheek {lib} ({name}) heeft geen "
-                                               "contactpersoon in contacts.csv", lib))
+                                                   "contactpersoon in contacts.csv", lib))
     for poi in ents.pois():
         if Recipient("poi", poi) not in by_group and _wanted(poi, only):
             out.append(Discrepancy("geen-contact", f"POI {poi} ({ents.poi_names.get(poi, poi)}) "
-                                               "heeft geen contactpersoon in contacts.csv", poi))
+                                                   "heeft geen contactpersoon in contacts.csv",
+                                   poi))
     if Recipient("national") not in by_group and _wanted("national", only):
         out.append(Discrepancy("geen-contact", "geen landelijke contactpersoon (entity_type "
-                                           "'national') in contacts.csv", "national"))
-    # the address rule lives in validate.py; here it becomes a problem that stops the run
+                                               "'national') in contacts.csv", "national"))
+    return out
+
+
+def _shared(contacts: Sequence[Contact], frame: pd.DataFrame,
+            only: Sequence[str]) -> list[Discrepancy]:
+    """An address shared by several libraries (the rule lives in validate.py; here it becomes a
+    problem that stops the run)."""
+    out = []
     file = str(frame["_file"].iloc[0]) if len(frame) and "_file" in frame else "contacts.csv"
     for p in shared_emails(frame, Origin("contacts", file)):
         libs = sorted({c.entity_id for c in contacts
                        if c.kind == "library" and c.address == p.value.strip().lower()})
         if any(_wanted(lib, only) for lib in libs):
             out.append(Discrepancy("gedeeld-adres", f"{p.location()}: {p.value} is contactadres "
-                                                f"van {len(libs)} bibliotheken: {', '.join(libs)}",
-                               libs[0] if libs else ""))
+                                                    f"van {len(libs)} bibliotheken: "
+                                                    f"{', '.join(libs)}",
+                                   libs[0] if libs else ""))
     return out
 
 
@@ -291,8 +329,6 @@ def _member_problem(name: str, data: bytes, recipient: Recipient, bundle: Entry,
 
 
 def _too_large(plans: Sequence[MailPlan], out: Path, max_size: int) -> list[Discrepancy]:
-    from infographics.delivery.messages import budget, encoded_size
-
     problems = []
     for plan in plans:
         for a in plan.attachments:

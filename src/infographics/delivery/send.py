@@ -5,7 +5,7 @@
     --reconcile--> problems (serious ones stop a real send unless allowed per kind)
     --messages.split--> parts --ledger.state--> what this run delivers (--only, --limit)
     --> outbox/*.eml + outbox/overzicht.csv        (dry run; nothing leaves the machine)
-    --> SMTP via sending.Dispatcher, ledger, <out>/verzending/failures.csv     (--send)
+    --> SMTP via dispatch.Dispatcher, ledger, <out>/verzending/failures.csv    (--send)
     --> the test inbox, intended recipients in subject and body           (--send --redirect-to)
 
 Contact rows that fail validation (a bad address, an unknown library) do not stop loading: they
@@ -21,9 +21,11 @@ import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict, cast
 
 from infographics.data.read import Tables, load
-from infographics.delivery.ledger import LABELS, Ledger, Row, Target, write_failures
+from infographics.delivery.dispatch import Dispatcher, QueuedMail, RateLimiter, SendReport
+from infographics.delivery.ledger import LABELS, Ledger, Row, State, Target, write_failures
 from infographics.delivery.mailplan import (
     Contact,
     MailPlan,
@@ -42,16 +44,26 @@ from infographics.delivery.messages import (
     message_id,
     split,
 )
-from infographics.delivery.reconcile import ALLOWABLE, KINDS, Reconciliation, reconcile
-from infographics.delivery.smtp import Dispatcher, Job, RateLimiter, SmtpSettings, SmtpTransport
-from infographics.delivery.smtp import Report as SendReport
+from infographics.delivery.reconcile import (
+    ALLOWABLE,
+    KINDS,
+    SERIOUS,
+    Discrepancy,
+    Reconciliation,
+    reconcile,
+)
+from infographics.delivery.smtp import SmtpSettings, SmtpTransport
 from infographics.edition.entitlement import Entitlements
 from infographics.edition.manifest import Entry, read_manifest
 from infographics.errors import InfographicsError, InputError, Problem
+from infographics.fileio import atomic_text, atomic_write
 from infographics.numbers import count, decimal, integer
 
 FAILURES = Path("verzending") / "failures.csv"
 LEDGER_ENV = "INFOGRAPHICS_VERZENDLOG"
+OUTBOX = "outbox"
+DRY_RUN_SENDER = "Team Bibliotheekmonitor <bibliotheekmonitor@afzender.invalid>"
+NATIONAL_IDS = ("national", "landelijk", "NL")
 
 
 def default_ledger() -> Path:
@@ -63,13 +75,12 @@ def default_ledger() -> Path:
         return Path(os.environ[LEDGER_ENV])
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "bibliotheekmonitor" / "verzendlog.sqlite"
-OUTBOX = "outbox"
-DRY_RUN_SENDER = "Team Bibliotheekmonitor <bibliotheekmonitor@afzender.invalid>"
-NATIONAL_IDS = ("national", "landelijk", "NL")
 
 
 @dataclass
 class Options:
+    """What `infographics send` was asked to do (the CLI's options and --config)."""
+
     data: Path
     out: Path
     mapping: Path | None = None
@@ -123,7 +134,7 @@ class Planned:
     """One mail (part) and, per contact, what the ledger says; `deliver`: this run's share."""
 
     part: Part
-    states: dict[str, str]  # address -> sent, pending, changed, uncertain
+    states: dict[str, State]  # address (as written) -> what the ledger says
     deliver: tuple[Contact, ...]
     targets: dict[str, Target]  # address (as written) -> ledger target
     changed: tuple[str, ...] = ()  # files that reached someone here in another version
@@ -131,10 +142,12 @@ class Planned:
 
 @dataclass
 class Result:
+    """What a run of `deliver` planned, wrote (dry run) or sent."""
+
     prepared: Prepared
     planned: list[Planned] = field(default_factory=list)
     selected: list[Planned] = field(default_factory=list)
-    blocking: list = field(default_factory=list)
+    blocking: list[Discrepancy] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)
     sent: SendReport | None = None
@@ -198,23 +211,30 @@ def plan_parts(prep: Prepared, opts: Options, ledger: Ledger) -> list[Planned]:
     out = []
     for plan in prep.plans:
         for part in split(plan, opts.out, opts.max_size, prep.reconciliation.actual):
-            if not part.pieces:
-                continue  # nothing to send (its files are missing: reconcile said so)
-            targets = {c.email: Target(plan.school_year, c.address, c.role,
-                                       plan.recipient.kind, plan.recipient.entity_id,
-                                       plan.entity_name, part.label, part.items, part.digest)
-                       for c in plan.contacts}
-            states = {c.email: ledger.state(targets[c.email]) for c in plan.contacts}
-            if opts.redirect_to:
-                deliver = plan.contacts  # a test: everything, whatever the ledger says
-            else:
-                wanted = {"pending"} | ({"changed"} if opts.resend_changed else set()) | (
-                    {"uncertain"} if opts.resend_uncertain else set())
-                deliver = tuple(c for c in plan.contacts if states[c.email] in wanted)
-            changed = sorted({f for c in plan.contacts if states[c.email] == "changed"
-                              for f in ledger.changed(targets[c.email])})
-            out.append(Planned(part, states, tuple(deliver), targets, tuple(changed)))
+            if part.pieces:  # none: its files are missing (reconcile said so)
+                out.append(_planned(part, opts, ledger))
     return out
+
+
+def _planned(part: Part, opts: Options, ledger: Ledger) -> Planned:
+    plan = part.plan
+    targets = {c.email: Target(plan.school_year, c.address, c.role, c.kind,
+                               plan.recipient.entity_id, plan.entity_name, part.label,
+                               part.items, part.digest)
+               for c in plan.contacts}
+    states = {c.email: ledger.state(targets[c.email]) for c in plan.contacts}
+    if opts.redirect_to:
+        deliver = plan.contacts  # a test: everything, whatever the ledger says
+    else:
+        wanted: set[State] = {"pending"}
+        if opts.resend_changed:
+            wanted.add("changed")
+        if opts.resend_uncertain:
+            wanted.add("uncertain")
+        deliver = tuple(c for c in plan.contacts if states[c.email] in wanted)
+    changed = sorted({f for c in plan.contacts if states[c.email] == "changed"
+                      for f in ledger.changed(targets[c.email])})
+    return Planned(part, states, tuple(deliver), targets, tuple(changed))
 
 
 def _limit(planned: list[Planned], limit: int | None) -> list[Planned]:
@@ -247,7 +267,7 @@ def deliver(opts: Options, say: Callable[[str], None] | None = None) -> Result:
             raise InfographicsError("geef een afzender op met --from (of 'from' in --config)")
         if opts.smtp is None:
             raise InfographicsError("geef een SMTP-server op met --smtp-host")
-        _send(result, opts, templates, sender, say)
+        _send(result, opts, opts.smtp, templates, sender, say)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -255,9 +275,12 @@ def deliver(opts: Options, say: Callable[[str], None] | None = None) -> Result:
 def _compose(p: Planned, prep: Prepared, opts: Options, templates: Templates,
              sender: str, tag: str = "") -> Outgoing:
     outgoing = compose_mail(p.part, opts.out, sender, templates, prep.ents, opts.redirect_to,
-                       p.deliver, tag)
+                            p.deliver, tag)
     check_size(outgoing, opts.max_size)
     return outgoing
+
+
+OUTBOX_COLUMNS = ["bestand", "ontvanger", "aan", "onderwerp", "bijlagen", "bytes", "message_id"]
 
 
 def _dry_run(result: Result, opts: Options, templates: Templates, sender: str) -> None:
@@ -270,24 +293,23 @@ def _dry_run(result: Result, opts: Options, templates: Templates, sender: str) -
         outgoing = _compose(p, result.prepared, opts, templates, sender,
                             ".test" if opts.redirect_to else "")
         path = outbox / f"{n:04d}-{p.part.key}.eml"
-        path.write_bytes(outgoing.data)
+        atomic_write(path, outgoing.data)
         result.written.append(path)
         result.sizes.append(outgoing.size)
         rows.append([path.name, p.part.key, "; ".join(outgoing.envelope),
                      str(outgoing.message["Subject"]),
                      "; ".join(piece.filename for piece in p.part.pieces),
                      outgoing.size, outgoing.message_id])
-    with (outbox / "overzicht.csv").open("w", encoding="utf-8", newline="") as fh:
+    with atomic_text(outbox / "overzicht.csv") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["bestand", "ontvanger", "aan", "onderwerp", "bijlagen", "bytes",
-                         "message_id"])
+        writer.writerow(OUTBOX_COLUMNS)
         writer.writerows(rows)
 
 
-def _send(result: Result, opts: Options, templates: Templates, sender: str,
+def _send(result: Result, opts: Options, smtp: SmtpSettings, templates: Templates, sender: str,
           say: Callable[[str], None]) -> None:
     prep = result.prepared
-    redirect = bool(opts.redirect_to)
+    redirect = opts.redirect_to
     ledger = Ledger.read(opts.ledger_path) if redirect else Ledger.for_sending(opts.ledger_path)
     try:
         result.planned = plan_parts(prep, opts, ledger)
@@ -295,26 +317,29 @@ def _send(result: Result, opts: Options, templates: Templates, sender: str,
         tag = f".test{time.time_ns()}" if redirect else ""
         if not redirect:
             _log_skipped(ledger, result.planned, opts)
-        jobs = []
-        for p in result.selected:
-            if redirect:
-                targets: dict[str, Target | None] = {opts.redirect_to: None}
-            else:
-                targets = {c.email: p.targets[c.email] for c in p.deliver}
-            jobs.append(Job(p.part.key, message_id(p.part, sender, tag), targets,
-                            _maker(p, prep, opts, templates, sender, tag, result)))
-        transport = SmtpTransport(opts.smtp)
+        mails = [QueuedMail(p.part.key, message_id(p.part, sender, tag),
+                            _envelope(p, redirect),
+                            _maker(p, prep, opts, templates, sender, tag, result))
+                 for p in result.selected]
+        transport = SmtpTransport(smtp)
         dispatcher = Dispatcher(transport, None if redirect else ledger, sender,
                                 RateLimiter(opts.rate), opts.retries, opts.retry_delay,
                                 progress=say)
         try:
-            result.sent = dispatcher.run(jobs)
+            result.sent = dispatcher.run(mails)
         finally:
             transport.close()
             if not redirect:
                 write_failures(opts.failures_path, ledger.rows(prep.year))
     finally:
         ledger.close()
+
+
+def _envelope(p: Planned, redirect_to: str | None) -> dict[str, Target | None]:
+    """Where a mail goes, with each address's ledger target (none when redirected: a test)."""
+    if redirect_to:
+        return {redirect_to: None}
+    return {c.email: p.targets[c.email] for c in p.deliver}
 
 
 def _maker(p: Planned, prep: Prepared, opts: Options, templates: Templates, sender: str,
@@ -340,7 +365,7 @@ def _log_skipped(ledger: Ledger, planned: list[Planned], opts: Options) -> None:
 
 
 def problem_lines(rec: Reconciliation) -> list[str]:
-    lines = [str(p) for p in sorted(rec.problems, key=lambda p: (KINDS[p.kind] != "ernstig",
+    lines = [str(p) for p in sorted(rec.problems, key=lambda p: (KINDS[p.kind] != SERIOUS,
                                                                   p.kind, p.message))]
     counts = rec.counts()
     if counts:
@@ -350,7 +375,7 @@ def problem_lines(rec: Reconciliation) -> list[str]:
     return lines
 
 
-def blocking_lines(blocking: list) -> list[str]:
+def blocking_lines(blocking: Sequence[Discrepancy]) -> list[str]:
     kinds = sorted({p.kind for p in blocking})
     allowable = [k for k in kinds if k in ALLOWABLE]
     lines = [f"{count(len(blocking), 'ernstig probleem', 'ernstige problemen')} "
@@ -369,32 +394,14 @@ def summary_lines(result: Result, opts: Options) -> list[str]:
     addresses is of different addresses; a mail in several parts reaches an address several
     times, and those (part, address) pairs are counted apart as "zendingen"."""
     prep = result.prepared
-    lines = []
-    states: dict[str, set[tuple[str, str]]] = {}
-    for p in result.planned:
-        for email, s in p.states.items():
-            states.setdefault(s, set()).add((p.part.key, p.targets[email].address))
     everyone = {(p.part.key, c.address) for p in result.planned for c in p.part.plan.contacts}
     explain = "; een zending is één bericht aan één adres" if _zendingen(everyone) else ""
-    lines.append(f"Schooljaar {prep.year}: "
-                 f"{count(len(prep.plans), 'ontvangersgroep', 'ontvangersgroepen')}, "
-                 f"{count(len(result.planned), 'bericht', 'berichten')} aan "
-                 f"{_to(everyone, explain)}.")
-    if states.get("sent") and not opts.redirect_to:
-        lines.append(f"Al verstuurd (volgens het verzendlog): {_to(states['sent'])}; die gaan "
-                     "niet opnieuw.")
-    if states.get("changed") and not opts.redirect_to:
-        files = sorted({f for p in result.planned for f in p.changed})
-        lines.append(f"Bijlage gewijzigd na verzending: {_to(states['changed'])}; "
-                     + ("worden opnieuw verstuurd." if opts.resend_changed else
-                        "niet opnieuw verstuurd zonder --resend-changed.")
-                     + (f" Gewijzigd: {listed(files)}." if files else ""))
-    if states.get("uncertain") and not opts.redirect_to:
-        lines.append(f"Onzeker (vorige run stopte tijdens het versturen): "
-                     f"{_to(states['uncertain'])}; "
-                     + ("worden opnieuw verstuurd." if opts.resend_uncertain else
-                        "niet opnieuw verstuurd zonder --resend-uncertain; kijk eerst of ze "
-                        "het bericht hebben."))
+    lines = [f"Schooljaar {prep.year}: "
+             f"{count(len(prep.plans), 'ontvangersgroep', 'ontvangersgroepen')}, "
+             f"{count(len(result.planned), 'bericht', 'berichten')} aan "
+             f"{_to(everyone, explain)}."]
+    if not opts.redirect_to:
+        lines += _ledger_lines(result, opts)
     waiting = sum(1 for p in result.planned if p.deliver)
     if opts.limit is not None and waiting > len(result.selected):
         lines.append(f"--limit {opts.limit}: {integer(len(result.selected))} van "
@@ -408,18 +415,48 @@ def summary_lines(result: Result, opts: Options) -> list[str]:
     elif not opts.send:
         lines.append("Proefrun: er is niets te versturen.")
     if result.sent is not None:
-        s = result.sent
-        where = f" naar testadres {opts.redirect_to}" if opts.redirect_to else ""
-        failed = {(key, a.lower()) for key, a, _ in s.failed}
-        uncertain = {(key, a.lower()) for key, a, _ in s.uncertain}
-        lines.append(f"Verstuurd{where}: {count(s.messages, 'bericht', 'berichten')} aan "
-                     f"{_to({(key, a.lower()) for key, a in s.sent})}; mislukt: {_to(failed)}, "
-                     f"onzeker: {_to(uncertain)}"
-                     + (f", {integer(s.retried)} keer opnieuw geprobeerd" if s.retried else "")
-                     + f" in {decimal(result.seconds, 1)} s.")
-        if not opts.redirect_to:
-            lines.append(f"Verzendlog: {opts.ledger_path}; mislukt en waarom: "
-                         f"{opts.failures_path}")
+        lines += _sent_lines(result.sent, result.seconds, opts)
+    return lines
+
+
+def _ledger_lines(result: Result, opts: Options) -> list[str]:
+    """Who is not sent this mail because of the ledger: already sent, changed, uncertain."""
+    states: dict[State, set[tuple[str, str]]] = {}
+    for p in result.planned:
+        for email, state in p.states.items():
+            states.setdefault(state, set()).add((p.part.key, p.targets[email].address))
+    lines = []
+    if states.get("sent"):
+        lines.append(f"Al verstuurd (volgens het verzendlog): {_to(states['sent'])}; die gaan "
+                     "niet opnieuw.")
+    if states.get("changed"):
+        files = sorted({f for p in result.planned for f in p.changed})
+        lines.append(f"Bijlage gewijzigd na verzending: {_to(states['changed'])}; "
+                     + ("worden opnieuw verstuurd." if opts.resend_changed else
+                        "niet opnieuw verstuurd zonder --resend-changed.")
+                     + (f" Gewijzigd: {listed(files)}." if files else ""))
+    if states.get("uncertain"):
+        lines.append(f"Onzeker (vorige run stopte tijdens het versturen): "
+                     f"{_to(states['uncertain'])}; "
+                     + ("worden opnieuw verstuurd." if opts.resend_uncertain else
+                        "niet opnieuw verstuurd zonder --resend-uncertain; kijk eerst of ze "
+                        "het bericht hebben."))
+    return lines
+
+
+def _sent_lines(sent: SendReport, seconds: float, opts: Options) -> list[str]:
+    """What the SMTP send did (to the test address when redirected), and where the log is."""
+    where = f" naar testadres {opts.redirect_to}" if opts.redirect_to else ""
+    failed = {(key, a.lower()) for key, a, _ in sent.failed}
+    uncertain = {(key, a.lower()) for key, a, _ in sent.uncertain}
+    lines = [f"Verstuurd{where}: {count(sent.messages, 'bericht', 'berichten')} aan "
+             f"{_to({(key, a.lower()) for key, a in sent.sent})}; mislukt: {_to(failed)}, "
+             f"onzeker: {_to(uncertain)}"
+             + (f", {integer(sent.retried)} keer opnieuw geprobeerd" if sent.retried else "")
+             + f" in {decimal(seconds, 1)} s."]
+    if not opts.redirect_to:
+        lines.append(f"Verzendlog: {opts.ledger_path}; mislukt en waarom: "
+                     f"{opts.failures_path}")
     return lines
 
 
@@ -491,12 +528,21 @@ def status_table(rows: Sequence[Row]) -> list[str]:
 # --------------------------------------------------------------------------- config
 
 
-CONFIG_KEYS = {"smtp_host": str, "smtp_port": int, "smtp_security": str, "from": str,
-               "rate": (int, float), "retries": int, "retry_delay": (int, float),
-               "max_size_mb": (int, float), "outbox": str, "ledger": str, "templates": str}
+# the `[send]` table of --config (a functional TypedDict: "from" is a Python keyword)
+SendConfig = TypedDict("SendConfig", {
+    "smtp_host": str, "smtp_port": int, "smtp_security": str, "from": str, "rate": float,
+    "retries": int, "retry_delay": float, "max_size_mb": float, "outbox": str, "ledger": str,
+    "templates": str,
+}, total=False)
+# each key's TOML type(s): a whole number is an int in TOML, also where a float is meant
+CONFIG_KEYS: dict[str, type | tuple[type, ...]] = {
+    "smtp_host": str, "smtp_port": int, "smtp_security": str, "from": str,
+    "rate": (int, float), "retries": int, "retry_delay": (int, float),
+    "max_size_mb": (int, float), "outbox": str, "ledger": str, "templates": str,
+}
 
 
-def read_config(path: Path) -> dict:
+def read_config(path: Path) -> SendConfig:
     """The `[send]` table of a TOML file; user names and passwords are refused there."""
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
@@ -515,4 +561,5 @@ def read_config(path: Path) -> dict:
                                     f"{', '.join(CONFIG_KEYS)}")
         if not isinstance(value, CONFIG_KEYS[key]) or isinstance(value, bool):
             raise InfographicsError(f"{path}: [send] {key}: verkeerd type ({value!r})")
-    return dict(section)
+    # every key and the type of its value were checked against CONFIG_KEYS just now
+    return cast(SendConfig, dict(section))

@@ -1,12 +1,10 @@
-"""Sending: composed mails (`messages.Outgoing`) over SMTP, each address's outcome into the
-`Ledger`, with a rate limit, retries with back-off, and one refused address never stopping the
-others.
+"""SMTP transport: a message's bytes and its addresses into one SMTP transaction, and that into
+an `Outcome` per address (`dispatch` queues the mails, retries them and keeps the ledger).
 
 `SmtpTransport` speaks SMTP step by step (MAIL, RCPT per address, DATA) so every outcome is known
-per address: 2xx accepted, 4xx temporary (retried after a back-off: `retry_delay`, doubled each
-time), 5xx permanent (failed; the other addresses and mails go on). The one moment it cannot
-know is after the whole message went out and before the server's answer came back: a lost
-connection there makes that address `uncertain`, never "sent again".
+per address: 2xx accepted (`sent`), 4xx `temporary` (retried by `dispatch`), 5xx `permanent`.
+The one moment it cannot know is after the whole message went out and before the server's
+answer came back: a lost connection there makes that address `uncertain`, never "sent again".
 
 Security: `none` (plain), `starttls` (upgrade, and refuse to go on if the server cannot), `ssl`
 (TLS from the first byte). Certificates are verified. User and password come only from the
@@ -18,24 +16,26 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import heapq
 import os
 import re
 import smtplib
 import ssl
 import sys
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from email.utils import parseaddr
+from functools import partial
+from typing import Final, Literal, get_args
 
-from infographics.delivery.ledger import Ledger, Target
-from infographics.delivery.messages import Outgoing, _ascii_domain
+from infographics.delivery.messages import ascii_domain
 from infographics.errors import InfographicsError
-from infographics.numbers import count
 
-SECURITY = ("none", "starttls", "ssl")
-DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+# plain, upgraded with STARTTLS, or TLS from the first byte
+Security = Literal["none", "starttls", "ssl"]
+# what happened to one address in one transaction
+OutcomeStatus = Literal["sent", "temporary", "permanent", "uncertain"]
+
+SECURITY: Final[tuple[Security, ...]] = get_args(Security)
+DEFAULT_PORTS: Final[dict[Security, int]] = {"none": 25, "starttls": 587, "ssl": 465}
 USER_ENV = "INFOGRAPHICS_SMTP_USER"
 PASSWORD_ENV = "INFOGRAPHICS_SMTP_PASSWORD"
 
@@ -52,7 +52,7 @@ class _Disconnected(Exception):
 class SmtpSettings:
     host: str
     port: int | None = None
-    security: str = "starttls"
+    security: Security = "starttls"  # checked again: it may come from a config file
     user: str | None = None
     password: str | None = field(default=None, repr=False)
     timeout: float = 60.0
@@ -90,10 +90,10 @@ def credentials(environ: Mapping[str, str] | None = None,
 
 
 @dataclass(frozen=True)
-class Result:
+class Outcome:
     """What happened to one address in one SMTP transaction."""
 
-    status: str  # sent, temporary, permanent, uncertain
+    status: OutcomeStatus
     code: int = 0
     text: str = ""
 
@@ -101,12 +101,12 @@ class Result:
         return f"{self.code} {self.text}".strip() if self.code else self.text
 
 
-def _classify(code: int, text: str) -> Result:
+def _classify(code: int, text: str) -> Outcome:
     if 200 <= code < 300:
-        return Result("sent", code, text)
+        return Outcome("sent", code, text)
     if 400 <= code < 500:
-        return Result("temporary", code, text)
-    return Result("permanent", code, text)
+        return Outcome("temporary", code, text)
+    return Outcome("permanent", code, text)
 
 
 def _text(reply: bytes | str) -> str:
@@ -124,8 +124,10 @@ class SmtpTransport:
     def __enter__(self) -> SmtpTransport:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- the connection ----------------------------------------------------------------------
 
     def connect(self) -> None:
         """Open (if needed). SendError for what retrying cannot fix (login, TLS); OSError or
@@ -136,30 +138,10 @@ class SmtpTransport:
         where = f"{s.host}:{s.real_port}"
         conn: smtplib.SMTP | None = None
         try:
-            if s.security == "ssl":
-                conn = smtplib.SMTP_SSL(s.host, s.real_port, timeout=s.timeout,
-                                        context=s.tls_context())
-            else:
-                conn = smtplib.SMTP(s.host, s.real_port, timeout=s.timeout)
+            conn = self._open()
             conn.ehlo()
-            if s.security == "starttls":
-                if not conn.has_extn("starttls"):
-                    raise SendError(f"{where} biedt geen STARTTLS; niet onversleuteld verder "
-                                    "(kies --smtp-security ssl, of none als dat echt de "
-                                    "bedoeling is)")
-                conn.starttls(context=s.tls_context())
-                conn.ehlo()
-            if s.user:
-                if s.security == "none":
-                    raise SendError("aanmelden zonder TLS weigeren we: het wachtwoord zou "
-                                    "onversleuteld over het net gaan; kies --smtp-security "
-                                    "starttls of ssl")
-                try:
-                    conn.login(s.user, s.password or "")
-                except UnicodeError:  # smtplib sends them as ASCII; its error quotes them
-                    raise SendError(f"aanmelden bij {where} kan niet: gebruikersnaam of "
-                                    "wachtwoord bevat niet-ASCII-tekens, en die kan smtplib "
-                                    "niet versturen") from None
+            self._starttls(conn, where)
+            self._login(conn, where)
         except smtplib.SMTPAuthenticationError as exc:
             _quietly_close(conn)
             raise SendError(f"aanmelden bij {where} als {s.user} geweigerd: {exc.smtp_code} "
@@ -167,13 +149,44 @@ class SmtpTransport:
         except ssl.SSLError as exc:
             _quietly_close(conn)
             raise SendError(f"TLS-fout met {where}: {exc}") from None
-        except SendError:
-            _quietly_close(conn)
-            raise
-        except (OSError, smtplib.SMTPException):
+        except (SendError, OSError, smtplib.SMTPException):
             _quietly_close(conn)
             raise
         self._conn = conn
+
+    def _open(self) -> smtplib.SMTP:
+        s = self.settings
+        if s.security == "ssl":
+            return smtplib.SMTP_SSL(s.host, s.real_port, timeout=s.timeout,
+                                    context=s.tls_context())
+        return smtplib.SMTP(s.host, s.real_port, timeout=s.timeout)
+
+    def _starttls(self, conn: smtplib.SMTP, where: str) -> None:
+        """Upgrade to TLS when the settings say so; never go on unencrypted instead."""
+        if self.settings.security != "starttls":
+            return
+        if not conn.has_extn("starttls"):
+            raise SendError(f"{where} biedt geen STARTTLS; niet onversleuteld verder "
+                            "(kies --smtp-security ssl, of none als dat echt de "
+                            "bedoeling is)")
+        conn.starttls(context=self.settings.tls_context())
+        conn.ehlo()
+
+    def _login(self, conn: smtplib.SMTP, where: str) -> None:
+        """Log in when a user is set, only over TLS."""
+        s = self.settings
+        if not s.user:
+            return
+        if s.security == "none":
+            raise SendError("aanmelden zonder TLS weigeren we: het wachtwoord zou "
+                            "onversleuteld over het net gaan; kies --smtp-security "
+                            "starttls of ssl")
+        try:
+            conn.login(s.user, s.password or "")
+        except UnicodeError:  # smtplib sends them as ASCII; its error quotes them
+            raise SendError(f"aanmelden bij {where} kan niet: gebruikersnaam of "
+                            "wachtwoord bevat niet-ASCII-tekens, en die kan smtplib "
+                            "niet versturen") from None
 
     def close(self) -> None:
         if self._conn is not None:
@@ -186,55 +199,28 @@ class SmtpTransport:
         _quietly_close(self._conn)
         self._conn = None
 
+    # -- one transaction ---------------------------------------------------------------------
+
     def send(self, sender: str, recipients: Sequence[str], data: bytes,
-             before_data: Callable[[list[str]], None] | None = None) -> dict[str, Result]:
+             before_data: Callable[[list[str]], None] | None = None) -> dict[str, Outcome]:
         """One SMTP transaction; the outcome for every address in `recipients`.
         `before_data(accepted)` runs after the server said 354 and before the message goes out:
         up to there nothing can have been delivered (the ledger writes `sending` then)."""
         self.connect()
         conn = self._conn
         assert conn is not None
-        results: dict[str, Result] = {}
-        options = []
-        if conn.has_extn("size"):
-            limit = int(conn.esmtp_features.get("size") or 0)
-            if limit and len(data) > limit:
-                why = f"bericht van {len(data)} bytes is groter dan de server toestaat ({limit})"
-                return {r: Result("permanent", 552, why) for r in recipients}
-            options.append(f"SIZE={len(data)}")
-        # a non-ASCII domain goes in its IDNA form: only a non-ASCII user name needs SMTPUTF8
-        wire = {r: _ascii_domain(r) for r in recipients}
-        needs_utf8 = not _ascii(sender) or any(not _ascii(w) for w in wire.values())
-        if needs_utf8 and conn.has_extn("smtputf8"):
-            options.append("SMTPUTF8")
+        too_large = _over_limit(conn, len(data))
+        if too_large:
+            return {r: Outcome("permanent", 552, too_large) for r in recipients}
+        results: dict[str, Outcome] = {}
         try:
-            code, reply = self._ask(conn.mail, sender, options)
-            if code != 250:
-                self._reset(code)
-                return {r: _classify(code, reply) for r in recipients}
-            accepted = []
-            for r in recipients:
-                if not _ascii(wire[r]) and "SMTPUTF8" not in options:
-                    results[r] = Result("permanent", 0, "adres met niet-ASCII-tekens; de server "
-                                                        "ondersteunt geen SMTPUTF8")
-                    continue
-                code, reply = self._ask(conn.rcpt, wire[r])
-                if code in (250, 251):
-                    accepted.append(r)
-                else:
-                    results[r] = _classify(code, reply)
-            if not accepted:
-                self._reset(0)
-                return results
-            code, reply = self._ask(conn.docmd, "DATA")
-            if code != 354:
-                self._reset(code)
-                results.update({r: _classify(code, reply) for r in accepted})
-                return results
+            accepted = self._envelope(conn, sender, recipients, len(data), results)
         except _Disconnected as exc:
             self._drop()
             for r in recipients:
-                results.setdefault(r, Result("temporary", 0, f"verbinding verbroken: {exc}"))
+                results.setdefault(r, Outcome("temporary", 0, f"verbinding verbroken: {exc}"))
+            return results
+        if not accepted:
             return results
         if before_data is not None:
             try:
@@ -242,33 +228,75 @@ class SmtpTransport:
             except BaseException:
                 self._drop()  # the final "." is never sent: the server delivers nothing
                 raise
+        results.update(self._message(conn, data, accepted))
+        return results
+
+    def _envelope(self, conn: smtplib.SMTP, sender: str, recipients: Sequence[str], size: int,
+                  results: dict[str, Outcome]) -> list[str]:
+        """MAIL, RCPT per address and DATA: the addresses the server now waits for the message
+        for; none when the transaction is over (`results` then says why)."""
+        options = _mail_options(conn, sender, recipients, size)
+        code, reply = self._ask(partial(conn.mail, sender, options))
+        if code != 250:
+            self._reset(code)
+            results.update({r: _classify(code, reply) for r in recipients})
+            return []
+        accepted = self._recipients(conn, recipients, "SMTPUTF8" in options, results)
+        if not accepted:
+            self._reset(0)
+            return []
+        code, reply = self._ask(partial(conn.docmd, "DATA"))
+        if code != 354:
+            self._reset(code)
+            results.update({r: _classify(code, reply) for r in accepted})
+            return []
+        return accepted
+
+    def _recipients(self, conn: smtplib.SMTP, recipients: Sequence[str], utf8: bool,
+                    results: dict[str, Outcome]) -> list[str]:
+        """RCPT for each address: the accepted ones; the refused ones into `results`."""
+        accepted = []
+        for r in recipients:
+            wire = ascii_domain(r)  # only a non-ASCII user name needs SMTPUTF8
+            if not _ascii(wire) and not utf8:
+                results[r] = Outcome("permanent", 0, "adres met niet-ASCII-tekens; de server "
+                                                     "ondersteunt geen SMTPUTF8")
+                continue
+            code, reply = self._ask(partial(conn.rcpt, wire))
+            if code in (250, 251):
+                accepted.append(r)
+            else:
+                results[r] = _classify(code, reply)
+        return accepted
+
+    def _message(self, conn: smtplib.SMTP, data: bytes,
+                 accepted: list[str]) -> dict[str, Outcome]:
+        """The message itself and the server's answer to it, for every accepted address. Lost
+        before the final "." went out: temporary; lost after it: uncertain, never sent."""
         try:
             conn.send(_payload(data))
         except (OSError, smtplib.SMTPException) as exc:
             # the final "." never went out, so the server cannot have accepted the message
             self._drop()
-            results.update({r: Result("temporary", 0, f"verbinding verbroken tijdens het "
-                                                       f"versturen: {exc}") for r in accepted})
-            return results
+            return {r: Outcome("temporary", 0, f"verbinding verbroken tijdens het "
+                                               f"versturen: {exc}") for r in accepted}
         try:
             code, reply = conn.getreply()
         except (OSError, smtplib.SMTPException) as exc:
             self._drop()
-            results.update({r: Result("uncertain", 0, f"geen antwoord van de server na het "
-                                                       f"bericht ({exc}); onbekend of het is "
-                                                       "afgeleverd") for r in accepted})
-            return results
+            return {r: Outcome("uncertain", 0, f"geen antwoord van de server na het "
+                                               f"bericht ({exc}); onbekend of het is "
+                                               "afgeleverd") for r in accepted}
         if code == 421:
             self._drop()
         if not (200 <= code < 600):
-            results.update({r: Result("uncertain", code, _text(reply)) for r in accepted})
-        else:
-            results.update({r: _classify(code, _text(reply)) for r in accepted})
-        return results
+            return {r: Outcome("uncertain", code, _text(reply)) for r in accepted}
+        return {r: _classify(code, _text(reply)) for r in accepted}
 
-    def _ask(self, method, *args) -> tuple[int, str]:
+    def _ask(self, step: Callable[[], tuple[int, bytes]]) -> tuple[int, str]:
+        """One command and its answer; a lost connection as `_Disconnected`."""
         try:
-            code, reply = method(*args)
+            code, reply = step()
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
             raise _Disconnected(str(exc) or type(exc).__name__) from None
         if code == 421:
@@ -282,6 +310,27 @@ class SmtpTransport:
             self._conn.rset()
         except (OSError, smtplib.SMTPException):
             self._drop()
+
+
+def _over_limit(conn: smtplib.SMTP, size: int) -> str:
+    """Why the server would refuse a message of `size` bytes (its SIZE), or ""."""
+    if not conn.has_extn("size"):
+        return ""
+    limit = int(conn.esmtp_features.get("size") or 0)
+    if limit and size > limit:
+        return f"bericht van {size} bytes is groter dan de server toestaat ({limit})"
+    return ""
+
+
+def _mail_options(conn: smtplib.SMTP, sender: str, recipients: Sequence[str],
+                  size: int) -> list[str]:
+    """The options of MAIL FROM: the size when the server wants it, SMTPUTF8 when an address
+    needs it (a non-ASCII domain goes in its IDNA form: only a non-ASCII user name does)."""
+    options = [f"SIZE={size}"] if conn.has_extn("size") else []
+    needs_utf8 = not _ascii(sender) or any(not _ascii(ascii_domain(r)) for r in recipients)
+    if needs_utf8 and conn.has_extn("smtputf8"):
+        options.append("SMTPUTF8")
+    return options
 
 
 def _quietly_close(conn: smtplib.SMTP | None) -> None:
@@ -300,165 +349,3 @@ def _payload(data: bytes) -> bytes:
     if not q.endswith(b"\r\n"):
         q += b"\r\n"
     return q + b".\r\n"
-
-
-class RateLimiter:
-    """At most `per_minute` SMTP transactions a minute (0: no limit), evenly spaced."""
-
-    def __init__(self, per_minute: float, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
-        self.interval = 60.0 / per_minute if per_minute > 0 else 0.0
-        self.clock, self.sleep = clock, sleep
-        self._next = None
-
-    def wait(self) -> None:
-        if not self.interval:
-            return
-        now = self.clock()
-        if self._next is not None and self._next > now:
-            self.sleep(self._next - now)
-            now = self._next
-        self._next = now + self.interval
-
-
-# --------------------------------------------------------------------------- dispatching
-
-
-@dataclass
-class Job:
-    """A mail to send, composed when its turn comes (`make`), and per envelope address its ledger
-    target (None: not logged, as when redirected to a test inbox)."""
-
-    key: str
-    message_id: str
-    targets: dict[str, Target | None]
-    make: Callable[[], Outgoing]
-    attempt: int = 0
-    _data: bytes | None = field(default=None, repr=False)
-
-    def data(self) -> bytes:
-        if self._data is None:
-            self._data = self.make().data
-        return self._data
-
-    def release(self) -> None:
-        self._data = None
-
-
-@dataclass
-class Report:
-    sent: list[tuple[str, str]] = field(default_factory=list)  # (mail key, address)
-    failed: list[tuple[str, str, str]] = field(default_factory=list)  # (+ reason)
-    uncertain: list[tuple[str, str, str]] = field(default_factory=list)
-    retried: int = 0
-    messages: int = 0  # SMTP transactions that delivered to at least one address
-
-
-class Dispatcher:
-    """Sends jobs in order; a temporarily refused address is tried again after a back-off while
-    the other mails go on. The ledger gets `sending` for the accepted addresses just before the
-    message itself goes out (after MAIL, RCPT and DATA were answered) and `sent` right after
-    the server's 250, so a run that dies between two messages leaves nothing uncertain."""
-
-    def __init__(self, transport: SmtpTransport, ledger: Ledger | None, sender: str,
-                 rate: RateLimiter | None = None, retries: int = 3, retry_delay: float = 30.0,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep,
-                 progress: Callable[[str], None] | None = None):
-        self.transport, self.ledger = transport, ledger
-        self.envelope_from = parseaddr(sender)[1] or sender
-        self.rate = rate or RateLimiter(0)
-        self.retries, self.retry_delay = retries, retry_delay
-        self.clock, self.sleep = clock, sleep
-        self.progress = progress or (lambda line: None)
-
-    def run(self, jobs: Sequence[Job]) -> Report:
-        report = Report()
-        queue: list[tuple[float, int, Job, list[str]]] = []
-        for n, job in enumerate(jobs):
-            queue.append((0.0, n, job, list(job.targets)))
-        heapq.heapify(queue)
-        seq = len(queue)
-        while queue:
-            ready, _, job, addresses = heapq.heappop(queue)
-            data = job.data()  # composed (and its files checked) before anything is logged
-            wait = ready - self.clock()
-            if wait > 0:
-                self.sleep(wait)
-            self.rate.wait()
-            try:
-                self.transport.connect()
-            except SendError:
-                raise
-            except (OSError, smtplib.SMTPException) as exc:
-                if not report.sent and not report.failed and job.attempt == 0:
-                    raise SendError(f"geen verbinding met {self.transport.settings.host}:"
-                                    f"{self.transport.settings.real_port}: {exc}") from None
-                results = {a: Result("temporary", 0, f"geen verbinding: {exc}")
-                           for a in addresses}
-            else:
-                results = self.transport.send(
-                    self.envelope_from, addresses, data,
-                    before_data=lambda accepted, job=job: self._log(job, accepted, "sending"))
-            retry = self._record(job, results, report)
-            if not retry:
-                job.release()
-            else:
-                job.attempt += 1
-                report.retried += 1
-                delay = self.retry_delay * 2 ** (job.attempt - 1)
-                heapq.heappush(queue, (self.clock() + delay, seq, job, retry))
-                seq += 1
-        return report
-
-    def _record(self, job: Job, results: dict[str, Result], report: Report) -> list[str]:
-        """Ledger and report for one transaction; the addresses to try again."""
-        key = job.key
-        by_status: dict[str, list[str]] = {}
-        for address, result in results.items():
-            by_status.setdefault(result.status, []).append(address)
-        sent = by_status.get("sent", [])
-        if sent:
-            self._log(job, sent, "sent")  # first: the window after acceptance stays small
-            report.messages += 1
-            for a in sent:
-                report.sent.append((key, a))
-                self.progress(f"verstuurd: {key} aan {a}")
-        retry = []
-        for a in by_status.get("temporary", []):
-            why = results[a].reason()
-            if job.attempt < self.retries:
-                delay = self.retry_delay * 2 ** job.attempt
-                self._log(job, [a], "failed", f"tijdelijk geweigerd: {why}; nieuwe poging over "
-                                              f"{delay:g} s")
-                self.progress(f"tijdelijk geweigerd: {key} aan {a}: {why}; nieuwe poging "
-                              f"over {delay:g} s")
-                retry.append(a)
-            else:
-                tries = count(self.retries + 1, "poging", "pogingen")
-                reason = f"tijdelijk geweigerd, ook na {tries}: {why}"
-                self._log(job, [a], "failed", reason)
-                report.failed.append((key, a, reason))
-                self.progress(f"MISLUKT {key} aan {a}: {reason}")
-        for a in by_status.get("permanent", []):
-            reason = f"geweigerd: {results[a].reason()}"
-            self._log(job, [a], "failed", reason)
-            report.failed.append((key, a, reason))
-            self.progress(f"MISLUKT {key} aan {a}: {reason}")
-        for a in by_status.get("uncertain", []):
-            reason = results[a].reason()
-            self._log(job, [a], "uncertain", reason)
-            report.uncertain.append((key, a, reason))
-            self.progress(f"ONZEKER {key} aan {a}: {reason}")
-        return retry
-
-    def _log(self, job: Job, addresses: Sequence[str], status: str, error: str = "") -> None:
-        if self.ledger is None:
-            return
-        targets = [t for a in addresses if (t := job.targets.get(a)) is not None]
-        if not targets:
-            return
-        if status == "sending":
-            self.ledger.begin(targets, job.message_id)
-        else:
-            self.ledger.finish(targets, status, job.message_id, error)
