@@ -87,3 +87,33 @@ def test_reproducible_zip_is_deterministic_and_keeps_order_and_content(files):
         for info, (name, content) in zip(zf.infolist(), files, strict=True):
             assert info.date_time == ZIP_DATE
             assert zf.read(name) == content
+
+
+def test_slug_keeps_readable_names_and_never_makes_a_path():
+    assert fileio.slug("Bibliotheek Fryslân-Zuid") == "bibliotheek-fryslan-zuid"
+    assert fileio.slug("../../../../tmp/x") == "tmp-x"
+    assert fileio.slug("a" * 300) == "a" * fileio.SLUG_MAX
+
+
+def test_slug_of_a_name_with_nothing_to_keep_is_unique_and_not_empty():
+    one, other = fileio.slug("北京"), fileio.slug("東京")
+    assert one.startswith("x-")
+    assert one != other
+
+
+@given(st.text(max_size=300))
+def test_slug_is_always_a_safe_single_name(text):
+    name = fileio.slug(text)
+    assert 0 < len(name) <= fileio.SLUG_MAX
+    assert all(c.isascii() and (c.isalnum() or c == "-") for c in name)
+    assert name not in (".", "..")
+
+
+def test_inside_refuses_paths_that_leave_the_folder(tmp_path):
+    assert fileio.inside(tmp_path, "bundels/a.zip") == tmp_path / "bundels/a.zip"
+    for bad in ("../x", "bundels/../../x", "/etc/passwd"):
+        with pytest.raises(fileio.OutsideFolder, match="buiten de map"):
+            fileio.inside(tmp_path, bad)
+    (tmp_path / "link").symlink_to("/tmp")
+    with pytest.raises(fileio.OutsideFolder):
+        fileio.inside(tmp_path, "link/x")

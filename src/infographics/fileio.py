@@ -1,6 +1,6 @@
-"""Files that appear whole or not at all, and zips that are the same bytes for the same
-content: the one implementation of each for pages, manifests, bundles, thumbnails, the review
-sheet, the outbox and the failure lists.
+"""Files that appear whole or not at all, zips that are the same bytes for the same content,
+and file names made from data that can never leave their folder: the one implementation of each
+for pages, manifests, bundles, thumbnails, the review sheet, the outbox and the failure lists.
 
 `atomic_write` writes a temporary file in the target's folder (a unique name, so two writers
 never share one), flushes it to disk and renames it over the target: a reader, or the next run
@@ -10,17 +10,48 @@ after a kill, sees the old file or the new one, never half a file.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import os
+import re
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO, Final, TextIO
 
-__all__ = ["ZIP_DATE", "atomic_binary", "atomic_text", "atomic_write", "reproducible_zip"]
+__all__ = ["SLUG_MAX", "ZIP_DATE", "OutsideFolder", "atomic_binary", "atomic_text",
+           "atomic_write", "inside", "reproducible_zip", "slug"]
 
 ZIP_DATE: Final = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold; the same for all
+SLUG_MAX: Final = 80  # characters of a name in a file name; far below any file system's limit
+
+
+class OutsideFolder(ValueError):
+    """A path made from data would lie outside the folder it belongs to."""
+
+
+def slug(text: str, limit: int = SLUG_MAX) -> str:
+    """The one way data becomes part of a file name: 'Bibliotheek Fryslân-Zuid' ->
+    'bibliotheek-fryslan-zuid'. Only a-z, 0-9 and single hyphens, never empty, at most `limit`
+    characters (cut at a word boundary); a text with nothing to keep (only punctuation or
+    non-Latin letters) becomes 'x-' and a short hash of it, so it stays unique."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(name) > limit:
+        name = name[:limit].rsplit("-", 1)[0] if "-" in name[:limit] else name[:limit]
+    return name or "x-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def inside(folder: Path, relative: str | Path) -> Path:
+    """`folder / relative`, refused with `OutsideFolder` when it resolves (links followed)
+    outside `folder`: the second line of defence behind names made by `slug`."""
+    root = Path(folder).resolve()
+    target = (root / relative).resolve()
+    if target != root and not target.is_relative_to(root):
+        raise OutsideFolder(f"{relative}: pad buiten de map {folder}")
+    return Path(folder) / relative
 
 
 def _fsync_folder(folder: Path) -> None:
