@@ -380,3 +380,13 @@ def test_a_renamed_library_built_with_only_leaves_no_page_under_its_old_name(tmp
     assert result.removed == [old]
     assert not (out / old).exists()
     assert sorted(e.entity_id for e in read_manifest(out).values()) == ["bib-0001", "bib-0002"]
+
+
+def test_the_program_fingerprint_covers_the_whole_package():
+    """Code outside edition/ (drawing, measuring) changes pages too: the fingerprint must hash
+    the infographics package, not only the folder incremental.py lies in."""
+    import infographics
+    from infographics.edition import incremental
+
+    assert Path(infographics.__file__).resolve().parent == incremental.PACKAGE_DIR
+    assert (incremental.PACKAGE_DIR / "page" / "draw.py").is_file()
