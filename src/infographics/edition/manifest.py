@@ -29,6 +29,8 @@ FileSubject = Subject | BundleSubject
 
 @dataclass(frozen=True)
 class Entry:
+    """One row of the manifest: a file, whose it is, and its sha256."""
+
     school_year: str
     subject: FileSubject  # po, vo, or "all" for bundles
     level: FileLevel  # a page level, or bundle / print

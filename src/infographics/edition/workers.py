@@ -37,6 +37,8 @@ class WorkerSpec:
 
 @dataclass(frozen=True)
 class ChunkResult:
+    """What a worker sends back for a chunk: each page's outcome, and how it fared itself."""
+
     outcomes: list[Outcome]
     peak_rss_mb: float  # the worker process's peak resident memory so far
     worker: int  # process id; 0 when no worker reported (it died)
