@@ -54,11 +54,12 @@ def _fastest(steps, repeat: int) -> list[float]:
 def measure(pages: int = 5, repeat: int = 15) -> list[dict]:
     """One row per page kind: ms of each of `STEPS` and the two overheads."""
     from infographics.edition import build as b
+    from infographics.edition.plan import plan
     from infographics.page.draw import draw_page
     from infographics.verify import verify_pdf
 
     ctx = b.load_context(DATA)
-    jobs = b.plan(ctx.figures, [t for t, _ in KINDS], sorted({lv for _, lv in KINDS}))
+    jobs = plan(ctx.figures, [t for t, _ in KINDS], sorted({lv for _, lv in KINDS}))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)

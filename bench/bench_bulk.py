@@ -13,15 +13,28 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+from infographics.edition import build as b
+from infographics.edition.incremental import edition_fingerprint
+from infographics.edition.outcome import BuildResult
+from infographics.edition.plan import Job, plan
+from infographics.levels import PAGE_LEVELS, SUBJECTS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "sample"
 YEAR = "2020-2021"
+CHOICES = {"subjects": list(SUBJECTS), "levels": list(PAGE_LEVELS), "years": [], "only": [],
+           "verify": True}  # as `infographics build --subject all --level all` has them
+
+Say = Callable[[str], None]
 
 
 def synthetic(target: Path, schools: int) -> Path:
@@ -30,7 +43,8 @@ def synthetic(target: Path, schools: int) -> Path:
     shutil.copytree(DATA, target)
     with (DATA / "school_locations.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    made, copy = [], 0
+    made: list[dict[str, str]] = []
+    copy = 0
     while len(made) < schools:
         for row in rows:
             if len(made) == schools:
@@ -63,97 +77,101 @@ def synthetic(target: Path, schools: int) -> Path:
     return target
 
 
-def timed_run(jobs, data: Path, out: Path, workers: int, **kw):
-    from infographics.edition import build as b
-
+def timed_run(jobs: Sequence[Job], data: Path, out: Path, workers: int,
+              **kw: Any) -> tuple[float, BuildResult]:
     t = time.perf_counter()
     result = b.build_edition(jobs, data, out, workers=workers, **kw)
     return time.perf_counter() - t, result
 
 
-def rebuild(data: Path, out: Path):
+def rebuild(data: Path, out: Path) -> tuple[float, BuildResult]:
     """Seconds and result of a page-by-page rebuild of the whole edition into `out`."""
-    from infographics.edition import build as b
-    from infographics.levels import PAGE_LEVELS, SUBJECTS
-
     t = time.perf_counter()
     ctx = b.load_context(data)
-    result = b.build_edition(b.plan(ctx.figures, SUBJECTS, PAGE_LEVELS), data, out, workers=2)
+    result = b.build_edition(plan(ctx.figures, SUBJECTS, PAGE_LEVELS), data, out, workers=2)
     return time.perf_counter() - t, result
 
 
-def main() -> int:
-    from infographics.edition import build as b
-    from infographics.edition.incremental import edition_fingerprint
-    from infographics.levels import PAGE_LEVELS, SUBJECTS
+def full_runs(say: Say, jobs: Sequence[Job], tmp: Path) -> dict[int, float]:
+    """The full edition on 1 and 2 processes: seconds by number of processes."""
+    seconds = {}
+    for workers in (1, 2):
+        s, result = timed_run(jobs, DATA, tmp / f"full{workers}", workers)
+        seconds[workers] = s
+        peak = max(result.peak_rss_mb.values())
+        say(f"full edition, {len(jobs)} pages, {workers} process(es): {s:6.1f} s, "
+            f"{len(jobs) / s:5.1f} pages/s, peak memory per worker {peak:5.0f} MB")
+    say(f"speed-up on 2 cores: {seconds[1] / seconds[2]:.2f}x")
+    return seconds
 
+
+def unchanged_rebuilds(say: Say, jobs: Sequence[Job], out: Path, full: float) -> None:
+    """An unchanged rebuild of `out`: the whole-edition check, then page by page."""
+    edition = edition_fingerprint(DATA, None, CHOICES)
+    b.build_edition(jobs, DATA, out, workers=2, edition=edition, force=True)
+    t = time.perf_counter()
+    assert b.up_to_date(out, edition) is not None
+    s = time.perf_counter() - t + 0.0
+    t = time.perf_counter()
+    edition_fingerprint(DATA, None, CHOICES)
+    s += time.perf_counter() - t
+    say(f"unchanged rebuild, whole-edition check: {s:6.2f} s "
+        f"({100 * s / full:.1f}% of the 2-process build)")
+    s, again = rebuild(DATA, out)
+    say(f"unchanged rebuild, page by page (load, resolve, compare): {s:6.2f} s "
+        f"({100 * s / full:.1f}%), {len(again.skipped)} skipped")
+
+
+def one_record_changed(say: Say, tmp: Path, out: Path) -> None:
+    """One library's members changed: only the pages that show it are rebuilt."""
+    changed = tmp / "changed"
+    shutil.copytree(DATA, changed)
+    path = changed / "libraries.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        if row["library_id"] == "bib-0027":
+            row["members_4_12"], row["active_members_4_12"] = "20000", "8000"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    s, result = rebuild(changed, out)
+    say(f"one library record changed: {len(result.built)} pages rebuilt, "
+        f"{len(result.skipped)} skipped, {s:6.2f} s")
+
+
+def synthetic_runs(say: Say, tmp: Path) -> None:
+    say("\nsynthetic editions, school pages only, 2 processes:")
+    for n in (1500, 3000, 6000):
+        data = synthetic(tmp / f"syn{n}", n)
+        school_jobs = plan(b.load_context(data).figures, ["vo"], ["school"])
+        s, result = timed_run(school_jobs, data, tmp / f"syn{n}-out", 2)
+        assert not result.failed, result.failed[:3]
+        peak = max(result.peak_rss_mb.values())
+        say(f"  {len(school_jobs):5d} school pages: {s:6.1f} s, "
+            f"{1000 * s / len(school_jobs):5.1f} ms/page, "
+            f"peak memory per worker {peak:5.0f} MB")
+        shutil.rmtree(tmp / f"syn{n}-out")
+
+
+def main() -> int:
     text = io.StringIO()
 
     def say(line: str = "") -> None:
         print(line, flush=True)
         text.write(line + "\n")
 
-    cores = len(__import__("os").sched_getaffinity(0))
+    cores = len(os.sched_getaffinity(0))
     say(f"Bulk runs ({time.strftime('%Y-%m-%d %H:%M')}, {cores} cores)")
-    ctx = b.load_context(DATA)
-    jobs = b.plan(ctx.figures, SUBJECTS, PAGE_LEVELS)
-    choices = {"subjects": list(SUBJECTS), "levels": list(PAGE_LEVELS), "years": [], "only": [],
-               "verify": True}
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        seconds = {}
-        for workers in (1, 2):
-            out = tmp / f"full{workers}"
-            s, result = timed_run(jobs, DATA, out, workers)
-            seconds[workers] = s
-            peak = max(result.peak_rss_mb.values())
-            say(f"full edition, {len(jobs)} pages, {workers} process(es): {s:6.1f} s, "
-                f"{len(jobs) / s:5.1f} pages/s, peak memory per worker {peak:5.0f} MB")
-        say(f"speed-up on 2 cores: {seconds[1] / seconds[2]:.2f}x")
-
-        out = tmp / "full2"
-        edition = edition_fingerprint(DATA, None, choices)
-        b.build_edition(jobs, DATA, out, workers=2, edition=edition, force=True)
-        t = time.perf_counter()
-        assert b.up_to_date(out, edition) is not None
-        s = time.perf_counter() - t + 0.0
-        t = time.perf_counter()
-        edition_fingerprint(DATA, None, choices)
-        s += time.perf_counter() - t
-        say(f"unchanged rebuild, whole-edition check: {s:6.2f} s "
-            f"({100 * s / seconds[2]:.1f}% of the 2-process build)")
-        s, again = rebuild(DATA, out)
-        say(f"unchanged rebuild, page by page (load, resolve, compare): {s:6.2f} s "
-            f"({100 * s / seconds[2]:.1f}%), {len(again.skipped)} skipped")
-
-        changed = tmp / "changed"
-        shutil.copytree(DATA, changed)
-        path = changed / "libraries.csv"
-        rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
-        for row in rows:
-            if row["library_id"] == "bib-0027":
-                row["members_4_12"], row["active_members_4_12"] = "20000", "8000"
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        s, result = rebuild(changed, out)
-        say(f"one library record changed: {len(result.built)} pages rebuilt, "
-            f"{len(result.skipped)} skipped, {s:6.2f} s")
-
+    jobs = plan(b.load_context(DATA).figures, SUBJECTS, PAGE_LEVELS)
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        seconds = full_runs(say, jobs, tmp)
+        unchanged_rebuilds(say, jobs, tmp / "full2", seconds[2])
+        one_record_changed(say, tmp, tmp / "full2")
         if "--small" not in sys.argv:
-            say("\nsynthetic editions, school pages only, 2 processes:")
-            for n in (1500, 3000, 6000):
-                data = synthetic(tmp / f"syn{n}", n)
-                sctx = b.load_context(data)
-                school_jobs = b.plan(sctx.figures, ["vo"], ["school"])
-                s, result = timed_run(school_jobs, data, tmp / f"syn{n}-out", 2)
-                assert not result.failed, result.failed[:3]
-                peak = max(result.peak_rss_mb.values())
-                say(f"  {len(school_jobs):5d} school pages: {s:6.1f} s, "
-                    f"{1000 * s / len(school_jobs):5.1f} ms/page, "
-                    f"peak memory per worker {peak:5.0f} MB")
-                shutil.rmtree(tmp / f"syn{n}-out")
+            synthetic_runs(say, tmp)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
     with (results / "bulk.txt").open("a", encoding="utf-8") as fh:

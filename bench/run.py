@@ -34,6 +34,7 @@ def main() -> int:
     from infographics.data.measure import measure
     from infographics.data.read import load
     from infographics.edition import build as b
+    from infographics.edition.plan import plan
     from infographics.levels import PAGE_LEVELS, SUBJECTS
     from infographics.page.content import PageTarget, resolve
 
@@ -52,7 +53,7 @@ def main() -> int:
         f"{median_ms(lambda: measure(load(DATA), ind), 7):5.1f} ms")
 
     ctx = b.load_context(DATA)
-    jobs = b.plan(ctx.figures, SUBJECTS, PAGE_LEVELS)
+    jobs = plan(ctx.figures, SUBJECTS, PAGE_LEVELS)
     kinds = {}
     for job in jobs:
         kinds.setdefault((job.subject, job.level), []).append(job)

@@ -19,7 +19,8 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 
-from infographics.edition.build import Context, Job, load_context, plan
+from infographics.edition.build import Context, load_context
+from infographics.edition.plan import Job, plan
 from infographics.page.content import PageContent, PageTarget, resolve
 from infographics.page.draw import draw_page
 

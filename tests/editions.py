@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from infographics.edition.build import build_edition, plan
+from infographics.edition.build import build_edition
+from infographics.edition.plan import plan
 from infographics.levels import PAGE_LEVELS, SUBJECTS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"

@@ -34,10 +34,11 @@ from editions import shared_folder
 from reportlab.pdfgen import canvas
 
 from infographics.data.read import load
-from infographics.edition.build import Built, plan
 from infographics.edition.bundle import make_bundles
 from infographics.edition.entitlement import Entitlements
 from infographics.edition.manifest import update_manifest
+from infographics.edition.outcome import Built
+from infographics.edition.plan import plan
 from infographics.levels import PAGE_LEVELS, SUBJECTS
 
 REPO = Path(__file__).resolve().parents[1]

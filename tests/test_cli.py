@@ -14,6 +14,7 @@ import pytest
 
 from infographics.cli import main
 from infographics.edition import build
+from infographics.edition.plan import plan
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 BAD_LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
@@ -146,7 +147,7 @@ def test_build_with_a_bad_layout_names_file_and_line(tmp_path, capsys, monkeypat
     assert not (out / "manifest.csv").exists()  # nothing was drawn
 
     ctx = build.load_context(SAMPLE)
-    jobs = build.plan(ctx.figures, ["po"], ["national"])
+    jobs = plan(ctx.figures, ["po"], ["national"])
     result = build.build_edition(jobs, SAMPLE, out, ctx=ctx)
     assert [f.job.entity_id for f in result.failed] == ["NL"]
     failures = list(csv.DictReader((out / "failures.csv").open(encoding="utf-8")))

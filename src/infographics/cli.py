@@ -154,7 +154,7 @@ def _ignored_contact_errors(report) -> None:
 
 
 def _build(args) -> int:
-    from infographics.edition.build import exclusive
+    from infographics.edition.lock import exclusive
 
     with exclusive(args.out):  # one build at a time per output folder
         return _build_alone(args)
@@ -163,6 +163,7 @@ def _build(args) -> int:
 def _build_alone(args) -> int:
     from infographics.edition import build as b
     from infographics.edition.incremental import edition_fingerprint
+    from infographics.edition.plan import plan
     from infographics.edition.progress import Progress
     from infographics.numbers import count, integer
 
@@ -180,7 +181,7 @@ def _build_alone(args) -> int:
         return _bundle(args) if args.bundle else 0
     ctx = b.load_context(args.data, args.mapping)
     _ignored_contact_errors(ctx.report)
-    jobs = b.plan(ctx.figures, subjects, levels, args.only, years)
+    jobs = plan(ctx.figures, subjects, levels, args.only, years)
     if not jobs:
         print("Niets te bouwen: geen entiteiten voor deze keuze.", file=sys.stderr)
         return 1

@@ -18,7 +18,8 @@ import pytest
 
 from infographics.data.measure import Entity
 from infographics.edition import build
-from infographics.edition.build import Job, build_edition, plan, slug
+from infographics.edition.build import build_edition
+from infographics.edition.plan import Job, plan, slug
 from infographics.errors import PageError
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"

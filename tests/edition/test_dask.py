@@ -10,6 +10,7 @@ import pytest
 
 from infographics.edition import build
 from infographics.edition.manifest import read_manifest
+from infographics.edition.plan import plan
 from infographics.levels import PAGE_LEVELS
 
 distributed = pytest.importorskip("distributed")
@@ -25,7 +26,7 @@ def cluster():
 
 
 def test_dask_builds_the_same_files_as_the_local_pool(cluster, ctx, tmp_path):
-    jobs = [j for j in build.plan(ctx.figures, ["po", "vo"], PAGE_LEVELS)
+    jobs = [j for j in plan(ctx.figures, ["po", "vo"], PAGE_LEVELS)
             if j.level in ("national", "province") or j.library_id in ("bib-0001", "bib-0027")]
     assert len(jobs) > 40
     local, remote = tmp_path / "local", tmp_path / "dask"
@@ -44,13 +45,14 @@ def test_dask_builds_the_same_files_as_the_local_pool(cluster, ctx, tmp_path):
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(ctx, tmp_path):
-    jobs = build.plan(ctx.figures, ["po"], ["national"])
-    with pytest.raises(OSError):
-        build.build_edition(jobs, SAMPLE, tmp_path, scheduler="tcp://127.0.0.1:9", connect_timeout=2)
+    jobs = plan(ctx.figures, ["po"], ["national"])
+    with pytest.raises(OSError, match="tcp://127.0.0.1:9"):  # the message names the scheduler
+        build.build_edition(jobs, SAMPLE, tmp_path, scheduler="tcp://127.0.0.1:9",
+                            connect_timeout=2)
 
 
 def test_ctrl_c_cancels_the_pages_queued_on_the_cluster(cluster, ctx, tmp_path):
-    jobs = build.plan(ctx.figures, ["po"], ["national", "province", "library"])[:60]
+    jobs = plan(ctx.figures, ["po"], ["national", "province", "library"])[:60]
 
     def interrupt(item):
         raise KeyboardInterrupt

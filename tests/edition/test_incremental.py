@@ -17,7 +17,9 @@ import pytest
 from infographics.cli import main
 from infographics.edition import build
 from infographics.edition.incremental import STATE_NAME, page_fingerprint
+from infographics.edition.lock import exclusive
 from infographics.edition.manifest import read_manifest
+from infographics.edition.plan import Job, plan
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 CHANGED = "bib-0027"  # Gelderland (PV25)
@@ -41,16 +43,16 @@ def edit_library(data: Path, library_id: str, **values: str) -> None:
         writer.writerows(rows)
 
 
-def small_plan(ctx: build.Context) -> list[build.Job]:
+def small_plan(ctx: build.Context) -> list[Job]:
     """National and provincial PO and VO pages, and the local pages of Gelderland and
     Groningen libraries."""
     libraries = [i.library_id for i in ctx.figures._libraries.values()
                  if i.province in ("PV25", "PV20")]
-    jobs = build.plan(ctx.figures, ["po", "vo"], ["national", "province", "library"])
+    jobs = plan(ctx.figures, ["po", "vo"], ["national", "province", "library"])
     return [j for j in jobs if j.level != "library" or j.entity_id in libraries]
 
 
-def break_page(monkeypatch, victim: build.Job) -> None:
+def break_page(monkeypatch, victim: Job) -> None:
     """Make resolving `victim` fail with an InfographicsError ("kapot")."""
     real = build.page_content
 
@@ -156,7 +158,7 @@ def test_one_changed_record_rebuilds_exactly_the_pages_that_change(first_build, 
 def test_the_fingerprint_covers_style_layout_and_content(ctx):
     import dataclasses
 
-    job = build.plan(ctx.figures, ["po"], ["national"])[0]
+    job = plan(ctx.figures, ["po"], ["national"])[0]
     layout, content = build.page_content(ctx, job)
     base = build.fingerprint(ctx, layout, content)
     assert build.fingerprint(ctx, layout, content) == base
@@ -258,11 +260,11 @@ def test_a_partial_build_names_pages_as_the_full_build_does(tmp_path):
     edit_library(data, "bib-0002", library_name="Bibliotheek Hunzedal")  # bib-0001's name
     figures = build.load_context(data).figures
     full = {(j.subject, j.entity_id): j.path
-            for j in build.plan(figures, ["po", "vo"], ["library", "school"])}
+            for j in plan(figures, ["po", "vo"], ["library", "school"])}
     assert full[("po", "bib-0001")] != full[("po", "bib-0002")]
     assert full[("po", "bib-0002")].endswith("-bib-0002.pdf")
     for only in (["bib-0001"], ["bib-0002"]):
-        for job in build.plan(figures, ["po", "vo"], ["library", "school"], only=only):
+        for job in plan(figures, ["po", "vo"], ["library", "school"], only=only):
             assert job.path == full[(job.subject, job.entity_id)]
 
 
@@ -353,7 +355,7 @@ def test_a_second_build_into_the_same_folder_at_once_is_refused(tmp_path, capsys
             "--no-progress"]
     assert main(args) == 0
     manifest = (out / "manifest.csv").read_bytes()
-    with build.exclusive(out):
+    with exclusive(out):
         assert main(args + ["--force"]) == 2
         assert "al gebouwd" in capsys.readouterr().err
         assert (out / "manifest.csv").read_bytes() == manifest
@@ -368,13 +370,23 @@ def test_a_renamed_library_built_with_only_leaves_no_page_under_its_old_name(tmp
     data = copy_sample(tmp_path / "data")
     out = tmp_path / "out"
     ctx = build.load_context(data)
-    jobs = build.plan(ctx.figures, ["po"], ["library"], only=["bib-0001", "bib-0002"])
+    jobs = plan(ctx.figures, ["po"], ["library"], only=["bib-0001", "bib-0002"])
     build.build_edition(jobs, data, out, ctx=ctx)
     old = next(j.path for j in jobs if j.entity_id == "bib-0001")
     edit_library(data, "bib-0001", library_name="Bibliotheek Nieuwe Naam")
     ctx = build.load_context(data)
-    renamed = build.plan(ctx.figures, ["po"], ["library"], only=["bib-0001"])
+    renamed = plan(ctx.figures, ["po"], ["library"], only=["bib-0001"])
     result = build.build_edition(renamed, data, out, ctx=ctx)
     assert result.removed == [old]
     assert not (out / old).exists()
     assert sorted(e.entity_id for e in read_manifest(out).values()) == ["bib-0001", "bib-0002"]
+
+
+def test_the_program_fingerprint_covers_the_whole_package():
+    """Code outside edition/ (drawing, measuring) changes pages too: the fingerprint must hash
+    the infographics package, not only the folder incremental.py lies in."""
+    import infographics
+    from infographics.edition import incremental
+
+    assert Path(infographics.__file__).resolve().parent == incremental.PACKAGE_DIR
+    assert (incremental.PACKAGE_DIR / "page" / "draw.py").is_file()

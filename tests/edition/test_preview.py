@@ -242,8 +242,9 @@ def test_without_chromium_the_browser_test_skips_locally_and_fails_under_ci(monk
 
 
 def test_pages_and_failures_outside_the_reference_tables_are_shown_apart():
+    from infographics.edition.failures import Failure
     from infographics.edition.manifest import Entry
-    from infographics.edition.preview import Card, Failure, group_sheets
+    from infographics.edition.preview import Card, group_sheets
 
     ent = Entitlements({(YEAR, "a"): "P1"}, {"P1": "west"}, {"P1": "Provincie Een"},
                        {"west": "West"}, {(YEAR, "a"): "Bibliotheek A"})

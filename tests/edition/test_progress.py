@@ -6,8 +6,9 @@ from __future__ import annotations
 import io
 import re
 
-from infographics.edition.build import Built, Failed, Job, Skipped
 from infographics.edition.manifest import Entry
+from infographics.edition.outcome import Built, Failed, Skipped
+from infographics.edition.plan import Job
 from infographics.edition.progress import Progress
 
 JOB = Job("po", "library", "bib-0001", "Bibliotheek Hunzedal", "2020-2021",

@@ -27,7 +27,8 @@ import pytest
 from PIL import Image
 from reportlab.lib.utils import simpleSplit
 
-from infographics.edition.build import plan, render
+from infographics.edition.build import render
+from infographics.edition.plan import plan
 from infographics.errors import PageError
 from infographics.page.charts import Bar
 from infographics.page.content import Box, PageContent, Resolved

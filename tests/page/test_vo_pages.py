@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from infographics import numbers as nl
 from infographics.edition import build as b
+from infographics.edition.plan import plan
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "sample"
 YEAR = "2020-2021"
@@ -22,7 +23,7 @@ def ctx():
 
 @cache
 def jobs():
-    return b.plan(ctx().figures, ["vo"], ["national", "province", "library", "school"])
+    return plan(ctx().figures, ["vo"], ["national", "province", "library", "school"])
 
 
 def _text(job) -> str:

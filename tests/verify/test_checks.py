@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from infographics.edition.build import build_edition, load_context, plan, render_page
+from infographics.edition.build import build_edition, load_context, render_page
+from infographics.edition.plan import plan
 from infographics.levels import PAGE_LEVELS, SUBJECTS
 from infographics.page import fonts
 from infographics.page.content import PageTarget, resolve

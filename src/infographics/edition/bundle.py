@@ -19,28 +19,30 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from infographics.edition.entitlement import Entitlements, Recipient
-from infographics.edition.manifest import (
-    BUNDLE_LEVELS,
-    Entry,
-    read_manifest,
-    sha256_file,
-    update_manifest,
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    ByteStringObject,
+    IndirectObject,
+    NameObject,
+    TextStringObject,
 )
+
+from infographics.edition.entitlement import Entitlements, Recipient
+from infographics.edition.manifest import Entry, read_manifest, sha256_file, update_manifest
 from infographics.errors import InfographicsError
+from infographics.fileio import atomic_write, reproducible_zip
+from infographics.levels import ADJECTIVES, BUNDLE_LEVELS, BundleLevel, PageLevel
 
 FOLDER = "bundels"
 FORMAT = "1"  # part of every digest: bump it when the way a bundle is made changes
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold; the same for every entry
 AUTHOR = "KB - Bibliotheekmonitor"
 PDF_DATE = "D:20000101000000+00'00'"  # the pages' own fixed date
-LEVEL_WORDS = {"province": "provinciale", "library": "lokale"}
 
 
 @dataclass(frozen=True)
@@ -139,11 +141,12 @@ def _missing(year: str, poi: str, pages: list[Entry], year_pages: list[Entry],
     should have (for each subject it has pages of that level at all) but lacks."""
     have = {(e.subject, e.level, e.library_id or e.entity_id) for e in pages}
     built_levels = {(e.subject, e.level) for e in year_pages}
-    wanted = [("province", p, ent.province_names.get(p, p)) for p in sorted(ent.provinces_of(poi))]
+    wanted: list[tuple[PageLevel, str, str]] = [
+        ("province", p, ent.province_names.get(p, p)) for p in sorted(ent.provinces_of(poi))]
     wanted += [("library", lib, ent.library_names.get((year, lib), lib))
                for lib in ent.libraries_of(year, poi)]
     return tuple(
-        f"{subject.upper()} {LEVEL_WORDS[level]} pagina ontbreekt: {name} ({entity})"
+        f"{subject.upper()} {ADJECTIVES[level]} pagina ontbreekt: {name} ({entity})"
         for subject in sorted({t for t, _ in built_levels})
         for level, entity, name in wanted
         if (subject, level) in built_levels and (subject, level, entity) not in have)
@@ -228,14 +231,7 @@ def _read_pages(out: Path, entries: Iterable[Entry]) -> dict[str, bytes]:
     return found
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
-
-
-def _entry(bundle: Bundle, level: str, path: str, data: bytes, pages: int,
+def _entry(bundle: Bundle, level: BundleLevel, path: str, data: bytes, pages: int,
            digest: str) -> Entry:
     return Entry(bundle.school_year, "all", level, bundle.poi_id, bundle.poi_name, "", path,
                  hashlib.sha256(data).hexdigest(), pages, digest)
@@ -245,23 +241,11 @@ def _zip(out: Path, bundle: Bundle, manifest: dict[str, Entry]) -> Outcome:
     digest = bundle.zip_digest()
     if old := _current(out, bundle.zip_path, digest, manifest):
         return Outcome(old, False)
-    data = zip_bytes(_read_pages(out, bundle.pages))
-    _write_atomic(out / bundle.zip_path, data)
+    pages = _read_pages(out, bundle.pages)
+    data = reproducible_zip((name, pages[name]) for name in sorted(pages))
+    atomic_write(out / bundle.zip_path, data)
     return Outcome(_entry(bundle, "bundle", bundle.zip_path, data, len(bundle.pages), digest),
                    True)
-
-
-def zip_bytes(files: dict[str, bytes]) -> bytes:
-    """A reproducible zip: entries sorted by name, fixed date and attributes, deflated."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # unix, whatever the platform
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, files[name], compresslevel=6)
-    return buffer.getvalue()
 
 
 def _print(out: Path, bundle: Bundle, manifest: dict[str, Entry]) -> Outcome:
@@ -270,7 +254,7 @@ def _print(out: Path, bundle: Bundle, manifest: dict[str, Entry]) -> Outcome:
         return Outcome(old, False)
     files = _read_pages(out, [p.entry for p in bundle.print_pages])
     data, pages = print_pdf(bundle, files)
-    _write_atomic(out / bundle.print_path, data)
+    atomic_write(out / bundle.print_path, data)
     return Outcome(_entry(bundle, "print", bundle.print_path, data, pages, digest), True)
 
 
@@ -278,17 +262,17 @@ def print_pdf(bundle: Bundle, files: dict[str, bytes]) -> tuple[bytes, int]:
     """The bundle's local PO pages merged into one PDF in print order, with a bookmark per
     province and per library, Dutch language and a title; and its page count. (The pages'
     PDF/UA structure is not merged: this file is for printing, the zip has the tagged pages.)"""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import (
-        ArrayObject,
-        BooleanObject,
-        ByteStringObject,
-        NameObject,
-        TextStringObject,
-    )
+    writer = _merged(bundle, files)
+    _describe(writer, bundle)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue(), len(writer.pages)
 
+
+def _merged(bundle: Bundle, files: dict[str, bytes]) -> PdfWriter:
+    """The print pages one after another, bookmarked by province, then library."""
     writer = PdfWriter()
-    parents: dict[str, object] = {}
+    parents: dict[str, IndirectObject] = {}
     for page in bundle.print_pages:
         first = len(writer.pages)
         writer.append(PdfReader(io.BytesIO(files[page.entry.path])), import_outline=False)
@@ -296,7 +280,13 @@ def print_pdf(bundle: Bundle, files: dict[str, bytes]) -> tuple[bytes, int]:
             parents[page.province] = writer.add_outline_item(
                 title=page.province or "Onbekend", page_number=first)
         writer.add_outline_item(title=page.library, page_number=first,
-                                  parent=parents[page.province])
+                                parent=parents[page.province])
+    return writer
+
+
+def _describe(writer: PdfWriter, bundle: Bundle) -> None:
+    """Title, author, fixed dates, Dutch, bookmarks shown, and a file identifier from what the
+    file is made of: the same pages give the same bytes."""
     title = (f"Lokale infographics primair onderwijs {bundle.school_year}: "
              f"{bundle.poi_name} (afdrukversie)")
     writer.add_metadata({
@@ -311,11 +301,7 @@ def print_pdf(bundle: Bundle, files: dict[str, bytes]) -> tuple[bytes, int]:
     root = writer._root_object
     root[NameObject("/Lang")] = TextStringObject("nl-NL")
     writer.page_mode = "/UseOutlines"
-    writer.create_viewer_preferences()
-    writer.viewer_preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
-    # a file identifier from what the file is made of, so the same pages give the same bytes
+    preferences = writer.create_viewer_preferences()
+    preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
     fixed_id = hashlib.md5(bundle.print_digest().encode(), usedforsecurity=False).digest()
     writer._ID = ArrayObject([ByteStringObject(fixed_id), ByteStringObject(fixed_id)])
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue(), len(writer.pages)

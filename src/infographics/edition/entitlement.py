@@ -17,10 +17,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from infographics.edition.manifest import Entry
 
+if TYPE_CHECKING:  # annotations only: this module reads the frames but needs no pandas itself
+    import pandas as pd
+
 RECIPIENT_KINDS = ("library", "poi", "national")
+
+
+class ReferenceTables(Protocol):
+    """The reference tables entitlements are made from (data.read.Tables has them)."""
+
+    @property
+    def provinces(self) -> pd.DataFrame: ...
+    @property
+    def pois(self) -> pd.DataFrame: ...
+    @property
+    def libraries(self) -> pd.DataFrame: ...
+    @property
+    def school_locations(self) -> pd.DataFrame: ...
 
 
 @dataclass(frozen=True)
@@ -46,8 +63,8 @@ class Entitlements:
         self.school_libraries = None if school_libraries is None else dict(school_libraries)
 
     @classmethod
-    def from_tables(cls, tables) -> Entitlements:
-        """From load.Tables (or anything with provinces, pois and libraries frames)."""
+    def from_tables(cls, tables: ReferenceTables) -> Entitlements:
+        """From data.read.Tables (or anything with its four reference frames)."""
         libs, schools = tables.libraries, tables.school_locations
         return cls(
             {(str(y), str(i)): str(p) for y, i, p in

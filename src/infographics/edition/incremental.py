@@ -16,17 +16,18 @@ Two levels, both exact:
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
-import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from infographics.fileio import atomic_write
 from infographics.page.fonts import FONT_DIR
 from infographics.page.layout import LAYOUT_DIR
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the whole infographics package
 STATE_NAME = ".bouwstatus.json"
 _PROGRAM_SUFFIXES = {".py", ".j2", ".yaml", ".html", ".css"}
 
@@ -48,16 +49,14 @@ _DRAWING_LIBRARIES = ("reportlab", "matplotlib", "pikepdf", "babel", "numpy", "p
 def program_fingerprint() -> str:
     """The code of this package, the fonts and the versions of the libraries that draw: a new
     program version (or a ReportLab upgrade) rebuilds every page."""
-    from importlib.metadata import PackageNotFoundError, version
-
     code = [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in _PROGRAM_SUFFIXES
             and "__pycache__" not in p.parts]
     fonts = [p for p in Path(FONT_DIR).iterdir() if p.is_file()]
     versions = []
     for name in _DRAWING_LIBRARIES:
         try:
-            versions.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
+            versions.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
             versions.append(f"{name}=-")
     return hashlib.sha256((_hash_files(code, PACKAGE_DIR) + _hash_files(fonts)
                            + ";".join(versions)).encode()).hexdigest()
@@ -83,7 +82,7 @@ def input_files(data: Path, mapping: Path | None = None) -> list[Path]:
     return files
 
 
-def edition_fingerprint(data: Path, mapping: Path | None, choices: dict) -> str:
+def edition_fingerprint(data: Path, mapping: Path | None, choices: Mapping[str, object]) -> str:
     """The inputs of a whole run and its choices (subjects, levels, years, only, verify)."""
     digest = hashlib.sha256(program_fingerprint().encode())
     digest.update(json.dumps(choices, sort_keys=True).encode())
@@ -116,7 +115,5 @@ def write_state(out: Path, state: EditionState | None) -> None:
     if state is None:
         target.unlink(missing_ok=True)
         return
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"fingerprint": state.fingerprint, "paths": list(state.paths)},
-                              indent=0), encoding="utf-8")
-    os.replace(tmp, target)
+    atomic_write(target, json.dumps({"fingerprint": state.fingerprint,
+                                     "paths": list(state.paths)}, indent=0))

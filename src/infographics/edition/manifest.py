@@ -1,32 +1,39 @@
 """The manifest: `manifest.csv` in an output folder, the single record of every file a build or
 bundle run made, as typed `Entry` rows (one per file, keyed by its relative path).
 
-Pages have level `national`, `province`, `library` or `school`; POI bundles add rows with level
-`bundle` (the zip) and `print` (the merged PDF for printing), entity_id = poi_id. Every row has
-the file's sha256, so delivery and verification can tell that a file is still the one built.
-`inputs` is the fingerprint of everything the file was made from (see build.fingerprint); a
-rebuild skips a page whose fingerprint is unchanged and whose file still has its sha256.
+Pages have a page level (`national`, `province`, `library`, `school`); POI bundles add rows with
+level `bundle` (the zip) and `print` (the merged PDF for printing), subject `all` and
+entity_id = poi_id. Every row has the file's sha256, so delivery and verification can tell that
+a file is still the one built. `inputs` is the fingerprint of everything the file was made from
+(see build.fingerprint); a rebuild skips a page whose fingerprint is unchanged and whose file
+still has its sha256. A manifest written before 0.2.0 names the subject column `theme`.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Final, Literal, TypeGuard
 
-NAME = "manifest.csv"
-PAGE_LEVELS = ("national", "province", "library", "school")
-BUNDLE_LEVELS = ("bundle", "print")
+from infographics.errors import InfographicsError
+from infographics.fileio import atomic_text
+from infographics.levels import FILE_LEVELS, PAGE_LEVELS, SUBJECTS, FileLevel, PageLevel, Subject
+
+NAME: Final = "manifest.csv"
+BundleSubject = Literal["all"]  # the subject of a bundle's files: both
+FileSubject = Subject | BundleSubject
 
 
 @dataclass(frozen=True)
 class Entry:
+    """One row of the manifest: a file, whose it is, and its sha256."""
+
     school_year: str
-    subject: str  # po, vo, or "all" for bundles
-    level: str  # PAGE_LEVELS or BUNDLE_LEVELS
+    subject: FileSubject  # po, vo, or "all" for bundles
+    level: FileLevel  # a page level, or bundle / print
     entity_id: str  # NL, province code, library_id, location_id or poi_id
     entity_name: str
     library_id: str  # the library a local or school page belongs to, else ""
@@ -37,10 +44,23 @@ class Entry:
 
     @property
     def is_page(self) -> bool:
-        return self.level in PAGE_LEVELS
+        return is_page_level(self.level)
 
 
-COLUMNS = [f.name for f in fields(Entry)]
+COLUMNS: Final = [f.name for f in fields(Entry)]
+
+
+def is_page_level(level: str) -> TypeGuard[PageLevel]:
+    """Whether `level` (of a manifest row, or a failures.csv row) is a page's level."""
+    return level in PAGE_LEVELS
+
+
+def _is_subject(value: str) -> TypeGuard[FileSubject]:
+    return value in SUBJECTS or value == "all"
+
+
+def _is_file_level(value: str) -> TypeGuard[FileLevel]:
+    return value in FILE_LEVELS
 
 
 def sha256_file(path: Path) -> str:
@@ -52,19 +72,29 @@ def sha256_file(path: Path) -> str:
 
 
 def read_manifest(out: Path) -> dict[str, Entry]:
-    """Entries by path; an empty dict when the folder has no manifest yet."""
+    """Entries by path; an empty dict when the folder has no manifest yet. Raises
+    InfographicsError for a row whose subject or level this version does not know."""
     path = Path(out) / NAME
     if not path.exists():
         return {}
     with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    entries = {}
-    for row in rows:
-        values = {c: (row.get(c) or "") for c in COLUMNS}
-        values["subject"] = values["subject"] or row.get("theme") or ""  # before 0.2.0
-        values["pages"] = int(values["pages"] or 0)
-        entries[values["path"]] = Entry(**values)
-    return entries
+        reader = csv.DictReader(fh)
+        entries = [_entry(row, f"{path}, regel {reader.line_num}") for row in reader]
+    return {e.path: e for e in entries}
+
+
+def _entry(row: dict[str, str], where: str) -> Entry:
+    """One row (its cells as text) as an Entry; `where` names its file and line."""
+    cell = {c: (row.get(c) or "") for c in COLUMNS}
+    subject = cell["subject"] or row.get("theme") or ""  # before 0.2.0
+    level = cell["level"]
+    if not _is_subject(subject):
+        raise InfographicsError(f"{where}: onbekend onderwerp {subject!r}")
+    if not _is_file_level(level):
+        raise InfographicsError(f"{where}: onbekend niveau {level!r}")
+    return Entry(cell["school_year"], subject, level, cell["entity_id"], cell["entity_name"],
+                 cell["library_id"], cell["path"], cell["sha256"], int(cell["pages"] or 0),
+                 cell["inputs"])
 
 
 def update_manifest(out: Path, entries: Iterable[Entry], remove: Iterable[str] = ()) -> None:
@@ -75,11 +105,8 @@ def update_manifest(out: Path, entries: Iterable[Entry], remove: Iterable[str] =
         rows.pop(path, None)
     for entry in entries:
         rows[entry.path] = entry
-    target = Path(out) / NAME
-    tmp = target.with_suffix(".csv.tmp")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
+    with atomic_text(Path(out) / NAME) as fh:
         writer = csv.DictWriter(fh, COLUMNS)
         writer.writeheader()
         for key in sorted(rows):
             writer.writerow(asdict(rows[key]))
-    os.replace(tmp, target)

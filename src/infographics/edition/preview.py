@@ -13,29 +13,42 @@ have their sha256, and thumbnails that could not be drawn.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
-import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, TypedDict
 from urllib.parse import quote
 
-from infographics.edition.entitlement import Entitlements
-from infographics.edition.manifest import Entry, read_manifest
+import pypdfium2 as pdfium
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from PIL import Image
+
+from infographics.edition.entitlement import Entitlements, ReferenceTables
+from infographics.edition.failures import Failure, read_failures
+from infographics.edition.manifest import Entry, is_page_level, read_manifest
+from infographics.fileio import atomic_binary, atomic_write
+from infographics.levels import BUNDLE_LEVELS, LABELS, ORDER, SUBJECT_LABELS
+from infographics.numbers import integer
 from infographics.resources import TEMPLATES
 
 FOLDER = "preview"
 STATE = "miniaturen.json"
 THUMB_WIDTH = 300
 COLOURS = 128  # palette size of a thumbnail: 3x smaller than true colour, looks the same
-SUBJECT_LABELS = {"po": "PO", "vo": "VO", "all": "PO en VO"}
-LEVEL_LABELS = {"national": "landelijk", "province": "provinciaal", "library": "lokaal",
-                "school": "sterrenchecklist"}
-LEVEL_ORDER = {"national": 0, "province": 1, "library": 2, "school": 3}
+
+GroupKind = Literal["national", "poi", "province", "library", "other"]
+
+
+class ThumbState(TypedDict):
+    """What miniaturen.json keeps of a thumbnail: the sha256 of the PDF it was drawn from and
+    its size in pixels (width, height)."""
+
+    sha256: str
+    size: list[int]
 
 
 # --- typed stages -----------------------------------------------------------------------------
@@ -89,7 +102,7 @@ class FileLink:
 class Group:
     """A library, province, POI or the national pages: cards, warnings and subgroups."""
 
-    kind: str  # national, poi, province, library, other
+    kind: GroupKind
     key: str
     name: str
     anchor: str
@@ -123,18 +136,6 @@ class YearSheet:
 
 
 @dataclass(frozen=True)
-class Failure:
-    """A row of failures.csv."""
-
-    school_year: str
-    subject: str
-    level: str
-    entity_id: str
-    entity_name: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class Notice:
     """A warning with its place on the sheet (for the list at the top)."""
 
@@ -161,25 +162,20 @@ class PreviewResult:
 
 def draw_thumbnail(pdf: Path, png: Path, width: int = THUMB_WIDTH) -> tuple[int, int]:
     """Page 1 of `pdf` as a PNG `width` pixels wide; returns its size."""
-    import pypdfium2 as pdfium
-    from PIL import Image
-
     doc = pdfium.PdfDocument(str(pdf))
     try:
         page = doc[0]
-        image = page.render(scale=width / page.get_size()[0]).to_pil()
+        image: Image.Image = page.render(scale=width / page.get_size()[0]).to_pil()
     finally:
         doc.close()
     image = image.quantize(COLOURS, method=Image.Quantize.FASTOCTREE)
-    png.parent.mkdir(parents=True, exist_ok=True)
-    tmp = png.with_name(png.name + ".tmp")
-    image.save(tmp, format="PNG")
-    os.replace(tmp, png)
+    with atomic_binary(png) as fh:
+        image.save(fh, format="PNG")
     return image.size
 
 
 def _draw_all(out: str, thumbs: list[Thumb]) -> list[Drawn]:
-    done = []
+    done: list[Drawn] = []
     for t in thumbs:
         try:
             w, h = draw_thumbnail(Path(out) / t.pdf, Path(out) / t.png)
@@ -222,20 +218,15 @@ def file_warnings(entry: Entry, actual: str | None) -> tuple[str, ...]:
     return ()
 
 
-def read_failures(out: Path) -> list[Failure]:
-    path = Path(out) / "failures.csv"
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [Failure(*(row.get(c) or "" for c in (
-            "school_year", "subject", "level", "entity_id", "entity_name", "reason")))
-            for row in csv.DictReader(fh)]
-
-
 def failure_text(f: Failure) -> str:
     what = " ".join(x for x in (SUBJECT_LABELS.get(f.subject, f.subject.upper()),
-                                LEVEL_LABELS.get(f.level, f.level)) if x)
+                                level_label(f.level)) if x)
     return f"Niet gebouwd: {what} {f.entity_name} ({f.entity_id}): {f.reason}"
+
+
+def level_label(level: str) -> str:
+    """How the sheet names a page level ("lokaal"); another level as it is."""
+    return LABELS[level] if is_page_level(level) else level
 
 
 # --- grouping ---------------------------------------------------------------------------------
@@ -249,9 +240,9 @@ def _name_key(group: Group) -> tuple[str, str]:
     return group.name.casefold(), group.key
 
 
-def _card_key(card: Card) -> tuple:
+def _card_key(card: Card) -> tuple[int, str, str, str]:
     e = card.entry
-    return (LEVEL_ORDER.get(e.level, 9), e.subject, e.entity_name.casefold(), e.path)
+    return (ORDER.get(e.level, 9), e.subject, e.entity_name.casefold(), e.path)
 
 
 class _Grouper:
@@ -304,7 +295,7 @@ class _Grouper:
         if level == "school":
             lib = library_id or self.school_libraries.get((self.year, entity_id), "")
             return self.library(lib) if lib else self.other
-        if level in ("bundle", "print"):
+        if level in BUNDLE_LEVELS:
             return self.poi(entity_id)
         return self.other
 
@@ -367,52 +358,70 @@ def make_preview(out: Path, entitlements: Entitlements,
     manifest = read_manifest(out)
     folder = out / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    state_path = folder / STATE
-    state: dict[str, dict] = json.loads(state_path.read_text()) if state_path.exists() else {}
-
+    state = _read_state(folder / STATE)
     pages = [e for e in manifest.values() if e.is_page]
     actual = {e.path: _sha256(out / e.path) for e in manifest.values()}
-    todo = [Thumb(e.path, thumb_path(e.path)) for e in pages if actual[e.path] is not None and (
-        state.get(e.path, {}).get("sha256") != actual[e.path]
-        or not (out / thumb_path(e.path)).exists())]
-    drawn = {d.thumb.pdf: d for d in draw_thumbnails(out, todo, workers)}
-    new_state = {}
-    cards = []
-    for e in pages:
-        warnings = list(file_warnings(e, actual[e.path]))
-        d = drawn.get(e.path)
-        if d and d.error:
-            warnings.append(f"Miniatuur kon niet worden gemaakt: {d.error}")
-        elif d:
-            new_state[e.path] = {"sha256": actual[e.path], "size": [d.width, d.height]}
-        elif actual[e.path] is not None and e.path in state:
-            new_state[e.path] = state[e.path]
-        size = new_state.get(e.path, {}).get("size")
-        cards.append(Card(
-            e, f"{SUBJECT_LABELS.get(e.subject, e.subject)} · {LEVEL_LABELS.get(e.level, e.level)}",
-            _relative(e.path), _anchor(e.school_year, "pagina", e.subject, e.level, e.entity_id),
-            quote(thumb_path(e.path).removeprefix(FOLDER + "/")) if size else "",
-            *(size or (THUMB_WIDTH, 0)), tuple(warnings), actual[e.path] is not None))
+    drawn = {d.thumb.pdf: d for d in draw_thumbnails(out, _todo(out, pages, actual, state),
+                                                     workers)}
+    new_state = {e.path: kept for e in pages
+                 if (kept := _thumb_state(actual[e.path], drawn.get(e.path), state.get(e.path)))
+                 is not None}
+    cards = [_card(e, actual[e.path], drawn.get(e.path), new_state.get(e.path)) for e in pages]
     files = [FileLink(e, _file_label(e), _relative(e.path), file_warnings(e, actual[e.path]),
                       actual[e.path] is not None)
              for e in manifest.values() if not e.is_page]
     sheets = group_sheets(cards, files, read_failures(out), entitlements, school_libraries)
-
     _remove_stale_thumbnails(folder, {thumb_path(p) for p in new_state}, out)
-    tmp = state_path.with_name(STATE + ".tmp")
-    tmp.write_text(json.dumps(new_state, separators=(",", ":"), sort_keys=True))
-    os.replace(tmp, state_path)
+    atomic_write(folder / STATE, json.dumps(new_state, separators=(",", ":"), sort_keys=True))
     index = folder / "index.html"
-    warnings = _all_warnings(sheets)
-    _write_atomic(index, render_sheet(sheets, len(pages), warnings, out.resolve().name))
-    return PreviewResult(index, len(pages), sum(not d.error for d in drawn.values()),
-                         len(new_state) - sum(not d.error for d in drawn.values()), warnings,
+    notices = _all_warnings(sheets)
+    atomic_write(index, render_sheet(sheets, len(pages), notices, out.resolve().name))
+    made = sum(not d.error for d in drawn.values())
+    return PreviewResult(index, len(pages), made, len(new_state) - made, notices,
                          time.perf_counter() - started)
 
 
-def _file_label(e: Entry) -> str:
-    from infographics.numbers import integer
+def _read_state(path: Path) -> dict[str, ThumbState]:
+    """miniaturen.json: the thumbnails of the last run, by PDF path."""
+    if not path.exists():
+        return {}
+    state: dict[str, ThumbState] = json.loads(path.read_text())  # JSON: as this module wrote it
+    return state
 
+
+def _todo(out: Path, pages: Sequence[Entry], actual: Mapping[str, str | None],
+          state: Mapping[str, ThumbState]) -> list[Thumb]:
+    """The thumbnails to draw: of existing PDFs that changed since, or whose PNG is gone."""
+    return [Thumb(e.path, thumb_path(e.path)) for e in pages
+            if (sha256 := actual[e.path]) is not None and (
+                (old := state.get(e.path)) is None or old.get("sha256") != sha256
+                or not (out / thumb_path(e.path)).exists())]
+
+
+def _thumb_state(actual: str | None, drawn: Drawn | None,
+                 old: ThumbState | None) -> ThumbState | None:
+    """What to keep of a page's thumbnail: the new one, else the old one while its PDF exists;
+    none when drawing failed."""
+    if drawn is not None:
+        return None if drawn.error or actual is None else {
+            "sha256": actual, "size": [drawn.width, drawn.height]}
+    return old if actual is not None else None
+
+
+def _card(e: Entry, actual: str | None, drawn: Drawn | None, thumb: ThumbState | None) -> Card:
+    warnings = list(file_warnings(e, actual))
+    if drawn and drawn.error:
+        warnings.append(f"Miniatuur kon niet worden gemaakt: {drawn.error}")
+    size = thumb.get("size") if thumb else None
+    width, height = size or (THUMB_WIDTH, 0)
+    return Card(
+        e, f"{SUBJECT_LABELS.get(e.subject, e.subject)} · {level_label(e.level)}",
+        _relative(e.path), _anchor(e.school_year, "pagina", e.subject, e.level, e.entity_id),
+        quote(thumb_path(e.path).removeprefix(FOLDER + "/")) if size else "",
+        width, height, tuple(warnings), actual is not None)
+
+
+def _file_label(e: Entry) -> str:
     one = e.pages == 1
     if e.level == "bundle":
         return f"Bundel (zip, {integer(e.pages)} {'bestand' if one else 'bestanden'})"
@@ -429,7 +438,7 @@ def _remove_stale_thumbnails(folder: Path, keep: set[str], out: Path) -> None:
 
 
 def _all_warnings(sheets: list[YearSheet]) -> list[Notice]:
-    found = []
+    found: list[Notice] = []
 
     def walk(group: Group, where: str) -> None:
         here = f"{where} / {group.name}"
@@ -450,10 +459,6 @@ def _all_warnings(sheets: list[YearSheet]) -> list[Notice]:
 def render_sheet(sheets: list[YearSheet], pages: int, warnings: list[Notice],
                  edition: str) -> str:
     """The contact sheet's HTML."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-    from infographics.numbers import integer
-
     env = Environment(loader=FileSystemLoader(TEMPLATES / "preview"),
                       autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
@@ -462,14 +467,8 @@ def render_sheet(sheets: list[YearSheet], pages: int, warnings: list[Notice],
         sheets=sheets, pages=pages, warnings=warnings, edition=edition)
 
 
-def _write_atomic(target: Path, text: str) -> None:
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
-
-
-def school_libraries_of(tables) -> dict[tuple[str, str], str]:
-    """(school_year, location_id) → library_id, from load.Tables."""
+def school_libraries_of(tables: ReferenceTables) -> dict[tuple[str, str], str]:
+    """(school_year, location_id) → library_id, from data.read.Tables."""
     s = tables.school_locations
     return {(str(y), str(loc)): str(lib) for y, loc, lib in
             zip(s["school_year"], s["location_id"], s["library_id"], strict=True)}

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import Never, TextIO
 
+from tqdm import tqdm
+
+from infographics.edition.outcome import Failed, Outcome, Skipped
 from infographics.numbers import integer
 
 
@@ -22,7 +25,7 @@ class Progress:
     """Call with every outcome; `close()` at the end."""
 
     def __init__(self, total: int, stream: TextIO | None = None, bar: bool | None = None,
-                 every: float = 30.0):
+                 every: float = 30.0) -> None:
         self.total, self.done, self.failed, self.skipped = total, 0, 0, 0
         self.stream = stream or sys.stderr
         self.started = time.perf_counter()
@@ -30,18 +33,14 @@ class Progress:
         self._next_share, self._last_line = 0.1, self.started
         if bar is None:
             bar = bool(getattr(self.stream, "isatty", lambda: False)())
-        self._bar = None
+        self._bar: tqdm[Never] | None = None
         if bar:
-            from tqdm import tqdm
-
             self._bar = tqdm(total=total, file=self.stream, unit=" pagina's", unit_scale=False,
                              dynamic_ncols=True, smoothing=0.1,
                              bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} "
                                         "[{elapsed}, nog {remaining}{postfix}]")
 
-    def __call__(self, item) -> None:
-        from infographics.edition.build import Failed, Skipped
-
+    def __call__(self, item: Outcome) -> None:
         self.done += 1
         if isinstance(item, Failed):
             self.failed += 1

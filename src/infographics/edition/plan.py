@@ -1,0 +1,99 @@
+"""Planning: the figures' entities, per school year, subject and level, into the `Job`s of an
+edition, each with a readable and stable file name:
+`po/lokaal/po-2020-2021-bibliotheek-zuidrand.pdf`.
+
+File names are decided over the whole edition, so a partial build (`--only`) names a page
+exactly as a full build does; two entities whose names give the same slug get their id added.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from infographics.data.measure import Figures
+from infographics.levels import FOLDERS, PageLevel, Subject
+
+
+@dataclass(frozen=True)
+class Job:
+    """One page to build: whose page it is and where its file goes."""
+
+    subject: Subject
+    level: PageLevel
+    entity_id: str
+    entity_name: str
+    school_year: str
+    path: str  # relative to the output folder
+    library_id: str = ""  # the library of a local or school page, else ""
+
+
+SLUG_MAX = 80  # characters: file names stay far below the 255-byte limit of file systems
+
+
+def slug(text: str, limit: int = SLUG_MAX) -> str:
+    """'Bibliotheek Fryslân-Zuid' -> 'bibliotheek-fryslan-zuid', cut at a word boundary after
+    `limit` characters (names that then coincide get their id added, see _unique_paths)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(name) > limit:
+        name = name[:limit].rsplit("-", 1)[0] if "-" in name[:limit] else name[:limit]
+    return name
+
+
+def plan(figures: Figures, subjects: Sequence[Subject], levels: Sequence[PageLevel],
+         only: Sequence[str] = (), years: Sequence[str] = ()) -> list[Job]:
+    """Every page to build, in a stable order; with `only`, the pages of those entities (a
+    school page also when its library is named). File names are decided over the whole
+    edition first, so a partial build names a page exactly as a full build does."""
+    jobs = _unique_paths([job for year in years or figures.years()
+                          for subject in subjects for level in levels
+                          for job in _level_jobs(figures, year, subject, level)])
+    if only:
+        wanted = set(only)
+        jobs = [j for j in jobs if j.entity_id in wanted
+                or (j.level == "school" and j.library_id in wanted)]
+    return jobs
+
+
+def _level_jobs(figures: Figures, year: str, subject: Subject, level: PageLevel) -> list[Job]:
+    """The pages of one school year, subject and level (school pages exist for VO only)."""
+    if level == "school":
+        return _school_jobs(figures, year) if subject == "vo" else []
+    jobs = []
+    for ent in figures.entities(level, year):
+        name = "nederland" if level == "national" else slug(ent.name)
+        path = f"{subject}/{FOLDERS[level]}/{subject}-{year}-{name}.pdf"
+        jobs.append(Job(subject, level, ent.id, ent.name, year, path,
+                        ent.id if level == "library" else ""))
+    return jobs
+
+
+def _school_jobs(figures: Figures, year: str) -> list[Job]:
+    """One star-checklist page per cooperating VO school location, filed under its library."""
+    schools = figures.schools
+    if schools.empty:
+        return []
+    rows = schools[(schools["school_year"] == year) & (schools["sector"] == "vo")]
+    rows = rows.sort_values(["library_id", "location_id"])
+    jobs = []
+    # the school table's cells are text (data.read gives every id and name as str)
+    for library_id, location_id, location_name in zip(
+            rows["library_id"].astype(str), rows["location_id"].astype(str),
+            rows["location_name"].astype(str), strict=True):
+        library = slug(figures.library(year, library_id).library_name)
+        path = f"vo/school/{library}/vo-{year}-{slug(location_id)}-{slug(location_name)}.pdf"
+        jobs.append(Job("vo", "school", location_id, location_name, year, path, library_id))
+    return jobs
+
+
+def _unique_paths(jobs: list[Job]) -> list[Job]:
+    """Two entities with the same name slug get their id added, so no file is overwritten."""
+    seen: dict[str, int] = {}
+    for job in jobs:
+        seen[job.path] = seen.get(job.path, 0) + 1
+    return [replace(j, path=j.path.replace(".pdf", f"-{slug(j.entity_id)}.pdf"))
+            if seen[j.path] > 1 else j
+            for j in jobs]
