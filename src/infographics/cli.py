@@ -10,11 +10,19 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from infographics import __version__
-from infographics.errors import InfographicsError, InputError
+from infographics.errors import InfographicsError, InputError, Report
 from infographics.levels import PAGE_LEVELS, SUBJECTS
+
+if TYPE_CHECKING:  # the commands import what they need when they run: a fast --help
+    from infographics.delivery.send import Options
+    from infographics.edition.build import Context
+    from infographics.edition.outcome import BuildResult
+    from infographics.edition.plan import Job
 
 DEFAULT_DATA = Path("data/sample")
 PAGES = ("pagina", "pagina's")
@@ -105,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _validate(args) -> int:
+def _validate(args: argparse.Namespace) -> int:
     from infographics.data.validate import validate_data
 
     report = validate_data(args.data, args.mapping)
@@ -118,7 +126,7 @@ def _validate(args) -> int:
     return 0 if ok else 1
 
 
-def _figures(args) -> int:
+def _figures(args: argparse.Namespace) -> int:
     from infographics.data.indicators import load_indicators
     from infographics.data.measure import measure
     from infographics.data.read import load
@@ -142,7 +150,7 @@ def _figures(args) -> int:
     return 0
 
 
-def _ignored_contact_errors(report) -> None:
+def _ignored_contact_errors(report: Report | None) -> None:
     """Say that contacts.csv has errors that do not stop this command (but will stop send)."""
     from infographics.numbers import count
 
@@ -153,18 +161,17 @@ def _ignored_contact_errors(report) -> None:
               file=sys.stderr)
 
 
-def _build(args) -> int:
+def _build(args: argparse.Namespace) -> int:
     from infographics.edition.lock import exclusive
 
     with exclusive(args.out):  # one build at a time per output folder
         return _build_alone(args)
 
 
-def _build_alone(args) -> int:
+def _build_alone(args: argparse.Namespace) -> int:
     from infographics.edition import build as b
     from infographics.edition.incremental import edition_fingerprint
     from infographics.edition.plan import plan
-    from infographics.edition.progress import Progress
     from infographics.numbers import count, integer
 
     started = time.perf_counter()
@@ -189,45 +196,62 @@ def _build_alone(args) -> int:
     where = f"Dask-cluster {args.scheduler}" if args.scheduler else \
         f"{args.jobs} proces{'sen' if args.jobs != 1 else ''}"
     print(f"{count(len(jobs), *PAGES)} gepland, bouwen met {where}", file=sys.stderr)
+    scope = None if args.only else {
+        (year, subject, level) for year in years or ctx.figures.years()
+        for subject in subjects for level in levels if level != "school" or subject == "vo"}
+    result = _run_build(args, ctx, jobs, edition, scope)
+    if result is None:
+        return 2
+    _report_build(args, result, started)
+    status = 1 if result.failed else 0
+    return max(status, _bundle(args)) if args.bundle else status
+
+
+def _run_build(args: argparse.Namespace, ctx: Context, jobs: list[Job], edition: str,
+               scope: set[tuple[str, str, str]] | None) -> BuildResult | None:
+    """The build itself with its progress bar; None when the Dask scheduler cannot be reached."""
+    from infographics.edition import build as b
+    from infographics.edition.progress import Progress
+
     progress = Progress(len(jobs), bar=False if args.no_progress else None)
     try:
-        result = b.build_edition(jobs, args.data, args.out, args.mapping, args.jobs, ctx, progress,
-                       check=not args.no_verify, force=args.force, scheduler=args.scheduler,
-                       edition=edition, scope=None if args.only else {
-                           (year, subject, level) for year in years or ctx.figures.years()
-                           for subject in subjects for level in levels
-                           if level != "school" or subject == "vo"})
+        return b.build_edition(jobs, args.data, args.out, args.mapping, args.jobs, ctx, progress,
+                               check=not args.no_verify, force=args.force,
+                               scheduler=args.scheduler, edition=edition, scope=scope)
     except OSError as exc:
         if not args.scheduler:
             raise
         print(f"Fout: Dask-scheduler {args.scheduler} niet bereikbaar: {exc}", file=sys.stderr)
-        return 2
+        return None
     finally:
         progress.close()
+
+
+def _report_build(args: argparse.Namespace, result: BuildResult, started: float) -> None:
+    from infographics.numbers import count
+
     print(f"{result.summary()} in {_seconds(started)}; manifest: {args.out / 'manifest.csv'}")
     if result.removed:
         print(f"{count(len(result.removed), *OLD_PAGES)} verwijderd uit de uitvoer en het "
               "manifest (mislukt of niet meer in de gegevens)", file=sys.stderr)
     if result.failed:
         print(f"Mislukte pagina's staan in {args.out / 'failures.csv'}", file=sys.stderr)
-    status = 1 if result.failed else 0
-    return max(status, _bundle(args)) if args.bundle else status
 
 
 def _seconds(started: float) -> str:
     return f"{time.perf_counter() - started:.1f} s".replace(".", ",")
 
 
-def _verify(args) -> int:
+def _verify(args: argparse.Namespace) -> int:
     from infographics.numbers import count, integer
-    from infographics.verify import verify_folder, verify_pdf
+    from infographics.verify import Finding, verify_folder, verify_pdf
 
     missing = [path for path in args.paths if not path.exists()]
     for path in missing:
         print(f"{path}: bestaat niet", file=sys.stderr)
     if missing:
         return 2
-    results: dict[str, list] = {}
+    results: dict[str, list[Finding]] = {}
     for path in args.paths:
         if path.is_dir():
             results.update({str(path / k): v for k, v in verify_folder(path).items()})
@@ -246,7 +270,7 @@ def _verify(args) -> int:
     return 1 if bad else 0
 
 
-def _bundle(args) -> int:
+def _bundle(args: argparse.Namespace) -> int:
     from infographics.data.read import load
     from infographics.edition.bundle import run_bundles
     from infographics.edition.entitlement import Entitlements
@@ -278,7 +302,7 @@ def _bundle(args) -> int:
     return 1 if incomplete else 0
 
 
-def _preview(args) -> int:
+def _preview(args: argparse.Namespace) -> int:
     from infographics.data.read import load
     from infographics.edition.entitlement import Entitlements
     from infographics.edition.preview import make_preview, school_libraries_of
@@ -313,7 +337,7 @@ class _SendHelp(argparse.HelpFormatter):
         return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
 
 
-def _add_send(sub) -> None:
+def _add_send(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("send", help="infographics mailen: proefrun naar een outbox (standaard), "
                                     "of met --send echt versturen", formatter_class=_SendHelp)
     _add_data(p)
@@ -367,55 +391,22 @@ def _add_send(sub) -> None:
                         "rate, ...); geen wachtwoorden")
 
 
-def _send(args) -> int:
-    from infographics.data.rules import valid_email
+def _send(args: argparse.Namespace) -> int:
     from infographics.delivery import send as d
-    from infographics.delivery.messages import DEFAULT_MAX_SIZE, MB
-    from infographics.delivery.reconcile import ALLOWABLE
-    from infographics.delivery.smtp import SmtpSettings, credentials
 
-    conf = d.read_config(args.config) if args.config else {}
-
-    def pick(name: str, key: str, default=None):
-        value = getattr(args, name)
-        return value if value is not None else conf.get(key, default)
-
-    wrong = [k for k in args.allow if k not in ALLOWABLE]
+    wrong = _wrong_send_arguments(args)
     if wrong:
-        print(f"Fout: --allow {', '.join(wrong)}: onbekende soort; kies uit "
-              f"{', '.join(ALLOWABLE)}", file=sys.stderr)
+        print(f"Fout: {wrong}", file=sys.stderr)
         return 2
-    if args.redirect_to is not None and not valid_email(args.redirect_to):
-        print(f"Fout: --redirect-to {args.redirect_to}: geen geldig e-mailadres", file=sys.stderr)
-        return 2
-    if args.limit is not None and args.limit < 1:
-        print("Fout: --limit moet 1 of meer zijn", file=sys.stderr)
-        return 2
-    size = pick("max_size_mb", "max_size_mb")
-    outbox, ledger, templates = (pick(k, k) for k in ("outbox", "ledger", "templates"))
-    opts = d.Options(
-        data=args.data, out=args.out, mapping=args.mapping, year=args.year, send=args.send,
-        outbox=Path(outbox) if outbox else None, limit=args.limit, only=args.only,
-        redirect_to=args.redirect_to, allow=args.allow, resend_changed=args.resend_changed,
-        resend_uncertain=args.resend_uncertain,
-        max_size=int(size * MB) if size else DEFAULT_MAX_SIZE, sender=pick("sender", "from"),
-        rate=pick("rate", "rate", 30.0), retries=pick("retries", "retries", 3),
-        retry_delay=pick("retry_delay", "retry_delay", 30.0),
-        ledger=Path(ledger) if ledger else None, templates=Path(templates) if templates else None)
+    opts = _send_options(args, d.read_config(args.config) if args.config else {})
     if args.status:
         for line in d.status_lines(opts):
             print(line)
         return 0
-    if args.send:
-        host = pick("smtp_host", "smtp_host")
-        if not host:
-            print("Fout: geef een SMTP-server op met --smtp-host (of smtp_host in --config)",
-                  file=sys.stderr)
-            return 2
-        user, password = credentials()
-        opts.smtp = SmtpSettings(host, pick("smtp_port", "smtp_port"),
-                                 pick("smtp_security", "smtp_security", "starttls"), user,
-                                 password)
+    if args.send and not opts.smtp:
+        print("Fout: geef een SMTP-server op met --smtp-host (of smtp_host in --config)",
+              file=sys.stderr)
+        return 2
 
     def say(line: str) -> None:
         print(line, file=sys.stderr)
@@ -431,6 +422,54 @@ def _send(args) -> int:
     for line in d.summary_lines(result, opts):
         print(line)
     return 0 if result.ok else 1
+
+
+def _wrong_send_arguments(args: argparse.Namespace) -> str:
+    """What is wrong with the send arguments themselves, in Dutch; "" when nothing is."""
+    from infographics.data.rules import valid_email
+    from infographics.delivery.reconcile import ALLOWABLE
+
+    wrong = [k for k in args.allow if k not in ALLOWABLE]
+    if wrong:
+        return f"--allow {', '.join(wrong)}: onbekende soort; kies uit {', '.join(ALLOWABLE)}"
+    if args.redirect_to is not None and not valid_email(args.redirect_to):
+        return f"--redirect-to {args.redirect_to}: geen geldig e-mailadres"
+    if args.limit is not None and args.limit < 1:
+        return "--limit moet 1 of meer zijn"
+    return ""
+
+
+def _send_options(args: argparse.Namespace, conf: Mapping[str, object]) -> Options:
+    """The send options: the command line first, then the --config file, then the defaults.
+    With --send and an SMTP host, the SMTP settings (user and password from the environment)."""
+    from infographics.delivery import send as d
+    from infographics.delivery.messages import DEFAULT_MAX_SIZE, MB
+    from infographics.delivery.smtp import SmtpSettings, credentials
+
+    def pick(name: str, key: str | None = None, default: Any = None) -> Any:
+        value = getattr(args, name)
+        return value if value is not None else conf.get(key or name, default)
+
+    def path(name: str) -> Path | None:
+        value = pick(name)
+        return Path(value) if value else None
+
+    size = pick("max_size_mb")
+    opts = d.Options(
+        data=args.data, out=args.out, mapping=args.mapping, year=args.year, send=args.send,
+        outbox=path("outbox"), limit=args.limit, only=args.only,
+        redirect_to=args.redirect_to, allow=args.allow, resend_changed=args.resend_changed,
+        resend_uncertain=args.resend_uncertain,
+        max_size=int(size * MB) if size else DEFAULT_MAX_SIZE, sender=pick("sender", "from"),
+        rate=pick("rate", default=30.0), retries=pick("retries", default=3),
+        retry_delay=pick("retry_delay", default=30.0), ledger=path("ledger"),
+        templates=path("templates"))
+    host = pick("smtp_host")
+    if args.send and host:
+        user, password = credentials()
+        opts.smtp = SmtpSettings(host, pick("smtp_port"),
+                                 pick("smtp_security", default="starttls"), user, password)
+    return opts
 
 
 _COMMANDS["send"] = _send

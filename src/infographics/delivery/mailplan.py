@@ -13,7 +13,6 @@ plans; `reconcile` says what is wrong with the plan, `messages` turns it into e-
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeVar, get_args
@@ -23,6 +22,7 @@ import pandas as pd
 from infographics.edition.entitlement import Entitlements, Recipient
 from infographics.edition.manifest import Entry
 from infographics.errors import InfographicsError
+from infographics.fileio import slug
 from infographics.levels import ORDER, FileLevel
 from infographics.numbers import count
 
@@ -230,7 +230,7 @@ def _attachments(recipient: Recipient, files: list[Entry], ents: Entitlements,
     out = [Attachment(_basename(e.path), (e,), False, describe(e, ents)) for e in loose]
     if schools:
         subjects = sorted({e.subject for e in schools})
-        name = f"{'-'.join(subjects)}-{year}-sterrenchecklists-{_slug(recipient.entity_id)}.zip"
+        name = f"{'-'.join(subjects)}-{year}-sterrenchecklists-{slug(recipient.entity_id)}.zip"
         out.append(Attachment(
             name, tuple(schools), True,
             f"sterrenchecklist per schoollocatie ({'/'.join(t.upper() for t in subjects)}), "
@@ -268,8 +268,6 @@ def _basename(path: str) -> str:
     return path.rsplit("/", 1)[-1]
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "onbekend"
 
 
 def _unique_names(attachments: list[Attachment]) -> list[Attachment]:

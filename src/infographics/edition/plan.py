@@ -8,12 +8,11 @@ exactly as a full build does; two entities whose names give the same slug get th
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from infographics.data.measure import Figures
+from infographics.fileio import slug
 from infographics.levels import FOLDERS, PageLevel, Subject
 
 
@@ -28,19 +27,6 @@ class Job:
     school_year: str
     path: str  # relative to the output folder
     library_id: str = ""  # the library of a local or school page, else ""
-
-
-SLUG_MAX = 80  # characters: file names stay far below the 255-byte limit of file systems
-
-
-def slug(text: str, limit: int = SLUG_MAX) -> str:
-    """'Bibliotheek Fryslân-Zuid' -> 'bibliotheek-fryslan-zuid', cut at a word boundary after
-    `limit` characters (names that then coincide get their id added, see _unique_paths)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    name = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(name) > limit:
-        name = name[:limit].rsplit("-", 1)[0] if "-" in name[:limit] else name[:limit]
-    return name
 
 
 def plan(figures: Figures, subjects: Sequence[Subject], levels: Sequence[PageLevel],
