@@ -212,7 +212,7 @@ def test_placeholders_in_item_labels_are_filled(ctx):
     content = resolve(layout, ctx.figures, PageTarget("national", "NL", "2020-2021"), ctx.style)
     bars = next(b for b in content.blocks if b.id == "bars_anchoring")
     n = ctx.figures.get("2020-2021", "national", "NL", "po_share_reading_plan").n
-    assert bars.rows[0].label == f"schoollocaties met een leesplan (N: {n})"
+    assert bars.bars[0].label == f"schoollocaties met een leesplan (N: {n})"
 
 
 def test_extends_cycle(tmp_path, indicators):

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from functools import cache
 
+from matplotlib import font_manager
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
 from infographics.resources import FONTS
 
 FONT_DIR = FONTS
@@ -41,10 +45,6 @@ def face_for_weight(weight: int | str) -> str:
 @cache
 def register() -> None:
     """Register every face with ReportLab and matplotlib (idempotent)."""
-    from matplotlib import font_manager
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
     for face, filename in FACES.items():
         path = FONT_DIR / filename
         pdfmetrics.registerFont(TTFont(face, str(path)))

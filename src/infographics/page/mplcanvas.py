@@ -32,6 +32,8 @@ from matplotlib import rcParams
 from matplotlib.backend_bases import FigureCanvasBase, GraphicsContextBase, RendererBase
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
+from PIL import Image
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import FILL_NON_ZERO
 
@@ -358,9 +360,6 @@ class CanvasRenderer(RendererBase):
     # -- images --------------------------------------------------------------------------------
 
     def draw_image(self, gc, x, y, im, transform=None):
-        from PIL import Image
-        from reportlab.lib.utils import ImageReader
-
         h, w = im.shape[:2]
         if w == 0 or h == 0:
             return
