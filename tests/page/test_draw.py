@@ -194,7 +194,9 @@ def test_far_too_long_text_in_other_kinds_fails_naming_the_block(kind, ctx):
 
 def slightly_too_long(font: str, size: float, width: float, lines: int) -> str:
     """A text that wraps to `lines` + 1 lines at `size`, its last line a single word."""
-    words = ["De", "bibliotheek", "werkt", "samen", "met", "schoollocaties", "in", "het", "primair", "onderwijs", "aan", "leesbevordering", "en", "digitale", "geletterdheid", "in", "het", "hele", "werkgebied"]
+    words = ["De", "bibliotheek", "werkt", "samen", "met", "schoollocaties", "in", "het",
+             "primair", "onderwijs", "aan", "leesbevordering", "en", "digitale", "geletterdheid",
+             "in", "het", "hele", "werkgebied"]
     text = ""
     i = 0
     while True:
@@ -258,6 +260,14 @@ def test_drawing_error_names_the_block(ctx):
     assert "ZeroDivisionError" in str(info.value)
 
 
+def draw_or_error(content: PageContent, style) -> bytes | PageError:
+    """The page's PDF, or the PageError that drawing it raised."""
+    try:
+        return draw_page(content, style)
+    except PageError as err:
+        return err
+
+
 def test_long_offers_title_is_fitted_or_fails(ctx, pdf):
     box = Box(100, 400, 120, 60)
     block = OffersContent(id="offers", box=box,
@@ -265,12 +275,11 @@ def test_long_offers_title_is_fitted_or_fails(ctx, pdf):
                           rows=(OfferRow("Structurele financiering door gemeente en provincie",
                                          True, "ja"),),
                           alt="x")
-    try:
-        data = draw_page(one(block), ctx.style)
-    except PageError as err:
-        assert err.block == "offers"
-        return
-    assert pdf.outside(data, box) == ""
+    drawn = draw_or_error(one(block), ctx.style)
+    if isinstance(drawn, PageError):
+        assert drawn.block == "offers"
+    else:
+        assert pdf.outside(drawn, box) == ""
 
 
 def test_long_chart_title_is_fitted_or_fails(ctx, pdf):
@@ -278,12 +287,11 @@ def test_long_chart_title_is_fitted_or_fails(ctx, pdf):
     block = BarsContent(id="bars", box=box,
                         title="Een heel erg lange titel die nooit in dit kleine blok past",
                         bars=(bar("x", 0.5, "50%"),), alt="x")
-    try:
-        data = draw_page(one(block), ctx.style)
-    except PageError as err:
-        assert err.block == "bars"
-        return
-    assert pdf.outside(data, box) == ""
+    drawn = draw_or_error(one(block), ctx.style)
+    if isinstance(drawn, PageError):
+        assert drawn.block == "bars"
+    else:
+        assert pdf.outside(drawn, box) == ""
 
 
 # --- real pages: no text over text ---------------------------------------------------------------
@@ -355,7 +363,8 @@ def test_golden_page(key, golden_jobs, ctx, pdf, regen_golden, tmp_path):
         ref_pdf.write_bytes(data)
         picture.save(ref_png, optimize=True)
         pytest.skip(f"golden files rewritten: {ref_pdf.name}, {ref_png.name}")
-    assert ref_pdf.exists() and ref_png.exists(), "no golden files: run pytest --regen-golden"
+    assert ref_pdf.exists(), "no golden files: run pytest --regen-golden"
+    assert ref_png.exists(), "no golden files: run pytest --regen-golden"
 
     assert pdf.text(data) == pdf.text(ref_pdf.read_bytes())
 

@@ -201,7 +201,9 @@ def ring(c: Canvas, cx: float, cy: float, radius: float, fraction: float | None,
         c.setStrokeColor(HexColor(style.colors.accent))
         c.setLineCap(0)
         path = c.beginPath()
-        path.arc(cx - r, cy - r, cx + r, cy + r, startAng=90, extent=-360 * min(frac, 0.9999))
+        extent = -360 * min(frac, 0.9999)
+        path.arc(cx - r, cy - r, cx + r, cy + r, startAng=90,
+                 extent=extent)  # type: ignore[arg-type]  # any number works; the stubs say int
         c.drawPath(path, stroke=1, fill=0)
     c.restoreState()
 

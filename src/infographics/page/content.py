@@ -49,7 +49,6 @@ from infographics.page.blocks import (
     StarsContent,
     TextContent,
 )
-from infographics.page.style import Series as SeriesColors
 from infographics.page.style import Style
 
 __all__ = ["Box", "PageContent", "PageTarget", "resolve", "resolve_block"]
@@ -371,11 +370,6 @@ def _series(ctx: _Context, series: L.Series) -> _Series | None:
     return None
 
 
-def _series_color(colors: SeriesColors, series: L.Series) -> str:
-    return {"library": colors.library, "province": colors.province,
-            "size_class": colors.size_class, "national": colors.national}[series]
-
-
 def _short(name: str, limit: int = 24) -> str:
     """A library name short enough for a chart label: drop 'Bibliotheek', then cut at a word."""
     short = name.removeprefix("Bibliotheek ").strip() if len(name) > limit else name
@@ -395,7 +389,7 @@ def _comparison(spec: L.Comparison, at: _Resolving) -> ComparisonContent:
         for key, s in series:
             fig = ctx.figure(item.indicator, s.level, s.entity_id)
             bars.append(Bar(s.label, nl.shown_value(fig.value, "percent"),
-                            ctx.fmt(fig, "percent"), _series_color(at.style.colors.series, key)))
+                            ctx.fmt(fig, "percent"), at.style.colors.series.of(key)))
         label = ctx.fill(item.label)
         groups.append(ComparisonGroup(label, tuple(bars)))
         alts.append(f"{label}: " + ", ".join(f"{bar.label} {bar.text}" for bar in bars))

@@ -19,7 +19,7 @@ from typing import Literal
 from matplotlib.figure import Figure
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from infographics.errors import PageError
 from infographics.page import charts, fonts
@@ -119,7 +119,7 @@ class _Painter:
     def lines(self, lines: list[str], font: str, size: float, x: float, top: float,
               align: Literal["left", "center"] = "left", width: float = 0) -> float:
         """Draw lines from `top` down (first baseline at top - ascent); returns the bottom."""
-        ascent = getFont(font).face.ascent / 1000 * size
+        ascent = fonts.metrics(font)[0] * size
         y = top - ascent
         self.c.setFont(font, size)
         for line in lines:

@@ -43,6 +43,15 @@ def face_for_weight(weight: int | str) -> str:
 
 
 @cache
+def metrics(face: str) -> tuple[float, float]:
+    """(ascent, descent) of a registered face per point of size, the descent positive."""
+    font = pdfmetrics.getFont(face)
+    if not isinstance(font, TTFont):
+        raise TypeError(f"{face} is geen TrueType-lettertype")
+    return font.face.ascent / 1000.0, -font.face.descent / 1000.0
+
+
+@cache
 def register() -> None:
     """Register every face with ReportLab and matplotlib (idempotent)."""
     for face, filename in FACES.items():
