@@ -300,3 +300,64 @@ def test_unknown_kind_lists_the_kinds_in_dutch(indicators):
     err = str(error_of(BAD / "unknown-kind.yaml", indicators))
     assert "mogelijk: 'header', 'section'" in err
     assert "Input" not in err
+
+
+# --- an analyst's own layouts (--layouts DIR) ----------------------------------------------------
+
+
+def changed_local_layout(folder: Path) -> Path:
+    """An analyst's folder holding only a changed po-lokaal.yaml (its intro reworded); it still
+    extends po-base.yaml, which the folder does not have."""
+    packaged = (L.LAYOUT_DIR / "po-lokaal.yaml").read_text(encoding="utf-8")
+    assert "extends: po-base.yaml" in packaged
+    changed = packaged.replace("      {entity_name} ({province_name}) werkt samen met",
+                               "      Eigen tekst: {entity_name} ({province_name}) werkt samen met",
+                               1)
+    assert changed != packaged
+    path = folder / "po-lokaal.yaml"
+    path.write_text(changed, encoding="utf-8")
+    return path
+
+
+def test_layout_path_prefers_the_analysts_folder(tmp_path):
+    own = changed_local_layout(tmp_path)
+    assert L.layout_path("po", "library", tmp_path) == own
+    assert L.layout_path("po", "national", tmp_path) == L.LAYOUT_DIR / "po-landelijk.yaml"
+    assert L.layout_path("vo", "school", tmp_path) == L.LAYOUT_DIR / "vo-school.yaml"
+    assert L.layout_path("po", "library") == L.LAYOUT_DIR / "po-lokaal.yaml"
+
+
+def test_a_folder_with_one_changed_layout_extends_the_packaged_base(tmp_path, ctx):
+    changed_local_layout(tmp_path)
+    own = L.load_layout(L.layout_path("po", "library", tmp_path), ctx.indicators)
+    packaged = L.load_layout(L.LAYOUT_DIR / "po-lokaal.yaml", ctx.indicators)
+    assert own.path == str(tmp_path / "po-lokaal.yaml")
+    assert list(own.blocks) == list(packaged.blocks)  # po-base.yaml's blocks, merged
+    assert own.blocks["header"] == packaged.blocks["header"]
+    assert own.blocks["intro"] != packaged.blocks["intro"]
+    content = resolve(own, ctx.figures, PageTarget("library", "bib-0027", "2020-2021"), ctx.style)
+    intro = next(b for b in content.blocks if b.id == "intro")
+    assert intro.text.startswith("Eigen tekst: ")
+
+
+def test_a_parent_next_to_the_child_comes_first(tmp_path, indicators):
+    changed_local_layout(tmp_path)
+    base = (L.LAYOUT_DIR / "po-base.yaml").read_text(encoding="utf-8")
+    title = 'title: "De Bibliotheek en het primair onderwijs: {entity_name} {school_year}"'
+    assert title in base
+    (tmp_path / "po-base.yaml").write_text(
+        base.replace(title, 'title: "Eigen basis: {entity_name}"', 1), encoding="utf-8")
+    layout = L.load_layout(L.layout_path("po", "library", tmp_path), indicators)
+    assert layout.title == "Eigen basis: {entity_name}"
+    packaged = L.load_layout(L.LAYOUT_DIR / "po-lokaal.yaml", indicators)
+    assert packaged.title != layout.title
+
+
+def test_an_error_in_the_analysts_layout_names_its_file(tmp_path, indicators):
+    path = changed_local_layout(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("    empty_when: po_locations_cooperating",
+                                                    "    empty_when: po_bestaat_niet", 1)
+    path.write_text(text, encoding="utf-8")
+    err = error_of(L.layout_path("po", "library", tmp_path), indicators)
+    assert err.file == str(path)
+    assert "onbekende indicator 'po_bestaat_niet'" in str(err)
