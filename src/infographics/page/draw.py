@@ -378,6 +378,17 @@ def _stars(b: StarsContent, p: _Painter) -> None:
             p.lines(lines, p.f.regular, ls, box.x, top - 2)
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """Where the rows of a distribution go: the bars' left edge and width, the row height and
+    the radius of the stars."""
+
+    bar_x: float
+    bar_w: float
+    row_h: float
+    r: float
+
+
 @draw_block.register
 def _distribution(b: DistributionContent, p: _Painter) -> None:
     c, t, box = p.c, p.t, b.box
@@ -404,17 +415,6 @@ def _distribution(b: DistributionContent, p: _Painter) -> None:
             p.color(t.colors.ink)
             c.setFont(p.f.semibold, t.sizes.label)
             c.drawString(box.x, box.y + 2, b.note)
-
-
-@dataclass(frozen=True)
-class _Rows:
-    """Where the rows of a distribution go: the bars' left edge and width, the row height and
-    the radius of the stars."""
-
-    bar_x: float
-    bar_w: float
-    row_h: float
-    r: float
 
 
 def _distribution_row(p: _Painter, b: DistributionContent, row: DistributionRow, at: _Rows,
