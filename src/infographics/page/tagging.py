@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Literal
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc
@@ -42,11 +42,13 @@ from reportlab.pdfgen.canvas import Canvas
 
 LANG = "nl-NL"
 BBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in points, y up
+# the standard structure types a page uses (ISO 32000-1, 14.8.4)
+Role = Literal["Document", "Sect", "Div", "H1", "H2", "H3", "P", "Figure"]
 
 
 @dataclass
 class StructElem:
-    role: str
+    role: Role
     mcids: list[int] = field(default_factory=list)
     alt: str | None = None
     text: str = ""  # the visible text, kept for verification and outlines
@@ -79,7 +81,7 @@ class TaggedCanvas(Canvas):
     # --- marking content -------------------------------------------------------------------
 
     @contextmanager
-    def tag(self, role: str, alt: str | None = None, text: str = "",
+    def tag(self, role: Role, alt: str | None = None, text: str = "",
             bbox: BBox | None = None) -> Iterator[StructElem]:
         """Everything drawn inside is one marked-content sequence of a new element `role`."""
         if self._open:
@@ -99,7 +101,7 @@ class TaggedCanvas(Canvas):
             self.addLiteral("EMC")
 
     @contextmanager
-    def group(self, role: str = "Sect", alt: str | None = None, title: str | None = None,
+    def group(self, role: Role = "Sect", alt: str | None = None, title: str | None = None,
               bbox: BBox | None = None) -> Iterator[StructElem]:
         """A structure element that holds other elements (no content of its own)."""
         elem = StructElem(role, alt=alt, title=title, bbox=bbox)
