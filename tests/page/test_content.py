@@ -14,6 +14,16 @@ import pytest
 
 from infographics import numbers as nl
 from infographics.data.measure import NATIONAL_ID
+from infographics.page.blocks import (
+    BarsContent,
+    ComparisonContent,
+    DonutContent,
+    KpiContent,
+    MapContent,
+    OffersContent,
+    PictogramContent,
+    TextContent,
+)
 
 YEAR = "2020-2021"
 PUBLISHED = ["5.386", "78%", "5.061", "2.168", "106", "2.523", "37%", "484 duizend", "7 van de 10",
@@ -93,14 +103,15 @@ def test_kpi_and_donut_values_are_the_figures(entity_id, ctx, page):
     checked = 0
     for b in p.content.blocks:
         spec = layout.blocks[b.id]
-        if b.kind == "kpi":
+        if isinstance(b, KpiContent):
             f = fig(ctx, level, entity_id, spec.value)
             assert b.value == f.value
-            assert b.texts["value"] == nl.format_value(f.value, spec.format)
+            assert b.text == nl.format_value(f.value, spec.format)
             checked += 1
-        elif b.kind == "donut":
+        elif isinstance(b, DonutContent):
             f = fig(ctx, level, entity_id, spec.indicator)
-            assert b.texts["value"] == nl.percent(f.value)
+            assert b.text == nl.percent(f.value)
+            assert b.fraction == nl.shown_value(f.value, "percent")
             checked += 1
     assert checked >= 3
 
@@ -131,7 +142,7 @@ def test_library_page_compares_with_province_size_class_and_country(ctx, page):
     p = page("bib-0027")
     info = ctx.figures.library(YEAR, "bib-0027")
     compare = block(p.content, "compare")
-    labels = [bar.label for bar in compare.rows[0][1]]
+    labels = [bar.label for bar in compare.groups[0].bars]
     assert labels[1:] == [info.province_name, f"Vergelijkbare grootte ({info.size_class_count})",
                           "Nederland"]
     # the long library name is shortened for the chart label
@@ -142,34 +153,36 @@ def test_library_page_compares_with_province_size_class_and_country(ctx, page):
                 fig(ctx, "size_class", info.size_class, "po_share_cooperating"),
                 fig(ctx, "national", NATIONAL_ID, "po_share_cooperating")]
     # bars are drawn at the percentage they are labelled with
-    assert [bar.fraction for bar in compare.rows[0][1]] == [
-        nl.shown_value(f.value, "percent") for f in expected]
-    assert [round(f.value, 2) for f in expected] == [bar.fraction for bar in compare.rows[0][1]]
-    assert [bar.text for bar in compare.rows[0][1]] == [nl.percent(f.value) for f in expected]
+    bars = compare.groups[0].bars
+    assert [bar.fraction for bar in bars] == [nl.shown_value(f.value, "percent") for f in expected]
+    assert [round(f.value, 2) for f in expected] == [bar.fraction for bar in bars]
+    assert [bar.text for bar in bars] == [nl.percent(f.value) for f in expected]
     national = nl.percent(fig(ctx, "national", NATIONAL_ID, "po_share_active_members").value)
-    assert block(p.content, "kpi_active").texts["detail"].endswith(f"Nederland {national}")
+    assert block(p.content, "kpi_active").detail.endswith(f"Nederland {national}")
 
 
 def test_provincial_page_compares_with_the_country(page):
     compare = block(page("PV21").content, "compare")
-    assert [bar.label for bar in compare.rows[0][1]] == ["Fryslân", "Nederland"]
-    assert block(page("PV21").content, "map_cooperating").extra["highlight"] == "PV21"
+    assert isinstance(compare, ComparisonContent)
+    assert [bar.label for bar in compare.groups[0].bars] == ["Fryslân", "Nederland"]
+    assert block(page("PV21").content, "map_cooperating").highlight == "PV21"
 
 
 def test_empty_text_replaces_a_kpi_without_figure(ctx, page):
     assert not fig(ctx, "library", "bib-0078", "po_dbos_locations").value
     p = page("bib-0078")
     tile = block(p.content, "kpi_dbos_locations")
-    assert tile.kind == "text"
-    assert tile.extra["tile"]
+    assert isinstance(tile, TextContent)
+    assert tile.tile
     name = "Bibliotheek Regio Midden-Westland en Waterweg Samenwerkende Gemeenten"
-    assert tile.texts["text"] == f"{name} werkt (nog) niet met de Bibliotheek op school."
+    assert tile.text == f"{name} werkt (nog) niet met de Bibliotheek op school."
     assert "Geen leerlingen bereikt met de Bibliotheek op school." in p.flat
 
 
 def test_map_shows_every_province(ctx, page):
     m = block(page("NL").content, "map_cooperating")
-    cells = dict(m.rows)
+    assert isinstance(m, MapContent)
+    cells = {cell.province: (cell.text, cell.value) for cell in m.cells}
     assert len(cells) == 12
     for pid, (text, value) in cells.items():
         exact = fig(ctx, "province", pid, "po_share_cooperating").value
@@ -177,13 +190,14 @@ def test_map_shows_every_province(ctx, page):
         assert value == pytest.approx(exact, abs=0.005)  # coloured by the share it shows
         assert value == int(text.rstrip("%")) / 100
     assert m.alt.startswith("Kaart van de provincies")
-    assert m.extra["highlight"] is None
+    assert m.highlight is None
 
 
 def test_charts_have_alt_texts_with_their_numbers(page):
     content = page("NL").content
     for b in content.blocks:
-        if b.kind in ("donut", "pictogram", "bars", "comparison", "map", "offers"):
+        if isinstance(b, (DonutContent, PictogramContent, BarsContent, ComparisonContent,
+                          MapContent, OffersContent)):
             assert b.alt, b.id
     assert "78%" in block(content, "donut_cooperating").alt
     assert "7 van de 10" in block(content, "pictogram_members").alt

@@ -30,8 +30,27 @@ from reportlab.lib.utils import simpleSplit
 from infographics.edition.build import render
 from infographics.edition.plan import plan
 from infographics.errors import PageError
-from infographics.page.charts import Bar
-from infographics.page.content import Box, PageContent, Resolved
+from infographics.page.blocks import (
+    Bar,
+    BarsContent,
+    BlockContent,
+    Box,
+    ComparisonContent,
+    ComparisonGroup,
+    DistributionContent,
+    DonutContent,
+    HeaderContent,
+    KpiContent,
+    MapCell,
+    MapContent,
+    OfferRow,
+    OffersContent,
+    PageContent,
+    PictogramContent,
+    SectionContent,
+    SourceContent,
+    TextContent,
+)
 from infographics.page.draw import LEADING, draw_page
 
 GOLDEN = Path(__file__).parents[1] / "golden"
@@ -41,7 +60,7 @@ CELL = 16
 TOLERANCE = 20.0
 
 
-def one(block: Resolved) -> PageContent:
+def one(block: BlockContent) -> PageContent:
     return PageContent("Testpagina", "test", (block,), W, H)
 
 
@@ -50,61 +69,61 @@ def bar(label, fraction, text, color="#1f5f99"):
 
 
 CASES = {
-    "header": (Resolved("header", "header", Box(28, 740, 539, 74),
-                        {"title": "De Bibliotheek en het primair onderwijs",
-                         "subtitle": "Nederland · schooljaar 2020-2021"}),
+    "header": (HeaderContent(id="header", box=Box(28, 740, 539, 74),
+                             title="De Bibliotheek en het primair onderwijs",
+                             subtitle="Nederland · schooljaar 2020-2021"),
                ["De Bibliotheek en het primair onderwijs", "Nederland · schooljaar 2020-2021"]),
-    "section": (Resolved("sec", "section", Box(28, 700, 539, 16),
-                         {"text": "Samenwerking met basisscholen"}),
+    "section": (SectionContent(id="sec", box=Box(28, 700, 539, 16),
+                               text="Samenwerking met basisscholen"),
                 ["Samenwerking met basisscholen"]),
-    "text": (Resolved("intro", "text", Box(28, 600, 300, 60),
-                      {"text": "140 basisbibliotheken vulden de Bibliotheekmonitor in."},
-                      extra={"size": "body", "bold": False}),
+    "text": (TextContent(id="intro", box=Box(28, 600, 300, 60),
+                         text="140 basisbibliotheken vulden de Bibliotheekmonitor in."),
              ["140 basisbibliotheken vulden de Bibliotheekmonitor in."]),
-    "text-tile": (Resolved("empty", "text", Box(28, 600, 200, 80),
-                           {"text": "Geen vergelijkbaar programma."},
-                           extra={"size": "body", "bold": False, "tile": True}),
+    "text-tile": (TextContent(id="empty", box=Box(28, 600, 200, 80),
+                              text="Geen vergelijkbaar programma.", tile=True),
                   ["Geen vergelijkbaar programma."]),
-    "source": (Resolved("source", "source", Box(28, 28, 539, 30),
-                        {"text": "Bron: Bibliotheekmonitor, KB, schooljaar 2020-2021."}),
+    "source": (SourceContent(id="source", box=Box(28, 28, 539, 30),
+                             text="Bron: Bibliotheekmonitor, KB, schooljaar 2020-2021."),
                ["Bron: Bibliotheekmonitor, KB, schooljaar 2020-2021."]),
-    "kpi": (Resolved("kpi", "kpi", Box(100, 500, 130, 110),
-                     {"value": "5.386", "label": "schoollocaties werken samen",
-                      "detail": "van de 6.870 in het werkgebied"}, value=5386),
+    "kpi": (KpiContent(id="kpi", box=Box(100, 500, 130, 110), value=5386, text="5.386",
+                       label="schoollocaties werken samen",
+                       detail="van de 6.870 in het werkgebied"),
             ["5.386", "schoollocaties werken samen", "van de 6.870 in het werkgebied"]),
-    "donut": (Resolved("donut", "donut", Box(100, 500, 130, 130),
-                       {"value": "78%", "label": "werkt samen met de bibliotheek"}, value=0.784,
-                       alt="Ringdiagram: 78% werkt samen met de bibliotheek."),
+    "donut": (DonutContent(id="donut", box=Box(100, 500, 130, 130), fraction=0.784, text="78%",
+                           label="werkt samen met de bibliotheek",
+                           alt="Ringdiagram: 78% werkt samen met de bibliotheek."),
               ["78%", "werkt samen met de bibliotheek"]),
-    "donut-unknown": (Resolved("donut", "donut", Box(100, 500, 130, 130),
-                               {"value": "\u2013", "label": "onbekend"}, value=None, alt="x"),
+    "donut-unknown": (DonutContent(id="donut", box=Box(100, 500, 130, 130), fraction=None,
+                                   text="\u2013", label="onbekend", alt="x"),
                       ["\u2013", "onbekend"]),
-    "pictogram": (Resolved("pict", "pictogram", Box(28, 400, 330, 100),
-                           {"value": "7 van de 10", "label": "kinderen is lid"}, value=0.7,
-                           alt="Pictogram", extra={"icons": 10}),
+    "pictogram": (PictogramContent(id="pict", box=Box(28, 400, 330, 100), fraction=0.7,
+                                   text="7 van de 10", label="kinderen is lid", icons=10,
+                                   alt="Pictogram"),
                   ["7 van de 10", "kinderen is lid"]),
-    "bars": (Resolved("bars", "bars", Box(28, 300, 330, 140), {"title": "Verankering"},
-                      rows=(bar("met een leesplan", 0.37, "37%"),
-                            bar("met een mediaplan", 0.17, "17%"),
-                            bar("onbekend", None, "\u2013")), alt="Staafdiagram"),
+    "bars": (BarsContent(id="bars", box=Box(28, 300, 330, 140), title="Verankering",
+                         bars=(bar("met een leesplan", 0.37, "37%"),
+                               bar("met een mediaplan", 0.17, "17%"),
+                               bar("onbekend", None, "\u2013")), alt="Staafdiagram"),
              ["Verankering", "met een leesplan", "37%", "met een mediaplan", "17%"]),
-    "comparison": (Resolved("compare", "comparison", Box(28, 300, 539, 130), {"title": ""},
-                            rows=(("Leesbevordering", (bar("Fryslân", 0.81, "81%"),
-                                                       bar("Nederland", 0.74, "74%", "#3b4a59"))),
-                                  ("Digitaal", (bar("Fryslân", 0.35, "35%"),
-                                                bar("Nederland", None, "\u2013", "#3b4a59")))),
-                            alt="Staafdiagram, vergelijking"),
+    "comparison": (ComparisonContent(
+        id="compare", box=Box(28, 300, 539, 130), title="",
+        groups=(ComparisonGroup("Leesbevordering", (bar("Fryslân", 0.81, "81%"),
+                                                    bar("Nederland", 0.74, "74%", "#3b4a59"))),
+                ComparisonGroup("Digitaal", (bar("Fryslân", 0.35, "35%"),
+                                             bar("Nederland", None, "\u2013", "#3b4a59")))),
+        alt="Staafdiagram, vergelijking"),
                    ["Leesbevordering", "Digitaal", "Fryslân", "Nederland", "81%", "74%", "35%"]),
-    "map": (Resolved("map", "map", Box(380, 300, 180, 160), {"title": "Per provincie"},
-                     rows=(("PV21", ("87%", 0.87)), ("PV20", ("71%", 0.71)),
-                           ("PV31", ("\u2013", None))),
-                     alt="Kaart", extra={"highlight": "PV21"}),
+    "map": (MapContent(id="map", box=Box(380, 300, 180, 160), title="Per provincie",
+                       cells=(MapCell("PV21", "87%", 0.87), MapCell("PV20", "71%", 0.71),
+                              MapCell("PV31", "\u2013", None)),
+                       alt="Kaart", highlight="PV21"),
             ["Per provincie", "FR", "87%", "GR", "71%", "LI"]),
-    "offers": (Resolved("offers", "offers", Box(300, 300, 260, 90),
-                        {"title": "Hoe stevig is de samenwerking verankerd?"},
-                        rows=(("Onderdeel van het beleidsplan", True, "ja"),
-                              ("Structurele financiering", False, "nee"),
-                              ("Meerjarig vastgelegd", None, "onbekend")), alt="Verankering"),
+    "offers": (OffersContent(id="offers", box=Box(300, 300, 260, 90),
+                             title="Hoe stevig is de samenwerking verankerd?",
+                             rows=(OfferRow("Onderdeel van het beleidsplan", True, "ja"),
+                                   OfferRow("Structurele financiering", False, "nee"),
+                                   OfferRow("Meerjarig vastgelegd", None, "onbekend")),
+                             alt="Verankering"),
                ["Hoe stevig is de samenwerking verankerd?", "Onderdeel van het beleidsplan",
                 "ja", "Structurele financiering", "nee", "onbekend"]),
 }
@@ -152,8 +171,7 @@ def test_document_info(ctx):
 
 def test_far_too_long_text_fails_naming_the_block(ctx):
     long = "Een zin die veel te lang is voor dit kleine blok. " * 40
-    block = Resolved("intro_long", "text", Box(28, 600, 200, 30), {"text": long},
-                     extra={"size": "body", "bold": False})
+    block = TextContent(id="intro_long", box=Box(28, 600, 200, 30), text=long)
     with pytest.raises(PageError) as info:
         draw_page(one(block), ctx.style)
     assert info.value.block == "intro_long"
@@ -163,9 +181,13 @@ def test_far_too_long_text_fails_naming_the_block(ctx):
 @pytest.mark.parametrize("kind", ["section", "source", "kpi", "header"])
 def test_far_too_long_text_in_other_kinds_fails_naming_the_block(kind, ctx):
     long = "veel te lange tekst " * 60
-    texts = {"text": long, "title": long, "subtitle": long, "value": "12", "label": long,
-             "detail": ""}
-    block = Resolved(f"b_{kind}", kind, Box(28, 600, 150, 40), texts, value=12)
+    at = {"id": f"b_{kind}", "box": Box(28, 600, 150, 40)}
+    block = {
+        "section": lambda: SectionContent(**at, text=long),
+        "source": lambda: SourceContent(**at, text=long),
+        "kpi": lambda: KpiContent(**at, value=12, text="12", label=long, detail=""),
+        "header": lambda: HeaderContent(**at, title=long, subtitle=long),
+    }[kind]()
     with pytest.raises(PageError) as info:
         draw_page(one(block), ctx.style)
     assert info.value.block == f"b_{kind}"
@@ -173,7 +195,9 @@ def test_far_too_long_text_in_other_kinds_fails_naming_the_block(kind, ctx):
 
 def slightly_too_long(font: str, size: float, width: float, lines: int) -> str:
     """A text that wraps to `lines` + 1 lines at `size`, its last line a single word."""
-    words = ["De", "bibliotheek", "werkt", "samen", "met", "schoollocaties", "in", "het", "primair", "onderwijs", "aan", "leesbevordering", "en", "digitale", "geletterdheid", "in", "het", "hele", "werkgebied"]
+    words = ["De", "bibliotheek", "werkt", "samen", "met", "schoollocaties", "in", "het",
+             "primair", "onderwijs", "aan", "leesbevordering", "en", "digitale", "geletterdheid",
+             "in", "het", "hele", "werkgebied"]
     text = ""
     i = 0
     while True:
@@ -190,7 +214,7 @@ def test_slightly_too_long_text_is_shrunk_and_fits(ctx, pdf):
     text = slightly_too_long(t.fonts.regular, size, width, 3)
     assert len(simpleSplit(text, t.fonts.regular, size, width)) == 4
     box = Box(60, 500, width, height)
-    block = Resolved("intro", "text", box, {"text": text}, extra={"size": "body", "bold": False})
+    block = TextContent(id="intro", box=box, text=text, size="body", bold=False)
     data = draw_page(one(block), t)
     sizes = set(pdf.sizes(data))
     assert len(sizes) == 1
@@ -217,7 +241,7 @@ def test_longest_library_names_fit_the_header(entity_id, page, pdf):
     assert len(name) == longest
     p = page(entity_id)
     header = next(b for b in p.content.blocks if b.id == "header")
-    assert header.texts["subtitle"] == f"{name} · schooljaar 2020-2021"
+    assert header.subtitle == f"{name} · schooljaar 2020-2021"
     assert f"{name} · schooljaar 2020-2021" in p.flat
     band = [c for c in pdf.chars(p.pdf) if c[2] >= header.box.y]
     assert band, "no text in the header"
@@ -227,38 +251,48 @@ def test_longest_library_names_fit_the_header(entity_id, page, pdf):
 
 
 def test_drawing_error_names_the_block(ctx):
-    block = Resolved("kapot", "kpi", Box(100, 500, 130, 110), {"value": "1"}, value=1)
+    """Content the composer cannot draw (a distribution without rows divides by zero) fails
+    as a PageError naming the block and the original error."""
+    block = DistributionContent(id="kapot", box=Box(100, 500, 130, 110), alt="x", title="t",
+                                note="", rows=(), max_stars=4)
     with pytest.raises(PageError) as info:
         draw_page(one(block), ctx.style)
     assert info.value.block == "kapot"
-    assert "KeyError" in str(info.value)
+    assert "ZeroDivisionError" in str(info.value)
+
+
+def draw_or_error(content: PageContent, style) -> bytes | PageError:
+    """The page's PDF, or the PageError that drawing it raised."""
+    try:
+        return draw_page(content, style)
+    except PageError as err:
+        return err
 
 
 def test_long_offers_title_is_fitted_or_fails(ctx, pdf):
     box = Box(100, 400, 120, 60)
-    block = Resolved("offers", "offers", box,
-                     {"title": "Een heel erg lange titel die nooit in dit kleine blok past"},
-                     rows=(("Structurele financiering door gemeente en provincie", True, "ja"),),
-                     alt="x")
-    try:
-        data = draw_page(one(block), ctx.style)
-    except PageError as err:
-        assert err.block == "offers"
-        return
-    assert pdf.outside(data, box) == ""
+    block = OffersContent(id="offers", box=box,
+                          title="Een heel erg lange titel die nooit in dit kleine blok past",
+                          rows=(OfferRow("Structurele financiering door gemeente en provincie",
+                                         True, "ja"),),
+                          alt="x")
+    drawn = draw_or_error(one(block), ctx.style)
+    if isinstance(drawn, PageError):
+        assert drawn.block == "offers"
+    else:
+        assert pdf.outside(drawn, box) == ""
 
 
 def test_long_chart_title_is_fitted_or_fails(ctx, pdf):
     box = Box(100, 400, 160, 80)
-    block = Resolved("bars", "bars", box,
-                     {"title": "Een heel erg lange titel die nooit in dit kleine blok past"},
-                     rows=(bar("x", 0.5, "50%"),), alt="x")
-    try:
-        data = draw_page(one(block), ctx.style)
-    except PageError as err:
-        assert err.block == "bars"
-        return
-    assert pdf.outside(data, box) == ""
+    block = BarsContent(id="bars", box=box,
+                        title="Een heel erg lange titel die nooit in dit kleine blok past",
+                        bars=(bar("x", 0.5, "50%"),), alt="x")
+    drawn = draw_or_error(one(block), ctx.style)
+    if isinstance(drawn, PageError):
+        assert drawn.block == "bars"
+    else:
+        assert pdf.outside(drawn, box) == ""
 
 
 # --- real pages: no text over text ---------------------------------------------------------------
@@ -330,7 +364,8 @@ def test_golden_page(key, golden_jobs, ctx, pdf, regen_golden, tmp_path):
         ref_pdf.write_bytes(data)
         picture.save(ref_png, optimize=True)
         pytest.skip(f"golden files rewritten: {ref_pdf.name}, {ref_png.name}")
-    assert ref_pdf.exists() and ref_png.exists(), "no golden files: run pytest --regen-golden"
+    assert ref_pdf.exists(), "no golden files: run pytest --regen-golden"
+    assert ref_png.exists(), "no golden files: run pytest --regen-golden"
 
     assert pdf.text(data) == pdf.text(ref_pdf.read_bytes())
 

@@ -212,7 +212,7 @@ def test_placeholders_in_item_labels_are_filled(ctx):
     content = resolve(layout, ctx.figures, PageTarget("national", "NL", "2020-2021"), ctx.style)
     bars = next(b for b in content.blocks if b.id == "bars_anchoring")
     n = ctx.figures.get("2020-2021", "national", "NL", "po_share_reading_plan").n
-    assert bars.rows[0].label == f"schoollocaties met een leesplan (N: {n})"
+    assert bars.bars[0].label == f"schoollocaties met een leesplan (N: {n})"
 
 
 def test_extends_cycle(tmp_path, indicators):
@@ -249,12 +249,14 @@ def test_placeholder_not_available_on_the_layouts_level(tmp_path, ctx):
         "subject: po\nlevel: national\ntitle: T\nblocks:\n  intro:\n    kind: text\n"
         "    at: [0, 0]\n    span: [12, 2]\n    text: \"In {province_name}\"\n", encoding="utf-8")
     try:
-        layout = L.load_layout(path, ctx.indicators)
+        layout: L.Layout | ConfigError = L.load_layout(path, ctx.indicators)
     except ConfigError as err:
-        assert str(err).startswith(f"{path}:9: blocks.intro.text: ")
-        return
-    with pytest.raises(InfographicsError, match="intro"):
-        resolve(layout, ctx.figures, PageTarget("national", "NL", "2020-2021"), ctx.style)
+        layout = err
+    if isinstance(layout, ConfigError):
+        assert str(layout).startswith(f"{path}:9: blocks.intro.text: ")
+    else:
+        with pytest.raises(InfographicsError, match="intro"):
+            resolve(layout, ctx.figures, PageTarget("national", "NL", "2020-2021"), ctx.style)
 
 
 @pytest.mark.parametrize(("level", "text", "message"), [
@@ -271,7 +273,8 @@ def test_placeholders_are_checked_against_the_level(tmp_path, indicators, level,
         f"subject: po\nlevel: {level}\ntitle: T\nblocks:\n  intro:\n    kind: text\n"
         f"    at: [0, 0]\n    span: [12, 2]\n    text: \"In {text}\"\n", encoding="utf-8")
     err = str(error_of(path, indicators))
-    assert err.startswith(f"{path}:9: blocks.intro.text: ") and message in err, err
+    assert err.startswith(f"{path}:9: blocks.intro.text: "), err
+    assert message in err, err
 
 
 def test_the_levels_own_placeholders_pass(tmp_path, indicators):
@@ -297,3 +300,64 @@ def test_unknown_kind_lists_the_kinds_in_dutch(indicators):
     err = str(error_of(BAD / "unknown-kind.yaml", indicators))
     assert "mogelijk: 'header', 'section'" in err
     assert "Input" not in err
+
+
+# --- an analyst's own layouts (--layouts DIR) ----------------------------------------------------
+
+
+def changed_local_layout(folder: Path) -> Path:
+    """An analyst's folder holding only a changed po-lokaal.yaml (its intro reworded); it still
+    extends po-base.yaml, which the folder does not have."""
+    packaged = (L.LAYOUT_DIR / "po-lokaal.yaml").read_text(encoding="utf-8")
+    assert "extends: po-base.yaml" in packaged
+    changed = packaged.replace("      {entity_name} ({province_name}) werkt samen met",
+                               "      Eigen tekst: {entity_name} ({province_name}) werkt samen met",
+                               1)
+    assert changed != packaged
+    path = folder / "po-lokaal.yaml"
+    path.write_text(changed, encoding="utf-8")
+    return path
+
+
+def test_layout_path_prefers_the_analysts_folder(tmp_path):
+    own = changed_local_layout(tmp_path)
+    assert L.layout_path("po", "library", tmp_path) == own
+    assert L.layout_path("po", "national", tmp_path) == L.LAYOUT_DIR / "po-landelijk.yaml"
+    assert L.layout_path("vo", "school", tmp_path) == L.LAYOUT_DIR / "vo-school.yaml"
+    assert L.layout_path("po", "library") == L.LAYOUT_DIR / "po-lokaal.yaml"
+
+
+def test_a_folder_with_one_changed_layout_extends_the_packaged_base(tmp_path, ctx):
+    changed_local_layout(tmp_path)
+    own = L.load_layout(L.layout_path("po", "library", tmp_path), ctx.indicators)
+    packaged = L.load_layout(L.LAYOUT_DIR / "po-lokaal.yaml", ctx.indicators)
+    assert own.path == str(tmp_path / "po-lokaal.yaml")
+    assert list(own.blocks) == list(packaged.blocks)  # po-base.yaml's blocks, merged
+    assert own.blocks["header"] == packaged.blocks["header"]
+    assert own.blocks["intro"] != packaged.blocks["intro"]
+    content = resolve(own, ctx.figures, PageTarget("library", "bib-0027", "2020-2021"), ctx.style)
+    intro = next(b for b in content.blocks if b.id == "intro")
+    assert intro.text.startswith("Eigen tekst: ")
+
+
+def test_a_parent_next_to_the_child_comes_first(tmp_path, indicators):
+    changed_local_layout(tmp_path)
+    base = (L.LAYOUT_DIR / "po-base.yaml").read_text(encoding="utf-8")
+    title = 'title: "De Bibliotheek en het primair onderwijs: {entity_name} {school_year}"'
+    assert title in base
+    (tmp_path / "po-base.yaml").write_text(
+        base.replace(title, 'title: "Eigen basis: {entity_name}"', 1), encoding="utf-8")
+    layout = L.load_layout(L.layout_path("po", "library", tmp_path), indicators)
+    assert layout.title == "Eigen basis: {entity_name}"
+    packaged = L.load_layout(L.LAYOUT_DIR / "po-lokaal.yaml", indicators)
+    assert packaged.title != layout.title
+
+
+def test_an_error_in_the_analysts_layout_names_its_file(tmp_path, indicators):
+    path = changed_local_layout(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("    empty_when: po_locations_cooperating",
+                                                    "    empty_when: po_bestaat_niet", 1)
+    path.write_text(text, encoding="utf-8")
+    err = error_of(L.layout_path("po", "library", tmp_path), indicators)
+    assert err.file == str(path)
+    assert "onbekende indicator 'po_bestaat_niet'" in str(err)

@@ -19,6 +19,7 @@ from infographics.edition.build import build_edition, load_context, render_page
 from infographics.edition.plan import plan
 from infographics.levels import PAGE_LEVELS, SUBJECTS
 from infographics.page import fonts
+from infographics.page.blocks import SectionContent
 from infographics.page.content import PageTarget, resolve
 from infographics.page.draw import draw_page
 from infographics.page.tagging import TaggedCanvas
@@ -219,10 +220,10 @@ def test_h2_order_is_page_order(ctx, po_jobs, pages):
     headings = [line.strip().removeprefix("H2: ") for line in outline if "H2: " in line]
     content = resolve(layout, ctx.figures, PageTarget("national", po_jobs[0].entity_id,
                                                   po_jobs[0].school_year), ctx.style)
-    sections = [b for b in content.blocks if b.kind == "section"]
+    sections = [b for b in content.blocks if isinstance(b, SectionContent)]
     by_position = sorted(sections, key=lambda b: (-round(b.box.y + b.box.h), b.box.x))
-    assert headings == [b.texts["text"] for b in sections]
-    assert [b.texts["text"] for b in by_position] == [b.texts["text"] for b in sections]
+    assert headings == [b.text for b in sections]
+    assert [b.text for b in by_position] == [b.text for b in sections]
 
 
 # --- broken PDFs, each named by its check ---------------------------------------------------

@@ -1,2 +1,3 @@
-"""Page stage: a YAML layout and the figures into one tagged A4 PDF (layout spec, style,
-resolved page content, charts, drawing, tagging, fonts)."""
+"""Page stage: a YAML layout and the figures into one tagged A4 PDF: layout spec (layout.py),
+style, the resolver (content.py) making one typed content per block (blocks.py), the composer
+drawing it (draw.py) with charts, tagging and fonts."""

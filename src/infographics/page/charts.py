@@ -11,44 +11,29 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 
+from infographics.page.blocks import Bar, BlockRow, ComparisonGroup, MapCell
 from infographics.page.fonts import FAMILY
 from infographics.page.style import Style, luminance
 
-# Stylised tile map of the 12 provinces: (column, row) from the top-left.
-PROVINCE_TILES = {
+# Stylised tile map of the 12 provinces: (column, row) from the top-left, and the abbreviation.
+PROVINCE_TILES: dict[str, tuple[int, int, str]] = {
     "PV21": (1, 0, "FR"), "PV20": (2, 0, "GR"),
     "PV27": (0, 1, "NH"), "PV24": (1, 1, "FL"), "PV22": (2, 1, "DR"),
     "PV28": (0, 2, "ZH"), "PV26": (1, 2, "UT"), "PV23": (2, 2, "OV"),
     "PV29": (0, 3, "ZE"), "PV30": (1, 3, "NB"), "PV25": (2, 3, "GE"),
     "PV31": (2, 4, "LI"),
 }
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    fraction: float | None  # 0..1, None = unknown/suppressed
-    text: str  # the formatted value
-    color: str
-
-
-@dataclass(frozen=True)
-class BlockRow:
-    """A checklist building block: the school's share and the averages it is compared with."""
-
-    label: str
-    own: float | None
-    text: str
-    library: float | None
-    national: float | None
 
 
 def _props(size: float, weight: str = "normal") -> FontProperties:
@@ -78,16 +63,14 @@ class _Panel:
         return self.left + x * self.width, self.bottom + y / self.rows * self.height
 
     def rect(self, x: float, y: float, w: float, h: float, color: str) -> None:
-        from matplotlib.patches import Rectangle
-
         self.fig.add_artist(Rectangle(self.xy(x, y), w * self.width, h / self.rows * self.height,
                                       facecolor=color, edgecolor="none", linewidth=0,
                                       transform=self.fig.transFigure))
 
-    def text(self, x: float, y: float, text: str, **kwargs) -> None:
+    def text(self, x: float, y: float, text: str, **kwargs: Any) -> None:
         self.fig.text(*self.xy(x, y), text, **kwargs)
 
-    def marker(self, x: float, y: float, **kwargs) -> None:
+    def marker(self, x: float, y: float, **kwargs: Any) -> None:
         fx, fy = self.xy(x, y)
         self.fig.add_artist(Line2D([fx], [fy], linestyle="none", transform=self.fig.transFigure,
                                    **kwargs))
@@ -117,20 +100,21 @@ def bar_list(bars: Sequence[Bar], width: float, height: float, style: Style) -> 
     return fig
 
 
-def comparison(
-    groups: Sequence[tuple[str, Sequence[Bar]]], width: float, height: float, style: Style
-) -> Figure:
+def comparison(groups: Sequence[ComparisonGroup], width: float, height: float,
+               style: Style) -> Figure:
     """Small multiples: one panel per indicator, one labelled bar per comparison group."""
     fig = _figure(width, height)
     k = len(groups)
     size = style.sizes.label
-    names = [bar.label for bar in groups[0][1]] if groups else []
+    names = [bar.label for bar in groups[0].bars] if groups else []
     label_w = _label_room(names, size, width, 0.2)  # room for the series names at the left
     gap = 0.025
     panel_w = (1 - label_w - gap * (k - 1)) / k
-    titles = [simpleSplit(title, "Lato-Bold", size, panel_w * width - 2) for title, _ in groups]
+    titles = [simpleSplit(group.label, "Lato-Bold", size, panel_w * width - 2)
+              for group in groups]
     title_h = (max(2, *(len(t) for t in titles)) + 0.6) * (size + 2) / height
-    for g, (_, bars) in enumerate(groups):
+    for g, group in enumerate(groups):
+        bars = group.bars
         left = label_w + g * (panel_w + gap)
         n = len(bars)
         panel = _Panel(fig, left, 0, panel_w, 1 - title_h, n)
@@ -200,22 +184,10 @@ def _label_room(labels: Sequence[str], size: float, width: float, least: float) 
     return max(least, 0.015 + (widest + 2) / width)
 
 
-def _wrap(text: str, width: int) -> str:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "\n".join(lines)
-
-
 # --- ReportLab drawings --------------------------------------------------------------------------
 
 
-def ring(c, cx: float, cy: float, radius: float, fraction: float | None, style: Style,
+def ring(c: Canvas, cx: float, cy: float, radius: float, fraction: float | None, style: Style,
          thickness: float = 0.26) -> None:
     """A donut: track circle and the share as an arc from 12 o'clock, clockwise."""
     lw = radius * thickness
@@ -229,12 +201,14 @@ def ring(c, cx: float, cy: float, radius: float, fraction: float | None, style: 
         c.setStrokeColor(HexColor(style.colors.accent))
         c.setLineCap(0)
         path = c.beginPath()
-        path.arc(cx - r, cy - r, cx + r, cy + r, startAng=90, extent=-360 * min(frac, 0.9999))
+        extent = -360 * min(frac, 0.9999)
+        path.arc(cx - r, cy - r, cx + r, cy + r, startAng=90,
+                 extent=extent)  # type: ignore[arg-type]  # any number works; the stubs say int
         c.drawPath(path, stroke=1, fill=0)
     c.restoreState()
 
 
-def person(c, x: float, y: float, h: float, color: str) -> None:
+def person(c: Canvas, x: float, y: float, h: float, color: str) -> None:
     """A simple person icon (head and body) with its feet at (x, y), height h."""
     c.setFillColor(HexColor(color))
     head = h * 0.17
@@ -243,7 +217,7 @@ def person(c, x: float, y: float, h: float, color: str) -> None:
     c.roundRect(x - body_w / 2, y, body_w, h * 0.58, radius=h * 0.12, stroke=0, fill=1)
 
 
-def pictogram(c, x: float, y: float, w: float, h: float, fraction: float | None, icons: int,
+def pictogram(c: Canvas, x: float, y: float, w: float, h: float, fraction: float | None, icons: int,
               style: Style) -> int:
     """A row of `icons` people, the first round(fraction * icons) filled. Returns that count."""
     filled = 0 if fraction is None else int(math.floor(_clip01(fraction) * icons + 0.5))
@@ -257,7 +231,7 @@ def pictogram(c, x: float, y: float, w: float, h: float, fraction: float | None,
     return filled
 
 
-def tile_map(c, x: float, y: float, w: float, h: float, cells: dict[str, tuple[str, float | None]],
+def tile_map(c: Canvas, x: float, y: float, w: float, h: float, cells: Sequence[MapCell],
              highlight: str | None, style: Style, font: str, bold: str) -> None:
     """The 12 provinces as tiles, shaded by value, each with its code and value written in."""
     cols, rows = 3, 5
@@ -265,10 +239,12 @@ def tile_map(c, x: float, y: float, w: float, h: float, cells: dict[str, tuple[s
     side = min((w - gap * (cols - 1)) / cols, (h - gap * (rows - 1)) / rows)
     x0 = x + (w - (side * cols + gap * (cols - 1))) / 2
     top = y + h
-    values = [v for _, v in cells.values() if v is not None]
-    lo, hi = (min(values), max(values)) if values else (0, 1)
+    by_province = {cell.province: cell for cell in cells}
+    values = [cell.value for cell in by_province.values() if cell.value is not None]
+    lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
     for code, (col, row, abbr) in PROVINCE_TILES.items():
-        text, value = cells.get(code, ("\u2013", None))
+        cell = by_province.get(code, MapCell(code, "\u2013", None))
+        text, value = cell.text, cell.value
         tx = x0 + col * (side + gap)
         ty = top - (row + 1) * side - row * gap
         fill = _shade(style, value, lo, hi)
@@ -295,7 +271,7 @@ def _shade(style: Style, value: float | None, lo: float, hi: float) -> str:
     return "#" + "".join(f"{round(v * 255):02x}" for v in mix)
 
 
-def star(c, cx: float, cy: float, r: float, filled: bool, style: Style) -> None:
+def star(c: Canvas, cx: float, cy: float, r: float, filled: bool, style: Style) -> None:
     """A five-pointed star; an empty star is outlined so it reads without colour."""
     path = c.beginPath()
     for i in range(10):

@@ -1,123 +1,185 @@
-"""Page content: a `Layout` + `Figures` + the entity of one page into `PageContent`, a list of
-resolved blocks holding the final Dutch strings, values and generated alt texts.
+"""Page content: a `Layout` + `Figures` + the target of one page into `PageContent`, one typed
+block content per layout block (blocks.py) holding the final Dutch strings, the drawn values
+and the generated alternative texts.
 
 Nothing here draws; draw.py draws what this module decided. Every number on a page comes
 from `Figures`, formatted by numbers.py; a suppressed or unknown value shows the dash `DASH` and
 the page gets a note. A block whose figure is unknown or 0 shows its `empty_text` instead.
+Each block spec class of layout.py has its resolver, registered with `resolve_block` for that
+class and returning that kind's content dataclass.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, replace
+from functools import singledispatch
+from typing import Any, NamedTuple
 
 import pandas as pd
 
 from infographics import numbers as nl
-from infographics.data.measure import NATIONAL_ID, Figure, Figures
-from infographics.levels import FOLDERS
+from infographics.data.checklist import Checklist
+from infographics.data.measure import NATIONAL_ID, Figure, Figures, LibraryInfo
+from infographics.levels import FOLDERS, PageLevel
 from infographics.page import layout as L
+from infographics.page.blocks import (
+    Bar,
+    BarsContent,
+    BlockBarsContent,
+    BlockContent,
+    BlockRow,
+    Box,
+    ComparisonContent,
+    ComparisonGroup,
+    DescribedContent,
+    DistributionContent,
+    DistributionRow,
+    DonutContent,
+    HeaderContent,
+    KpiContent,
+    MapCell,
+    MapContent,
+    OfferRow,
+    OffersContent,
+    PageContent,
+    PictogramContent,
+    SectionContent,
+    SourceContent,
+    StarsContent,
+    TextContent,
+)
 from infographics.page.style import Style
 
-SERIES_LEVEL = {"library": "library", "province": "province", "size_class": "size_class",
-                "national": "national"}
-
-@dataclass(frozen=True)
-class Box:
-    x: float
-    y: float
-    w: float
-    h: float
-
-
-@dataclass(frozen=True)
-class Resolved:
-    id: str
-    kind: str
-    box: Box
-    texts: dict[str, str] = field(default_factory=dict)  # role -> text (title, label, ...)
-    value: float | None = None  # the main fraction or number
-    rows: tuple = ()  # chart rows (charts.Bar, groups, cells, ...)
-    alt: str = ""  # alternative text for figures
-    extra: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class PageContent:
-    title: str  # document title (window title)
-    subject: str
-    blocks: tuple[Resolved, ...]
-    page_width: float
-    page_height: float
-    numbers: tuple[str, ...] = ()  # every formatted figure shown, for verification
+__all__ = ["Box", "PageContent", "PageTarget", "resolve", "resolve_block"]
 
 
 @dataclass(frozen=True)
 class PageTarget:
     """Who a page is about."""
 
-    level: str  # national | province | library
+    level: PageLevel
     id: str
     school_year: str
 
 
-class _Context:
-    """Looks up figures for the page entity and fills placeholders in texts."""
+def _cell_number(cell: Any) -> float | None:
+    """A pandas cell (Any: a float, None, NaN or pd.NA) as a number or None when unknown."""
+    if cell is None or cell is pd.NA or cell != cell:
+        return None
+    return float(cell)
 
-    def __init__(self, figures: Figures, entity: PageTarget, layout: L.Layout):
-        self.figures, self.entity, self.layout = figures, entity, layout
+
+@dataclass(frozen=True)
+class _School:
+    """A school location's row of `Figures.schools`, typed: its points (None: unknown) and the
+    stars they earn."""
+
+    location_name: str
+    municipality: str
+    library_id: str
+    stars: int | None
+    points: float | None
+    points_max: float
+    block_points: dict[str, float | None]  # checklist column -> the location's points
+
+    @property
+    def share(self) -> float | None:
+        """The points as a share of the maximum."""
+        return None if self.points is None else self.points / self.points_max
+
+
+def _school_of(row: pd.Series[Any], checklist: Checklist) -> _School:
+    points = _cell_number(row["points_total"])
+    return _School(
+        location_name=str(row["location_name"]), municipality=str(row["municipality"] or ""),
+        library_id=str(row["library_id"]),
+        stars=None if points is None else int(row["stars"]), points=points,
+        points_max=float(row["points_max"]),
+        block_points={b.column: _cell_number(row[b.column]) for b in checklist.blocks},
+    )
+
+
+def _library_values(info: LibraryInfo) -> dict[str, str]:
+    return {
+        "province_name": info.province_name, "poi_name": info.poi_name,
+        "size_class_label": info.size_class_label or "onbekende grootte",
+        "size_class_count": str(info.size_class_count), "library_name": info.library_name,
+    }
+
+
+class _Context:
+    """Looks up figures for the page target and fills placeholders in texts; records every
+    formatted figure shown (`shown`)."""
+
+    def __init__(self, figures: Figures, entity: PageTarget):
+        self.figures, self.entity = figures, entity
         self.shown: list[str] = []
+        self._library: LibraryInfo | None = None
+        self._school: _School | None = None
         ents = {e.id: e.name for e in figures.entities(entity.level, entity.school_year)}
         self.values: dict[str, str] = {
             "entity_name": ents.get(entity.id, entity.id),
             "school_year": nl.school_year(entity.school_year),
         }
         if entity.level == "library":
-            info = figures.library(entity.school_year, entity.id)
-            self.values.update(
-                province_name=info.province_name, poi_name=info.poi_name,
-                size_class_label=info.size_class_label or "onbekende grootte",
-                size_class_count=str(info.size_class_count), library_name=info.library_name,
-            )
-            self.info = info
+            self._library = figures.library(entity.school_year, entity.id)
+            self.values.update(_library_values(self._library))
         elif entity.level == "province":
             self.values["province_name"] = self.values["entity_name"]
         elif entity.level == "school":
-            self._school_context(figures, entity)
+            self._school_context()
 
-    def _school_context(self, figures: Figures, entity: PageTarget) -> None:
+    def _school_context(self) -> None:
         """A school page: the location's own points and stars; plain indicators are its
         library's."""
-        row = figures.school(entity.school_year, entity.id)
-        self.school = row
-        self.info = figures.library(entity.school_year, row["library_id"])
-        checklist_max = float(row["points_max"])
-        total = row["points_total"]
-        known = total is not None and total == total and total is not pd.NA
+        school = _school_of(self.figures.school(self.entity.school_year, self.entity.id),
+                            self.checklist)
+        self._school = school
+        self._library = self.figures.library(self.entity.school_year, school.library_id)
         self.values.update(
-            entity_name=str(row["location_name"]), location_name=str(row["location_name"]),
-            municipality=str(row["municipality"] or ""), library_name=self.info.library_name,
-            province_name=self.info.province_name, poi_name=self.info.poi_name,
-            size_class_label=self.info.size_class_label or "onbekende grootte",
-            size_class_count=str(self.info.size_class_count),
-            stars=str(int(row["stars"])) if known else nl.DASH,
-            score_share=nl.percent(float(total) / checklist_max) if known else nl.DASH,
-            **_conversation(row, figures.checklist),
+            _library_values(self._library), entity_name=school.location_name,
+            location_name=school.location_name, municipality=school.municipality,
+            stars=nl.DASH if school.stars is None else str(school.stars),
+            score_share=nl.percent(school.share),
+            **_conversation(school, self.checklist),
         )
 
-    def figure(self, indicator: str, level: str | None = None, entity_id: str | None = None):
+    @property
+    def checklist(self) -> Checklist:
+        if self.figures.checklist is None:
+            raise ValueError("de cijfers hebben geen sterrenchecklist")
+        return self.figures.checklist
+
+    @property
+    def library(self) -> LibraryInfo:
+        """The page's library (on a library page: itself; on a school page: the school's)."""
+        if self._library is None:
+            raise ValueError(f"een pagina van niveau {self.entity.level!r} heeft geen bibliotheek")
+        return self._library
+
+    @property
+    def school(self) -> _School:
+        if self._school is None:
+            raise ValueError(f"een pagina van niveau {self.entity.level!r} heeft geen school")
+        return self._school
+
+    def figure(self, indicator: str, level: str | None = None,
+               entity_id: str | None = None) -> Figure:
         if level is None and self.entity.level == "school":
-            level, entity_id = "library", self.info.library_id
+            level, entity_id = "library", self.library.library_id
         return self.figures.get(self.entity.school_year, level or self.entity.level,
                                 entity_id or self.entity.id, indicator)
 
-    def other(self, level: str) -> tuple[str, str]:
+    def other(self, level: str) -> tuple[str, str | None]:
         """(level, entity id) of the page's country, province, size class or library."""
         if level == "national":
             return "national", NATIONAL_ID
         if self.entity.level == "school" and level == "library":
-            return "library", self.info.library_id
+            return "library", self.library.library_id
         if self.entity.level in ("library", "school"):
-            return level, self.info.province if level == "province" else self.info.size_class
+            info = self.library
+            return level, info.province if level == "province" else info.size_class
         if self.entity.level == level:
             return level, self.entity.id
         raise ValueError(f"@{level} kan niet op een pagina van niveau {self.entity.level}")
@@ -130,26 +192,25 @@ class _Context:
     def fill(self, template: str | None) -> str:
         if template is None:
             return ""
+        return L.PLACEHOLDER.sub(self._placeholder, template)
 
-        def repl(m) -> str:
-            name, other, n, fmt = m.groups()
-            if name in self.values:
-                return self.values[name]
-            fig = self.figure(name, *self.other(other)) if other else self.figure(name)
-            if n:
-                text = nl.integer(fig.n)
-                self.shown.append(text)
-                return text
-            return self.fmt(fig, fmt)
-
-        return L.PLACEHOLDER.sub(repl, template)
+    def _placeholder(self, m: re.Match[str]) -> str:
+        name, other, n, fmt = m.groups()
+        if name in self.values:
+            return self.values[name]
+        fig = self.figure(name, *self.other(other)) if other else self.figure(name)
+        if n:
+            text = nl.integer(fig.n)
+            self.shown.append(text)
+            return text
+        return self.fmt(fig, fmt)
 
 
-def _conversation(row, checklist) -> dict[str, str]:
+def _conversation(school: _School, checklist: Checklist) -> dict[str, str]:
     """The school's strongest building block (highest share of its maximum) and the one with
     the most points still to gain (heavier blocks first when equal)."""
-    known = [(float(row[b.column]), b) for b in checklist.blocks
-             if not pd.isna(row[b.column])]
+    known = [(points, b) for b in checklist.blocks
+             if (points := school.block_points[b.column]) is not None]
     if not known:
         return {"best_block": nl.DASH, "growth_block": nl.DASH}
     best = max(known, key=lambda pb: (pb[0] / pb[1].max, pb[1].max))
@@ -161,9 +222,9 @@ def _default_format(fig: Figure) -> str:
     return "percent" if "_share" in fig.indicator else "integer"
 
 
-def _empty(ctx: _Context, block, main: str | None) -> bool:
-    which = block.empty_when or main
-    if block.empty_text is None or which is None:
+def _empty(ctx: _Context, spec: L.BlockSpec) -> bool:
+    which = spec.empty_when or spec.main_indicator
+    if spec.empty_text is None or which is None:
         return False
     fig = ctx.figure(which)
     return fig.value is None or fig.value == 0
@@ -171,110 +232,141 @@ def _empty(ctx: _Context, block, main: str | None) -> bool:
 
 def resolve(layout: L.Layout, figures: Figures, entity: PageTarget, style: Style) -> PageContent:
     """Everything a page shows, decided: strings, values, chart rows and alt texts."""
-    ctx = _Context(figures, entity, layout)
-    blocks = []
-    for block_id, block in layout.ordered():
-        x, y, w, h = layout.box(block)
-        box = Box(x, y, w, h)
-        main = getattr(block, "value", None) or getattr(block, "indicator", None)
-        if _empty(ctx, block, main):
-            blocks.append(Resolved(block_id, "text", box, {"text": ctx.fill(block.empty_text)},
-                                   extra={"size": "body", "bold": False,
-                                          "tile": block.kind == "kpi"}))
-            continue
-        resolved = _RESOLVERS[block.kind](ctx, block_id, block, box, style)
-        if block.alt:
-            resolved = Resolved(**{**resolved.__dict__, "alt": ctx.fill(block.alt)})
-        blocks.append(resolved)
-    title = f"{ctx.fill(layout.title)}"
+    ctx = _Context(figures, entity)
+    blocks = tuple(_block(ctx, block_id, spec, Box(*layout.box(spec)), style)
+                   for block_id, spec in layout.ordered())
+    title = ctx.fill(layout.title)
     subject = f"Bibliotheekmonitor {entity.school_year}, {FOLDERS[entity.level]}"
-    return PageContent(title, subject, tuple(blocks), layout.page.width, layout.page.height,
+    return PageContent(title, subject, blocks, layout.page.width, layout.page.height,
                        tuple(ctx.shown))
+
+
+def _block(ctx: _Context, block_id: str, spec: L.BlockSpec, box: Box,
+           style: Style) -> BlockContent:
+    """One block's content: its empty text, or what its kind's resolver makes of it (with the
+    layout's own alternative text, if it gives one)."""
+    if _empty(ctx, spec):
+        return TextContent(id=block_id, box=box, text=ctx.fill(spec.empty_text),
+                           tile=isinstance(spec, L.Kpi))
+    content = resolve_block(spec, _Resolving(ctx, block_id, box, style))
+    if spec.alt and isinstance(content, DescribedContent):
+        content = replace(content, alt=ctx.fill(spec.alt))
+    return content
+
+
+class _Resolving(NamedTuple):
+    """What a resolver gets besides the block's spec."""
+
+    ctx: _Context
+    id: str
+    box: Box
+    style: Style
+
+
+@singledispatch
+def resolve_block(spec: L.BlockSpec, at: _Resolving) -> BlockContent:
+    """A block spec into its content; each spec class registers its resolver below."""
+    raise TypeError(f"no resolver for block spec {type(spec).__name__}")
 
 
 # --- per kind -------------------------------------------------------------------------------------
 
 
-def _header(ctx, bid, b: L.Header, box, style):
-    return Resolved(bid, "header", box, {"title": ctx.fill(b.title),
-                                         "subtitle": ctx.fill(b.subtitle)})
+@resolve_block.register
+def _header(spec: L.Header, at: _Resolving) -> HeaderContent:
+    return HeaderContent(id=at.id, box=at.box, title=at.ctx.fill(spec.title),
+                         subtitle=at.ctx.fill(spec.subtitle))
 
 
-def _section(ctx, bid, b: L.Section, box, style):
-    return Resolved(bid, "section", box, {"text": ctx.fill(b.text)})
+@resolve_block.register
+def _section(spec: L.Section, at: _Resolving) -> SectionContent:
+    return SectionContent(id=at.id, box=at.box, text=at.ctx.fill(spec.text))
 
 
-def _text(ctx, bid, b: L.Text, box, style):
-    return Resolved(bid, "text", box, {"text": ctx.fill(b.text)},
-                    extra={"size": b.size, "bold": b.bold})
+@resolve_block.register
+def _text(spec: L.Text, at: _Resolving) -> TextContent:
+    return TextContent(id=at.id, box=at.box, text=at.ctx.fill(spec.text), size=spec.size,
+                       bold=spec.bold)
 
 
-def _source(ctx, bid, b: L.Source, box, style):
-    return Resolved(bid, "source", box, {"text": ctx.fill(b.text)})
+@resolve_block.register
+def _source(spec: L.Source, at: _Resolving) -> SourceContent:
+    return SourceContent(id=at.id, box=at.box, text=at.ctx.fill(spec.text))
 
 
-def _kpi(ctx, bid, b: L.Kpi, box, style):
-    fig = ctx.figure(b.value)
-    value = ctx.fmt(fig, b.format)
-    texts = {"value": value, "label": ctx.fill(b.label), "detail": ctx.fill(b.detail)}
-    return Resolved(bid, "kpi", box, texts, value=fig.value,
-                    extra={"suppressed": fig.suppressed})
+@resolve_block.register
+def _kpi(spec: L.Kpi, at: _Resolving) -> KpiContent:
+    ctx = at.ctx
+    fig = ctx.figure(spec.value)
+    return KpiContent(id=at.id, box=at.box, value=fig.value, text=ctx.fmt(fig, spec.format),
+                      label=ctx.fill(spec.label), detail=ctx.fill(spec.detail))
 
 
-def _donut(ctx, bid, b: L.Donut, box, style):
-    fig = ctx.figure(b.indicator)
-    value = ctx.fmt(fig, "percent")
-    label = ctx.fill(b.label)
-    alt = f"Ringdiagram: {value} {label}."
-    return Resolved(bid, "donut", box, {"value": value, "label": label},
-                    value=nl.shown_value(fig.value, "percent"),
-                    alt=alt, extra={"suppressed": fig.suppressed})
+@resolve_block.register
+def _donut(spec: L.Donut, at: _Resolving) -> DonutContent:
+    ctx = at.ctx
+    fig = ctx.figure(spec.indicator)
+    text = ctx.fmt(fig, "percent")
+    label = ctx.fill(spec.label)
+    return DonutContent(id=at.id, box=at.box, alt=f"Ringdiagram: {text} {label}.",
+                        fraction=nl.shown_value(fig.value, "percent"), text=text, label=label)
 
 
-def _pictogram(ctx, bid, b: L.Pictogram, box, style):
-    fig = ctx.figure(b.indicator)
-    in_ten = nl.in_ten(fig.value) if b.icons == 10 else ctx.fmt(fig, "percent")
-    label = ctx.fill(b.label)
-    shown = nl.shown_value(fig.value, "in_ten" if b.icons == 10 else "percent")
-    filled = 0 if shown is None else round(shown * b.icons)
+@resolve_block.register
+def _pictogram(spec: L.Pictogram, at: _Resolving) -> PictogramContent:
+    ctx = at.ctx
+    fig = ctx.figure(spec.indicator)
+    text = nl.in_ten(fig.value) if spec.icons == 10 else ctx.fmt(fig, "percent")
+    label = ctx.fill(spec.label)
+    shown = nl.shown_value(fig.value, "in_ten" if spec.icons == 10 else "percent")
+    filled = 0 if shown is None else round(shown * spec.icons)
     # the sentence itself follows as text; the alt only says what the picture shows
-    alt = f"Pictogram: {filled} van de {b.icons} figuurtjes gekleurd ({nl.percent(fig.value)})."
-    ctx.shown.append(in_ten)
-    return Resolved(bid, "pictogram", box, {"value": in_ten, "label": label}, value=shown,
-                    alt=alt, extra={"icons": b.icons})
+    alt = (f"Pictogram: {filled} van de {spec.icons} figuurtjes gekleurd "
+           f"({nl.percent(fig.value)}).")
+    ctx.shown.append(text)
+    return PictogramContent(id=at.id, box=at.box, alt=alt, fraction=shown, text=text,
+                            label=label, icons=spec.icons)
 
 
-def _bars(ctx, bid, b: L.Bars, box, style):
-    from infographics.page.charts import Bar
-
-    rows = []
-    for item in b.items:
+@resolve_block.register
+def _bars(spec: L.Bars, at: _Resolving) -> BarsContent:
+    ctx = at.ctx
+    bars = []
+    for item in spec.items:
         fig = ctx.figure(item.indicator)
-        rows.append(Bar(ctx.fill(item.label), nl.shown_value(fig.value, b.format),
-                        ctx.fmt(fig, b.format),
-                        style.colors.primary))
-    title = ctx.fill(b.title) if b.title else ""
+        bars.append(Bar(ctx.fill(item.label), nl.shown_value(fig.value, spec.format),
+                        ctx.fmt(fig, spec.format), at.style.colors.primary))
+    title = ctx.fill(spec.title) if spec.title else ""
     alt = "Staafdiagram" + (f" {title}" if title else "") + ": " + "; ".join(
-        f"{r.label} {r.text}" for r in rows) + "."
-    return Resolved(bid, "bars", box, {"title": title}, rows=tuple(rows), alt=alt)
+        f"{bar.label} {bar.text}" for bar in bars) + "."
+    return BarsContent(id=at.id, box=at.box, alt=alt, title=title, bars=tuple(bars))
 
 
-def _series(ctx: _Context, series: str) -> tuple[str, str, str] | None:
-    """(label, level, entity id) of a comparison series for this page, or None if n/a."""
+class _Series(NamedTuple):
+    """A comparison series on this page: its label and whose figures it shows."""
+
+    label: str
+    level: str
+    entity_id: str
+
+
+def _series(ctx: _Context, series: L.Series) -> _Series | None:
+    """A comparison series for this page, or None if it has none (no province on a national
+    page, no size class for a library without one)."""
     e = ctx.entity
     if series == "national":
-        return ("Nederland", "national", NATIONAL_ID)
+        return _Series("Nederland", "national", NATIONAL_ID)
     if e.level in ("library", "school"):
-        info = ctx.info
+        info = ctx.library
         if series == "library":
-            return (_short(info.library_name), "library", info.library_id)
+            return _Series(_short(info.library_name), "library", info.library_id)
         if series == "province":
-            return (info.province_name, "province", info.province)
+            return _Series(info.province_name, "province", info.province)
         if series == "size_class" and info.size_class:
-            return (f"Vergelijkbare grootte ({info.size_class_count})", "size_class",
-                    info.size_class)
+            return _Series(f"Vergelijkbare grootte ({info.size_class_count})", "size_class",
+                           info.size_class)
     if e.level == "province" and series == "province":
-        return (ctx.values["entity_name"], "province", e.id)
+        return _Series(ctx.values["entity_name"], "province", e.id)
     return None
 
 
@@ -287,143 +379,133 @@ def _short(name: str, limit: int = 24) -> str:
     return cut + "\u2026"
 
 
-def _comparison(ctx, bid, b: L.Comparison, box, style):
-    from infographics.page.charts import Bar
-
-    series = [(key, s) for key in b.series if (s := _series(ctx, key)) is not None]
-    colors = style.colors.series
+@resolve_block.register
+def _comparison(spec: L.Comparison, at: _Resolving) -> ComparisonContent:
+    ctx = at.ctx
+    series = [(key, s) for key in spec.series if (s := _series(ctx, key)) is not None]
     groups, alts = [], []
-    for item in b.items:
+    for item in spec.items:
         bars = []
-        for key, (label, level, eid) in series:
-            fig = ctx.figure(item.indicator, level, eid)
-            bars.append(Bar(label, nl.shown_value(fig.value, "percent"), ctx.fmt(fig, "percent"),
-                            getattr(colors, key)))
+        for key, s in series:
+            fig = ctx.figure(item.indicator, s.level, s.entity_id)
+            bars.append(Bar(s.label, nl.shown_value(fig.value, "percent"),
+                            ctx.fmt(fig, "percent"), at.style.colors.series.of(key)))
         label = ctx.fill(item.label)
-        groups.append((label, tuple(bars)))
+        groups.append(ComparisonGroup(label, tuple(bars)))
         alts.append(f"{label}: " + ", ".join(f"{bar.label} {bar.text}" for bar in bars))
     alt = "Staafdiagram, vergelijking: " + "; ".join(alts) + "."
-    return Resolved(bid, "comparison", box, {"title": ctx.fill(b.title) if b.title else ""},
-                    rows=tuple(groups), alt=alt)
+    return ComparisonContent(id=at.id, box=at.box, alt=alt,
+                             title=ctx.fill(spec.title) if spec.title else "",
+                             groups=tuple(groups))
 
 
-def _map(ctx, bid, b: L.Map, box, style):
-    cells = {}
-    parts = []
+@resolve_block.register
+def _map(spec: L.Map, at: _Resolving) -> MapContent:
+    ctx = at.ctx
+    cells, parts = [], []
     for ent in ctx.figures.entities("province", ctx.entity.school_year):
-        fig = ctx.figure(b.indicator, "province", ent.id)
-        text = ctx.fmt(fig, b.format)
-        cells[ent.id] = (text, nl.shown_value(fig.value, b.format))
+        fig = ctx.figure(spec.indicator, "province", ent.id)
+        text = ctx.fmt(fig, spec.format)
+        cells.append(MapCell(ent.id, text, nl.shown_value(fig.value, spec.format)))
         parts.append(f"{ent.name} {text}")
     highlight = ctx.entity.id if ctx.entity.level == "province" else None
-    title = ctx.fill(b.title)
+    title = ctx.fill(spec.title)
     alt = f"Kaart van de provincies, {title}: " + "; ".join(parts) + "."
-    return Resolved(bid, "map", box, {"title": title}, rows=tuple(cells.items()), alt=alt,
-                    extra={"highlight": highlight})
+    return MapContent(id=at.id, box=at.box, alt=alt, title=title, cells=tuple(cells),
+                      highlight=highlight)
 
 
-def _offers(ctx, bid, b: L.Offers, box, style):
-    rows, parts = [], []
-    for item in b.items:
+_OFFER_WORDS = {True: "ja", False: "nee", None: "onbekend"}
+
+
+@resolve_block.register
+def _offers(spec: L.Offers, at: _Resolving) -> OffersContent:
+    ctx = at.ctx
+    rows = []
+    for item in spec.items:
         fig = ctx.figure(item.indicator)
-        label = ctx.fill(item.label)
         state = None if fig.value is None else fig.value > 0
-        word = {True: "ja", False: "nee", None: "onbekend"}[state]
-        rows.append((label, state, word))
-        parts.append(f"{label}: {word}")
-    title = ctx.fill(b.title)
-    return Resolved(bid, "offers", box, {"title": title}, rows=tuple(rows),
-                    alt=f"{title}: " + "; ".join(parts) + ".")
+        rows.append(OfferRow(ctx.fill(item.label), state, _OFFER_WORDS[state]))
+    title = ctx.fill(spec.title)
+    alt = f"{title}: " + "; ".join(f"{row.label}: {row.word}" for row in rows) + "."
+    return OffersContent(id=at.id, box=at.box, alt=alt, title=title, rows=tuple(rows))
 
 
-def _stars(ctx, bid, b: L.Stars, box, style):
-    row = ctx.school
-    checklist = ctx.figures.checklist
-    stars = ctx.values["stars"]
-    total = row["points_total"]
-    points = nl.decimal(float(total), 0) if ctx.values["score_share"] != nl.DASH else nl.DASH
-    maximum = nl.integer(checklist.total_max)
+@resolve_block.register
+def _stars(spec: L.Stars, at: _Resolving) -> StarsContent:
+    ctx = at.ctx
+    school, checklist = ctx.school, ctx.checklist
+    stars = nl.DASH if school.stars is None else str(school.stars)
     words = f"{stars} van {checklist.max_stars} sterren"
-    detail = f"{points} van de {maximum} punten ({ctx.values['score_share']} van het maximum)"
+    detail = (f"{nl.decimal(school.points, 0)} van de {nl.integer(checklist.total_max)} punten "
+              f"({nl.percent(school.share)} van het maximum)")
     ctx.shown.extend([words, detail])
-    label = ctx.fill(b.label)
-    alt = f"Sterren: {words}; {detail}."
-    value = None if stars == nl.DASH else int(stars)
-    return Resolved(bid, "stars", box, {"value": words, "detail": detail, "label": label},
-                    value=value, alt=alt, extra={"max_stars": checklist.max_stars})
+    return StarsContent(id=at.id, box=at.box, alt=f"Sterren: {words}; {detail}.",
+                        stars=school.stars, max_stars=checklist.max_stars, words=words,
+                        detail=detail, label=ctx.fill(spec.label))
 
 
-def _block_bars(ctx, bid, b: L.BlockBars, box, style):
+@resolve_block.register
+def _block_bars(spec: L.BlockBars, at: _Resolving) -> BlockBarsContent:
     """Per building block: the school's share of the maximum, its library's average and the
-    national average; plus the strongest block and the one with the most room to grow."""
-    from infographics.page.charts import BlockRow
-
-    row = ctx.school
+    national average."""
+    ctx = at.ctx
     rows, parts = [], []
-    for block in ctx.figures.checklist.blocks:
+    for block in ctx.checklist.blocks:
         short = block.column.removeprefix("points_")
-        pts = row[block.column]
-        own = None if pts is None or pts != pts or pts is pd.NA else float(pts) / block.max
+        points = ctx.school.block_points[block.column]
+        own = None if points is None else points / block.max
         lib = nl.shown_value(ctx.figure(f"vo_schools_share_{short}", "library",
-                                        ctx.info.library_id).value, "percent")
+                                        ctx.library.library_id).value, "percent")
         nat = nl.shown_value(ctx.figure(f"vo_schools_share_{short}", "national",
                                         NATIONAL_ID).value, "percent")
-        pts_text = (nl.DASH if own is None
-                    else f"{nl.decimal(float(pts), 0)} van {nl.integer(block.max)}")
-        label = f"{block.label} (max. {nl.integer(block.max)})"
-        rows.append(BlockRow(label, own, pts_text, lib, nat))
-        parts.append(f"{block.label} {pts_text} punten, bibliotheek gemiddeld {nl.percent(lib)}, "
+        text = (nl.DASH if points is None
+                else f"{nl.decimal(points, 0)} van {nl.integer(block.max)}")
+        rows.append(BlockRow(f"{block.label} (max. {nl.integer(block.max)})", own, text, lib,
+                             nat))
+        parts.append(f"{block.label} {text} punten, bibliotheek gemiddeld {nl.percent(lib)}, "
                      f"Nederland {nl.percent(nat)}")
-        ctx.shown.append(pts_text)
-    title = ctx.fill(b.title)
-    alt = f"Staafdiagram {title}: " + "; ".join(parts) + "."
-    known = [(r.own, r.label.split(" (")[0]) for r in rows if r.own is not None]
-    texts = {"title": title}
-    if known:
-        best = max(known)
-        room = min(known)
-        texts["best"] = best[1]
-        texts["room"] = room[1]
-    return Resolved(bid, "block_bars", box, texts, rows=tuple(rows), alt=alt)
+        ctx.shown.append(text)
+    title = ctx.fill(spec.title)
+    return BlockBarsContent(id=at.id, box=at.box, alt=f"Staafdiagram {title}: "
+                            + "; ".join(parts) + ".", title=title, rows=tuple(rows))
 
 
-def _distribution(ctx, bid, b: L.Distribution, box, style):
+@resolve_block.register
+def _distribution(spec: L.Distribution, at: _Resolving) -> DistributionContent:
     """How many cooperating locations score 0..max stars, for the page's entity (on a school
     page: the whole country, with the school's own row marked)."""
-    level, eid = (("national", NATIONAL_ID) if ctx.entity.level == "school"
-                  else (ctx.entity.level, ctx.entity.id))
-    own = int(ctx.values["stars"]) if ctx.entity.level == "school" \
-        and ctx.values["stars"] != nl.DASH else None
+    ctx = at.ctx
+    school = ctx.entity.level == "school"
+    level, eid = ("national", NATIONAL_ID) if school else (ctx.entity.level, ctx.entity.id)
+    own = ctx.school.stars if school else None
     rows, parts = [], []
-    for stars in sorted({band.stars for band in ctx.figures.checklist.bands}):
-        count = ctx.figure(f"{b.indicator_prefix}{stars}", level, eid)
+    for stars in sorted({band.stars for band in ctx.checklist.bands}):
+        count = ctx.figure(f"{spec.indicator_prefix}{stars}", level, eid)
         share = ctx.figure(f"vo_share_schools_stars_{stars}", level, eid)
         count_text, share_text = ctx.fmt(count, "integer"), ctx.fmt(share, "percent")
-        rows.append((stars, count_text, nl.shown_value(share.value, "percent"), share_text,
-                     stars == own))
+        rows.append(DistributionRow(stars, count_text, nl.shown_value(share.value, "percent"),
+                                    share_text, stars == own))
         word = "ster" if stars == 1 else "sterren"
         parts.append(f"{stars} {word}: {count_text} ({share_text})")
-    maximum = ctx.figure("vo_schools_max_score", level, eid)
     total = ctx.figure("vo_schools", level, eid)
-    top = nl.integer(ctx.figures.checklist.total_max)
-    if maximum.value == 0:  # 4 stars start below the maximum: say the points, not the stars
-        note = f"Geen enkele samenwerking haalt alle {top} punten."
-    elif maximum.value == 1:
-        note = f"1 samenwerking haalt alle {top} punten."
-    elif maximum.value:
-        note = f"{nl.integer(maximum.value)} samenwerkingen halen alle {top} punten."
-    else:
-        note = ""
-    title = ctx.fill(b.title)
+    title = ctx.fill(spec.title)
     alt = (f"Staafdiagram {title}, {nl.integer(total.value)} schoollocaties: "
            + "; ".join(parts) + ".")  # the note follows as its own text
-    return Resolved(bid, "distribution", box, {"title": title, "note": note}, rows=tuple(rows),
-                    alt=alt, extra={"max_stars": ctx.figures.checklist.max_stars})
+    return DistributionContent(id=at.id, box=at.box, alt=alt, title=title,
+                               note=_top_score_note(ctx, level, eid), rows=tuple(rows),
+                               max_stars=ctx.checklist.max_stars)
 
 
-_RESOLVERS = {
-    "header": _header, "section": _section, "text": _text, "source": _source, "kpi": _kpi,
-    "donut": _donut, "pictogram": _pictogram, "bars": _bars, "comparison": _comparison,
-    "map": _map, "offers": _offers, "stars": _stars, "block_bars": _block_bars,
-    "distribution": _distribution,
-}
+def _top_score_note(ctx: _Context, level: str, entity_id: str) -> str:
+    """How many cooperations reach every point of the checklist (4 stars start below the
+    maximum: say the points, not the stars); empty when unknown."""
+    maximum = ctx.figure("vo_schools_max_score", level, entity_id)
+    top = nl.integer(ctx.checklist.total_max)
+    if maximum.value == 0:
+        return f"Geen enkele samenwerking haalt alle {top} punten."
+    if maximum.value == 1:
+        return f"1 samenwerking haalt alle {top} punten."
+    if maximum.value:
+        return f"{nl.integer(maximum.value)} samenwerkingen halen alle {top} punten."
+    return ""

@@ -11,23 +11,50 @@ its box is shrunk down to the style's minimum size, and otherwise the page fails
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import singledispatch
+from typing import Literal
 
+from matplotlib.figure import Figure
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from infographics.errors import PageError
 from infographics.page import charts, fonts
-from infographics.page.content import Box, PageContent, Resolved
+from infographics.page.blocks import (
+    BarsContent,
+    BlockBarsContent,
+    BlockContent,
+    Box,
+    ComparisonContent,
+    DescribedContent,
+    DistributionContent,
+    DistributionRow,
+    DonutContent,
+    HeaderContent,
+    KpiContent,
+    MapContent,
+    OfferRow,
+    OffersContent,
+    PageContent,
+    PictogramContent,
+    SectionContent,
+    SourceContent,
+    StarsContent,
+    TextContent,
+)
+from infographics.page.mplcanvas import draw_figure
 from infographics.page.style import Style
-from infographics.page.tagging import TaggedCanvas
+from infographics.page.tagging import BBox, TaggedCanvas
 
 AUTHOR = "KB - Bibliotheekmonitor"
 LEADING = 1.22
 
 
 def draw_page(content: PageContent, style: Style, author: str = AUTHOR,
-            tagged: bool = True) -> bytes:
+              tagged: bool = True) -> bytes:
     """Draw the page and return the PDF bytes. `tagged=False` leaves out the structure (marked
     content, structure tree, XMP): only to measure what tagging costs, never for a real page."""
     fonts.register()
@@ -42,7 +69,7 @@ def draw_page(content: PageContent, style: Style, author: str = AUTHOR,
     for block in content.blocks:
         try:
             with c.block(block.id, _bbox(block.box)):
-                _DRAW[block.kind](painter, block)
+                draw_block(block, painter)
         except PageError:
             raise
         except Exception as exc:  # a drawing bug must still name its block
@@ -52,20 +79,22 @@ def draw_page(content: PageContent, style: Style, author: str = AUTHOR,
     return buf.getvalue()
 
 
-def _bbox(box: Box, bottom: float = 0.0) -> tuple[float, float, float, float]:
+def _bbox(box: Box, bottom: float = 0.0) -> BBox:
     """(x0, y0, x1, y1) of `box`, its bottom raised by `bottom`."""
     return box.x, box.y + bottom, box.x + box.w, box.y + box.h
 
 
 class _Painter:
+    """The canvas and the style a page is drawn with, and the text helpers every block uses."""
+
     def __init__(self, c: TaggedCanvas, style: Style):
         self.c, self.t = c, style
         self.f = style.fonts
 
-    def color(self, hex_color: str):
+    def color(self, hex_color: str) -> None:
         self.c.setFillColor(HexColor(hex_color))
 
-    def panel(self, box, hex_color: str, radius: float) -> None:
+    def panel(self, box: Box, hex_color: str, radius: float) -> None:
         """A block's rounded background, drawn as an artifact (decoration, not content)."""
         with self.c.artifact():
             self.color(hex_color)
@@ -77,7 +106,7 @@ class _Painter:
         floor = min_size if min_size is not None else self.t.sizes.min
         s = size
         while s >= floor - 1e-9:
-            lines = []
+            lines: list[str] = []
             for para in text.split("\n"):
                 lines.extend(simpleSplit(para, font, s, width) or [""])
             widest = max((stringWidth(line, font, s) for line in lines), default=0)
@@ -88,9 +117,9 @@ class _Painter:
                                   f"ook niet op {floor} pt: {text[:60]!r}")
 
     def lines(self, lines: list[str], font: str, size: float, x: float, top: float,
-              align: str = "left", width: float = 0) -> float:
+              align: Literal["left", "center"] = "left", width: float = 0) -> float:
         """Draw lines from `top` down (first baseline at top - ascent); returns the bottom."""
-        ascent = getFont(font).face.ascent / 1000 * size
+        ascent = fonts.metrics(font)[0] * size
         y = top - ascent
         self.c.setFont(font, size)
         for line in lines:
@@ -102,33 +131,40 @@ class _Painter:
         return y + size * LEADING - 0.3 * size  # just below the last line's descenders
 
 
+@singledispatch
+def draw_block(block: BlockContent, p: _Painter) -> None:
+    """Draw one block's content; each content class registers its drawing below."""
+    raise TypeError(f"no drawing for {type(block).__name__}")
+
+
 # --- blocks ---------------------------------------------------------------------------------
 
 
-def _header(p: _Painter, b: Resolved) -> None:
+@draw_block.register
+def _header(b: HeaderContent, p: _Painter) -> None:
     c, t, box = p.c, p.t, b.box
     p.panel(box, t.colors.band, 6)
     pad = 16
     inner = box.w - 2 * pad
-    title_lines, ts = p.fit_lines(b.id, b.texts["title"], p.f.black, t.sizes.title, inner,
+    title_lines, ts = p.fit_lines(b.id, b.title, p.f.black, t.sizes.title, inner,
                                   box.h * 0.55, min_size=t.sizes.title * 0.6)
-    sub_lines, ss = p.fit_lines(b.id, b.texts["subtitle"], p.f.semibold, t.sizes.subtitle, inner,
+    sub_lines, ss = p.fit_lines(b.id, b.subtitle, p.f.semibold, t.sizes.subtitle, inner,
                                 box.h * 0.3, min_size=t.sizes.min)
     block_h = len(title_lines) * ts * LEADING + 4 + len(sub_lines) * ss * LEADING
     top = box.y + box.h / 2 + block_h / 2
-    with c.tag("H1", text=b.texts["title"]):
+    with c.tag("H1", text=b.title):
         p.color(t.colors.band_text)
         top = p.lines(title_lines, p.f.black, ts, box.x + pad, top) - 4
-    with c.tag("P", text=b.texts["subtitle"]):
+    with c.tag("P", text=b.subtitle):
         p.color(t.colors.band_subtext)
         p.lines(sub_lines, p.f.semibold, ss, box.x + pad, top)
 
 
-def _section(p: _Painter, b: Resolved) -> None:
+@draw_block.register
+def _section(b: SectionContent, p: _Painter) -> None:
     c, t, box = p.c, p.t, b.box
-    lines, size = p.fit_lines(b.id, b.texts["text"], p.f.bold, t.sizes.section, box.w,
-                              box.h - 3)
-    with c.tag("H2", text=b.texts["text"]):
+    lines, size = p.fit_lines(b.id, b.text, p.f.bold, t.sizes.section, box.w, box.h - 3)
+    with c.tag("H2", text=b.text):
         p.color(t.colors.ink)
         bottom = p.lines(lines, p.f.bold, size, box.x, box.y + box.h)
     with c.artifact():
@@ -137,97 +173,96 @@ def _section(p: _Painter, b: Resolved) -> None:
         c.line(box.x, min(bottom - 2, box.y + 1), box.x + box.w, min(bottom - 2, box.y + 1))
 
 
-def _text(p: _Painter, b: Resolved) -> None:
+@draw_block.register
+def _text(b: TextContent, p: _Painter) -> None:
     t, box = p.t, b.box
-    size = {"body": t.sizes.body, "label": t.sizes.label, "note": t.sizes.note}[
-        b.extra.get("size", "body")]
-    font = p.f.bold if b.extra.get("bold") else p.f.regular
+    size = {"body": t.sizes.body, "label": t.sizes.label, "note": t.sizes.note}[b.size]
+    font = p.f.bold if b.bold else p.f.regular
     pad = 0
-    if b.extra.get("tile"):  # the sentence that stands in for an empty KPI keeps its tile
+    if b.tile:  # the sentence that stands in for an empty KPI keeps its tile
         pad = 9
         p.panel(box, t.colors.tile, 5)
-    lines, s = p.fit_lines(b.id, b.texts["text"], font, size, box.w - 2 * pad, box.h - 2 * pad)
-    with p.c.tag("P", text=b.texts["text"]):
+    lines, s = p.fit_lines(b.id, b.text, font, size, box.w - 2 * pad, box.h - 2 * pad)
+    with p.c.tag("P", text=b.text):
         p.color(t.colors.muted if pad else t.colors.ink)
         p.lines(lines, font, s, box.x + pad, box.y + box.h - pad)
 
 
-def _source(p: _Painter, b: Resolved) -> None:
+@draw_block.register
+def _source(b: SourceContent, p: _Painter) -> None:
     t, box = p.t, b.box
-    lines, s = p.fit_lines(b.id, b.texts["text"], p.f.regular, t.sizes.note, box.w, box.h)
-    with p.c.tag("P", text=b.texts["text"]):
+    lines, s = p.fit_lines(b.id, b.text, p.f.regular, t.sizes.note, box.w, box.h)
+    with p.c.tag("P", text=b.text):
         p.color(t.colors.muted)
         p.lines(lines, p.f.regular, s, box.x, box.y + box.h)
 
 
-def _kpi(p: _Painter, b: Resolved) -> None:
+@draw_block.register
+def _kpi(b: KpiContent, p: _Painter) -> None:
     c, t, box = p.c, p.t, b.box
     p.panel(box, t.colors.tile, 5)
     pad = 9
     inner = box.w - 2 * pad
     room = box.h - 2 * pad
-    value_lines, vs = p.fit_lines(b.id, b.texts["value"], p.f.black, t.sizes.kpi, inner,
+    value_lines, vs = p.fit_lines(b.id, b.text, p.f.black, t.sizes.kpi, inner,
                                   room * 0.5, min_size=t.sizes.kpi * 0.5)
     rest = room - len(value_lines) * vs * LEADING
-    label_lines, ls = p.fit_lines(b.id, b.texts["label"], p.f.semibold, t.sizes.label, inner,
-                                  rest * (0.62 if b.texts.get("detail") else 1))
-    detail = b.texts.get("detail") or ""
-    text = " ".join(x for x in (b.texts["value"], b.texts["label"], detail) if x)
+    label_lines, ls = p.fit_lines(b.id, b.label, p.f.semibold, t.sizes.label, inner,
+                                  rest * (0.62 if b.detail else 1))
+    text = " ".join(x for x in (b.text, b.label, b.detail) if x)
     with c.tag("P", text=text):
         p.color(t.colors.accent)
         top = p.lines(value_lines, p.f.black, vs, box.x + pad, box.y + box.h - pad)
         p.color(t.colors.ink)
         top = p.lines(label_lines, p.f.semibold, ls, box.x + pad, top - 1)
-        if detail:
+        if b.detail:
             left = top - box.y - pad + 1
-            detail_lines, ds = p.fit_lines(b.id, detail, p.f.regular, t.sizes.label - 0.5, inner,
-                                           left)
+            detail_lines, ds = p.fit_lines(b.id, b.detail, p.f.regular, t.sizes.label - 0.5,
+                                           inner, left)
             p.color(t.colors.muted)
             p.lines(detail_lines, p.f.regular, ds, box.x + pad, top - 1)
 
 
-def _donut(p: _Painter, b: Resolved) -> None:
+@draw_block.register
+def _donut(b: DonutContent, p: _Painter) -> None:
     c, t, box = p.c, p.t, b.box
     label_h = box.h * 0.3
     radius = min(box.w, box.h - label_h) / 2 - 2
     cx, cy = box.x + box.w / 2, box.y + label_h + (box.h - label_h) / 2
-    lines, s = p.fit_lines(b.id, b.texts["label"], p.f.semibold, t.sizes.label, box.w - 8,
-                           label_h - 2)
+    lines, s = p.fit_lines(b.id, b.label, p.f.semibold, t.sizes.label, box.w - 8, label_h - 2)
     with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
-        charts.ring(c, cx, cy, radius, b.value, t)
+        charts.ring(c, cx, cy, radius, b.fraction, t)
         p.color(t.colors.ink)
         vs = radius * 0.42
         c.setFont(p.f.black, vs)
-        c.drawCentredString(cx, cy - vs * 0.35, b.texts["value"])
+        c.drawCentredString(cx, cy - vs * 0.35, b.text)
         p.lines(lines, p.f.semibold, s, box.x + 4, box.y + label_h - 2, "center", box.w - 8)
 
 
-def _pictogram(p: _Painter, b: Resolved) -> None:
+@draw_block.register
+def _pictogram(b: PictogramContent, p: _Painter) -> None:
     c, t, box = p.c, p.t, b.box
     icons_h = box.h * 0.56
     with c.tag("Figure", alt=b.alt, bbox=_bbox(box, bottom=box.h - icons_h)):
-        charts.pictogram(c, box.x, box.y + box.h - icons_h, box.w, icons_h, b.value,
-                         b.extra["icons"], t)
-    text = f"{b.texts['value']} {b.texts['label']}"
+        charts.pictogram(c, box.x, box.y + box.h - icons_h, box.w, icons_h, b.fraction,
+                         b.icons, t)
     room = box.h - icons_h - 4
-    value_w = stringWidth(b.texts["value"] + " ", p.f.black, t.sizes.subtitle + 3)
-    lines, s = p.fit_lines(b.id, b.texts["label"], p.f.semibold, t.sizes.body,
-                           box.w - value_w, room)
-    with c.tag("P", text=text):
+    value_size = t.sizes.subtitle + 3
+    value_w = stringWidth(b.text + " ", p.f.black, value_size)
+    lines, s = p.fit_lines(b.id, b.label, p.f.semibold, t.sizes.body, box.w - value_w, room)
+    with c.tag("P", text=f"{b.text} {b.label}"):
         p.color(t.colors.accent)
-        c.setFont(p.f.black, t.sizes.subtitle + 3)
+        c.setFont(p.f.black, value_size)
         top = box.y + room
-        c.drawString(box.x, top - (t.sizes.subtitle + 3) * 0.8, b.texts["value"])
+        c.drawString(box.x, top - value_size * 0.8, b.text)
         p.color(t.colors.ink)
         p.lines(lines, p.f.semibold, s, box.x + value_w, top - 2)
 
 
-def _figure(p: _Painter, b: Resolved, make) -> None:
+def _figure(p: _Painter, b: DescribedContent, title: str,
+            make: Callable[[float, float], Figure]) -> None:
     """A matplotlib chart with an optional title line above it, tagged as one Figure."""
-    from infographics.page.mplcanvas import draw_figure
-
     c, t, box = p.c, p.t, b.box
-    title = b.texts.get("title") or ""
     title_h = t.sizes.label * LEADING + 4 if title else 0
     if title:  # one line, shrunk to fit or a PageError naming the block
         lines, ts = p.fit_lines(b.id, title, p.f.bold, t.sizes.label, box.w, title_h - 4)
@@ -239,54 +274,68 @@ def _figure(p: _Painter, b: Resolved, make) -> None:
         draw_figure(c, fig, box.x, box.y, box.w, box.h - title_h)
 
 
-def _bars(p: _Painter, b: Resolved) -> None:
-    _figure(p, b, lambda w, h: charts.bar_list(b.rows, w, h, p.t))
+@draw_block.register
+def _bars(b: BarsContent, p: _Painter) -> None:
+    _figure(p, b, b.title, lambda w, h: charts.bar_list(b.bars, w, h, p.t))
 
 
-def _comparison(p: _Painter, b: Resolved) -> None:
-    _figure(p, b, lambda w, h: charts.comparison(b.rows, w, h, p.t))
+@draw_block.register
+def _comparison(b: ComparisonContent, p: _Painter) -> None:
+    _figure(p, b, b.title, lambda w, h: charts.comparison(b.groups, w, h, p.t))
 
 
-def _map(p: _Painter, b: Resolved) -> None:
+@draw_block.register
+def _block_bars(b: BlockBarsContent, p: _Painter) -> None:
+    _figure(p, b, b.title, lambda w, h: charts.block_bars(b.rows, w, h, p.t))
+
+
+@draw_block.register
+def _map(b: MapContent, p: _Painter) -> None:
     c, t, box = p.c, p.t, b.box
-    title_lines, s = p.fit_lines(b.id, b.texts["title"], p.f.bold, t.sizes.label, box.w,
+    title_lines, s = p.fit_lines(b.id, b.title, p.f.bold, t.sizes.label, box.w,
                                  t.sizes.label * LEADING * 2 + 1)
     title_h = len(title_lines) * s * LEADING + 4
     with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
         p.color(t.colors.ink)
         p.lines(title_lines, p.f.bold, s, box.x, box.y + box.h)
-        charts.tile_map(c, box.x, box.y, box.w, box.h - title_h, dict(b.rows),
-                        b.extra.get("highlight"), t, p.f.regular, p.f.bold)
+        charts.tile_map(c, box.x, box.y, box.w, box.h - title_h, b.cells, b.highlight, t,
+                        p.f.regular, p.f.bold)
 
 
-def _offers(p: _Painter, b: Resolved) -> None:
+@draw_block.register
+def _offers(b: OffersContent, p: _Painter) -> None:
     c, t, box = p.c, p.t, b.box
-    size = t.sizes.body
-    title_lines, ts = p.fit_lines(b.id, b.texts["title"], p.f.bold, t.sizes.label, box.w,
+    title_lines, ts = p.fit_lines(b.id, b.title, p.f.bold, t.sizes.label, box.w,
                                   t.sizes.label * LEADING)
-    with c.tag("H3", text=b.texts["title"]):
+    with c.tag("H3", text=b.title):
         p.color(t.colors.ink)
         p.lines(title_lines, p.f.bold, ts, box.x, box.y + box.h)
     row_h = (box.h - t.sizes.label * LEADING - 4) / max(1, len(b.rows))
     y = box.y + box.h - t.sizes.label * LEADING - 4
-    for label, state, word in b.rows:
-        mid = y - row_h / 2
-        font = p.f.semibold if state else p.f.regular
-        word_w = stringWidth(word, p.f.regular, size - 1) + 6
-        label_lines, ls = p.fit_lines(b.id, label, font, size, box.w - 16 - word_w,
-                                      min(row_h, size * LEADING))
-        with c.artifact():
-            _mark(c, box.x + 6, mid, 5, state, t)
-        with c.tag("P", text=f"{label}: {word}"):
-            p.color(t.colors.ink if state else t.colors.muted)
-            c.setFont(font, ls)
-            c.drawString(box.x + 16, mid - ls * 0.35, label_lines[0])
-            c.setFont(p.f.regular, size - 1)
-            c.drawRightString(box.x + box.w, mid - size * 0.35, word)
+    for row in b.rows:
+        _offer(p, b, row, y - row_h / 2, row_h)
         y -= row_h
 
 
-def _mark(c, x: float, y: float, r: float, state: bool | None, t: Style) -> None:
+def _offer(p: _Painter, b: OffersContent, row: OfferRow, mid: float, row_h: float) -> None:
+    """One offer of `b`: its mark, label and yes/no word on the line through `mid`."""
+    c, t, box = p.c, p.t, b.box
+    size = t.sizes.body
+    font = p.f.semibold if row.state else p.f.regular
+    word_w = stringWidth(row.word, p.f.regular, size - 1) + 6
+    label_lines, ls = p.fit_lines(b.id, row.label, font, size, box.w - 16 - word_w,
+                                  min(row_h, size * LEADING))
+    with c.artifact():
+        _mark(c, box.x + 6, mid, 5, row.state, t)
+    with c.tag("P", text=f"{row.label}: {row.word}"):
+        p.color(t.colors.ink if row.state else t.colors.muted)
+        c.setFont(font, ls)
+        c.drawString(box.x + 16, mid - ls * 0.35, label_lines[0])
+        c.setFont(p.f.regular, size - 1)
+        c.drawRightString(box.x + box.w, mid - size * 0.35, row.word)
+
+
+def _mark(c: TaggedCanvas, x: float, y: float, r: float, state: bool | None, t: Style) -> None:
     """A filled circle with a tick for yes, an outlined circle for no (meaning not by colour)."""
     c.setLineWidth(1)
     c.setStrokeColor(HexColor(t.colors.accent if state else t.colors.track))
@@ -302,87 +351,92 @@ def _mark(c, x: float, y: float, r: float, state: bool | None, t: Style) -> None
         c.drawPath(path, stroke=1, fill=0)
 
 
-def _stars(p: _Painter, b: Resolved) -> None:
+@draw_block.register
+def _stars(b: StarsContent, p: _Painter) -> None:
     c, t, box = p.c, p.t, b.box
-    max_stars = b.extra["max_stars"]
-    r = min(box.h * 0.28, box.w / (max_stars * 2.6))
+    r = min(box.h * 0.28, box.w / (b.max_stars * 2.6))
     text_top = box.y + box.h - r * 2.5
     with c.tag("Figure", alt=b.alt, bbox=_bbox(box, bottom=text_top - box.y)):
-        for i in range(max_stars):
+        for i in range(b.max_stars):
             charts.star(c, box.x + r * 1.1 + i * r * 2.5, box.y + box.h - r * 1.15, r,
-                        b.value is not None and i < b.value, t)
+                        b.stars is not None and i < b.stars, t)
     room = text_top - box.y
-    value_lines, vs = p.fit_lines(b.id, b.texts["value"], p.f.black, t.sizes.kpi * 0.8, box.w,
+    value_lines, vs = p.fit_lines(b.id, b.words, p.f.black, t.sizes.kpi * 0.8, box.w,
                                   room * 0.45, min_size=t.sizes.body)
-    with c.tag("P", text=f"{b.texts['value']}. {b.texts['detail']}"):
+    with c.tag("P", text=f"{b.words}. {b.detail}"):
         p.color(t.colors.accent)
         top = p.lines(value_lines, p.f.black, vs, box.x, text_top)
         p.color(t.colors.ink)
-        detail_lines, ds = p.fit_lines(b.id, b.texts["detail"], p.f.semibold, t.sizes.body,
+        detail_lines, ds = p.fit_lines(b.id, b.detail, p.f.semibold, t.sizes.body,
                                        box.w, top - box.y)
         top = p.lines(detail_lines, p.f.semibold, ds, box.x, top - 2)
-    if b.texts.get("label"):
-        lines, ls = p.fit_lines(b.id, b.texts["label"], p.f.regular, t.sizes.label, box.w,
+    if b.label:
+        lines, ls = p.fit_lines(b.id, b.label, p.f.regular, t.sizes.label, box.w,
                                 max(top - box.y - 2, 1))
-        with c.tag("P", text=b.texts["label"]):
+        with c.tag("P", text=b.label):
             p.color(t.colors.muted)
             p.lines(lines, p.f.regular, ls, box.x, top - 2)
 
 
-def _distribution(p: _Painter, b: Resolved) -> None:
+@dataclass(frozen=True)
+class _Rows:
+    """Where the rows of a distribution go: the bars' left edge and width, the row height and
+    the radius of the stars."""
+
+    bar_x: float
+    bar_w: float
+    row_h: float
+    r: float
+
+
+@draw_block.register
+def _distribution(b: DistributionContent, p: _Painter) -> None:
     c, t, box = p.c, p.t, b.box
     title_h = t.sizes.label * LEADING + 4
-    note = b.texts.get("note") or ""
-    note_h = t.sizes.label * LEADING + 4 if note else 0
-    n = len(b.rows)
-    row_h = (box.h - title_h - note_h) / n
-    max_stars = b.extra["max_stars"]
+    note_h = t.sizes.label * LEADING + 4 if b.note else 0
+    row_h = (box.h - title_h - note_h) / len(b.rows)
     r = min(row_h * 0.32, 6)
-    stars_w = max_stars * r * 2.4
-    bar_x = box.x + stars_w + 6
-    labels = [(_distribution_label(count_text, share_text, own), p.f.bold if own else p.f.regular)
-              for _, count_text, _, share_text, own in b.rows]
-    widest = max(stringWidth(label, font, t.sizes.label) for label, font in labels)
+    stars_w = b.max_stars * r * 2.4
+    widest = max(stringWidth(_distribution_label(row), _distribution_font(p, row),
+                             t.sizes.label) for row in b.rows)
     text_w = max(stringWidth("000 (100%)", p.f.bold, t.sizes.label) + 58, widest + 8)
-    bar_w = box.w - stars_w - 6 - text_w
+    rows = _Rows(bar_x=box.x + stars_w + 6, bar_w=box.w - stars_w - 6 - text_w, row_h=row_h,
+                 r=r)
     with c.tag("Figure", alt=b.alt, bbox=_bbox(box, bottom=note_h)):
         p.color(t.colors.ink)
         c.setFont(p.f.bold, t.sizes.label)
-        c.drawString(box.x, box.y + box.h - t.sizes.label, b.texts["title"])
+        c.drawString(box.x, box.y + box.h - t.sizes.label, b.title)
         y = box.y + box.h - title_h
-        for stars, count_text, share, share_text, own in b.rows:
-            mid = y - row_h / 2
-            for i in range(max_stars):
-                charts.star(c, box.x + r + i * r * 2.4, mid, r, i < stars, t)
-            p.color(t.colors.tile)
-            c.rect(bar_x, mid - row_h * 0.3, bar_w, row_h * 0.6, stroke=0, fill=1)
-            if share:
-                p.color(t.colors.primary)
-                c.rect(bar_x, mid - row_h * 0.3, bar_w * max(0.0, min(1.0, share)), row_h * 0.6,
-                       stroke=0, fill=1)
-            p.color(t.colors.ink)
-            c.setFont(p.f.bold if own else p.f.regular, t.sizes.label)
-            label = _distribution_label(count_text, share_text, own)
-            c.drawString(bar_x + bar_w + 6, mid - t.sizes.label * 0.35, label)
+        for row in b.rows:
+            _distribution_row(p, b, row, rows, y - row_h / 2)
             y -= row_h
-    if note:
-        with c.tag("P", text=note):
+    if b.note:
+        with c.tag("P", text=b.note):
             p.color(t.colors.ink)
             c.setFont(p.f.semibold, t.sizes.label)
-            c.drawString(box.x, box.y + 2, note)
+            c.drawString(box.x, box.y + 2, b.note)
 
 
-def _distribution_label(count_text: str, share_text: str, own: bool) -> str:
-    return f"{count_text} ({share_text})" + ("  \u2190 deze school" if own else "")
+def _distribution_row(p: _Painter, b: DistributionContent, row: DistributionRow, at: _Rows,
+                      mid: float) -> None:
+    """One row: its stars, the bar of its share and the count with the share."""
+    c, t, box = p.c, p.t, b.box
+    for i in range(b.max_stars):
+        charts.star(c, box.x + at.r + i * at.r * 2.4, mid, at.r, i < row.stars, t)
+    p.color(t.colors.tile)
+    c.rect(at.bar_x, mid - at.row_h * 0.3, at.bar_w, at.row_h * 0.6, stroke=0, fill=1)
+    if row.share:
+        p.color(t.colors.primary)
+        c.rect(at.bar_x, mid - at.row_h * 0.3, at.bar_w * max(0.0, min(1.0, row.share)),
+               at.row_h * 0.6, stroke=0, fill=1)
+    p.color(t.colors.ink)
+    c.setFont(_distribution_font(p, row), t.sizes.label)
+    c.drawString(at.bar_x + at.bar_w + 6, mid - t.sizes.label * 0.35, _distribution_label(row))
 
 
-def _block_bars(p: _Painter, b: Resolved) -> None:
-    _figure(p, b, lambda w, h: charts.block_bars(b.rows, w, h, p.t))
+def _distribution_font(p: _Painter, row: DistributionRow) -> str:
+    return p.f.bold if row.own else p.f.regular
 
 
-_DRAW = {
-    "header": _header, "section": _section, "text": _text, "source": _source, "kpi": _kpi,
-    "donut": _donut, "pictogram": _pictogram, "bars": _bars, "comparison": _comparison,
-    "map": _map, "offers": _offers, "stars": _stars, "distribution": _distribution,
-    "block_bars": _block_bars,
-}
+def _distribution_label(row: DistributionRow) -> str:
+    return f"{row.count_text} ({row.share_text})" + ("  \u2190 deze school" if row.own else "")

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from functools import cache
 
+from matplotlib import font_manager
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
 from infographics.resources import FONTS
 
 FONT_DIR = FONTS
@@ -39,12 +43,17 @@ def face_for_weight(weight: int | str) -> str:
 
 
 @cache
+def metrics(face: str) -> tuple[float, float]:
+    """(ascent, descent) of a registered face per point of size, the descent positive."""
+    font = pdfmetrics.getFont(face)
+    if not isinstance(font, TTFont):
+        raise TypeError(f"{face} is geen TrueType-lettertype")
+    return font.face.ascent / 1000.0, -font.face.descent / 1000.0
+
+
+@cache
 def register() -> None:
     """Register every face with ReportLab and matplotlib (idempotent)."""
-    from matplotlib import font_manager
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
     for face, filename in FACES.items():
         path = FONT_DIR / filename
         pdfmetrics.registerFont(TTFont(face, str(path)))

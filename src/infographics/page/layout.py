@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from infographics import yamlsrc
 from infographics.data.indicators import Indicators
 from infographics.errors import ConfigError
+from infographics.levels import FOLDERS, PageLevel, Subject
 from infographics.numbers import FORMATS
-from infographics.resources import LAYOUTS, shown
+from infographics.resources import LAYOUTS, layout_file, shown
 
 LAYOUT_DIR = LAYOUTS
 CONTEXT_KEYS = frozenset({
@@ -35,26 +36,27 @@ CONTEXT_KEYS = frozenset({
 _PAGE = frozenset({"entity_name", "school_year"})
 _LIBRARY = _PAGE | {"province_name", "poi_name", "size_class_label", "size_class_count",
                     "library_name"}
-# what pages._Context knows on a page of each level: its context keys, and the levels that
+# what content._Context knows on a page of each level: its context keys, and the levels that
 # {indicator@level} may name (the page's country, province, size class or library)
-LEVEL_CONTEXT = {
+LEVEL_CONTEXT: Final[dict[PageLevel, frozenset[str]]] = {
     "national": _PAGE,
     "province": _PAGE | {"province_name"},
     "library": _LIBRARY,
     "school": _LIBRARY | {"location_name", "municipality", "stars", "score_share",
                           "best_block", "growth_block"},
 }
-LEVEL_OTHERS = {
-    "national": {"national"},
-    "province": {"national", "province"},
-    "library": {"national", "province", "size_class"},
-    "school": {"national", "province", "size_class", "library"},
+LEVEL_OTHERS: Final[dict[PageLevel, frozenset[str]]] = {
+    "national": frozenset({"national"}),
+    "province": frozenset({"national", "province"}),
+    "library": frozenset({"national", "province", "size_class"}),
+    "school": frozenset({"national", "province", "size_class", "library"}),
 }
 PLACEHOLDER = re.compile(
     r"\{([a-z0-9_]+)(?:@(national|province|size_class|library))?(\.n)?(?::([a-z0-9_]+))?\}"
 )
 Series = Literal["library", "province", "size_class", "national"]
 Format = Literal["integer", "decimal", "percent", "percent1", "compact", "in_ten"]
+TextSize = Literal["body", "label", "note"]
 
 
 class _Strict(BaseModel):
@@ -66,96 +68,119 @@ class Item(_Strict):
     label: str
 
 
-class _Block(_Strict):
+class BlockSpec(_Strict):
+    """What every block has: its place on the grid and the optional texts of any kind."""
+
     at: tuple[int, int]
     span: tuple[int, int]
     alt: str | None = None  # overrides the generated alternative text
     empty_text: str | None = None  # shown instead when the block's figure is unknown or 0
     empty_when: str | None = None  # indicator deciding emptiness (default: the block's own)
 
+    @property
+    def main_indicator(self) -> str | None:
+        """The indicator whose figure the block is about (None: a block without one)."""
+        return None
 
-class Header(_Block):
+
+class Header(BlockSpec):
     kind: Literal["header"]
     title: str
     subtitle: str
 
 
-class Section(_Block):
+class Section(BlockSpec):
     kind: Literal["section"]
     text: str
 
 
-class Kpi(_Block):
+class Kpi(BlockSpec):
     kind: Literal["kpi"]
     value: str
     format: Format = "integer"
     label: str
     detail: str | None = None
 
+    @property
+    def main_indicator(self) -> str | None:
+        return self.value
 
-class Text(_Block):
+
+class Text(BlockSpec):
     kind: Literal["text"]
     text: str
-    size: Literal["body", "label", "note"] = "body"
+    size: TextSize = "body"
     bold: bool = False
 
 
-class Donut(_Block):
+class Donut(BlockSpec):
     kind: Literal["donut"]
     indicator: str
     label: str
 
+    @property
+    def main_indicator(self) -> str | None:
+        return self.indicator
 
-class Bars(_Block):
+
+class Bars(BlockSpec):
     kind: Literal["bars"]
     items: tuple[Item, ...] = Field(min_length=1)
     format: Format = "percent"
     title: str | None = None
 
 
-class Comparison(_Block):
+class Comparison(BlockSpec):
     kind: Literal["comparison"]
     items: tuple[Item, ...] = Field(min_length=1)
     series: tuple[Series, ...] = ("library", "province", "size_class", "national")
     title: str | None = None
 
 
-class Pictogram(_Block):
+class Pictogram(BlockSpec):
     kind: Literal["pictogram"]
     indicator: str
     label: str
     icons: int = Field(default=10, ge=2, le=20)
 
+    @property
+    def main_indicator(self) -> str | None:
+        return self.indicator
 
-class Map(_Block):
+
+class Map(BlockSpec):
     kind: Literal["map"]
     indicator: str
     format: Format = "percent"
     title: str
 
+    @property
+    def main_indicator(self) -> str | None:
+        return self.indicator
 
-class Source(_Block):
+
+class Source(BlockSpec):
     kind: Literal["source"]
     text: str
 
 
-class Stars(_Block):
+class Stars(BlockSpec):
     kind: Literal["stars"]
     label: str
 
 
-class BlockBars(_Block):
+class BlockBars(BlockSpec):
     kind: Literal["block_bars"]
     title: str
 
 
-class Distribution(_Block):
+class Distribution(BlockSpec):
     kind: Literal["distribution"]
     title: str
     indicator_prefix: str = "vo_schools_stars_"
 
 
-class Offers(_Block):
+class Offers(BlockSpec):
     kind: Literal["offers"]
     items: tuple[Item, ...] = Field(min_length=1)
     title: str
@@ -191,8 +216,8 @@ class Fallback(_Strict):
 class Layout(_Strict):
     name: str = ""
     path: str = ""
-    subject: Literal["po", "vo"]
-    level: Literal["national", "province", "library", "school"]
+    subject: Subject
+    level: PageLevel
     title: str
     page: Page = Page()
     grid: Grid = Grid()
@@ -203,7 +228,7 @@ class Layout(_Strict):
         """Blocks in reading order: top to bottom, then left to right."""
         return sorted(self.blocks.items(), key=lambda kv: (kv[1].at[1], kv[1].at[0]))
 
-    def box(self, block: _Block) -> tuple[float, float, float, float]:
+    def box(self, block: BlockSpec) -> tuple[float, float, float, float]:
         """(x, y, width, height) in points of a block, y measured from the page bottom."""
         g, p = self.grid, self.page
         cw = (p.width - 2 * p.margin - (g.columns - 1) * g.gutter) / g.columns
@@ -225,15 +250,7 @@ def _merge(parent: yamlsrc.Source, child: yamlsrc.Source) -> yamlsrc.Source:
         if key == "extends":
             continue
         if key == "blocks" and isinstance(value, dict):
-            blocks = dict(data.get("blocks") or {})
-            for block_id, block in value.items():
-                if block is None:
-                    blocks.pop(block_id, None)
-                elif isinstance(block, dict) and isinstance(blocks.get(block_id), dict):
-                    blocks[block_id] = {**blocks[block_id], **block}
-                else:
-                    blocks[block_id] = block
-            data["blocks"] = blocks
+            data["blocks"] = _merge_blocks(dict(data.get("blocks") or {}), value)
         else:
             data[key] = value
     for path, line in child.lines.items():
@@ -243,14 +260,28 @@ def _merge(parent: yamlsrc.Source, child: yamlsrc.Source) -> yamlsrc.Source:
     return yamlsrc.Source(child.file, data, lines, files)
 
 
+def _merge_blocks(blocks: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """The parent's blocks (YAML data) with a child's: a null removes, a mapping updates."""
+    for block_id, block in overrides.items():
+        if block is None:
+            blocks.pop(block_id, None)
+        elif isinstance(block, dict) and isinstance(blocks.get(block_id), dict):
+            blocks[block_id] = {**blocks[block_id], **block}
+        else:
+            blocks[block_id] = block
+    return blocks
+
+
 def _read_with_parents(path: Path, seen: tuple[Path, ...] = ()) -> yamlsrc.Source:
+    """A layout merged over the chain of files it `extends`. A parent is looked up next to its
+    child first, then among the packaged layouts."""
     source = yamlsrc.read(path, label=shown(path))
     if not isinstance(source.data, dict):
         raise ConfigError(source.file, 1, "", "een layout is een mapping met sleutels")
     parent_name = source.data.get("extends")
     if parent_name is None:
         return source
-    parent_path = (path.parent / str(parent_name)).resolve()
+    parent_path = layout_file(str(parent_name), path.parent).resolve()
     if parent_path in seen or parent_path == path.resolve():
         raise ConfigError(source.file, source.line(("extends",)), "extends", "kringverwijzing")
     if not parent_path.exists():
@@ -276,7 +307,7 @@ def load_layout(path: Path, indicators: Indicators | None = None) -> Layout:
     return layout
 
 
-def _fail(source: yamlsrc.Source, path: tuple, message: str) -> ConfigError:
+def _fail(source: yamlsrc.Source, path: yamlsrc.KeyPath, message: str) -> ConfigError:
     return ConfigError(source.file_of(path), source.line(path), yamlsrc.dotted(path), message)
 
 
@@ -298,7 +329,7 @@ def _check_grid(layout: Layout, source: yamlsrc.Source) -> None:
                 cells[(c, r)] = block_id
 
 
-def _culprit(source: yamlsrc.Source, block_id: str, block, layout: Layout) -> str:
+def _culprit(source: yamlsrc.Source, block_id: str, block: BlockSpec, layout: Layout) -> str:
     """Which of `at` and `span` puts a block outside the grid: the one that is out of range by
     itself, else the one the most derived file set (a child that only moves a block of its
     parent is wrong at its `at`), else `span`."""
@@ -312,26 +343,25 @@ def _culprit(source: yamlsrc.Source, block_id: str, block, layout: Layout) -> st
     return "at" if at_file == source.file and span_file != source.file else "span"
 
 
-def _templates(block) -> list[tuple[tuple, str]]:
-    out = []
-    for name in ("title", "subtitle", "text", "label", "detail", "empty_text", "alt"):
-        value = getattr(block, name, None)
-        if isinstance(value, str):
-            out.append(((name,), value))
-    for i, item in enumerate(getattr(block, "items", ()) or ()):
-        out.append((("items", i, "label"), item.label))
+def _string_fields(block: BlockSpec, names: tuple[str, ...], item_field: str
+                   ) -> list[tuple[yamlsrc.KeyPath, str]]:
+    """(key path, value) of the block's fields `names` that are set, then of `item_field` of
+    each of its items (the fields differ per kind: a kind without one has nothing to give)."""
+    fields = block.model_dump(include=set(names) | {"items"})
+    out: list[tuple[yamlsrc.KeyPath, str]] = [
+        ((name,), fields[name]) for name in names if isinstance(fields.get(name), str)]
+    for i, item in enumerate(fields.get("items") or ()):
+        out.append((("items", i, item_field), item[item_field]))
     return out
 
 
-def _indicators_of(block) -> list[tuple[tuple, str]]:
-    out = []
-    for name in ("value", "indicator", "empty_when"):
-        value = getattr(block, name, None)
-        if isinstance(value, str):
-            out.append(((name,), value))
-    for i, item in enumerate(getattr(block, "items", ()) or ()):
-        out.append((("items", i, "indicator"), item.indicator))
-    return out
+def _templates(block: BlockSpec) -> list[tuple[yamlsrc.KeyPath, str]]:
+    return _string_fields(block, ("title", "subtitle", "text", "label", "detail", "empty_text",
+                                  "alt"), "label")
+
+
+def _indicators_of(block: BlockSpec) -> list[tuple[yamlsrc.KeyPath, str]]:
+    return _string_fields(block, ("value", "indicator", "empty_when"), "indicator")
 
 
 def _check_references(layout: Layout, source: yamlsrc.Source, indicators: Indicators) -> None:
@@ -345,23 +375,29 @@ def _check_references(layout: Layout, source: yamlsrc.Source, indicators: Indica
                 raise _fail(source, base + key, f"onbekende indicator {ind!r}")
         for key, text in _templates(block):
             for m in PLACEHOLDER.finditer(text):
-                name, other, _, fmt = m.groups()
-                if name not in CONTEXT_KEYS and name not in indicators:
-                    raise _fail(source, base + key, f"onbekende plaatshouder {{{name}}}")
-                if name in CONTEXT_KEYS and name not in LEVEL_CONTEXT[layout.level]:
-                    raise _fail(source, base + key, f"plaatshouder {{{name}}} is er niet op "
-                                                    f"een pagina van niveau {layout.level!r}")
-                if other and other not in LEVEL_OTHERS[layout.level]:
-                    raise _fail(source, base + key, f"plaatshouder {m[0]}: een pagina van "
-                                                    f"niveau {layout.level!r} heeft geen "
-                                                    f"{other!r} om mee te vergelijken")
-                if fmt and fmt not in FORMATS:
-                    raise _fail(source, base + key, f"onbekend getalformaat {fmt!r}")
+                problem = _placeholder_problem(m, layout.level, indicators)
+                if problem:
+                    raise _fail(source, base + key, problem)
 
 
-def layout_path(subject: str, level: str) -> Path:
-    names = {"national": "landelijk", "province": "provinciaal", "library": "lokaal",
-             "school": "school"}
-    if level == "school":
-        return LAYOUT_DIR / "vo-school.yaml"
-    return LAYOUT_DIR / f"{subject}-{names[level]}.yaml"
+def _placeholder_problem(m: re.Match[str], level: PageLevel, indicators: Indicators
+                         ) -> str | None:
+    """What is wrong with one placeholder on a page of `level`, or None."""
+    name, other, _, fmt = m.groups()
+    if name not in CONTEXT_KEYS and name not in indicators:
+        return f"onbekende plaatshouder {{{name}}}"
+    if name in CONTEXT_KEYS and name not in LEVEL_CONTEXT[level]:
+        return f"plaatshouder {{{name}}} is er niet op een pagina van niveau {level!r}"
+    if other and other not in LEVEL_OTHERS[level]:
+        return (f"plaatshouder {m[0]}: een pagina van niveau {level!r} heeft geen {other!r} "
+                f"om mee te vergelijken")
+    if fmt and fmt not in FORMATS:
+        return f"onbekend getalformaat {fmt!r}"
+    return None
+
+
+def layout_path(subject: Subject, level: PageLevel, layouts: Path | None = None) -> Path:
+    """The layout of a subject's pages of `level` (`po-lokaal.yaml`; every school page has
+    `vo-school.yaml`), from the analyst's folder `layouts` when it holds it, else packaged."""
+    prefix = "vo" if level == "school" else subject
+    return layout_file(f"{prefix}-{FOLDERS[level]}.yaml", layouts)

@@ -24,19 +24,32 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
+from typing import Literal
 
+import numpy as np
 from matplotlib import rcParams
 from matplotlib.backend_bases import FigureCanvasBase, GraphicsContextBase, RendererBase
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.path import Path
-from matplotlib.transforms import Affine2D
+from matplotlib.text import Text
+from matplotlib.transforms import Affine2D, Affine2DBase, Transform
+from matplotlib.typing import ColorType
+from numpy.typing import ArrayLike
+from PIL import Image
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import FILL_NON_ZERO
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.pathobject import PDFPathObject
 
 from infographics.page import fonts
 
+FILL_NON_ZERO: int = rl_canvas.FILL_NON_ZERO  # type: ignore[attr-defined]  # not in the stubs
 _JOINS = {"miter": 0, "round": 1, "bevel": 2}
 _CAPS = {"butt": 0, "round": 1, "projecting": 2}
 _MARKER_MARGIN = 50.0  # points around the figure within which markers are still drawn
@@ -44,7 +57,7 @@ _MOVETO, _LINETO, _CURVE3, _CURVE4, _CLOSEPOLY = (
     Path.MOVETO, Path.LINETO, Path.CURVE3, Path.CURVE4, Path.CLOSEPOLY)
 
 
-def draw_figure(canvas, fig, x: float, y: float, width: float | None = None,
+def draw_figure(canvas: Canvas, fig: Figure, x: float, y: float, width: float | None = None,
                 height: float | None = None) -> None:
     """Draw `fig` with its lower-left corner at (x, y) in canvas points.
 
@@ -69,7 +82,7 @@ def draw_figure(canvas, fig, x: float, y: float, width: float | None = None,
 class _LayoutCanvas(FigureCanvasBase):
     """Stand-in figure canvas so layout engines measure text with our renderer."""
 
-    def __init__(self, figure, renderer: CanvasRenderer):
+    def __init__(self, figure: Figure, renderer: CanvasRenderer):
         super().__init__(figure)
         self._renderer = renderer
 
@@ -78,7 +91,7 @@ class _LayoutCanvas(FigureCanvasBase):
 
 
 @contextmanager
-def _figure_prepared(fig, renderer: CanvasRenderer, size_inches: tuple[float, float]
+def _figure_prepared(fig: Figure, renderer: CanvasRenderer, size_inches: tuple[float, float]
                      ) -> Iterator[None]:
     """Temporarily give `fig` our canvas and the target size; restore both afterwards."""
     old_canvas, old_size = fig.canvas, tuple(fig.get_size_inches())
@@ -100,25 +113,36 @@ def _face(weight: int | str) -> str:
 
 
 @cache
-def _font(face: str):
+def _font(face: str) -> tuple[pdfmetrics.Font, float, float]:
     """The registered ReportLab font and its ascent/descent per point of size."""
-    font = pdfmetrics.getFont(face)
-    return font, font.face.ascent / 1000.0, -font.face.descent / 1000.0
+    return pdfmetrics.getFont(face), *fonts.metrics(face)
 
 
-def _plain(s: str, ismath) -> str:
+_IsMath = bool | Literal["TeX"]
+
+
+def _plain(s: str, ismath: _IsMath) -> str:
     """Mathtext/TeX fallback: the string without its dollar signs."""
     return s.replace("$", "") if ismath else s
 
 
-def _dash(offset, seq) -> tuple[float, tuple[float, ...]] | None:
+def _dash(offset: float | None, seq: ArrayLike | None) -> tuple[float, tuple[float, ...]] | None:
     """matplotlib's (offset, on-off list in points) as ReportLab's (phase, array); None: solid."""
-    if seq is None or sum(seq) <= 0:
+    if seq is None:
         return None
-    return max(float(offset or 0.0), 0.0), tuple(float(v) for v in seq)
+    values = tuple(float(v) for v in np.asarray(seq, dtype=float).ravel())
+    if sum(values) <= 0:
+        return None
+    return max(float(offset or 0.0), 0.0), values
 
 
-def _add_segments(pdfpath, vertices, codes, dx: float = 0.0, dy: float = 0.0) -> None:
+def _lists(path: Path) -> tuple[list[list[float]], list[int]]:
+    """A cleaned path's vertices and codes as plain lists (much faster to walk than arrays)."""
+    return np.asarray(path.vertices).tolist(), np.asarray(path.codes).tolist()
+
+
+def _add_segments(pdfpath: PDFPathObject, vertices: Sequence[Sequence[float]],
+                  codes: Sequence[int], dx: float = 0.0, dy: float = 0.0) -> None:
     """Append cleaned matplotlib segments (page points) to a ReportLab path, offset by dx, dy."""
     cx = cy = sx = sy = 0.0
     i, n = 0, len(codes)
@@ -160,7 +184,8 @@ class CanvasRenderer(RendererBase):
     Alpha 1 is assumed on entry, so an ExtGState appears only for real transparency.
     """
 
-    def __init__(self, canvas, dpi: float, width: float, height: float, x: float, y: float):
+    def __init__(self, canvas: Canvas, dpi: float, width: float, height: float, x: float,
+                 y: float):
         super().__init__()
         self.canvas = canvas
         self.dpi = dpi
@@ -169,7 +194,7 @@ class CanvasRenderer(RendererBase):
         self._page = Affine2D().scale(self._scale).translate(x, y)
         self._x, self._y = x, y
         self._bounds = (x, y, x + width, y + height)
-        self._clip_key: tuple | None = None
+        self._clip_key: _ClipKey | None = None
         self._clipped = False
         self._state: dict[str, object] = {}  # what has been emitted in the current q level
         self._outer_state: dict[str, object] = {}  # ... and outside the open clip group
@@ -182,8 +207,11 @@ class CanvasRenderer(RendererBase):
     def get_canvas_width_height(self) -> tuple[float, float]:
         return self.width, self.height
 
-    def points_to_pixels(self, points):
-        return points / self._scale
+    def points_to_pixels(self, points: ArrayLike) -> ArrayLike:
+        value: object = points  # mostly a plain number: keep it one, not a 0-d array
+        if isinstance(value, int | float):
+            return value / self._scale
+        return np.asarray(points) / self._scale
 
     def option_image_nocomposite(self) -> bool:
         return not rcParams["image.composite_image"]
@@ -197,12 +225,12 @@ class CanvasRenderer(RendererBase):
 
     # -- graphics state ------------------------------------------------------------------------
 
-    def _set(self, key: str, value, emit) -> None:
+    def _set(self, key: str, value: object, emit: Callable[[], object]) -> None:
         if self._state.get(key, _UNSET) != value:
             self._state[key] = value
             emit()
 
-    def _set_clip_key(self, key: tuple | None) -> bool:
+    def _set_clip_key(self, key: _ClipKey | None) -> bool:
         """Switch clip group; True if a new group was opened (caller then sets the clip)."""
         if key == self._clip_key:
             return False
@@ -218,10 +246,10 @@ class CanvasRenderer(RendererBase):
 
     def _apply_clip(self, gc: GraphicsContextBase) -> None:
         rect = gc.get_clip_rectangle()
-        cpath, ctrans = gc.get_clip_path()
+        clip = _clip_path(gc)
         bounds = tuple(rect.bounds) if rect is not None else None
-        matrix = tuple(ctrans.get_matrix().flat) if cpath is not None else None
-        key = (bounds, cpath, matrix) if bounds or cpath is not None else None
+        matrix = tuple(clip[1].get_matrix().flat) if clip is not None else None
+        key = (bounds, clip and clip[0], matrix) if bounds or clip is not None else None
         if not self._set_clip_key(key):
             return
         canvas = self.canvas
@@ -231,10 +259,11 @@ class CanvasRenderer(RendererBase):
             p.rect(self._x + bounds[0] * k, self._y + bounds[1] * k, bounds[2] * k,
                    bounds[3] * k)
             canvas.clipPath(p, stroke=0, fill=0)
-        if cpath is not None:
+        if clip is not None:
+            cpath, ctrans = clip
             p = canvas.beginPath()
             cleaned = cpath.cleaned(ctrans + self._page, remove_nans=True, curves=True)
-            _add_segments(p, cleaned.vertices.tolist(), cleaned.codes.tolist())
+            _add_segments(p, *_lists(cleaned))
             canvas.clipPath(p, stroke=0, fill=0, fillMode=FILL_NON_ZERO)
 
     def _stroke_style(self, gc: GraphicsContextBase) -> None:
@@ -250,12 +279,12 @@ class CanvasRenderer(RendererBase):
         self._set("join", join, lambda: canvas.setLineJoin(join))
         self._set("cap", cap, lambda: canvas.setLineCap(cap))
 
-    def _fill_style(self, rgb, alpha: float) -> None:
+    def _fill_style(self, rgb: Sequence[float], alpha: float) -> None:
         canvas = self.canvas
         self._set("fill", tuple(rgb[:3]), lambda: canvas.setFillColorRGB(*rgb[:3]))
         self._alpha("fill_alpha", alpha, canvas.setFillAlpha)
 
-    def _alpha(self, key: str, alpha: float, setter) -> None:
+    def _alpha(self, key: str, alpha: float, setter: Callable[[float], None]) -> None:
         if self._state.get(key, 1.0) != alpha:
             self._state[key] = alpha
             setter(alpha)
@@ -268,25 +297,27 @@ class CanvasRenderer(RendererBase):
         return gc.get_linewidth() > 0 and rgb is not None and (len(rgb) < 4 or rgb[3] > 0)
 
     @staticmethod
-    def _fill_alpha(gc: GraphicsContextBase, rgbFace) -> float:
+    def _fill_alpha(gc: GraphicsContextBase, rgba: tuple[float, float, float, float]) -> float:
         if gc.get_forced_alpha():
             return gc.get_alpha()
-        return rgbFace[3] if len(rgbFace) > 3 else 1.0
+        return rgba[3]
 
-    def _paint(self, gc, rgbFace) -> tuple[bool, bool]:
+    def _paint(self, gc: GraphicsContextBase, rgbFace: ColorType | None) -> tuple[bool, bool]:
         """Apply clip and styles for a path; return (stroke, fill)."""
         stroke = self._strokes(gc)
-        fill_alpha = self._fill_alpha(gc, rgbFace) if rgbFace is not None else 0.0
+        rgba = None if rgbFace is None else to_rgba(rgbFace)
+        fill_alpha = self._fill_alpha(gc, rgba) if rgba is not None else 0.0
         fill = fill_alpha > 0
         if stroke or fill:
             self._apply_clip(gc)
             if stroke:
                 self._stroke_style(gc)
-            if fill:
-                self._fill_style(rgbFace, fill_alpha)
+            if rgba is not None and fill:
+                self._fill_style(rgba, fill_alpha)
         return stroke, fill
 
-    def draw_path(self, gc, path, transform, rgbFace=None):
+    def draw_path(self, gc: GraphicsContextBase, path: Path, transform: Transform,
+                  rgbFace: ColorType | None = None) -> None:
         stroke, fill = self._paint(gc, rgbFace)
         if not (stroke or fill):
             return
@@ -294,16 +325,17 @@ class CanvasRenderer(RendererBase):
         cleaned = path.cleaned(transform + self._page, remove_nans=True, clip=clip,
                                simplify=path.should_simplify, curves=True)
         p = self.canvas.beginPath()
-        _add_segments(p, cleaned.vertices.tolist(), cleaned.codes.tolist())
+        _add_segments(p, *_lists(cleaned))
         self.canvas.drawPath(p, stroke=int(stroke), fill=int(fill), fillMode=FILL_NON_ZERO)
 
-    def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):
+    def draw_markers(self, gc: GraphicsContextBase, marker_path: Path, marker_trans: Transform,
+                     path: Path, trans: Transform, rgbFace: ColorType | None = None) -> None:
         stroke, fill = self._paint(gc, rgbFace)
         if not (stroke or fill):
             return
         marker = marker_path.cleaned(marker_trans + Affine2D().scale(self._scale),
                                      remove_nans=True, curves=True)
-        mverts, mcodes = marker.vertices.tolist(), marker.codes.tolist()
+        mverts, mcodes = _lists(marker)
         x0, y0, x1, y1 = self._bounds
         canvas = self.canvas
         for vertices, _codes in path.iter_segments(trans + self._page, simplify=False):
@@ -319,21 +351,24 @@ class CanvasRenderer(RendererBase):
 
     # -- text ----------------------------------------------------------------------------------
 
-    def get_text_width_height_descent(self, s, prop, ismath):
+    def get_text_width_height_descent(self, s: str, prop: FontProperties, ismath: _IsMath
+                                      ) -> tuple[float, float, float]:
         font, ascent, descent = _font(_face(prop.get_weight()))
         size = prop.get_size_in_points()
         width = font.stringWidth(_plain(s, ismath), size)
         return (width / self._scale, (ascent + descent) * size / self._scale,
                 descent * size / self._scale)
 
-    def _get_font_height_metrics(self, prop):
+    def _get_font_height_metrics(self, prop: FontProperties) -> tuple[float, float, float]:
         # Hook Text._get_layout looks for (matplotlib >= 3.11): the line metrics of the face
         # we draw with, in display units, instead of re-reading the font file for every text.
         _, ascent, descent = _font(_face(prop.get_weight()))
         size = prop.get_size_in_points() / self._scale
         return ascent * size, descent * size, 0.2 * (ascent + descent) * size
 
-    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+    def draw_text(self, gc: GraphicsContextBase, x: float, y: float, s: str,
+                  prop: FontProperties, angle: float, ismath: _IsMath = False,
+                  mtext: Text | None = None) -> None:
         s = _plain(s, ismath)
         rgb = gc.get_rgb()
         if not s or rgb[3] == 0:
@@ -352,15 +387,15 @@ class CanvasRenderer(RendererBase):
         text.textOut(s)
         self.canvas.drawText(text)
 
-    def draw_tex(self, gc, x, y, s, prop, angle, *, mtext=None):
+    def draw_tex(self, gc: GraphicsContextBase, x: float, y: float, s: str,
+                 prop: FontProperties, angle: float, *, mtext: Text | None = None) -> None:
         self.draw_text(gc, x, y, s, prop, angle, ismath="TeX", mtext=mtext)
 
     # -- images --------------------------------------------------------------------------------
 
-    def draw_image(self, gc, x, y, im, transform=None):
-        from PIL import Image
-        from reportlab.lib.utils import ImageReader
-
+    def draw_image(self, gc: GraphicsContextBase, x: float, y: float, im: ArrayLike,
+                   transform: Affine2DBase | None = None) -> None:
+        im = np.asarray(im)
         h, w = im.shape[:2]
         if w == 0 or h == 0:
             return
@@ -373,4 +408,17 @@ class CanvasRenderer(RendererBase):
                               mask="auto")
 
 
+def _clip_path(gc: GraphicsContextBase) -> tuple[Path, Transform] | None:
+    """The clip path of `gc` with its transform, or None. (matplotlib hands over the path
+    already transformed, a `Path`; its stubs say `TransformedPath`.)"""
+    cpath, ctrans = gc.get_clip_path()
+    if cpath is None or ctrans is None:
+        return None
+    path: object = cpath
+    if not isinstance(path, Path):
+        raise TypeError(f"clip path {type(path).__name__} is not a matplotlib Path")
+    return path, ctrans
+
+
+_ClipKey = tuple[tuple[float, ...] | None, Path | None, tuple[float, ...] | None]
 _UNSET = object()

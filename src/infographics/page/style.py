@@ -25,10 +25,18 @@ class _Strict(BaseModel):
 
 
 class Series(_Strict):
+    """The colour of each comparison series."""
+
     library: str
     province: str
     size_class: str
     national: str
+
+    def of(self, series: str) -> str:
+        """The colour of `series` (library, province, size_class, national)."""
+        colors = {"library": self.library, "province": self.province,
+                  "size_class": self.size_class, "national": self.national}
+        return colors[series]
 
 
 class Colors(_Strict):
@@ -47,7 +55,7 @@ class Colors(_Strict):
 
     @field_validator("*")
     @classmethod
-    def _hex(cls, value):
+    def _hex(cls, value: object) -> object:
         if isinstance(value, str) and not _HEX.match(value):
             raise ValueError(f"kleur moet #rrggbb zijn, niet {value!r}")
         return value
@@ -106,10 +114,13 @@ def contrast_pairs(style: Style) -> list[tuple[str, str, float]]:
 
 
 def _color(style: Style, key: str) -> str:
-    obj = style.colors
-    for part in key.split("."):
-        obj = getattr(obj, part)
-    return obj
+    """The colour of a key of `contrast_pairs`: `ink`, or `series.library` for a series."""
+    if key.startswith("series."):
+        return style.colors.series.of(key.removeprefix("series."))
+    color = style.colors.model_dump()[key]
+    if not isinstance(color, str):
+        raise TypeError(f"colors.{key} is geen kleur")
+    return color
 
 
 def check_contrast(style: Style, source: yamlsrc.Source | None = None) -> None:
@@ -125,7 +136,8 @@ def check_contrast(style: Style, source: yamlsrc.Source | None = None) -> None:
 
 
 def load_style(path: Path | None = None) -> Style:
+    """Read and check a style file (the packaged `style.yaml` by default)."""
     source = yamlsrc.read(path or DEFAULT_PATH)
-    style = yamlsrc.build(Style, source)
+    style: Style = yamlsrc.build(Style, source)
     check_contrast(style, source)
     return style

@@ -20,8 +20,10 @@ no structure tree, no XMP): only for measuring what tagging costs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import IO, Any, Literal
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc
@@ -29,6 +31,7 @@ from reportlab.pdfbase.pdfdoc import (
     NoEncryption,
     PDFArray,
     PDFDictionary,
+    PDFDocument,
     PDFName,
     PDFObject,
     PDFObjectReference,
@@ -39,11 +42,13 @@ from reportlab.pdfgen.canvas import Canvas
 
 LANG = "nl-NL"
 BBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in points, y up
+# the standard structure types a page uses (ISO 32000-1, 14.8.4)
+Role = Literal["Document", "Sect", "Div", "H1", "H2", "H3", "P", "Figure"]
 
 
 @dataclass
 class StructElem:
-    role: str
+    role: Role
     mcids: list[int] = field(default_factory=list)
     alt: str | None = None
     text: str = ""  # the visible text, kept for verification and outlines
@@ -55,8 +60,10 @@ class StructElem:
 class TaggedCanvas(Canvas):
     """A one-page ReportLab canvas that writes a PDF/UA structure tree."""
 
-    def __init__(self, target, *, title: str, author: str, subject: str, tagged: bool = True,
-                 **kwargs):
+    _doc: PDFDocument  # set by Canvas.__init__; ReportLab's stubs leave it out
+
+    def __init__(self, target: str | IO[bytes], *, title: str, author: str, subject: str,
+                 tagged: bool = True, **kwargs: Any):
         kwargs.setdefault("lang", LANG)
         super().__init__(target, **kwargs)
         self.tagged = tagged  # False: the same drawing without marks or tree (benchmark only)
@@ -65,6 +72,7 @@ class TaggedCanvas(Canvas):
         self._next_mcid = 0
         self._open = 0
         self._meta = {"title": title, "author": author, "subject": subject}
+        self._page_name = ""
         self.setTitle(title)
         self.setAuthor(author)
         self.setSubject(subject)
@@ -73,7 +81,8 @@ class TaggedCanvas(Canvas):
     # --- marking content -------------------------------------------------------------------
 
     @contextmanager
-    def tag(self, role: str, alt: str | None = None, text: str = "", bbox: BBox | None = None):
+    def tag(self, role: Role, alt: str | None = None, text: str = "",
+            bbox: BBox | None = None) -> Iterator[StructElem]:
         """Everything drawn inside is one marked-content sequence of a new element `role`."""
         if self._open:
             raise RuntimeError("marked content cannot be nested; use group() for structure")
@@ -92,8 +101,8 @@ class TaggedCanvas(Canvas):
             self.addLiteral("EMC")
 
     @contextmanager
-    def group(self, role: str = "Sect", alt: str | None = None, title: str | None = None,
-              bbox: BBox | None = None):
+    def group(self, role: Role = "Sect", alt: str | None = None, title: str | None = None,
+              bbox: BBox | None = None) -> Iterator[StructElem]:
         """A structure element that holds other elements (no content of its own)."""
         elem = StructElem(role, alt=alt, title=title, bbox=bbox)
         if not self.tagged:
@@ -107,7 +116,7 @@ class TaggedCanvas(Canvas):
             self._stack.pop()
 
     @contextmanager
-    def block(self, block_id: str, bbox: BBox):
+    def block(self, block_id: str, bbox: BBox) -> Iterator[StructElem]:
         """A layout block: its elements in a `Div` titled with the block id and carrying the
         block's rectangle. A block of one element (a KPI's P, a donut's Figure) needs no Div:
         that element itself takes the title and the rectangle (unless it has a rectangle of
@@ -126,7 +135,7 @@ class TaggedCanvas(Canvas):
             siblings[-1] = only
 
     @contextmanager
-    def artifact(self):
+    def artifact(self) -> Iterator[None]:
         """Decoration: not part of the content read aloud."""
         if not self.tagged:
             yield
@@ -143,8 +152,10 @@ class TaggedCanvas(Canvas):
 
     # --- writing the structure ---------------------------------------------------------------
 
-    def _setAnnotations(self, page):  # ReportLab hook called once per page in showPage
-        super()._setAnnotations(page)
+    def _setAnnotations(self, page: Any) -> None:
+        """ReportLab's hook, called once per page in showPage. `page` is ReportLab's PDFPage
+        (Any: its PDF keys are set as attributes, which its stubs do not know)."""
+        super()._setAnnotations(page)  # type: ignore[misc]  # a private hook the stubs leave out
         if not self.tagged:
             return
         page.__NoDefault__ = [*pdfdoc.PDFPage.__NoDefault__, "StructParents", "Tabs"]
@@ -152,16 +163,16 @@ class TaggedCanvas(Canvas):
         page.Tabs = PDFName("S")
         self._page_name = self._doc.thisPageName()  # the name addPage will register it under
 
-    def save(self):
+    def save(self) -> None:
         if not self.tagged:
             super().save()
             return
-        doc = self._doc
+        doc: Any = self._doc  # Any: Catalog and Reference are missing from ReportLab's stubs
         page_ref = PDFObjectReference(self._page_name)
         root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
         root_ref = doc.Reference(root)
         parent_tree: dict[int, PDFObjectReference] = {}
-        document_ref = self._struct(self.root, root_ref, page_ref, parent_tree)
+        document_ref = _struct(doc, self.root, root_ref, page_ref, parent_tree)
         root.dict["K"] = PDFArray([document_ref])
         ordered = [parent_tree[m] for m in sorted(parent_tree)]
         nums = [0, PDFArray(ordered)]
@@ -172,17 +183,6 @@ class TaggedCanvas(Canvas):
         catalog.MarkInfo = PDFDictionary({"Marked": "true"})
         catalog.Metadata = _xmp(**self._meta)
         super().save()
-
-    def _struct(self, elem: StructElem, parent_ref, page_ref, parent_tree) -> PDFObjectReference:
-        obj = _StructObject(elem, parent_ref, page_ref)
-        ref = self._doc.Reference(obj)
-        for m in elem.mcids:
-            parent_tree[m] = ref
-        obj.kids = list(elem.mcids) + [
-            self._struct(child, ref, page_ref, parent_tree) for child in elem.children
-            if child.mcids or child.children  # a group left empty is not written
-        ]
-        return ref
 
     def outline(self, blocks: bool = False) -> list[str]:
         """The structure in reading order as indented lines (for tests and review). A block's
@@ -205,6 +205,22 @@ class TaggedCanvas(Canvas):
         return lines
 
 
+def _struct(doc: Any, elem: StructElem, parent_ref: PDFObjectReference,
+            page_ref: PDFObjectReference,
+            parent_tree: dict[int, PDFObjectReference]) -> PDFObjectReference:
+    """Write `elem` and its children into `doc` (ReportLab's document), each registered in
+    `parent_tree` under its MCIDs; returns the reference to `elem`."""
+    obj = _StructObject(elem, parent_ref, page_ref)
+    ref: PDFObjectReference = doc.Reference(obj)
+    for m in elem.mcids:
+        parent_tree[m] = ref
+    obj.kids = list(elem.mcids) + [
+        _struct(doc, child, ref, page_ref, parent_tree) for child in elem.children
+        if child.mcids or child.children  # a group left empty is not written
+    ]
+    return ref
+
+
 class _StructObject(PDFObject):
     """A structure element, written straight to bytes: formatting it as ReportLab's generic
     PDFDictionary cost more than all the rest of tagging."""
@@ -213,7 +229,7 @@ class _StructObject(PDFObject):
         self.elem, self.parent, self.page = elem, parent, page
         self.kids: list[int | PDFObjectReference] = []
 
-    def format(self, document) -> bytes:
+    def format(self, document: PDFDocument) -> bytes:
         e = self.elem
         out = [b"<< /Type /StructElem /S /", e.role.encode("ascii"), b" /P ",
                self.parent.format(document)]
@@ -239,11 +255,12 @@ class _StructObject(PDFObject):
 _LITERAL_ESCAPE = re.compile(rb"[()\\\r\n]")
 
 
-def _text_string(text: str, document) -> bytes:
+def _text_string(text: str, document: PDFDocument) -> bytes:
     """A PDF text string: PDFDocEncoding in a literal string when it can be, else UTF-16 with
     a byte order mark as a hex string (ReportLab's PDFString escapes byte by byte in Python,
     which cost more than the rest of the tree; it is still used if the PDF is encrypted)."""
-    if not isinstance(document.encrypt, NoEncryption):
+    encrypt: object = document.encrypt  # the stubs say NoEncryption; it may be encryption
+    if not isinstance(encrypt, NoEncryption):
         return PDFString(text).format(document)
     try:
         raw = text.encode("pdfdoc")
@@ -261,7 +278,7 @@ def _number(v: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def _silent(role: str, alt: str | None, mcids) -> bool:
+def _silent(role: str, alt: str | None, mcids: list[int]) -> bool:
     """A grouping Div that a screen reader passes over (no content, no alternative text)."""
     return role == "Div" and not alt and not mcids
 
@@ -284,9 +301,8 @@ def _xmp(title: str, author: str, subject: str) -> PDFStream:
 </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>"""
-    stream = PDFStream(
+    return PDFStream(
         dictionary=PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
         content=xml.encode("utf-8"),
         filters=[],
     )
-    return stream
