@@ -133,26 +133,30 @@ def test_build_on_a_missing_folder(tmp_path, capsys):
     assert "Traceback" not in captured.err + captured.out
 
 
-def test_build_with_a_bad_layout_names_file_and_line(tmp_path, capsys, monkeypatch):
+def test_build_with_a_bad_layout_names_file_and_line(tmp_path, capsys):
     """A layout error stops the build before any page is drawn, once, with file:line: key;
-    a run through the library API (build.run) lists it per page in failures.csv instead."""
-    monkeypatch.setattr(build, "layout_path", lambda subject, level: BAD_LAYOUTS / "overlap.yaml")
+    a run through the library API (build_edition) lists it per page in failures.csv instead."""
+    own = tmp_path / "layouts"
+    own.mkdir()
+    for name in ("po-provinciaal.yaml", "po-landelijk.yaml"):
+        shutil.copy(BAD_LAYOUTS / "overlap.yaml", own / name)
     out = tmp_path / "out"
-    status = main(["build", "--data", str(SAMPLE), "--level", "province", "--out", str(out)])
+    status = main(["build", "--data", str(SAMPLE), "--level", "province", "--out", str(out),
+                   "--layouts", str(own)])
     assert status == 2
     captured = capsys.readouterr()
-    where = "tests/fixtures/layouts/overlap.yaml:13: blocks.intro.at: overlapt met blok 'header'"
+    where = f"{own}/po-provinciaal.yaml:13: blocks.intro.at: overlapt met blok 'header'"
     assert captured.err.count(where) == 1
     assert "Traceback" not in captured.err + captured.out
     assert not (out / "manifest.csv").exists()  # nothing was drawn
 
-    ctx = build.load_context(SAMPLE)
+    ctx = build.load_context(SAMPLE, layouts=own)
     jobs = plan(ctx.figures, ["po"], ["national"])
-    result = build.build_edition(jobs, SAMPLE, out, ctx=ctx)
+    result = build.build_edition(jobs, SAMPLE, out, ctx=ctx, layouts=own)
     assert [f.job.entity_id for f in result.failed] == ["NL"]
     failures = list(csv.DictReader((out / "failures.csv").open(encoding="utf-8")))
     assert [r["entity_id"] for r in failures] == ["NL"]
-    assert where in failures[0]["reason"]
+    assert where.replace("provinciaal", "landelijk") in failures[0]["reason"]
 
 
 def test_unknown_command_is_a_usage_error(capsys):
@@ -193,3 +197,39 @@ def test_verify_counts_files_in_dutch(tmp_path, capsys):
     assert "1 PDF gecontroleerd: 0 in orde, 1 met problemen" in capsys.readouterr().out
     assert main(["verify", str(tmp_path / "weg.pdf")]) == 2
     assert "weg.pdf: bestaat niet" in capsys.readouterr().err
+
+
+def _page_text(pdf: Path) -> str:
+    from pypdf import PdfReader
+
+    return PdfReader(pdf).pages[0].extract_text()
+
+
+def test_own_layouts_come_first_and_the_rest_from_the_package(tmp_path, capsys):
+    """--layouts: a folder with one changed layout (which extends a packaged base) and one
+    whose fallback lies only in the package; everything else is packaged."""
+    from infographics.resources import LAYOUTS
+
+    own = tmp_path / "mijn-layouts"
+    own.mkdir()
+    text = (LAYOUTS / "po-landelijk.yaml").read_text(encoding="utf-8")
+    (own / "po-landelijk.yaml").write_text(
+        text.replace("title: Aandeel schoollocaties waarmee wordt samengewerkt, per provincie",
+                     "title: Samenwerking per provincie (eigen layout)"), encoding="utf-8")
+    shutil.copy(LAYOUTS / "vo-lokaal.yaml", own / "vo-lokaal.yaml")  # fallback: packaged
+    out = tmp_path / "out"
+    args = ["build", "--data", str(SAMPLE), "--out", str(out), "--layouts", str(own),
+            "--no-progress", "--only", "NL", "bib-0001"]
+    assert main([*args, "--subject", "po", "--level", "national"]) == 0
+    assert "(eigen layout)" in _page_text(out / "po/landelijk/po-2020-2021-nederland.pdf")
+    assert main([*args, "--subject", "vo", "--level", "library"]) == 0
+    assert main(["build", "--data", str(SAMPLE), "--out", str(tmp_path / "gewoon"),
+                 "--no-progress", "--subject", "po", "--level", "national"]) == 0
+    plain = _page_text(tmp_path / "gewoon/po/landelijk/po-2020-2021-nederland.pdf")
+    assert "(eigen layout)" not in plain
+
+
+def test_layouts_must_be_a_folder(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["build", "--layouts", str(tmp_path / "nergens")])
+    assert "geen map" in capsys.readouterr().err

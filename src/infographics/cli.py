@@ -35,6 +35,19 @@ def _add_data(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mapping", type=Path, help="YAML die kolomnamen van een export koppelt")
 
 
+def _folder(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: geen map")
+    return path
+
+
+def _add_layouts(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--layouts", type=_folder, metavar="MAP",
+                   help="map met eigen layouts (po-lokaal.yaml, style.yaml, indicators.yaml, "
+                        "sterrenchecklist.yaml, ...); wat er niet in staat komt uit het pakket")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="infographics", description="Bibliotheekmonitor-infographics maken en controleren."
@@ -44,11 +57,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="invoer controleren en alle problemen tonen")
     _add_data(p)
+    _add_layouts(p)
     p.add_argument("--report", type=Path, help="schrijf de problemen ook als CSV")
     p.add_argument("--strict", action="store_true", help="waarschuwingen tellen als fouten")
 
     p = sub.add_parser("figures", help="alle cijfers exporteren (lange vorm)")
     _add_data(p)
+    _add_layouts(p)
     p.add_argument("--level", default="all",
                    choices=["all", "national", "province", "poi", "size_class", "library"])
     p.add_argument("--format", default="csv", choices=["csv", "json"])
@@ -56,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="infographics bouwen")
     _add_data(p)
+    _add_layouts(p)
     p.add_argument("--out", type=Path, default=Path("output"))
     p.add_argument("--subject", "--theme", dest="subject", default="po",
                    choices=["po", "vo", "all"],
@@ -114,9 +130,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from infographics.data.checklist import load_checklist
     from infographics.data.validate import validate_data
+    from infographics.resources import layout_file
 
-    report = validate_data(args.data, args.mapping)
+    checklist = load_checklist(layout_file("sterrenchecklist.yaml", args.layouts))
+    report = validate_data(args.data, args.mapping, checklist)
     for problem in report.problems:
         print(problem)
     if args.report:
@@ -127,14 +146,12 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _figures(args: argparse.Namespace) -> int:
-    from infographics.data.indicators import load_indicators
-    from infographics.data.measure import measure
-    from infographics.data.read import load
+    from infographics.edition.build import load_context
     from infographics.numbers import count
 
-    tables = load(args.data, args.mapping, unused=("contacts",))
-    _ignored_contact_errors(tables.report)
-    figures = measure(tables, load_indicators())
+    ctx = load_context(args.data, args.mapping, args.layouts)
+    _ignored_contact_errors(ctx.report)
+    figures = ctx.figures
     frame = figures.export(args.level)
     if args.format == "csv":
         text = frame.to_csv(index=False)
@@ -180,13 +197,13 @@ def _build_alone(args: argparse.Namespace) -> int:
     years = [args.year] if args.year else []
     choices = {"subjects": subjects, "levels": levels, "years": years, "only": sorted(args.only),
                "verify": not args.no_verify}
-    edition = edition_fingerprint(args.data, args.mapping, choices)
+    edition = edition_fingerprint(args.data, args.mapping, choices, args.layouts)
     if not args.force and (unchanged := b.up_to_date(args.out, edition)) is not None:
         print(f"Niets veranderd sinds de vorige bouw: 0 gebouwd, 0 mislukt, "
               f"{integer(len(unchanged))} overgeslagen in {_seconds(started)}; "
               f"manifest: {args.out / 'manifest.csv'}")
         return _bundle(args) if args.bundle else 0
-    ctx = b.load_context(args.data, args.mapping)
+    ctx = b.load_context(args.data, args.mapping, args.layouts)
     _ignored_contact_errors(ctx.report)
     jobs = plan(ctx.figures, subjects, levels, args.only, years)
     if not jobs:
@@ -217,7 +234,8 @@ def _run_build(args: argparse.Namespace, ctx: Context, jobs: list[Job], edition:
     try:
         return b.build_edition(jobs, args.data, args.out, args.mapping, args.jobs, ctx, progress,
                                check=not args.no_verify, force=args.force,
-                               scheduler=args.scheduler, edition=edition, scope=scope)
+                               scheduler=args.scheduler, edition=edition, scope=scope,
+                               layouts=args.layouts)
     except OSError as exc:
         if not args.scheduler:
             raise

@@ -259,9 +259,7 @@ def describe(entry: Entry, ents: Entitlements) -> str:
             "uw provincie"
         return ("bundel (zip) met de landelijke en provinciale infographics en de lokale "
                 f"infographics en sterrenchecklists van alle bibliotheken in {where}")
-    if entry.level == "print":
-        return "afdrukversie van de lokale PO-infographics"
-    return entry.entity_name
+    return "afdrukversie van de lokale PO-infographics"  # level "print", the last one left
 
 
 def _basename(path: str) -> str:

@@ -235,11 +235,11 @@ def _expected(plans: Sequence[MailPlan], ents: Entitlements, manifest: dict[str,
                 for prov in sorted(ents.provinces_of(r.entity_id) & with_libraries):
                     wanted.append((subject, "province", prov,
                                    f"provinciale infographic {subject.upper()} {prov}"))
-        for subject, level, entity, what in wanted:
+        for wanted_subject, level, entity, what in wanted:
             if level == "national":
-                found = any(t == subject and lv == "national" for t, lv, _ in have)
+                found = any(t == wanted_subject and lv == "national" for t, lv, _ in have)
             else:
-                found = (subject, level, entity) in have
+                found = (wanted_subject, level, entity) in have
             if not found:
                 out.append(Discrepancy("bijlage-ontbreekt", f"{plan.key}: {what} ontbreekt in het "
                                                         f"manifest ({year})", r.entity_id))

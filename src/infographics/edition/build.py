@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from infographics.data.checklist import load_checklist
 from infographics.data.indicators import Indicators, load_indicators
 from infographics.data.measure import Figures, measure
 from infographics.data.read import load
@@ -36,8 +37,9 @@ from infographics.fileio import atomic_write
 from infographics.levels import PageLevel, Subject
 from infographics.page.content import PageContent, PageTarget, resolve
 from infographics.page.draw import draw_page
-from infographics.page.layout import Layout, layout_path, load_layout
+from infographics.page.layout import Layout, fallback_path, layout_path, load_layout
 from infographics.page.style import Style, load_style
+from infographics.resources import layout_file
 from infographics.verify import verify_pdf
 
 Scope = Collection[tuple[str, str, str]]  # (school year, subject, level) a run stands for
@@ -54,20 +56,27 @@ class Context:
     layouts: dict[tuple[Subject, PageLevel, str], Layout] = field(default_factory=dict)
     layout_reprs: dict[int, str] = field(default_factory=dict)  # by id() of a cached layout
     report: Report | None = None  # what loading found (warnings, and ignored contact errors)
+    layout_dir: Path | None = None  # the analyst's own layouts (--layouts), else packaged only
 
     def layout(self, subject: Subject, level: PageLevel, path: Path | None = None) -> Layout:
         key = (subject, level, str(path or ""))
         if key not in self.layouts:
-            self.layouts[key] = load_layout(path or layout_path(subject, level), self.indicators)
+            self.layouts[key] = load_layout(path or layout_path(subject, level, self.layout_dir),
+                                            self.indicators)
         return self.layouts[key]
 
 
-def load_context(data: Path, mapping: Path | None = None) -> Context:
-    """Data, figures, indicators and style for building pages. Problems in contacts.csv do not
-    stop a build (no page shows a contact); `send` refuses them."""
-    indicators = load_indicators()
-    tables = load(Path(data), mapping, unused=("contacts",))
-    return Context(measure(tables, indicators), indicators, load_style(), report=tables.report)
+def load_context(data: Path, mapping: Path | None = None,
+                 layouts: Path | None = None) -> Context:
+    """Data, figures, indicators and style for building pages, the configuration files from the
+    analyst's folder `layouts` where it has them. Problems in contacts.csv do not stop a build
+    (no page shows a contact); `send` refuses them."""
+    checklist = load_checklist(layout_file("sterrenchecklist.yaml", layouts))
+    indicators = load_indicators(layout_file("indicators.yaml", layouts), checklist)
+    tables = load(Path(data), mapping, unused=("contacts",), checklist=checklist)
+    return Context(measure(tables, indicators), indicators,
+                   load_style(layout_file("style.yaml", layouts)), report=tables.report,
+                   layout_dir=layouts)
 
 
 def check_layouts(ctx: Context, jobs: Sequence[Job]) -> None:
@@ -77,7 +86,7 @@ def check_layouts(ctx: Context, jobs: Sequence[Job]) -> None:
     for subject, level in sorted({(j.subject, j.level) for j in jobs}):
         layout = ctx.layout(subject, level)
         if layout.fallback:
-            ctx.layout(subject, level, Path(layout.path).parent / layout.fallback.layout)
+            ctx.layout(subject, level, fallback_path(layout))
 
 
 # --- one page ----------------------------------------------------------------------------------
@@ -95,8 +104,7 @@ def page_content(ctx: Context, job: Job) -> tuple[Layout, PageContent]:
         fig = ctx.figures.get(job.school_year, job.level, job.entity_id,
                               layout.fallback.when_zero)
         if not fig.value:
-            layout = ctx.layout(job.subject, job.level,
-                                Path(layout.path).parent / layout.fallback.layout)
+            layout = ctx.layout(job.subject, job.level, fallback_path(layout))
     content = resolve(layout, ctx.figures, PageTarget(job.level, job.entity_id, job.school_year),
                       ctx.style)
     return layout, content
@@ -164,14 +172,19 @@ def build_one(ctx: Context, job: Job, out: Path, check: bool = True,
 # --- a worker: one context per process, kept for its chunks ------------------------------------
 
 
-_CONTEXTS: dict[tuple[str, str | None, str], Context] = {}
+_CONTEXTS: dict[tuple[str, str | None, str | None, str], Context] = {}
+
+
+def _context_key(spec: WorkerSpec) -> tuple[str, str | None, str | None, str]:
+    return (spec.data, spec.mapping, spec.layouts, spec.inputs)
 
 
 def _worker_context(spec: WorkerSpec) -> Context:
-    key = (spec.data, spec.mapping, spec.inputs)
+    key = _context_key(spec)
     if key not in _CONTEXTS:
         _CONTEXTS.clear()
-        _CONTEXTS[key] = load_context(Path(spec.data), Path(spec.mapping) if spec.mapping else None)
+        _CONTEXTS[key] = load_context(Path(spec.data), Path(spec.mapping) if spec.mapping else None,
+                                      Path(spec.layouts) if spec.layouts else None)
     return _CONTEXTS[key]
 
 
@@ -190,7 +203,8 @@ def build_edition(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | No
                   workers: int = 1, ctx: Context | None = None,
                   progress: OnOutcome | None = None, check: bool = True, force: bool = False,
                   scheduler: str | None = None, edition: str | None = None,
-                  connect_timeout: float = 30, scope: Scope | None = None) -> BuildResult:
+                  connect_timeout: float = 30, scope: Scope | None = None,
+                  layouts: Path | None = None) -> BuildResult:
     """Build `jobs` into `out`, on `workers` processes (or the Dask cluster at `scheduler`);
     skip pages whose fingerprint and file are unchanged (unless `force`); write manifest.csv,
     failures.csv and, when `edition` (an edition fingerprint) is given and nothing failed, the
@@ -203,10 +217,10 @@ def build_edition(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | No
     write_state(out, None)  # until this run has finished, the next one checks every page
     known = {} if force else read_manifest(out)
     work = [(job, known.get(job.path)) for job in jobs]
-    spec = _worker_spec(data, mapping, out, check)
+    spec = _worker_spec(data, mapping, out, check, layouts)
     if ctx is not None:  # used in this process, and inherited by forked pool workers
         _CONTEXTS.clear()
-        _CONTEXTS[(spec.data, spec.mapping, spec.inputs)] = ctx
+        _CONTEXTS[_context_key(spec)] = ctx
     result = BuildResult()
     run_chunks(build_chunk, spec, work, lambda chunk: _collect(result, chunk, progress),
                workers, scheduler, connect_timeout)
@@ -219,12 +233,15 @@ def build_edition(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | No
     return result
 
 
-def _worker_spec(data: Path, mapping: Path | None, out: Path, check: bool) -> WorkerSpec:
+def _worker_spec(data: Path, mapping: Path | None, out: Path, check: bool,
+                 layouts: Path | None = None) -> WorkerSpec:
     """Absolute paths (a Dask worker runs in its own working folder) and the fingerprint of
     the input files (a kept context is only reused for the same files)."""
     return WorkerSpec(str(Path(data).resolve()),
                       str(Path(mapping).resolve()) if mapping else None,
-                      str(Path(out).resolve()), check, edition_fingerprint(data, mapping, {}))
+                      str(Path(out).resolve()), check,
+                      edition_fingerprint(data, mapping, {}, layouts),
+                      str(Path(layouts).resolve()) if layouts else None)
 
 
 def _collect(result: BuildResult, chunk: ChunkResult, progress: OnOutcome | None) -> None:

@@ -71,22 +71,27 @@ def page_fingerprint(*parts: object) -> str:
     return digest.hexdigest()
 
 
-def input_files(data: Path, mapping: Path | None = None) -> list[Path]:
+def input_files(data: Path, mapping: Path | None = None,
+                layouts: Path | None = None) -> list[Path]:
     """Every file a build reads besides the program: the data (folder or workbook), the column
-    mapping and the layouts folder (layouts, style, indicators, checklist)."""
+    mapping, the analyst's layouts folder and the packaged layouts (layouts, style, indicators,
+    checklist)."""
     data = Path(data)
     files = sorted(p for p in data.rglob("*") if p.is_file()) if data.is_dir() else [data]
     if mapping:
         files.append(Path(mapping))
+    if layouts:
+        files.extend(sorted(p for p in Path(layouts).rglob("*") if p.is_file()))
     files.extend(sorted(p for p in LAYOUT_DIR.rglob("*") if p.is_file()))
     return files
 
 
-def edition_fingerprint(data: Path, mapping: Path | None, choices: Mapping[str, object]) -> str:
+def edition_fingerprint(data: Path, mapping: Path | None, choices: Mapping[str, object],
+                        layouts: Path | None = None) -> str:
     """The inputs of a whole run and its choices (subjects, levels, years, only, verify)."""
     digest = hashlib.sha256(program_fingerprint().encode())
     digest.update(json.dumps(choices, sort_keys=True).encode())
-    for path in input_files(data, mapping):
+    for path in input_files(data, mapping, layouts):
         digest.update(str(path.resolve()).encode() + b"\0")
         try:
             digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -33,6 +33,7 @@ class WorkerSpec:
     out: str
     check: bool
     inputs: str = ""  # fingerprint of the input files: a worker reloads when they changed
+    layouts: str | None = None  # the analyst's layouts folder (--layouts)
 
 
 @dataclass(frozen=True)

@@ -298,7 +298,7 @@ def load_layout(path: Path, indicators: Indicators | None = None) -> Layout:
     source = _read_with_parents(path)
     layout: Layout = yamlsrc.build(Layout, source)
     layout = layout.model_copy(update={"name": path.stem, "path": str(path)})
-    if layout.fallback and not (path.parent / layout.fallback.layout).exists():
+    if layout.fallback and not fallback_path(layout).exists():
         raise _fail(source, ("fallback", "layout"),
                     f"bestand {layout.fallback.layout!r} bestaat niet")
     _check_grid(layout, source)
@@ -394,6 +394,14 @@ def _placeholder_problem(m: re.Match[str], level: PageLevel, indicators: Indicat
     if fmt and fmt not in FORMATS:
         return f"onbekend getalformaat {fmt!r}"
     return None
+
+
+def fallback_path(layout: Layout) -> Path:
+    """The file of `layout`'s fallback: next to the layout first, then the packaged one (as for
+    `extends`), so an analyst's folder with only `vo-lokaal.yaml` still finds its fallback."""
+    if layout.fallback is None:
+        raise ValueError(f"{layout.path}: geen fallback")
+    return layout_file(layout.fallback.layout, Path(layout.path).parent)
 
 
 def layout_path(subject: Subject, level: PageLevel, layouts: Path | None = None) -> Path:
