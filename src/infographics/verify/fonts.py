@@ -6,7 +6,16 @@ from __future__ import annotations
 from pikepdf import Page
 
 from infographics.verify.findings import Finding
-from infographics.verify.pdf import ObjectKey, as_list, get, get_str, is_dict, object_key
+from infographics.verify.pdf import (
+    ObjectKey,
+    as_list,
+    get,
+    get_str,
+    is_dict,
+    items_of,
+    object_key,
+    values_of,
+)
 
 _FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 
@@ -34,19 +43,14 @@ def _font_dicts(resources: object,
                 seen: set[ObjectKey | None] | None = None) -> list[tuple[str, object]]:
     """(resource name, font dict) for the fonts in `resources` and in any Form XObject in it."""
     seen = set() if seen is None else seen
-    fonts = [(str(name), font) for name, font in _entries(get(resources, "/Font"))]
-    for _, xobj in _entries(get(resources, "/XObject")):
+    fonts = items_of(get(resources, "/Font", {}))
+    for xobj in values_of(get(resources, "/XObject", {})):
         key = object_key(xobj) if is_dict(xobj) else None
         if get(xobj, "/Subtype") != "/Form" or key in seen:
             continue
         seen.add(key)
         fonts += _font_dicts(get(xobj, "/Resources"), seen)
     return fonts
-
-
-def _entries(obj: object) -> list[tuple[str, object]]:
-    """The (key, value) pairs of a dictionary; none for a missing one."""
-    return [(key, value) for key, value in obj.items()] if is_dict(obj) else []
 
 
 def _embedded(font: object) -> bool:

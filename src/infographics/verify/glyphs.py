@@ -18,6 +18,8 @@ from infographics.verify.pdf import (
     get_float,
     get_str,
     is_dict,
+    item,
+    list_of,
     numbers,
     to_float,
     to_int,
@@ -94,7 +96,7 @@ class Font:
 
     def _simple_widths(self, font: object, type3: bool) -> None:
         matrix = get(font, "/FontMatrix")
-        scale = to_float(as_list(matrix)[0]) if type3 and matrix is not None else 0.001
+        scale = to_float(item(matrix, 0)) if type3 and matrix is not None else 0.001
         first = to_int(get(font, "/FirstChar", 0))
         for i, w in enumerate(numbers(get(font, "/Widths"))):
             self.widths[first + i] = w * scale
@@ -107,7 +109,7 @@ class Font:
         kid = (as_list(get(font, "/DescendantFonts")) or [None])[0]
         self.default = get_float(kid, "/DW", 1000.0) / 1000
         self._extent(get(kid, "/FontDescriptor"), 1 / 1000)
-        w = as_list(get(kid, "/W"))
+        w = list_of(get(kid, "/W") or ())
         i = 0
         while i + 1 < len(w):
             first, nxt = to_int(w[i]), w[i + 1]

@@ -1,10 +1,15 @@
 """Reading a PDF: bytes or a file into a pikepdf document, and pikepdf objects into plain typed
-values (str, float, rectangles, lists).
+values (str, float, int, lists, key-value pairs).
 
 This is where the checks meet pikepdf's objects. A value read from a dictionary is typed
 `object`, which is what it is: a pikepdf `Object` (a name, string, array, dictionary, stream),
-or, as the document is opened with implicit conversion, a Python int, bool or Decimal. Callers
-narrow it with `isinstance` or read it through the helpers here, which say what they return.
+or, as the document is opened with implicit conversion, a Python int, bool or Decimal; the
+file decides which. Callers narrow it with `isinstance` where a check branches on its type.
+Where a check just needs a number, a list or a dictionary's entries, it hands the value to one
+of the converters at the end (`to_float`, `to_int`, `length`, `item`, `list_of`, `items_of`,
+`values_of`): the one place typed `Any` on purpose, as the value can be anything a file holds.
+They apply that Python operation and nothing else, so a value of the wrong type raises what
+the operation raises, and the verifier reports the file as one it cannot check.
 """
 
 from __future__ import annotations
@@ -13,8 +18,7 @@ import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
-from typing import BinaryIO, TypeGuard
+from typing import Any, BinaryIO, TypeGuard
 
 import pikepdf
 from pikepdf import Array, Dictionary, Object, Pdf, Stream
@@ -68,12 +72,6 @@ def get(obj: object, key: str, default: object = None) -> object:
     return default if value is None else value
 
 
-def get_dict(obj: object, key: str) -> PdfDict | None:
-    """obj[key] when that is a dictionary or stream, else None."""
-    value = get(obj, key)
-    return value if isinstance(value, PdfDict) else None
-
-
 def get_float(obj: object, key: str, default: float) -> float:
     """obj[key] as a number, `default` when it is missing (anything else raises as float())."""
     return to_float(get(obj, key, default))
@@ -98,17 +96,6 @@ def as_list(obj: object) -> list[object]:
     return list(obj) if isinstance(obj, Array) else [obj]
 
 
-def to_float(value: object) -> float:
-    """float(value) for a number as pikepdf or the content parser gives it (float, int, Decimal,
-    a numeric pikepdf Object, or its text); anything else raises the TypeError float() does."""
-    if type(value) is float:
-        return value
-    if isinstance(value, float | int | Decimal | Object | str | bytes):
-        return float(value)
-    raise TypeError(f"float() argument must be a string or a real number, "
-                    f"not '{type(value).__name__}'")
-
-
 def numbers(array: object) -> list[float]:
     """The numbers of an array of numbers (a font's widths, a box), read in one go."""
     if not isinstance(array, Array):
@@ -122,10 +109,41 @@ def numbers(array: object) -> list[float]:
     return [to_float(v) for v in array]
 
 
-def to_int(value: object) -> int:
-    """int(value) for a number as pikepdf gives it (int, Decimal, a numeric pikepdf Object, or
-    its text); anything else raises the TypeError int() does."""
-    if isinstance(value, int | float | Decimal | Object | str | bytes):
-        return int(value)
-    raise TypeError(f"int() argument must be a string, a bytes-like object or a real number, "
-                    f"not '{type(value).__name__}'")
+# --- converters: Any on purpose (see the module docstring) ---------------------------------------
+
+
+def to_float(value: Any) -> float:
+    """float(value): a number as pikepdf or the content parser gives it (float, int, Decimal,
+    a numeric pikepdf Object)."""
+    return float(value)
+
+
+def to_int(value: Any) -> int:
+    """int(value): a number as pikepdf gives it (int, Decimal, a numeric pikepdf Object)."""
+    return int(value)
+
+
+def length(value: Any) -> int:
+    """len(value): the number of items of an array."""
+    return len(value)
+
+
+def item(value: Any, index: int) -> object:
+    """value[index]: an item of an array."""
+    result: object = value[index]
+    return result
+
+
+def list_of(value: Any) -> list[object]:
+    """list(value): the items of an array (or of a parsed operand that is a list)."""
+    return list(value)
+
+
+def items_of(value: Any) -> list[tuple[str, object]]:
+    """list(value.items()): the entries of a dictionary."""
+    return [(str(key), entry) for key, entry in value.items()]
+
+
+def values_of(value: Any) -> list[object]:
+    """list(value.values()): the values of a dictionary."""
+    return list(value.values())

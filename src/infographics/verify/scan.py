@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from pikepdf import Object, Page, Stream
+from pikepdf import Page, Stream
 
 from infographics.verify.contentstream import (
     MCID_PROPERTIES,
@@ -46,6 +46,8 @@ from infographics.verify.pdf import (
     as_list,
     get,
     is_dict,
+    length,
+    list_of,
     numbers,
     object_key,
     to_float,
@@ -202,8 +204,8 @@ class _Walker:
             return
         self.q(b"")
         values = get(xobj, "/Matrix")
-        if isinstance(values, Object) and len(values) == 6:
-            self.ctm = mul(matrix([to_float(v) for v in values]), self.ctm)
+        if values is not None and length(values) == 6:
+            self.ctm = mul(matrix([to_float(v) for v in list_of(values)]), self.ctm)
         self.forms.append(key)
         self.walk(operations(xobj.read_bytes()), get(xobj, "/Resources") or self.resources)
         self.forms.pop()
@@ -282,7 +284,7 @@ class _Walker:
         self._show([args(operands)[0]])
 
     def tj_array(self, operands: Operands) -> None:
-        self._show(_items(args(operands)[0]))
+        self._show(list_of(args(operands)[0]))
 
     def quote(self, operands: Operands) -> None:
         self.next_line()
@@ -356,17 +358,9 @@ class _Walker:
 
     def _decode_any(self, item: Operand) -> str:
         font = self.ts.font or NO_FONT
-        items = [item] if isinstance(item, str | bytes) else _items(item)
+        items = [item] if isinstance(item, str | bytes) else list_of(item)
         return normal("".join(font.decode(_raw(x))[0] for x in items
                               if isinstance(x, str | bytes)))[:40]
-
-
-def _items(value: Operand) -> list[object]:
-    """The items of a TJ array (anything else iterable as list() iterates it; a number or
-    null raises the TypeError iterating it does)."""
-    if isinstance(value, list | dict | str | bytes):
-        return list(value)
-    raise TypeError(f"'{type(value).__name__}' object is not iterable")
 
 
 def _raw(item: str | bytes) -> bytes:

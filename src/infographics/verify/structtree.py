@@ -16,6 +16,7 @@ from infographics.verify.pdf import (
     as_list,
     get,
     is_dict,
+    list_of,
     numbers,
     object_key,
     to_int,
@@ -159,8 +160,8 @@ def number_tree(node: object, seen: set[ObjectKey | None] | None = None) -> dict
     if not is_dict(node) or (object_key(node) is not None and object_key(node) in seen):
         return {}
     seen.add(object_key(node))
-    nums = as_list(get(node, "/Nums"))
+    nums = list_of(get(node, "/Nums") or ())
     pairs = {to_int(k): v for k, v in zip(nums[::2], nums[1::2], strict=False)}
-    for kid in as_list(get(node, "/Kids")):
+    for kid in list_of(get(node, "/Kids") or ()):
         pairs.update(number_tree(kid, seen))
     return pairs
