@@ -5,8 +5,10 @@ manifest hashes are checked."""
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
+import pikepdf
 from handmade import checks, paragraph, tagged_pdf
 
 from infographics.edition.build import build_edition, render_page
@@ -43,6 +45,17 @@ def test_not_a_pdf_or_a_damaged_one(pages):
     assert checks(verify_pdf(b"geen pdf")) == {"pdf"}
     good = pages[0][0]
     assert verify_pdf(good[: len(good) // 2])  # named problems, not an exception
+
+
+def test_a_value_of_the_wrong_type_is_a_finding_not_a_crash(pages):
+    """A number where the ParentTree needs an array: the page cannot be checked, and says so."""
+    with pikepdf.open(io.BytesIO(pages[0][0])) as doc:
+        doc.Root.StructTreeRoot.ParentTree.Nums = 5
+        buf = io.BytesIO()
+        doc.save(buf)
+    findings = verify_pdf(buf.getvalue())
+    assert checks(findings) == {"pdf"}
+    assert findings[0].message.startswith("niet te controleren: TypeError")
 
 
 # --- a folder ---------------------------------------------------------------------------------
