@@ -76,8 +76,8 @@ def main() -> int:
 
     def stages(job):
         t0 = time.perf_counter()
-        content = resolve(layout, ctx.figures, PageTarget("library", job.entity_id, job.school_year),
-                          ctx.style)
+        target = PageTarget("library", job.entity_id, job.school_year)
+        content = resolve(layout, ctx.figures, target, ctx.style)
         t1 = time.perf_counter()
         draw_page(content, ctx.style)
         t2 = time.perf_counter()

@@ -48,7 +48,7 @@ def test_school_year():
     assert nl.school_year("2020-2021") == "2020-2021"
     with pytest.raises(ValueError, match="2020-2022"):
         nl.school_year("2020-2022")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="ongeldig schooljaar '20-21'"):
         nl.school_year("20-21")
 
 

@@ -1,6 +1,15 @@
 """Verification stage: a built PDF into findings (one A4 page, embedded fonts, PDF/UA
-structure, every text inside its block, the figures it shows)."""
+structure, every text inside its block, the figures it shows).
 
-from infographics.verify.checks import Finding, structure_outline, verify_folder, verify_pdf
+Modules, in the order a page goes through them: `pdf` (opening, typed access to pikepdf's
+objects), `contentstream` (a content stream into operations), `glyphs` (fonts as decoders),
+`geometry` (rectangles and matrices), `scan` (the content walked once), `structtree` (the
+structure tree read), the checks `document`, `fonts`, `text`, `structure` and `blocks`, and
+`checks` (the entry points, running them in order). Callers use what this package exports.
+"""
+
+from infographics.verify.checks import verify_folder, verify_pdf
+from infographics.verify.findings import Finding
+from infographics.verify.structure import structure_outline
 
 __all__ = ["Finding", "structure_outline", "verify_folder", "verify_pdf"]
