@@ -290,3 +290,12 @@ def test_a_poi_without_local_po_pages_loses_its_print_pdf(tmp_path_factory, ctx,
     assert print_path not in read_manifest(out)
     assert not (out / print_path).exists()
     assert not set(zeeland_po) & set(zip_names(out / f"bundels/{YEAR}/zb-{YEAR}.zip"))
+
+
+def test_an_id_that_tries_to_be_a_path_stays_a_file_name():
+    from infographics.edition.bundle import Bundle
+
+    bundle = Bundle("2020-2021", "../../../../tmp/x", "Boos", (), ())
+    assert bundle.zip_path == "bundels/2020-2021/tmp-x-2020-2021.zip"
+    assert bundle.print_path == "bundels/2020-2021/tmp-x-2020-2021-lokaal-po-print.pdf"
+    assert Bundle("../x", "a/b", "B", (), ()).zip_path == "bundels/x/a-b-x.zip"

@@ -33,7 +33,7 @@ from infographics.edition.outcome import BuildResult, Built, Failed, Outcome, Sk
 from infographics.edition.plan import Job
 from infographics.edition.workers import ChunkResult, Work, WorkerSpec, peak_rss_mb, run_chunks
 from infographics.errors import InfographicsError, Report
-from infographics.fileio import atomic_write
+from infographics.fileio import OutsideFolder, atomic_write, inside
 from infographics.levels import PageLevel, Subject
 from infographics.page.content import PageContent, PageTarget, resolve
 from infographics.page.draw import draw_page
@@ -163,8 +163,8 @@ def build_one(ctx: Context, job: Job, out: Path, check: bool = True,
         return Failed(job, "verificatie: " + "; ".join(
             f"{f.check}: {f.message}" for f in findings))
     try:
-        atomic_write(out / job.path, pdf)  # a reader never sees half a file
-    except OSError as exc:  # a full disk, no permission: the page fails, the batch goes on
+        atomic_write(inside(out, job.path), pdf)  # a reader never sees half a file
+    except (OSError, OutsideFolder) as exc:  # a full disk, no permission: the page fails alone
         return Failed(job, f"schrijven mislukt: {exc}")
     return Built(job, hashlib.sha256(pdf).hexdigest(), 1, inputs if check else unverified(inputs))
 

@@ -36,7 +36,7 @@ from pypdf.generic import (
 from infographics.edition.entitlement import Entitlements, Recipient
 from infographics.edition.manifest import Entry, read_manifest, sha256_file, update_manifest
 from infographics.errors import InfographicsError
-from infographics.fileio import atomic_write, reproducible_zip
+from infographics.fileio import atomic_write, inside, reproducible_zip, slug
 from infographics.levels import ADJECTIVES, BUNDLE_LEVELS, BundleLevel, PageLevel
 
 FOLDER = "bundels"
@@ -67,11 +67,15 @@ class Bundle:
 
     @property
     def zip_path(self) -> str:
-        return f"{FOLDER}/{self.school_year}/{self.poi_id}-{self.school_year}.zip"
+        return f"{FOLDER}/{self._year}/{slug(self.poi_id)}-{self._year}.zip"
 
     @property
     def print_path(self) -> str:
-        return f"{FOLDER}/{self.school_year}/{self.poi_id}-{self.school_year}-lokaal-po-print.pdf"
+        return f"{FOLDER}/{self._year}/{slug(self.poi_id)}-{self._year}-lokaal-po-print.pdf"
+
+    @property
+    def _year(self) -> str:
+        return slug(self.school_year)  # ids and years are data: never a path of their own
 
     def zip_digest(self) -> str:
         return _digest(["zip", FORMAT] + [f"{e.path}\t{e.sha256}" for e in self.pages])
@@ -243,7 +247,7 @@ def _zip(out: Path, bundle: Bundle, manifest: dict[str, Entry]) -> Outcome:
         return Outcome(old, False)
     pages = _read_pages(out, bundle.pages)
     data = reproducible_zip((name, pages[name]) for name in sorted(pages))
-    atomic_write(out / bundle.zip_path, data)
+    atomic_write(inside(out, bundle.zip_path), data)
     return Outcome(_entry(bundle, "bundle", bundle.zip_path, data, len(bundle.pages), digest),
                    True)
 
@@ -254,7 +258,7 @@ def _print(out: Path, bundle: Bundle, manifest: dict[str, Entry]) -> Outcome:
         return Outcome(old, False)
     files = _read_pages(out, [p.entry for p in bundle.print_pages])
     data, pages = print_pdf(bundle, files)
-    atomic_write(out / bundle.print_path, data)
+    atomic_write(inside(out, bundle.print_path), data)
     return Outcome(_entry(bundle, "print", bundle.print_path, data, pages, digest), True)
 
 

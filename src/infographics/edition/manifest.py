@@ -92,9 +92,19 @@ def _entry(row: dict[str, str], where: str) -> Entry:
         raise InfographicsError(f"{where}: onbekend onderwerp {subject!r}")
     if not _is_file_level(level):
         raise InfographicsError(f"{where}: onbekend niveau {level!r}")
+    if not _is_relative_path(cell["path"]):
+        raise InfographicsError(f"{where}: pad {cell['path']!r} ligt niet binnen de uitvoermap")
     return Entry(cell["school_year"], subject, level, cell["entity_id"], cell["entity_name"],
                  cell["library_id"], cell["path"], cell["sha256"], int(cell["pages"] or 0),
                  cell["inputs"])
+
+
+def _is_relative_path(path: str) -> bool:
+    """A path the manifest may list: relative, '/'-separated, inside the output folder (no
+    '..', no backslash, no empty or hidden parts, no control characters)."""
+    parts = path.split("/")
+    return (bool(path) and "\\" not in path and path.isprintable()
+            and all(part and not part.startswith(".") for part in parts))
 
 
 def update_manifest(out: Path, entries: Iterable[Entry], remove: Iterable[str] = ()) -> None:
