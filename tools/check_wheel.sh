@@ -8,7 +8,10 @@ python="${PYTHON:-python3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-"$python" -m pip wheel -q --no-deps --wheel-dir "$work/dist" "$repo"
+# build from a copy of the tracked (and new, not ignored) files: setuptools leaves build/ behind
+mkdir "$work/bron"
+(cd "$repo" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$work/bron")
+"$python" -m pip wheel -q --no-deps --wheel-dir "$work/dist" "$work/bron"
 wheel="$(ls "$work"/dist/*.whl)"
 echo "wiel: $(basename "$wheel")"
 "$python" -m venv "$work/venv"
