@@ -29,7 +29,8 @@ class Limits:
     cell_chars: int = 32_767  # characters in any cell: the most an Excel cell can hold
     text_chars: int = 200  # characters in a name or other free text (library_name, name, ...)
     email_chars: int = 254  # characters in an e-mail address (RFC 5321: a path is at most 256)
-    yaml_bytes: int = 1 * MB  # one YAML file (layouts, style, indicators, checklist, mapping)
+    # one YAML file (layouts, style, indicators, checklist, mapping; the largest is 10 kB)
+    yaml_bytes: int = 256 * KB
     yaml_depth: int = 50  # nesting of YAML mappings and lists (the layouts use 6)
 
 
