@@ -158,6 +158,16 @@ def test_header_with_both_is_decided_by_the_rows(tmp_path):
     assert load(folder).pois["poi_name"].tolist() == ["Rijnbrink", "ProBiblio"]
 
 
+def test_a_stray_nul_in_windows_1252_is_located_at_its_cell(tmp_path):
+    folder = copy_mini(tmp_path)
+    (folder / "provinces.csv").write_bytes(
+        b"province,province_name,poi_id\nPV23,Over\x00ijssel,rijnbrink\n"
+        b"PV25,Gelderl\xe2nd,rijnbrink\nPV27,Noord-Holland,probiblio\n")
+    report = validate_data(folder)
+    assert [(p.row, p.column, p.severity) for p in report.problems] == [
+        (2, "province_name", "error"), (3, "", "warning")]
+
+
 def test_mixed_utf8_and_windows_1252_is_an_error(tmp_path):
     folder = copy_mini(tmp_path)
     (folder / "provinces.csv").write_bytes(
@@ -171,7 +181,7 @@ def test_mixed_utf8_and_windows_1252_is_an_error(tmp_path):
     ("data", "fragment"),
     [
         ("province,province_name,poi_id\nPV23,Overijssel,x\n".encode("utf-16"), "UTF-16"),
-        (b"province,province_name,poi_id\nPV23,Over\x00ijssel\xe9,x\n", "nul-bytes"),
+        ("province,province_name,poi_id\nPV23,Overijssel,x\n".encode("utf-16-le"), "nul-bytes"),
         (b"PK\x03\x04\x14\x00\x00\x00", "zip-bestand"),
     ],
 )

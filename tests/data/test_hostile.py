@@ -10,6 +10,7 @@ import io
 import shutil
 import struct
 import time
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -192,6 +193,25 @@ def test_the_font_map_is_lato_and_is_cached():
     assert {"â", "ú", "ë", "€", "–", "“", "ĳ"} <= chars
     assert not {"\x00", "\r", "图", "📚"} & chars
     assert drawable() is chars
+
+
+def test_a_report_never_carries_control_characters(tmp_path):
+    """Values, column and sheet names in problems are made visible (a terminal printing the
+    report, or a spreadsheet opening its CSV, gets no escape sequences)."""
+    folder = copy_mini(tmp_path)
+    rows = read_rows(folder / "pois.csv")
+    with (folder / "pois.csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([rows[0] + ["\x1b]0;titel\x07kolom"], rows[1] + ["\x1b[2J"],
+                                  rows[2] + [""]])
+    set_cells(folder, "libraries", {(4, "library_name"): "\x1b[31mrood\u202e"})
+    report = validate_data(folder)
+    column = the_problem(report, "pois.csv", 1, "␛]0;titel␇kolom", "onbekende kolom", "warning")
+    assert column.column == "␛]0;titel␇kolom"
+    value = the_problem(report, "libraries.csv", 4, "library_name", "stuurteken U+001B")
+    assert value.value == "␛[31mrood<U+202E>"
+    report.write_csv(tmp_path / "problemen.csv")
+    for text in (report.text(), (tmp_path / "problemen.csv").read_text(encoding="utf-8")):
+        assert not [c for c in text if unicodedata.category(c) in ("Cc", "Cf") and c not in "\r\n"]
 
 
 # --------------------------------------------------------------------------- e-mail addresses

@@ -7,9 +7,10 @@ comma, `37,5`, needs no quotes in a semicolon file and is read by the number par
 
 Detection says so when it cannot be sure, as an error:
 - encoding: UTF-8 if the bytes are valid UTF-8; otherwise Windows-1252 (which reads Latin-1 text
-  the same) only if the bytes are plausible cp1252 text: no NUL bytes (UTF-16, a zip, binary),
+  the same) only if the bytes are plausible cp1252 text: NUL bytes no more than stray ones
+  (more than 1%: UTF-16 or binary; a stray NUL is left to the cell checks, which locate it),
   none of the five bytes cp1252 leaves undefined, and no UTF-8 sequences beside the invalid
-  bytes (a file that mixes UTF-8 and another encoding).
+  bytes (a file that mixes UTF-8 and another encoding). A UTF-16 BOM or a zip is named.
 - delimiter: the header's. A header that splits on only one of ',' and ';' decides; one that
   splits on both is decided by the first data rows only if exactly one delimiter gives every
   one of them the header's number of values; otherwise it is ambiguous.
@@ -72,6 +73,11 @@ def _decode(data: bytes, origin: Origin, problems: list[Problem]) -> str | None:
             "bestand is UTF-16 (Excel: 'Unicode-tekst'); sla het op als 'CSV UTF-8 (door "
             "komma's gescheiden)'", 1))
         return None
+    if data.count(b"\x00") * 100 > len(data):
+        problems.append(origin.problem(
+            "bestand bevat veel nul-bytes: UTF-16 (Excel: 'Unicode-tekst') of geen tekstbestand; "
+            "sla het op als 'CSV UTF-8 (door komma's gescheiden)'", _line(data, data.index(0))))
+        return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -86,24 +92,20 @@ def _decode_cp1252(data: bytes, first_bad: int, origin: Origin,
                    problems: list[Problem]) -> str | None:
     """`data` (not UTF-8) as Windows-1252, if it plausibly is; else an error saying why not."""
     bad = data[first_bad:first_bad + 1].hex()
-    advice = "sla het op als 'CSV UTF-8 (door komma's gescheiden)'"
-    reason = ""
-    if b"\x00" in data:
-        at = data.index(b"\x00")
-        reason = f"nul-bytes (regel {_line(data, at)}): UTF-16 of geen tekstbestand"
-    elif (undefined := _CP1252_UNDEFINED.search(data)) is not None:
+    reason, at = "", first_bad
+    if (undefined := _CP1252_UNDEFINED.search(data)) is not None:
         at = undefined.start()
         reason = (f"byte {data[at:at + 1].hex()} in regel {_line(data, at)} bestaat niet in "
                   "Windows-1252")
     elif (utf8 := _UTF8_SEQUENCE.search(data)) is not None:
-        at = utf8.start()
-        reason = (f"regel {_line(data, at)} is UTF-8 ({data[at:utf8.end()].hex(' ')}) maar "
-                  f"regel {_line(data, first_bad)} niet (byte {bad}): gemengde codering")
+        reason = (f"regel {_line(data, utf8.start())} is UTF-8 "
+                  f"({data[utf8.start():utf8.end()].hex(' ')}) maar regel "
+                  f"{_line(data, first_bad)} niet (byte {bad}): gemengde codering")
     if reason:
         problems.append(origin.problem(
             f"codering niet herkend: geen geldige UTF-8 (byte {bad} in regel "
-            f"{_line(data, first_bad)}) en geen Windows-1252 ({reason}); {advice}",
-            _line(data, first_bad)))
+            f"{_line(data, first_bad)}) en geen Windows-1252 ({reason}); sla het op als "
+            "'CSV UTF-8 (door komma's gescheiden)'", _line(data, at)))
         return None
     text = data.decode("cp1252")
     line = _line(data, first_bad)

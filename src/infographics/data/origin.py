@@ -38,9 +38,9 @@ class Origin:
         severity: Severity = "error",
     ) -> Problem:
         return Problem(
-            message, file=self.file, row=None if row is None else int(row), column=column,
-            value=show(value),
-            severity=severity, sheet=self.sheet, table=self.table,
+            message, file=self.file, row=None if row is None else int(row),
+            column=show(column), value=show(value), severity=severity, sheet=show(self.sheet),
+            table=self.table,
         )
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from infographics.data.csvtext import read_csv
 from infographics.data.limits import DEFAULT_LIMITS, Limits, count, size
-from infographics.data.origin import FILE, ROW, Origin
+from infographics.data.origin import FILE, ROW, Origin, show
 from infographics.data.schema import TABLES
 from infographics.data.workbook import open_workbook
 from infographics.errors import Report
@@ -109,7 +109,7 @@ def _read_workbook(path: Path, report: Report, limits: Limits) -> RawTables:
     finally:
         book.close()
     for sheet in by_name.values():
-        report.warn("onbekend tabblad wordt genegeerd", file=path.name, sheet=sheet)
+        report.warn("onbekend tabblad wordt genegeerd", file=path.name, sheet=show(sheet))
     return out
 
 
