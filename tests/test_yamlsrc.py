@@ -105,10 +105,10 @@ def test_a_file_near_the_limit_reads_in_seconds(tmp_path):
     path = tmp_path / "veel.yaml"
     path.write_text("".join(f"k{i}: {{a: {i}, b: tekst {i}}}\n" for i in range(7_000)))
     assert 200_000 < path.stat().st_size < Limits().yaml_bytes
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other work on the machine does not count
     source = yamlsrc.read(path)
     assert len(source.data) == 7_000
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
 
 
 def test_not_utf8(tmp_path):

@@ -426,9 +426,9 @@ def test_zip_bomb_is_refused_at_once(tmp_path, monkeypatch):
         raise AssertionError("openpyxl must not open a zip bomb")
 
     monkeypatch.setattr(openpyxl, "load_workbook", never)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other work on the machine does not count
     report = validate_data(path)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     problem = the_problem(report, "monitor.xlsx", None, "", "uitgepakt te groot")
     assert "xl/worksheets/sheet9.xml" in problem.message
     assert "1.024 MB" in problem.message

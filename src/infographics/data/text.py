@@ -68,17 +68,17 @@ def check_text(
         look = known & (text.str.contains(_PLAIN).to_numpy(dtype=bool)
                         | (text.str.len() > bound).to_numpy(dtype=bool)
                         | text.str.match(r"[=@]|[+-].").to_numpy(dtype=bool))
-    values = cells.copy()
+    values = cells.to_numpy(dtype=object, copy=True)
     findings: list[Finding] = []
     verdicts: dict[str, Verdict] = {}
     for i in look.nonzero()[0].tolist():
-        value = str(cells.iat[i])
+        value = str(values[i])
         if value not in verdicts:
             verdicts[value] = examine(value, kind, bound)
         kept, found = verdicts[value]
-        values.iat[i] = kept
+        values[i] = kept
         findings.extend((i, message, severity) for message, severity in found)
-    return values, findings
+    return pd.Series(values, index=cells.index, dtype=object), findings
 
 
 def examine(value: str, kind: TextKind, bound: int) -> Verdict:
