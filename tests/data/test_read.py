@@ -284,13 +284,24 @@ def test_missing_optional_files_give_empty_typed_frames(tmp_path):
     assert tables.school_locations["points_expertise"].dtype == "Float64"
 
 
-def test_wrong_encoding_is_located(tmp_path):
+def test_windows_1252_is_read_with_one_warning(tmp_path):
+    """More in test_dutch_csv.py; Latin-1 text reads the same as Windows-1252."""
     folder = copy_mini(tmp_path)
     (folder / "provinces.csv").write_bytes(
-        "province,province_name,poi_id\nPV25,Gelderland,rijnbrink\nPV21,Fryslân,x\n"
-        .encode("latin-1"))
-    problem = the_problem(errors_of(folder), "provinces.csv", 3, "", "geen UTF-8")
-    assert "e2" in problem.message
+        "province,province_name,poi_id\nPV23,Overijssel,rijnbrink\nPV25,Gelderland,rijnbrink\n"
+        "PV27,Fryslân,probiblio\n".encode("latin-1"))
+    report = validate_data(folder)
+    problem = the_problem(report, "provinces.csv", 4, "", "Windows-1252", severity="warning")
+    assert report.problems == [problem]
+    assert load(folder).provinces["province_name"].tolist()[-1] == "Fryslân"
+
+
+def test_undecodable_bytes_are_located(tmp_path):
+    folder = copy_mini(tmp_path)
+    (folder / "provinces.csv").write_bytes(
+        b"province,province_name,poi_id\nPV25,Gelderland,rijnbrink\nPV21,Frysl\x81n,x\n")
+    problem = the_problem(errors_of(folder), "provinces.csv", 3, "", "geen geldige UTF-8")
+    assert "81" in problem.message
 
 
 def test_not_a_workbook(tmp_path):
@@ -307,10 +318,13 @@ def test_unsupported_file(tmp_path):
 
 
 def test_semicolon_separated_csv(tmp_path):
+    """More in test_dutch_csv.py."""
     folder = copy_mini(tmp_path)
     path = folder / "pois.csv"
     path.write_text(path.read_text().replace(",", ";"))
-    the_problem(errors_of(folder), "pois.csv", 1, "", "komma")
+    report = validate_data(folder)
+    assert report.problems == [
+        the_problem(report, "pois.csv", 1, "", "puntkomma", severity="warning")]
 
 
 def test_empty_file(tmp_path):

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from infographics import yamlsrc
+from infographics.data.limits import DEFAULT_LIMITS, Limits
 from infographics.data.schema import CHECKLIST_BLOCKS
 from infographics.errors import ConfigError
 from infographics.resources import LAYOUTS
@@ -58,39 +58,60 @@ class Checklist:
         return self.max_stars
 
 
-def load_checklist(path: Path | None = None) -> Checklist:
-    """The checklist at `path` (default: the packaged one); a wrong file raises `ConfigError`
-    naming the file and the key."""
+def load_checklist(path: Path | None = None, limits: Limits = DEFAULT_LIMITS) -> Checklist:
+    """The checklist at `path` (default: the packaged one), read strictly (`yamlsrc.py`); a
+    wrong file raises `ConfigError` naming the file, the line and the key."""
     path = Path(path or DEFAULT_PATH)
-    name = str(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(name, None, "", f"kan niet gelezen worden: {exc}") from exc
+    source = yamlsrc.read(path, limits=limits)
+    raw = source.data
     if not isinstance(raw, dict) or set(raw) - {"blocks", "bands"}:
-        raise ConfigError(name, None, "", "verwacht precies de sleutels 'blocks' en 'bands'")
-    blocks = [_block(item, name, f"blocks[{i}]") for i, item in enumerate(raw.get("blocks") or [])]
-    bands = [_band(item, name, f"bands[{i}]") for i, item in enumerate(raw.get("bands") or [])]
+        raise _fail(source, (), "verwacht precies de sleutels 'blocks' en 'bands'")
+    blocks = [_block(item, source, ("blocks", i))
+              for i, item in enumerate(_items(source, "blocks"))]
+    bands = [_band(item, source, ("bands", i)) for i, item in enumerate(_items(source, "bands"))]
     if not blocks or not bands:
-        raise ConfigError(name, None, "", "'blocks' en 'bands' mogen niet leeg zijn")
+        raise _fail(source, (), "'blocks' en 'bands' mogen niet leeg zijn")
     if [b.upper for b in bands] != sorted(b.upper for b in bands) or bands[-1].upper != 100:
-        raise ConfigError(name, None, "bands", "grenzen moeten oplopen en eindigen op 100")
+        raise _fail(source, ("bands",), "grenzen moeten oplopen en eindigen op 100")
     return Checklist(tuple(blocks), tuple(bands))
 
 
-def _block(item: object, file: str, key: str) -> Block:
+def _fail(source: yamlsrc.Source, key: yamlsrc.KeyPath, message: str) -> ConfigError:
+    return ConfigError(source.file, source.line(key), yamlsrc.dotted(key), message)
+
+
+def _items(source: yamlsrc.Source, key: str) -> list[object]:
+    items = source.data.get(key) or []
+    if not isinstance(items, list):
+        raise _fail(source, (key,), "verwacht een lijst")
+    return items
+
+
+def _number(item: dict[str, object], key: str, source: yamlsrc.Source,
+            path: yamlsrc.KeyPath) -> float:
+    value = item[key]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail(source, (*path, key), f"moet een getal zijn (waarde: {value!r})")
+    return float(value)
+
+
+def _block(item: object, source: yamlsrc.Source, path: yamlsrc.KeyPath) -> Block:
     """One item of `blocks` (parsed YAML)."""
     if not isinstance(item, dict) or set(item) != {"column", "label", "max"}:
-        raise ConfigError(file, None, key, "verwacht 'column', 'label' en 'max'")
+        raise _fail(source, path, "verwacht 'column', 'label' en 'max'")
     if item["column"] not in CHECKLIST_BLOCKS:
-        raise ConfigError(file, None, f"{key}.column", f"onbekende kolom {item['column']!r}")
-    if not isinstance(item["max"], (int, float)) or item["max"] <= 0:
-        raise ConfigError(file, None, f"{key}.max", "moet een positief getal zijn")
-    return Block(item["column"], str(item["label"]), float(item["max"]))
+        raise _fail(source, (*path, "column"), f"onbekende kolom {item['column']!r}")
+    maximum = _number(item, "max", source, path)
+    if maximum <= 0:
+        raise _fail(source, (*path, "max"), "moet een positief getal zijn")
+    return Block(item["column"], str(item["label"]), maximum)
 
 
-def _band(item: object, file: str, key: str) -> Band:
+def _band(item: object, source: yamlsrc.Source, path: yamlsrc.KeyPath) -> Band:
     """One item of `bands` (parsed YAML)."""
     if not isinstance(item, dict) or set(item) != {"stars", "upper"}:
-        raise ConfigError(file, None, key, "verwacht 'stars' en 'upper'")
-    return Band(int(item["stars"]), float(item["upper"]))
+        raise _fail(source, path, "verwacht 'stars' en 'upper'")
+    stars = _number(item, "stars", source, path)
+    if not stars.is_integer() or stars < 0:
+        raise _fail(source, (*path, "stars"), "moet een geheel getal van 0 of meer zijn")
+    return Band(int(stars), _number(item, "upper", source, path))

@@ -2,7 +2,8 @@
 a dict that renames the columns of an export to the canonical names of `schema.py`.
 
 Everything wrong in the file (an unknown table or column, a duplicate, a value that is not a
-column name, bad YAML) raises `ConfigError` naming the file, the line and the key.
+column name, bad YAML, a file over `Limits.yaml_bytes`; YAML is read strictly, see `yamlsrc.py`)
+raises `ConfigError` naming the file, the line and the key.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from infographics import yamlsrc
+from infographics.data.limits import DEFAULT_LIMITS, Limits
 from infographics.data.schema import TABLES, TableSchema
 from infographics.errors import ConfigError
 
@@ -20,17 +22,14 @@ from infographics.errors import ConfigError
 ColumnMapping = dict[str, dict[str, str]]
 
 
-def read_mapping(path: Path) -> ColumnMapping:
+def read_mapping(path: Path, limits: Limits = DEFAULT_LIMITS) -> ColumnMapping:
     """A column-mapping YAML `{table: {canonical_column: "Column name in the export"}}`.
 
     An unknown table or column, a duplicate, or a value that is not a column name raises
     `ConfigError` naming the file, the line and the key."""
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(name, None, "", f"kan niet gelezen worden: {exc}") from exc
-    root = yamlsrc.compose_node(text, name)
+    text = yamlsrc.read_text(path, name, limits, encoding="utf-8-sig")
+    root = yamlsrc.compose_node(text, name, limits)
     if root is None or _is_null(root):
         return {}
     _expect_mapping(root, name, "", "verwacht 'tabel: {kolom: \"kolomnaam in de export\"}'")

@@ -38,18 +38,39 @@ class Origin:
         severity: Severity = "error",
     ) -> Problem:
         return Problem(
-            message, file=self.file, row=None if row is None else int(row), column=column,
-            value=show(value),
-            severity=severity, sheet=self.sheet, table=self.table,
+            message, file=self.file, row=None if row is None else int(row),
+            column=show(column), value=show(value), severity=severity, sheet=show(self.sheet),
+            table=self.table,
         )
 
 
 def show(value: object) -> str:
-    """A typed cell value as the user wrote it, roughly: `ja`/`nee`, `4,5`, `12`, '' if unknown."""
+    """A typed cell value as the user wrote it, roughly: `ja`/`nee`, `4,5`, `12`, '' if unknown.
+
+    Text is made safe to print and to put in a report: a control character shows as its symbol
+    (NUL as ␀, a line break as ␊), any other invisible character as <U+202E>, and a value
+    longer than `SHOWN_CHARS` is cut off with its length."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, bool | np.bool_):
         return "ja" if value else "nee"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
-    return str(value)
+    text = str(value)
+    if len(text) > SHOWN_CHARS:
+        text = f"{text[:SHOWN_CHARS - 20]}… ({len(text)} tekens)"
+    return text if text.isprintable() else "".join(map(_visible, text))
+
+
+SHOWN_CHARS = 100  # the longest value a problem repeats in full
+
+
+def _visible(char: str) -> str:
+    if char.isprintable() or char == " ":
+        return char
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀ .. ␟: the Unicode symbols for the C0 controls
+    if code == 0x7F:
+        return "\u2421"
+    return f"<U+{code:04X}>"

@@ -4,7 +4,9 @@ An optional column mapping renames export columns to the canonical names; missin
 added as all unknown (an error if required), extra columns are kept as text with a warning.
 Then each column is parsed as a whole (ints with Dutch thousands dots, ja/nee booleans, numbers
 with a decimal comma, enums, school years) into nullable pandas types where an empty cell stays
-unknown, never 0. Each bad cell is a located problem in the `Report` and becomes unknown.
+unknown, never 0. Text columns are checked as `text.py` says (ids, names drawn on the pages,
+addresses), and no cell may be longer than `Limits.cell_chars`. Each bad cell is a located problem
+in the `Report` and becomes unknown.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from infographics.data.limits import DEFAULT_LIMITS, Limits, count
 from infographics.data.origin import FILE, ROW, Origin
 from infographics.data.schema import YEAR_COLUMN, Column, Kind, TableSchema
+from infographics.data.text import check_text
 from infographics.errors import Report
 
 BOOLEANS = {
@@ -39,7 +43,7 @@ Parser = Callable[[pd.Series, Mask, Column], Parsed]
 
 def typed_table(
     raw: pd.DataFrame, schema: TableSchema, export_names: dict[str, str], origin: Origin,
-    report: Report,
+    report: Report, limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[pd.DataFrame, bool]:
     """The text frame `raw` renamed (`export_names`: canonical -> export column), conformed to
     `schema` and parsed; and whether its header is sound: no required column missing and no
@@ -48,7 +52,7 @@ def typed_table(
     raw = _rename(raw, export_names, origin, report)
     raw, missing = _conform(raw, schema, export_names, origin, report)
     sound = not any(p.row == 1 for p in report.errors[before:])
-    return _parse_table(raw, schema, missing, origin, report), sound
+    return _parse_table(raw, schema, missing, origin, report, limits), sound
 
 
 def empty_frame(schema: TableSchema) -> pd.DataFrame:
@@ -108,7 +112,8 @@ def _conform(
 
 
 def _parse_table(
-    raw: pd.DataFrame, schema: TableSchema, missing: set[str], origin: Origin, report: Report
+    raw: pd.DataFrame, schema: TableSchema, missing: set[str], origin: Origin, report: Report,
+    limits: Limits,
 ) -> pd.DataFrame:
     """Every column from text into its type; each bad cell is a problem and becomes unknown.
     A `missing` column is all unknown."""
@@ -120,7 +125,7 @@ def _parse_table(
         if name in missing:
             out[name] = pd.Series(None, index=raw.index, dtype=DTYPES.get(column.kind, object))
         else:
-            out[name] = _parse_column(raw[name], column, raw[ROW], origin, report)
+            out[name] = _parse_column(raw[name], column, raw[ROW], origin, report, limits)
     frame = pd.DataFrame(out, index=raw.index)
     frame[ROW] = raw[ROW].astype("int64")
     frame[FILE] = pd.Series(origin.label, index=frame.index, dtype=object)
@@ -128,17 +133,27 @@ def _parse_table(
 
 
 def _parse_column(
-    text: pd.Series, column: Column, rows: pd.Series, origin: Origin, report: Report
+    text: pd.Series, column: Column, rows: pd.Series, origin: Origin, report: Report,
+    limits: Limits,
 ) -> pd.Series:
     empty = (text == "").to_numpy(dtype=bool)
     if column.default is not None and empty.any():
         text = text.where(~empty, column.default)
         empty = (text == "").to_numpy(dtype=bool)
-    cells = text.where(~empty, None)
+    long = (text.str.len() > limits.cell_chars).to_numpy(dtype=bool)
+    cells = text.where(~empty & ~long, None)
     bad: BadCells = [(empty, "verplichte waarde ontbreekt")] if column.required else []
-    parser = _parse_year if column.name == YEAR_COLUMN else PARSERS[column.kind]
-    values, bad_values = parser(cells, ~empty, column)
+    bad.append((long, f"cel is te lang (maximaal {count(limits.cell_chars)} tekens)"))
     row_numbers = rows.to_numpy(dtype="int64")
+    if column.kind == "text" and column.text is not None:
+        values, findings = check_text(cells, column.text, limits)
+        for i, message, severity in findings:
+            report.problems.append(origin.problem(
+                message, int(row_numbers[i]), column.name, text.iat[i], severity=severity))
+        bad_values: BadCells = []
+    else:
+        parser = _parse_year if column.name == YEAR_COLUMN else PARSERS[column.kind]
+        values, bad_values = parser(cells, ~empty & ~long, column)
     for mask, message in [*bad, *bad_values]:
         for i in np.flatnonzero(mask).tolist():
             report.problems.append(

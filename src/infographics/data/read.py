@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from infographics.data.checklist import Checklist
+from infographics.data.limits import DEFAULT_LIMITS, Limits
 from infographics.data.origin import ROW, Origin
 from infographics.data.rules import check_references
 from infographics.data.schema import TABLES, YEAR_COLUMN
@@ -56,6 +57,7 @@ def load(
     skip_bad_rows: bool = False,
     checklist: Checklist | None = None,
     unused: Sequence[str] = (),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Tables:
     """Read, parse and validate the tables at `path` (a CSV folder or an .xlsx workbook).
 
@@ -63,10 +65,11 @@ def load(
     then rows with errors, and rows that depend on them, are dropped and listed as warnings.
     Errors that belong to no row (a missing file or required column) always raise. A wrong
     mapping or checklist file raises `ConfigError`. Errors in the tables named in `unused`
-    (e.g. contacts, when only building pages) stay in the report but do not stop loading."""
+    (e.g. contacts, when only building pages) stay in the report but do not stop loading.
+    `limits` bounds file sizes, rows and cells (`limits.py`)."""
     if isinstance(years, str):
         years = [years]
-    checked = check_source(Path(path), mapping, checklist)
+    checked = check_source(Path(path), mapping, checklist, limits)
     frames, origins, report = checked.frames, checked.origins, checked.report
     if years is not None:
         _check_years(frames["libraries"], origins["libraries"], years, report)

@@ -4,15 +4,15 @@ cross-table problems.
 Reading and parsing (`sources.py`, `parse.py`) check each cell; these rules check what only shows
 across cells, rows and tables: duplicate keys, references between tables, parts that exceed their
 whole, counts under a programme that is answered `nee`, negative counts, checklist points above
-the block maximum, and e-mail addresses. The rules come from `schema.py`. Every problem names
-file (and sheet), spreadsheet row, column and value, with a Dutch message.
+the block maximum, and e-mail addresses (as the sending code uses them). The rules come from
+`schema.py`. Every problem names file (and sheet), spreadsheet row, column and value, with a
+Dutch message.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Iterator
-from email.utils import parseaddr
 from typing import Any
 
 import numpy as np
@@ -36,9 +36,11 @@ from infographics.errors import Problem, Report
 # one row of a frame as a dict; its cells are pandas values, typed only at run time (Any)
 Record = dict[Hashable, Any]
 
-_EMAIL_RE = re.compile(
-    r"[^@\s<>()\[\],;:\"]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}", re.UNICODE
-)
+# an address as the sending code uses it (delivery/smtp.py): an ASCII dot-atom before the @ (a
+# non-ASCII one would need SMTPUTF8, which is not used), a domain that has an IDNA form
+_LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_TOP_LABEL = re.compile(r"[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59}")
 
 
 def flagged(frame: pd.DataFrame, mask: pd.Series | np.ndarray) -> list[Record]:
@@ -225,16 +227,42 @@ def points_out_of_range(
 
 
 def valid_email(address: str) -> bool:
-    """One plain address: one @, no spaces, a dotted domain with a letter top-level domain."""
-    name, parsed = parseaddr(address)
-    return not name and parsed == address and _EMAIL_RE.fullmatch(address) is not None
+    """One plain address as the sending code uses it (see `email_fault`)."""
+    return not email_fault(address)
+
+
+def email_fault(address: str) -> str:
+    """What is wrong with `address` (Dutch), or '' if it is one plain address the sending code
+    can use: one @; before it an ASCII dot-atom of at most 64 characters (a non-ASCII user name
+    needs SMTPUTF8, which is not used); after it a domain of dotted labels whose IDNA form (as
+    it is sent: bieb.fryslân.nl) is valid, with a top-level domain of letters; 254 at most."""
+    local, at, domain = address.rpartition("@")
+    if not at or not local:
+        return "één adres met een @ verwacht (naam@domein.nl)"
+    if not local.isascii():
+        return ("niet-ASCII-tekens vóór de @ vragen SMTPUTF8, dat bij het verzenden niet "
+                "gebruikt wordt; gebruik een adres met alleen ASCII vóór de @")
+    if len(local) > 64 or not _LOCAL_PART.fullmatch(local):
+        return "ongeldig deel vóór de @ (geen spaties, haakjes, komma's, tweede @ of '..')"
+    try:
+        wire = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return "ongeldige domeinnaam na de @"
+    labels = wire.split(".")
+    if (len(labels) < 2 or not all(_LABEL.fullmatch(label) for label in labels[:-1])
+            or not _TOP_LABEL.fullmatch(labels[-1]) or len(wire) > 253):
+        return "ongeldige domeinnaam na de @ (bv. bibliotheek.nl)"
+    if len(local) + 1 + len(wire) > 254:
+        return "adres is langer dan 254 tekens"
+    return ""
 
 
 def bad_emails(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
     known = frame[frame["email"].notna()]
-    ok = known["email"].map(valid_email).astype(bool)
-    for rec in flagged(known, ~ok):
-        yield origin.problem("ongeldig e-mailadres", rec[ROW], "email", rec["email"])
+    faults = known["email"].map(email_fault)
+    for rec in flagged(known, (faults != "").to_numpy(dtype=bool)):
+        yield origin.problem(f"ongeldig e-mailadres: {email_fault(rec['email'])}", rec[ROW],
+                             "email", rec["email"])
 
 
 def shared_emails(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:

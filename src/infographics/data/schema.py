@@ -1,4 +1,5 @@
-"""The input data contract (version 1) as data: tables, their columns, types and keys.
+"""The input data contract (version 1) as data: tables, their columns, types and keys, and
+what each text column holds (an id, a name drawn on the pages, a line of text, an address).
 
 `TABLES` maps a table name to its `TableSchema`; loading and validation read it, so the contract
 lives in one place (see ../shared/spec/data-contract.md).
@@ -10,6 +11,18 @@ from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["text", "int", "bool", "number", "enum"]
+# What a text column holds, and so how `text.py` checks it where it enters:
+# - id: an identifier (ID_PATTERN); used in file names, links and references, never a path
+# - name: one line drawn on the pages in Lato: every character must be in the font
+# - line: one line of text that is not drawn (a contact's name, used in the salutation)
+# - email: one address, checked further by the rules as the sending code uses it
+TextKind = Literal["id", "name", "line", "email"]
+
+# An identifier: a letter or digit, then letters, digits, '_', '.' and '-', 64 characters at
+# most, never '..': no slash, backslash, space, control character or other letter (ids become
+# parts of file names and links, so they are data, never a path).
+ID_PATTERN = r"(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
+ID_CHARS = 64
 
 
 @dataclass(frozen=True)
@@ -19,6 +32,7 @@ class Column:
     required: bool = False  # the column must exist and every cell must be filled
     choices: tuple[str, ...] = ()  # for kind == "enum"
     default: str | None = None  # value used for an empty cell (e.g. contacts.role = "to")
+    text: TextKind | None = None  # for kind == "text": what it holds (None: unchecked text)
 
 
 @dataclass(frozen=True)
@@ -47,16 +61,16 @@ def _bools(*names: str) -> tuple[Column, ...]:
 PROVINCES = TableSchema(
     "provinces",
     (
-        Column("province", required=True),
-        Column("province_name", required=True),
-        Column("poi_id", required=True),
+        Column("province", required=True, text="id"),
+        Column("province_name", required=True, text="name"),
+        Column("poi_id", required=True, text="id"),
     ),
     key=("province",),
 )
 
 POIS = TableSchema(
     "pois",
-    (Column("poi_id", required=True), Column("poi_name", required=True)),
+    (Column("poi_id", required=True, text="id"), Column("poi_name", required=True, text="name")),
     key=("poi_id",),
 )
 
@@ -64,9 +78,9 @@ LIBRARIES = TableSchema(
     "libraries",
     (
         Column("school_year", required=True),
-        Column("library_id", required=True),
-        Column("library_name", required=True),
-        Column("province", required=True),
+        Column("library_id", required=True, text="id"),
+        Column("library_name", required=True, text="name"),
+        Column("province", required=True, text="id"),
         Column("inhabitants", "int"),
         Column("responded_po", "bool", required=True),
         *_ints(
@@ -116,10 +130,10 @@ SCHOOL_LOCATIONS = TableSchema(
     "school_locations",
     (
         Column("school_year", required=True),
-        Column("location_id", required=True),
-        Column("location_name", required=True),
-        Column("municipality"),
-        Column("library_id", required=True),
+        Column("location_id", required=True, text="id"),
+        Column("location_name", required=True, text="name"),
+        Column("municipality", text="name"),
+        Column("library_id", required=True, text="id"),
         Column("sector", "enum", required=True, choices=("po", "vo")),
         Column("signed_agreement", "bool"),
         *(Column(n, "number") for n in CHECKLIST_BLOCKS),
@@ -132,9 +146,9 @@ CONTACTS = TableSchema(
     "contacts",
     (
         Column("entity_type", "enum", required=True, choices=("library", "poi", "national")),
-        Column("entity_id"),
-        Column("name"),
-        Column("email", required=True),
+        Column("entity_id", text="id"),
+        Column("name", text="line"),
+        Column("email", required=True, text="email"),
         Column("role", "enum", choices=("to", "cc"), default="to"),
     ),
     key=(),

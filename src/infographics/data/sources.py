@@ -2,21 +2,24 @@
 
 Each frame has the header's column names, stripped text cells (an empty cell is "") and `_row`,
 the spreadsheet row (header = row 1; blank rows are skipped but still counted). What cannot be
-read (a missing file or sheet, a file that is not UTF-8, a semicolon CSV, an empty file, a
-repeated column name) is a located problem in the `Report`; parsing the cells into types is
-`parse.py`'s work.
+read (a missing file or sheet, a file too large for `Limits`, an encoding or delimiter that
+cannot be told, an empty file, a repeated column name) is a located problem in the `Report`.
+CSV bytes are decoded and split by `csvtext.py` (UTF-8 or Dutch Excel's Windows-1252 and
+semicolons), workbooks read by `workbook.py` (cached values, formulas checked); parsing the
+cells into types is `parse.py`'s work.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pandas as pd
 
-from infographics.data.origin import FILE, ROW, Origin
+from infographics.data.csvtext import read_csv
+from infographics.data.limits import DEFAULT_LIMITS, Limits, count, size
+from infographics.data.origin import FILE, ROW, Origin, show
 from infographics.data.schema import TABLES
+from infographics.data.workbook import open_workbook
 from infographics.errors import Report
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -25,12 +28,12 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 RawTables = dict[str, tuple[Origin, pd.DataFrame | None]]
 
 
-def read_source(path: Path, report: Report) -> RawTables:
+def read_source(path: Path, report: Report, limits: Limits = DEFAULT_LIMITS) -> RawTables:
     """The tables of a CSV folder or a workbook; a table not found is absent."""
     if path.is_dir():
-        return _read_folder(path, report)
+        return _read_folder(path, report, limits)
     if path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES:
-        return _read_workbook(path, report)
+        return _read_workbook(path, report, limits)
     if path.is_file():
         report.add("geen map met CSV-bestanden en geen .xlsx-werkmap", file=path.name)
     else:
@@ -45,7 +48,7 @@ def default_origin(path: Path, table: str) -> Origin:
     return Origin(table, f"{table}.csv")
 
 
-def _read_folder(folder: Path, report: Report) -> RawTables:
+def _read_folder(folder: Path, report: Report, limits: Limits) -> RawTables:
     try:
         present = {p.name.lower(): p.name for p in folder.iterdir()}
     except OSError as exc:
@@ -61,83 +64,68 @@ def _read_folder(folder: Path, report: Report) -> RawTables:
                 hint = f" (wel gevonden: {other}; let op hoofdletters)" if other else ""
                 report.add(f"verplicht bestand ontbreekt{hint}", file=origin.file, table=name)
             continue
-        rows = _read_csv_rows(file, origin, report)
-        out[name] = (origin, None if rows is None else _frame_from_rows(rows, origin, report))
+        rows = _read_csv_rows(file, origin, report, limits)
+        out[name] = (origin,
+                     None if rows is None else _frame_from_rows(rows, origin, report, limits))
     return out
 
 
-def _read_csv_rows(file: Path, origin: Origin, report: Report) -> list[list[str]] | None:
+def _read_csv_rows(
+    file: Path, origin: Origin, report: Report, limits: Limits
+) -> list[list[str]] | None:
     try:
+        on_disk = file.stat().st_size
+        if on_disk > limits.csv_bytes:
+            report.problems.append(origin.problem(
+                f"bestand is te groot: {size(on_disk)} (maximaal {size(limits.csv_bytes)})"))
+            return None
         data = file.read_bytes()
     except OSError as exc:
         report.problems.append(origin.problem(f"bestand kan niet gelezen worden: {exc.strerror}"))
         return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        bad = data[exc.start:exc.end].hex(" ")
-        report.problems.append(origin.problem(
-            f"bestand is geen UTF-8 (byte {bad}); sla het op als 'CSV UTF-8'", line))
-        return None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        report.problems.append(origin.problem(f"ongeldige CSV: {exc}", reader.line_num))
-        return None
-    if rows and len(rows[0]) == 1 and ";" in rows[0][0]:
-        report.problems.append(origin.problem(
-            "scheidingsteken moet een komma zijn, geen puntkomma (in Excel: Opslaan als > "
-            "'CSV UTF-8 (door komma's gescheiden)', of lever de .xlsx-werkmap zelf)", 1))
-        return None
-    return rows
+    found = read_csv(data, origin, limits)
+    report.problems.extend(found.problems)
+    return found.rows
 
 
-def _read_workbook(path: Path, report: Report) -> RawTables:
-    try:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object,
-                               na_filter=False, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        report.add(f"werkmap kan niet gelezen worden ({type(exc).__name__}: {exc}); "
-                   "is het een .xlsx-bestand?", file=path.name)
+def _read_workbook(path: Path, report: Report, limits: Limits) -> RawTables:
+    book = open_workbook(path, Origin("", path.name), limits, report.problems)
+    if book is None:
         return {}
-    by_name = {str(s).strip().lower(): s for s in sheets}
-    out: RawTables = {}
-    for name, schema in TABLES.items():
-        origin = Origin(name, path.name, name)
-        sheet = by_name.pop(name, None)
-        if sheet is None:
-            if not schema.optional_table:
-                report.problems.append(origin.problem("verplicht tabblad ontbreekt"))
-            continue
-        origin = Origin(name, path.name, str(sheet))
-        rows = [[_cell_text(v) for v in rec] for rec in sheets[sheet].itertuples(index=False)]
-        out[name] = (origin, _frame_from_rows(rows, origin, report))
+    try:
+        by_name = {s.strip().lower(): s for s in book.sheet_names}
+        out: RawTables = {}
+        for name, schema in TABLES.items():
+            origin = Origin(name, path.name, name)
+            sheet = by_name.pop(name, None)
+            if sheet is None:
+                if not schema.optional_table:
+                    report.problems.append(origin.problem("verplicht tabblad ontbreekt"))
+                continue
+            origin = Origin(name, path.name, sheet)
+            rows = book.rows(sheet, origin, report.problems)
+            out[name] = (origin,
+                         None if rows is None else _frame_from_rows(rows, origin, report, limits))
+    finally:
+        book.close()
     for sheet in by_name.values():
-        report.warn("onbekend tabblad wordt genegeerd", file=path.name, sheet=str(sheet))
+        report.warn("onbekend tabblad wordt genegeerd", file=path.name, sheet=show(sheet))
     return out
 
 
-def _cell_text(value: object) -> str:
-    """An Excel cell as text: numbers stored as numbers lose a trailing .0, booleans read
-    true/false, so the column parsers see the same as for a CSV."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if value is None:
-        return ""
-    return str(value)
-
-
-def _frame_from_rows(rows: list[list[str]], origin: Origin, report: Report) -> pd.DataFrame | None:
+def _frame_from_rows(
+    rows: list[list[str]], origin: Origin, report: Report, limits: Limits
+) -> pd.DataFrame | None:
     """Header row plus records into a frame of stripped text with `_row`; blank rows are skipped
     (they still count in the row numbers), unnamed empty columns dropped."""
     if not rows or not any(cell.strip() for cell in rows[0]):
         report.problems.append(origin.problem("bestand is leeg of de kopregel ontbreekt", 1))
         return None
-    header = [cell.strip() for cell in rows[0]]
+    header = _trimmed_header(rows)
+    if len(header) > limits.columns:
+        report.problems.append(origin.problem(
+            f"kopregel heeft {count(len(header))} kolommen (maximaal {count(limits.columns)})", 1))
+        return None
     width = len(header)
     records, numbers = [], []
     for number, rec in enumerate(rows[1:], start=2):
@@ -153,6 +141,25 @@ def _frame_from_rows(rows: list[list[str]], origin: Origin, report: Report) -> p
     frame = frame[list(keep)].set_axis(list(keep.values()), axis=1)
     frame[ROW] = pd.Series(numbers, dtype="int64")
     return frame
+
+
+def _trimmed_header(rows: list[list[str]]) -> list[str]:
+    """The stripped header without trailing unnamed columns that hold no data (a sheet's
+    formatted but unused cells, up to column XFD)."""
+    header = [cell.strip() for cell in rows[0]]
+    named = max(i + 1 for i, name in enumerate(header) if name)
+    if len(header) > named:
+        used = max((_filled_width(r) for r in rows[1:]), default=0)
+        header = header[:max(named, min(used, len(header)))]
+    return header
+
+
+def _filled_width(record: list[str]) -> int:
+    """The number of cells up to the last non-blank one."""
+    for i in range(len(record), 0, -1):
+        if record[i - 1].strip():
+            return i
+    return 0
 
 
 def _header_columns(

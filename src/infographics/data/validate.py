@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from infographics.data.checklist import Checklist, load_checklist
+from infographics.data.limits import DEFAULT_LIMITS, Limits
 from infographics.data.mapping import read_mapping
 from infographics.data.origin import Origin
 from infographics.data.parse import empty_frame, typed_table
@@ -41,25 +42,30 @@ class Checked:
 
 
 def validate_data(
-    path: Path | str, mapping: Path | None = None, checklist: Checklist | None = None
+    path: Path | str, mapping: Path | None = None, checklist: Checklist | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Report:
     """Every problem of the tables at `path`, errors and warnings; never raises for bad input
     (a wrong mapping or checklist file becomes a problem that names its file and line)."""
     try:
-        return check_source(Path(path), mapping, checklist).report
+        return check_source(Path(path), mapping, checklist, limits).report
     except ConfigError as exc:
         report = Report()
         report.add(exc.message, file=exc.file, row=exc.line, column=exc.key)
         return report
 
 
-def check_source(path: Path, mapping: Path | None, checklist: Checklist | None) -> Checked:
-    """Read, parse and check the tables at `path` (a CSV folder or a workbook). A wrong mapping
-    or checklist file raises `ConfigError`; every problem of the data is in the report."""
-    export_names = read_mapping(mapping) if mapping is not None else {}
+def check_source(
+    path: Path, mapping: Path | None, checklist: Checklist | None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Checked:
+    """Read, parse and check the tables at `path` (a CSV folder or a workbook) within `limits`.
+    A wrong mapping or checklist file raises `ConfigError`; every problem of the data is in the
+    report."""
+    export_names = read_mapping(mapping, limits) if mapping is not None else {}
     checklist = checklist or load_checklist()
     report = Report()
-    raws = read_source(path, report)
+    raws = read_source(path, report, limits)
     checked = Checked({}, {}, report, set())
     for name, schema in TABLES.items():
         origin, raw = raws.get(name, (default_origin(path, name), None))
@@ -69,7 +75,8 @@ def check_source(path: Path, mapping: Path | None, checklist: Checklist | None) 
             if name in raws or not schema.optional_table:
                 checked.broken.add(name)
             continue
-        frame, sound = typed_table(raw, schema, export_names.get(name, {}), origin, report)
+        frame, sound = typed_table(raw, schema, export_names.get(name, {}), origin, report,
+                                   limits)
         checked.frames[name] = frame
         if not sound:
             checked.broken.add(name)
