@@ -125,3 +125,22 @@ def test_a_page_without_a_document_element_is_refused(sections):
         pdf.save(out)
     with pytest.raises(ValueError, match="Document"):
         print_pdf("X", "2020-2021", [PrintSection("P", "L", out.getvalue())])
+
+
+def test_an_untagged_page_is_merged_without_a_section(sections):
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    c = Canvas(buf, invariant=1)
+    c.drawString(72, 720, "geen structuur")
+    c.showPage()
+    c.save()
+    data, pages = print_pdf("X", "2020-2021", [sections[0], PrintSection("P", "L", buf.getvalue()),
+                                               sections[1]])
+    assert pages == 3
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        sects = kids(kids(pdf.Root.StructTreeRoot)[0])
+        assert [str(s.T) for s in sects] == [sections[0].library, sections[1].library]
+        nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+        assert [int(n) for n in nums[0::2]] == [0, 2]
+        assert "/StructParents" not in pdf.pages[1].obj

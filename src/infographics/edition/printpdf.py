@@ -4,7 +4,8 @@ printing, in the order given, with a bookmark per province and per library.
 The pages' structure trees are joined, not dropped: each page's `Document` element becomes a
 `Sect` titled with the library's name, and these sections stand in print order under one new
 `Document`; every page keeps its marked content and gets its own row of the joined ParentTree
-(/StructParents = its page index). The file is PDF/UA-1 and PDF/A-2a as the pages are: Dutch
+(/StructParents = its page index). An untagged page (not one of ours: a test's stand-in) is
+merged as it is, without a section. The file is PDF/UA-1 and PDF/A-2a as the pages are: Dutch
 (/Lang), titled and showing the title, the XMP of `page.tagging.xmp_metadata` matching /Info,
 the sRGB output intent, bookmarks shown on opening. pikepdf (qpdf) copies the pages with every
 object they use; the same pages give the same bytes (fixed dates, a file identifier computed
@@ -51,7 +52,8 @@ def print_pdf(poi_name: str, school_year: str,
         Type=Name.StructElem, S=Name.Document, Lang=String(LANG), K=Array()))
     nums: list[int | Object] = []
     for index, section in enumerate(sections):
-        nums += [index, _append(merged, document, index, section)]
+        if (row := _append(merged, document, index, section)) is not None:
+            nums += [index, row]
     tree = merged.make_indirect(Dictionary(
         Type=Name.StructTreeRoot, K=document, ParentTree=Dictionary(Nums=Array(nums)),
         ParentTreeNextKey=len(sections)))
@@ -67,12 +69,18 @@ def print_pdf(poi_name: str, school_year: str,
     return buffer.getvalue(), len(merged.pages)
 
 
-def _append(merged: Pdf, document: Object, index: int, section: PrintSection) -> Object:
+def _append(merged: Pdf, document: Object, index: int,
+            section: PrintSection) -> Object | None:
     """Copy the section's page into `merged` as page `index` with its structure: its Document
-    element as a Sect under `document`; returns its ParentTree row, copied."""
+    element as a Sect under `document`; returns its ParentTree row, copied. A page without
+    any structure (not one of ours) is copied as it is, and the file is not fully tagged
+    (`verify --strict` says so); a structure that does not start with a Document is refused."""
     source = Pdf.open(io.BytesIO(section.pdf))
     page = source.pages[0]
-    tree = source.Root.StructTreeRoot
+    tree = source.Root.get("/StructTreeRoot")
+    if tree is None:
+        merged.pages.append(page)
+        return None
     top = tree.K[0] if isinstance(tree.K, Array) else tree.K
     if top.get("/S") != Name.Document:
         raise ValueError(f"{section.library}: de structuur begint niet met een Document")
