@@ -88,10 +88,13 @@ def test_a_broken_file_fails_both_profiles_so_these_tests_can_fail():
 
 
 def old_style(data: bytes) -> bytes:
-    """A page as it was before issue 17 in one respect: no output intent (DeviceRGB means
-    nothing in particular)."""
+    """A page as it was before issue 17 in one respect that our own verifier does not see: a
+    ToUnicode map that also maps the unused code 0 to U+0000."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        del pdf.Root.OutputIntents
+        font = next(iter(pdf.pages[0].Resources.Font.values()))
+        cmap = font.ToUnicode.read_bytes()
+        font.ToUnicode.write(cmap.replace(b"endcmap", b"1 beginbfchar\n<00> <0000>\n"
+                                                      b"endbfchar\nendcmap"))
         out = io.BytesIO()
         pdf.save(out)
     return out.getvalue()
@@ -102,10 +105,11 @@ def test_strict_verification_adds_the_independent_findings(kinds, tmp_path):
     assert verify_pdf(good, strict=True) == []
     assert validate_independently(good) == []
     bad = old_style(good)
-    assert verify_pdf(bad) == []  # our own verifier does not look for an output intent
+    assert verify_pdf(bad) == []  # our own verifier looks only at the codes shown
     findings = verify_pdf(bad, strict=True)
     checks = {f.check for f in findings}
-    assert "PDF/A-2a PDFA2A-DEVICE-RGB-001" in checks
+    assert "PDF/UA-1 PDFUA1-FONT-UNICODE-VALUE-001" in checks
+    assert "PDF/A-2a PDFA2A-UNICODE-VALUE-001" in checks
     assert all(f.message.startswith("onafhankelijke validator: ") for f in findings)
     assert len(checks) == len(findings)  # one finding per rule
 
@@ -118,7 +122,7 @@ def test_cli_verify_strict_names_the_rules(kinds, tmp_path, capsys):
     capsys.readouterr()
     assert main(["verify", "--strict", str(good), str(bad)]) == 1
     out = capsys.readouterr().out
-    assert f"{bad}: PDF/A-2a PDFA2A-DEVICE-RGB-001: onafhankelijke validator:" in out
+    assert f"{bad}: PDF/UA-1 PDFUA1-FONT-UNICODE-VALUE-001: onafhankelijke validator:" in out
     assert str(good) + ":" not in out
     assert "2 PDF's gecontroleerd: 1 in orde, 1 met problemen" in out
 
