@@ -97,6 +97,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify", help="PDF's of een gebouwde map controleren (PDF/UA-eisen)")
     p.add_argument("paths", nargs="+", type=Path, metavar="PAD",
                    help="een PDF of een map met manifest.csv")
+    p.add_argument("--strict", action="store_true",
+                   help="ook een onafhankelijke validator laten controleren op PDF/UA-1 en "
+                        "PDF/A-2a (pagina's en afdrukversies; vraagt page-validation)")
 
     p = sub.add_parser("bundle", help="per POI een zip met alle pagina's waar de POI recht op "
                                       "heeft, plus een afdrukversie van de lokale PO-pagina's")
@@ -263,18 +266,22 @@ def _seconds(started: float) -> str:
 def _verify(args: argparse.Namespace) -> int:
     from infographics.numbers import count, integer
     from infographics.verify import Finding, verify_folder, verify_pdf
+    from infographics.verify.independent import INSTALL, available
 
     missing = [path for path in args.paths if not path.exists()]
     for path in missing:
         print(f"{path}: bestaat niet", file=sys.stderr)
     if missing:
         return 2
+    if args.strict and not available():
+        raise InfographicsError(f"--strict vraagt de validator page-validation: {INSTALL}")
     results: dict[str, list[Finding]] = {}
     for path in args.paths:
         if path.is_dir():
-            results.update({str(path / k): v for k, v in verify_folder(path).items()})
+            results.update({str(path / k): v
+                            for k, v in verify_folder(path, strict=args.strict).items()})
         else:
-            results[str(path)] = verify_pdf(path)
+            results[str(path)] = verify_pdf(path, strict=args.strict)
     bad = {k: v for k, v in results.items() if v}
     for name, findings in bad.items():
         for f in findings:

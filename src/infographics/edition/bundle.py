@@ -18,31 +18,19 @@ that digest changed or the file no longer has its recorded sha256.
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    BooleanObject,
-    ByteStringObject,
-    IndirectObject,
-    NameObject,
-    TextStringObject,
-)
-
 from infographics.edition.entitlement import Entitlements, Recipient
 from infographics.edition.manifest import Entry, read_manifest, sha256_file, update_manifest
+from infographics.edition.printpdf import PrintSection, print_pdf
 from infographics.errors import InfographicsError
 from infographics.fileio import atomic_write, inside, reproducible_zip, slug
 from infographics.levels import ADJECTIVES, BUNDLE_LEVELS, BundleLevel, PageLevel
 
 FOLDER = "bundels"
 FORMAT = "1"  # part of every digest: bump it when the way a bundle is made changes
-AUTHOR = "KB - Bibliotheekmonitor"
-PDF_DATE = "D:20000101000000+00'00'"  # the pages' own fixed date
 
 
 @dataclass(frozen=True)
@@ -257,55 +245,7 @@ def _print(out: Path, bundle: Bundle, manifest: dict[str, Entry]) -> Outcome:
     if old := _current(out, bundle.print_path, digest, manifest):
         return Outcome(old, False)
     files = _read_pages(out, [p.entry for p in bundle.print_pages])
-    data, pages = print_pdf(bundle, files)
+    data, pages = print_pdf(bundle.poi_name, bundle.school_year, [
+        PrintSection(p.province, p.library, files[p.entry.path]) for p in bundle.print_pages])
     atomic_write(inside(out, bundle.print_path), data)
     return Outcome(_entry(bundle, "print", bundle.print_path, data, pages, digest), True)
-
-
-def print_pdf(bundle: Bundle, files: dict[str, bytes]) -> tuple[bytes, int]:
-    """The bundle's local PO pages merged into one PDF in print order, with a bookmark per
-    province and per library, Dutch language and a title; and its page count. (The pages'
-    PDF/UA structure is not merged: this file is for printing, the zip has the tagged pages.)"""
-    writer = _merged(bundle, files)
-    _describe(writer, bundle)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue(), len(writer.pages)
-
-
-def _merged(bundle: Bundle, files: dict[str, bytes]) -> PdfWriter:
-    """The print pages one after another, bookmarked by province, then library."""
-    writer = PdfWriter()
-    parents: dict[str, IndirectObject] = {}
-    for page in bundle.print_pages:
-        first = len(writer.pages)
-        writer.append(PdfReader(io.BytesIO(files[page.entry.path])), import_outline=False)
-        if page.province not in parents:
-            parents[page.province] = writer.add_outline_item(
-                title=page.province or "Onbekend", page_number=first)
-        writer.add_outline_item(title=page.library, page_number=first,
-                                parent=parents[page.province])
-    return writer
-
-
-def _describe(writer: PdfWriter, bundle: Bundle) -> None:
-    """Title, author, fixed dates, Dutch, bookmarks shown, and a file identifier from what the
-    file is made of: the same pages give the same bytes."""
-    title = (f"Lokale infographics primair onderwijs {bundle.school_year}: "
-             f"{bundle.poi_name} (afdrukversie)")
-    writer.add_metadata({
-        "/Title": title,
-        "/Author": AUTHOR,
-        "/Subject": f"Bibliotheekmonitor {bundle.school_year}, lokaal PO, {bundle.poi_name}",
-        "/Creator": "Bibliotheekmonitor infographics",
-        "/Producer": "pypdf",
-        "/CreationDate": PDF_DATE,
-        "/ModDate": PDF_DATE,
-    })
-    root = writer._root_object
-    root[NameObject("/Lang")] = TextStringObject("nl-NL")
-    writer.page_mode = "/UseOutlines"
-    preferences = writer.create_viewer_preferences()
-    preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
-    fixed_id = hashlib.md5(bundle.print_digest().encode(), usedforsecurity=False).digest()
-    writer._ID = ArrayObject([ByteStringObject(fixed_id), ByteStringObject(fixed_id)])

@@ -13,16 +13,29 @@ the catalog gets the StructTreeRoot (Document element with the elements in readi
 ParentTree), MarkInfo, Lang, ViewerPreferences/DisplayDocTitle and XMP metadata with the PDF/UA
 identification.
 
+The page is also an archival PDF: PDF/A-2a and PDF/UA-1 at once. The XMP (`xmp_metadata`,
+uncompressed, no /Filter) carries the same title, author, subject, keywords, creator, producer
+and dates as /Info, the PDF/A identification (part 2, conformance A), the PDF/UA identification
+and the PDF/A extension schema that describes `pdfuaid`; the catalog has an sRGB output intent
+(`output_intent`, the profile shipped in `resources/color`) that says what the DeviceRGB
+colours mean; and every stream ends with an end-of-line before `endstream` (ISO 19005-2
+6.1.7.1), which ReportLab leaves out: `with_stream_eols` adds it to the finished file and moves
+the cross-reference table along. The fonts' ToUnicode maps are fixed in `fonts.py`.
+
 `TaggedCanvas(..., tagged=False)` draws the same page without any of this (no marked content,
-no structure tree, no XMP): only for measuring what tagging costs.
+no structure tree, no XMP, no output intent): only for measuring what tagging costs.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import IO, Any, Literal
 from xml.sax.saxutils import escape
 
@@ -35,12 +48,16 @@ from reportlab.pdfbase.pdfdoc import (
     PDFName,
     PDFObject,
     PDFObjectReference,
-    PDFStream,
     PDFString,
 )
 from reportlab.pdfgen.canvas import Canvas
 
+from infographics.resources import SRGB_ICC
+
 LANG = "nl-NL"
+PRODUCER = "Bibliotheekmonitor infographics (ReportLab)"
+# the output intent: what DeviceRGB means (ISO 19005-2 6.2.3); the registry name of sRGB
+OUTPUT_CONDITION = "sRGB IEC61966-2.1"
 BBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in points, y up
 # the standard structure types a page uses (ISO 32000-1, 14.8.4)
 Role = Literal["Document", "Sect", "Div", "H1", "H2", "H3", "P", "Figure"]
@@ -66,6 +83,7 @@ class TaggedCanvas(Canvas):
                  tagged: bool = True, **kwargs: Any):
         kwargs.setdefault("lang", LANG)
         super().__init__(target, **kwargs)
+        self._target = target
         self.tagged = tagged  # False: the same drawing without marks or tree (benchmark only)
         self.root = StructElem("Document")
         self._stack: list[StructElem] = [self.root]
@@ -76,6 +94,7 @@ class TaggedCanvas(Canvas):
         self.setTitle(title)
         self.setAuthor(author)
         self.setSubject(subject)
+        self.setProducer(PRODUCER)
         self.setViewerPreference("DisplayDocTitle", "true")
 
     # --- marking content -------------------------------------------------------------------
@@ -179,10 +198,26 @@ class TaggedCanvas(Canvas):
         root.dict["ParentTree"] = PDFDictionary({"Nums": PDFArray(nums)})
         root.dict["ParentTreeNextKey"] = 1
         catalog = doc.Catalog
+        catalog.__NoDefault__ = [*pdfdoc.PDFCatalog.__NoDefault__, "OutputIntents"]
         catalog.StructTreeRoot = root_ref
         catalog.MarkInfo = PDFDictionary({"Marked": "true"})
-        catalog.Metadata = _xmp(**self._meta)
-        super().save()
+        catalog.Metadata = _RawStream(b"/Subtype /XML /Type /Metadata", self._xmp())
+        catalog.OutputIntents = PDFArray([_output_intent(doc)])
+        data = with_stream_eols(doc.GetPDFData(self))
+        if isinstance(self._target, str):
+            Path(self._target).write_bytes(data)
+        else:
+            self._target.write(data)
+
+    def _xmp(self) -> bytes:
+        """The XMP packet, from what /Info will say (ReportLab's PDFInfo and time stamp)."""
+        info, stamp = self._doc.info, self._doc._timeStamp  # type: ignore[attr-defined]
+        yyyy, mm, dd, hh, mi, ss = stamp.YMDhms
+        offset = f"{stamp.dhh:+03d}:{stamp.dmm:02d}"
+        return xmp_metadata(
+            title=info.title, author=info.author, subject=info.subject,
+            keywords=info.keywords, creator=info.creator, producer=info.producer,
+            date=f"{yyyy:04d}-{mm:02d}-{dd:02d}T{hh:02d}:{mi:02d}:{ss:02d}{offset}")
 
     def outline(self, blocks: bool = False) -> list[str]:
         """The structure in reading order as indented lines (for tests and review). A block's
@@ -283,26 +318,127 @@ def _silent(role: str, alt: str | None, mcids: list[int]) -> bool:
     return role == "Div" and not alt and not mcids
 
 
-def _xmp(title: str, author: str, subject: str) -> PDFStream:
-    """XMP metadata with dc:title and the PDF/UA-1 identification (fixed, reproducible)."""
+_PDFUAID_SCHEMA = """<rdf:Description rdf:about=""
+ xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Part of ISO 14289 (PDF/UA) the file conforms to</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>"""
+
+
+def xmp_metadata(*, title: str, author: str, subject: str, keywords: str, creator: str,
+                 producer: str, date: str, lang: str = LANG) -> bytes:
+    """An XMP packet for PDF/A-2a and PDF/UA-1: Dublin Core, the PDF and XMP basic properties
+    matching /Info (`date` as XMP writes it, 2000-01-01T00:00:00+00:00), the PDF/A and PDF/UA
+    identification and the extension schema of `pdfuaid` (ISO 19005-2 6.6.2.3)."""
     xml = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
- xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:format>application/pdf</dc:format>
 <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>
 <dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>
 <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(subject)}</rdf:li></rdf:Alt>
 </dc:description>
-<dc:language><rdf:Bag><rdf:li>{LANG}</rdf:li></rdf:Bag></dc:language>
-<pdf:Producer>Bibliotheekmonitor infographics</pdf:Producer>
+<dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<pdf:Producer>{escape(producer)}</pdf:Producer>
+<pdf:Keywords>{escape(keywords)}</pdf:Keywords>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<xmp:CreatorTool>{escape(creator)}</xmp:CreatorTool>
+<xmp:CreateDate>{date}</xmp:CreateDate>
+<xmp:ModifyDate>{date}</xmp:ModifyDate>
+<xmp:MetadataDate>{date}</xmp:MetadataDate>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+<pdfaid:part>2</pdfaid:part>
+<pdfaid:conformance>A</pdfaid:conformance>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
 <pdfuaid:part>1</pdfuaid:part>
 </rdf:Description>
+{_PDFUAID_SCHEMA}
 </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>"""
-    return PDFStream(
-        dictionary=PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
-        content=xml.encode("utf-8"),
-        filters=[],
-    )
+    return xml.encode("utf-8")
+
+
+@cache
+def srgb_profile() -> bytes:
+    """The sRGB ICC profile of the output intent, Flate-compressed once per process."""
+    return zlib.compress(SRGB_ICC.read_bytes(), 9)
+
+
+def _output_intent(doc: Any) -> PDFDictionary:
+    """The PDF/A output intent: sRGB, its ICC profile embedded (`doc`: ReportLab's document)."""
+    profile = _RawStream(b"/Filter /FlateDecode /N 3", srgb_profile())
+    return PDFDictionary({
+        "Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFA1"),
+        "OutputConditionIdentifier": PDFString(OUTPUT_CONDITION),
+        "Info": PDFString(OUTPUT_CONDITION),
+        "DestOutputProfile": doc.Reference(profile)})
+
+
+class _RawStream(PDFObject):
+    """A stream written as it is (no filter added): `entries` of its dictionary besides
+    /Length, then the data, with the end-of-line before `endstream` that PDF/A asks."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, entries: bytes, data: bytes):
+        self.entries, self.data = entries, data
+
+    def format(self, document: PDFDocument) -> bytes:
+        head = b"<< %s /Length %d >>\nstream\n" % (self.entries, len(self.data))
+        return head + self.data + b"\nendstream\n"
+
+
+_STREAM_START = b">>\nstream\n"
+_LENGTH = re.compile(rb"/Length (\d+)[\s/>]")
+_XREF_ENTRY = re.compile(rb"(\d{10}) (\d{5}) n")
+_STARTXREF = re.compile(rb"startxref\n(\d+)\n%%EOF\n$")
+
+
+def with_stream_eols(data: bytes) -> bytes:
+    """ReportLab's PDF with an end-of-line before every `endstream` that lacks one (the stream
+    data and /Length unchanged), the cross-reference offsets moved along. Streams are found
+    by jumping over each one's /Length, so binary data is never searched."""
+    parts: list[bytes] = []
+    inserted: list[int] = []  # offsets in `data` where an EOL goes in
+    pos = searched = 0
+    while (head := data.find(_STREAM_START, searched)) >= 0:
+        dictionary = data[data.rfind(b" obj\n", 0, head):head]
+        length = _LENGTH.search(dictionary)
+        if length is None:
+            raise ValueError(f"stream zonder /Length op byte {head}")
+        searched = end = head + len(_STREAM_START) + int(length[1])
+        if data.startswith(b"endstream", end):
+            parts.append(data[pos:end])
+            inserted.append(end)
+            pos = end
+        elif not data.startswith(b"\nendstream", end):
+            raise ValueError(f"/Length van de stream op byte {head} klopt niet")
+    xref = data.rfind(b"\nxref\n") + 1
+    if not inserted:
+        return data
+    parts.append(data[pos:xref])
+
+    def moved(offset: int) -> int:
+        return offset + bisect_left(inserted, offset)
+
+    table = _XREF_ENTRY.sub(lambda m: b"%010d %s n" % (moved(int(m[1])), m[2]), data[xref:])
+    table = _STARTXREF.sub(lambda m: b"startxref\n%d\n%%%%EOF\n" % moved(int(m[1])), table)
+    return b"\n".join(parts) + table

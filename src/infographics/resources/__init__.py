@@ -1,5 +1,6 @@
-"""Packaged resources: the layouts (YAML), the Lato fonts (with their licence) and the Jinja2
-templates that ship inside the wheel, found with `importlib.resources` so that an installed
+"""Packaged resources: the layouts (YAML), the Lato fonts (with their licence), the sRGB colour
+profile of the PDF/A output intent (`SRGB_ICC`, with its licence) and the Jinja2 templates that
+ship inside the wheel, found with `importlib.resources` so that an installed
 `infographics` works from any folder.
 
 An analyst's own layouts come from `--layouts DIR`: `layout_file` looks there first and falls
@@ -11,7 +12,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["FONTS", "LAYOUTS", "TEMPLATES", "layout_file", "shown"]
+__all__ = ["FONTS", "LAYOUTS", "SRGB_ICC", "TEMPLATES", "layout_file", "shown"]
 
 
 def _folder(name: str) -> Path:
@@ -24,6 +25,7 @@ def _folder(name: str) -> Path:
 LAYOUTS = _folder("layouts")
 FONTS = _folder("fonts")
 TEMPLATES = _folder("templates")
+SRGB_ICC = _folder("color") / "sRGB.icc"  # Debian icc-profiles-free, zlib (color/LICENSE.txt)
 
 
 def layout_file(name: str, layouts: Path | None = None) -> Path:
