@@ -26,7 +26,8 @@ def logged_in(client) -> bool:
 def test_login_through_the_mail(portal):
     client = portal.client()
     answer = login(portal, client, LIBRARY)
-    assert answer.status_code == 303 and answer.headers["Location"] == "/"
+    assert answer.status_code == 303
+    assert answer.headers["Location"] == "/"
     assert logged_in(client)
     mail = portal.mails()[-1]
     assert mail["To"] == LIBRARY
@@ -103,7 +104,8 @@ def test_link_of_an_account_disabled_afterwards(portal):
     assert answer.status_code == 403
     assert not logged_in(client)
     rows = portal.store.audit()
-    assert rows[0].event == "login-geweigerd" and rows[0].account == LIBRARY
+    assert rows[0].event == "login-geweigerd"
+    assert rows[0].account == LIBRARY
 
 
 @pytest.mark.parametrize("change", [
@@ -221,7 +223,8 @@ def test_logout_ends_the_session_on_the_server(portal):
     assert cookie is not None
     html = client.get("/").get_data(as_text=True)
     answer = client.post("/logout", data={"csrf_token": csrf(html)})
-    assert answer.status_code == 303 and answer.headers["Location"] == "/login?uitgelogd"
+    assert answer.status_code == 303
+    assert answer.headers["Location"] == "/login?uitgelogd"
     assert not logged_in(client)
     # the old cookie, replayed, is no session any more
     replay = portal.client()
@@ -266,10 +269,14 @@ def test_cookie_flags_and_security_headers(portal):
     client = portal.client()
     answer = client.get("/login")
     cookie = answer.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie
     csp = answer.headers["Content-Security-Policy"]
-    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
-    assert "script-src" not in csp and "unsafe-inline" not in csp
+    assert "default-src 'none'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src" not in csp
+    assert "unsafe-inline" not in csp
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
     assert answer.headers["X-Frame-Options"] == "DENY"
     assert answer.headers["Referrer-Policy"] == "no-referrer"
@@ -280,7 +287,8 @@ def test_over_https_cookies_are_secure(portal_edition, editions, tmp_path):
     portal = Portal(settings_for(portal_edition, tmp_path, https=True, proxies=1), editions)
     client = portal.client()
     plain = client.get("/login")
-    assert plain.status_code in (301, 302) and plain.headers["Location"].startswith("https://")
+    assert plain.status_code in (301, 302)
+    assert plain.headers["Location"].startswith("https://")
     answer = client.get("/login", headers={"X-Forwarded-Proto": "https"})
     assert answer.status_code == 200
     assert "Secure" in answer.headers["Set-Cookie"]
@@ -303,7 +311,8 @@ def test_nothing_secret_in_the_database_or_audit(portal):
     with sqlite3.connect(portal.settings.db) as db:
         text = repr(db.execute("SELECT * FROM audit").fetchall())
         text += repr(db.execute("SELECT * FROM sessions").fetchall())
-    assert token not in text and cookie not in text
+    assert token not in text
+    assert cookie not in text
     events = [r.event for r in portal.store.audit()]
     assert events == ["logout", "login", "login-aanvraag"]
 
