@@ -1,6 +1,7 @@
-"""Shared parts of the portal tests (tests/portal/ and the browser test): the small sample edition with its POI bundles (built once
-per run for all xdist workers), one catalog per worker, an app per test with its own database
-and outbox, and logging in the way a person does (form, mail, confirm button) or directly.
+"""Shared parts of the portal tests (tests/portal/, the browser test): the small sample edition
+with its POI bundles (built once per run for all xdist workers), one catalog per worker, an app
+per test with its own database and outbox, and logging in the way a person does (form, mail,
+confirm button) or directly.
 
 Expected answers are computed in the tests from the CSVs, never through the portal's or the
 entitlement code.
