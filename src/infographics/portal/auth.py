@@ -55,7 +55,7 @@ def blueprint(limiter: Limiter, limits: Limits) -> Blueprint:
 
 
 def login() -> ResponseReturnValue:
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD
         return render_template("login.html", email="", wrong=False,
                                logged_out="uitgelogd" in request.args)
     email = typed_address()
@@ -84,7 +84,7 @@ def _token(text: str) -> str:
 
 def confirm() -> ResponseReturnValue:
     p = portal()
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: only shows the button
         token = _token(request.args.get("token", ""))
         state = p.store.link_state(token) if token else "onbekend"
         return render_template("bevestigen.html", token=token, state=state)

@@ -39,6 +39,7 @@ class Card:
 class LibraryGroup:
     id: str
     name: str
+    province: str  # its province's name
     pages: list[Card] = field(default_factory=list)
     schools: list[Card] = field(default_factory=list)
 
@@ -57,6 +58,17 @@ class SubjectSection:
     title: str
     national: list[Card] = field(default_factory=list)
     provinces: dict[str, ProvinceGroup] = field(default_factory=dict)
+
+    def libraries(self) -> list[LibraryGroup]:
+        """Every library with pages here, by province and name."""
+        return [lib for p in self.provinces.values() for lib in p.libraries.values()]
+
+    def top(self) -> list[Card]:
+        """The cards in the first row: a single library's own pages first, then the provincial
+        and the national pages (own page, province, country: as the pages compare)."""
+        libraries = self.libraries()
+        own = libraries[0].pages if len(libraries) == 1 else []
+        return own + [c for p in self.provinces.values() for c in p.pages] + self.national
 
 
 @dataclass
@@ -114,5 +126,5 @@ def _add_library_page(section: SubjectSection, ents: Entitlements, e: Entry,
     province = ents.province_of(e.school_year, library) or ""
     group = _province(section, ents, province)
     name = ents.library_names.get((e.school_year, library), library)
-    lib = group.libraries.setdefault(library, LibraryGroup(library, name))
+    lib = group.libraries.setdefault(library, LibraryGroup(library, name, group.name))
     (lib.schools if e.level == "school" else lib.pages).append(card)
