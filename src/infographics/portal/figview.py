@@ -163,7 +163,7 @@ def figures_page() -> ResponseReturnValue:
     chosen = _chosen(options, year)
     cols = columns(chosen.key, data.figures, scope)
     earlier = _earlier(data, scope, chosen)
-    audit("cijfers", detail=f"{chosen.key[1]} {chosen.key[2]} {year}")
+    audit("cijfers", detail=f"{chosen.level_name} {chosen.key[2]} {year}")
     return render_template(
         "cijfers.html", year=year, years=years, options=options,
         chosen=chosen, columns=cols, blocks=blocks(data.figures, data.indicators,
