@@ -321,3 +321,24 @@ def test_secret_key_file_is_private(portal):
     portal.client().get("/login")
     key = portal.settings.db.parent / "portaal.secret"
     assert key.stat().st_mode & 0o777 == 0o600
+
+
+def test_behind_a_proxy_with_a_prefix(portal_edition, editions, tmp_path):
+    """Behind a reverse proxy at /portaal/: every link, form and redirect keeps the prefix, and
+    the client address is the one the proxy forwarded."""
+    portal = Portal(settings_for(portal_edition, tmp_path, proxies=1), editions)
+    client = portal.client("10.9.9.9")
+    headers = {"X-Forwarded-Prefix": "/portaal", "X-Forwarded-For": "203.0.113.5"}
+    page = client.get("/login", headers=headers).get_data(as_text=True)
+    assert 'action="/portaal/login"' in page
+    assert 'href="/portaal/static/portaal.css' in page
+    client.post("/login", headers=headers, data={"email": LIBRARY, "csrf_token": csrf(page)})
+    path = link_in(portal.mails()[-1])
+    confirm_page = client.get(path, headers=headers).get_data(as_text=True)
+    answer = client.post("/login/bevestigen", headers=headers, data={
+        "token": path.split("token=")[1], "csrf_token": csrf(confirm_page)})
+    assert answer.headers["Location"] == "/portaal/"
+    overview = client.get("/", headers=headers).get_data(as_text=True)
+    assert 'href="/portaal/bestand/' in overview
+    assert 'href="/bestand/' not in overview
+    assert {r.client for r in portal.store.audit()} == {"203.0.113.5"}

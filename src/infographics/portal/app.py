@@ -119,7 +119,8 @@ def _no_store(response: Response) -> Response:
 
 
 def _template_globals() -> dict[str, object]:
-    return {"viewer": viewer(), "help_address": _help_address()}
+    return {"viewer": viewer(), "help_address": _help_address(),
+            "root": request.script_root}  # the prefix behind a proxy (X-Forwarded-Prefix)
 
 
 def _help_address() -> str:

@@ -101,7 +101,7 @@ def confirm() -> ResponseReturnValue:
     session["sid"] = p.store.new_session(email, p.settings.session_hours)
     session.permanent = True
     audit("login", account=email)
-    return redirect("/", code=303)
+    return redirect(request.script_root + "/", code=303)
 
 
 def logout() -> ResponseReturnValue:
@@ -112,4 +112,4 @@ def logout() -> ResponseReturnValue:
     session.clear()
     if who:
         audit("logout", account=who)
-    return redirect("/login?uitgelogd", code=303)
+    return redirect(request.script_root + "/login?uitgelogd", code=303)
