@@ -164,6 +164,8 @@ def test_rate_limit_per_address(portal_edition, editions, tmp_path):
                for i in range(5)]
     assert answers == [200, 200, 200, 429, 429]
     assert len(portal.mails()) == 3
+    details = [r.detail for r in portal.store.audit() if r.account == LIBRARY]
+    assert details == ["te veel aanvragen"] * 2 + ["link verstuurd"] * 3
     # an unknown address is limited the same way: the limit says nothing about accounts
     answers = [request_link(portal.client(f"10.0.1.{i}"), UNKNOWN).status_code
                for i in range(5)]

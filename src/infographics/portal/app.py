@@ -26,12 +26,13 @@ from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from infographics.data.rules import valid_email
 from infographics.portal import auth, figview, pages
 from infographics.portal.catalog import Editions
 from infographics.portal.files import FileCheck
 from infographics.portal.mail import Mailer, OutboxMailer, SmtpMailer
 from infographics.portal.settings import Settings, secret_key
-from infographics.portal.state import EXTENSION, Portal, catalog, portal, viewer
+from infographics.portal.state import EXTENSION, Portal, audit, catalog, portal, viewer
 from infographics.portal.store import Store
 from infographics.resources import TEMPLATES
 
@@ -138,4 +139,8 @@ def _csrf_error(exc: CSRFError) -> tuple[str, int]:
 
 
 def _too_many(exc: RateLimitExceeded) -> tuple[str, int]:
+    if request.endpoint == "auth.login":  # every login request is in the audit log
+        typed = auth.typed_address()
+        audit("login-aanvraag", detail="te veel aanvragen",
+              account=typed if valid_email(typed) else "")
     return render_template("fout.html", code=429), 429

@@ -35,6 +35,7 @@ Event = Literal["login-aanvraag", "login", "login-geweigerd", "logout", "bekeken
 EVENTS: Final[tuple[Event, ...]] = get_args(Event)
 Clock = Callable[[], datetime]
 TOKEN_BYTES: Final = 32  # 256 bits: a token is never guessed, so a plain sha256 suffices
+KEEP: Final = timedelta(days=7)  # expired links and sessions are kept this long, then removed
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS accounts (
@@ -203,6 +204,7 @@ class Store:
         token = new_token()
         now = self.clock()
         with self._tx() as db:
+            db.execute("DELETE FROM links WHERE expires < ?", (stamp(now - KEEP),))
             db.execute("INSERT INTO links (token_hash, email, created, expires) "
                        "VALUES (?, ?, ?, ?)",
                        (digest(token), email, stamp(now), stamp(now + timedelta(minutes=minutes))))
@@ -234,6 +236,7 @@ class Store:
         sid = new_token()
         now = self.clock()
         with self._tx() as db:
+            db.execute("DELETE FROM sessions WHERE expires < ?", (stamp(now - KEEP),))
             db.execute("INSERT INTO sessions (session_hash, email, created, expires) "
                        "VALUES (?, ?, ?, ?)",
                        (digest(sid), email, stamp(now), stamp(now + timedelta(hours=hours))))
