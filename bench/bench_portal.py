@@ -37,9 +37,10 @@ def build_small(out: Path) -> None:
     from infographics.cli import main as cli
 
     status = cli(["build", "--data", str(DATA), "--out", str(out), "--subject", "all",
-                  "--level", "all", "--only", *SMALL, "--bundle", "--no-progress"])
+                  "--level", "all", "--only", *SMALL, "--no-progress"])
     if status != 0:
         raise SystemExit(f"build failed (exit status {status})")
+    cli(["bundle", "--data", str(DATA), "--out", str(out)])  # incomplete on purpose: a part
 
 
 def free_port() -> int:
@@ -169,6 +170,20 @@ def wait_until_up(port: int, proc: subprocess.Popen[bytes], seconds: float = 120
     raise SystemExit("the server did not come up")
 
 
+def wait_for_thumbnails(folder: Path, quiet: float, most: float = 600) -> None:
+    """The server draws every page's thumbnail at start: wait until no new one appeared for
+    `quiet` seconds (at most `most`), so the measurements do not share the CPU with that."""
+    deadline = time.monotonic() + most
+    count, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        now = len(list(folder.glob("*.png"))) if folder.exists() else 0
+        if now != count:
+            count, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+        time.sleep(0.5)
+
+
 def run(out: Path, tmp: Path, args: argparse.Namespace) -> None:
     port = free_port()
     proc = serve(out, tmp, port, args.threads)
@@ -181,7 +196,7 @@ def run(out: Path, tmp: Path, args: argparse.Namespace) -> None:
             raise SystemExit("no files on the overview")
         pdf = f"/bestand/{ids[0].decode()}?download=1"
         size = len(session.request("GET", pdf)[1])
-        time.sleep(args.warmup)  # the server draws its thumbnails at start
+        wait_for_thumbnails(tmp / "db" / "portaal-miniaturen", args.warmup)
         print(f"waitress, {args.threads} threads; {out}; PDF of {size / 1000:.0f} kB")
         print(f"{'what':<12}{'clients':>8}{'requests':>10}{'errors':>8}{'p50 ms':>9}"
               f"{'p95 ms':>9}{'req/s':>8}")
@@ -205,7 +220,8 @@ def main() -> int:
                         help="at most this many requests per measurement")
     parser.add_argument("--seconds", type=float, default=20, help="at most this long each")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
-    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--warmup", type=float, default=3.0,
+                        help="seconds without a new thumbnail before measuring")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
