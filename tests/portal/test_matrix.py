@@ -161,6 +161,7 @@ def test_every_file_route(matrix, account):
             assert answer.status_code == 200, where
             if url.startswith("/bestand/"):
                 assert hashlib.sha256(answer.data).hexdigest() == row["sha256"], where
+                assert answer.content_length == len(answer.data), where
                 disposition = answer.headers["Content-Disposition"]
                 attached = "download=1" in url or not pdf
                 assert disposition.startswith("attachment" if attached else "inline"), where

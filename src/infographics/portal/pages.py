@@ -9,6 +9,7 @@ served (503, for those who may have it).
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
@@ -60,6 +61,7 @@ def file(file_id: str) -> ResponseReturnValue:
         fh, mimetype="application/pdf" if pdf else "application/zip",
         as_attachment=download or not pdf, download_name=entry.path.rsplit("/", 1)[-1],
         conditional=False, etag=False, max_age=0)
+    response.content_length = os.fstat(fh.fileno()).st_size  # the checked file's own size
     return response
 
 
