@@ -252,6 +252,14 @@ def test_figures_page_for_every_entity(matrix, editions, account):
         assert answer.status_code == expected, f"{account} {level}:{ident}"
 
 
+def test_a_poi_beside_its_provinces(matrix):
+    _, clients, _ = matrix
+    page = clients["poi-rijnbrink"].get("/cijfers?entiteit=poi:rijnbrink").get_data(as_text=True)
+    head = page.split("<thead>")[1].split("</thead>")[0]
+    assert [h for h in re.findall(r'<th scope="col">([^<]+)</th>', head)] == [
+        "Indicator", "Rijnbrink", "Gelderland", "Overijssel", "Nederland"]
+
+
 @pytest.mark.parametrize("account", ACCOUNTS)
 def test_audit_only_for_staff(matrix, account):
     _, clients, _ = matrix

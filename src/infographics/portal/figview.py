@@ -95,6 +95,9 @@ def columns(key: FigureKey, figures: Figures, scope: FigureScope) -> list[Column
         keys.append((year, "province", info.province))
         if info.size_class:
             keys.append((year, "size_class", info.size_class))
+    elif level == "poi":  # a POI beside each of its provinces
+        keys += [(year, "province", p) for p in sorted(
+            scope.ents.provinces_of(entity_id), key=lambda p: names.get(("province", p), p))]
     if level != "national":
         keys += [(year, "national", e.id) for e in figures.entities("national", year)]
     cols = []
