@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from infographics import __version__
 from infographics.errors import InfographicsError, InputError, Report
 from infographics.levels import PAGE_LEVELS, SUBJECTS
+from infographics.portal import commands as portal_commands
 
 if TYPE_CHECKING:  # the commands import what they need when they run: a fast --help
     from infographics.delivery.send import Options
@@ -114,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                    help="aantal processen voor de miniaturen (standaard: alle kernen)")
     _add_send(sub)
+    portal_commands.add_commands(sub)
     return parser
 
 
@@ -498,6 +500,7 @@ def _send_options(args: argparse.Namespace, conf: Mapping[str, object]) -> Optio
 
 
 _COMMANDS["send"] = _send
+_COMMANDS.update(portal_commands.HANDLERS)
 
 
 if __name__ == "__main__":
