@@ -13,7 +13,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 demo: $(BIN)/.installed
-	$(BIN)/infographics build --data data/sample --out output --theme all --level all --bundle
+	$(BIN)/infographics build --data data/sample --out output --subject all --level all --bundle
 	$(BIN)/infographics preview --data data/sample --out output
 
 test: $(BIN)/.installed

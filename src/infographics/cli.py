@@ -267,7 +267,7 @@ def _seconds(started: float) -> str:
 
 def _verify(args: argparse.Namespace) -> int:
     from infographics.numbers import count, integer
-    from infographics.verify import Finding, verify_folder, verify_pdf
+    from infographics.verify import Finding, verify_file, verify_folder
     from infographics.verify.independent import INSTALL, available
 
     missing = [path for path in args.paths if not path.exists()]
@@ -283,7 +283,7 @@ def _verify(args: argparse.Namespace) -> int:
             results.update({str(path / k): v
                             for k, v in verify_folder(path, strict=args.strict).items()})
         else:
-            results[str(path)] = verify_pdf(path, strict=args.strict)
+            results[str(path)] = verify_file(path, strict=args.strict)
     bad = {k: v for k, v in results.items() if v}
     for name, findings in bad.items():
         for f in findings:

@@ -153,3 +153,30 @@ def test_tounicode_cmap_blocks_hold_at_most_100_pairs():
     assert blocks == [100, 40]  # code 0 (U+0000) left out, the rest in blocks of 100
     assert "<00> <0000>" not in cmap
     assert "<00> <8C>" in cmap  # the code space still covers every code of the subset
+
+
+def pdf_with_stream(data: bytes, after: bytes) -> bytes:
+    """A one-object PDF whose stream holds `data`, followed by `after` + 'endstream'."""
+    head = b"%PDF-1.4\n"
+    obj = (b"1 0 obj\n<< /Length %d >>\nstream\n" % len(data)) + data + after + \
+        b"endstream\nendobj\n"
+    xref = len(head) + len(obj)
+    return (head + obj + b"xref\n0 2\n0000000000 65535 f \n%010d 00000 n \n" % len(head)
+            + b"trailer\n<< /Size 2 >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+
+
+@pytest.mark.parametrize(("data", "after", "expected"), [
+    (b"abc", b"", b"abc\nendstream"),            # ReportLab: no end-of-line at all
+    (b"ab\r", b"", b"ab\r\r\nendstream"),        # data ending in CR: CRLF, never a bare LF
+    (b"ab\r", b"\n", b"ab\r\r\nendstream"),      # qpdf's LF after CR would read as CRLF
+    (b"abc", b"\n", b"abc\nendstream"),          # already right: unchanged
+    (b"ab\r", b"\r\n", b"ab\r\r\nendstream"),
+])
+def test_the_end_of_line_before_endstream_never_eats_a_data_byte(data, after, expected):
+    fixed = with_stream_eols(pdf_with_stream(data, after))
+    assert expected in fixed
+    stream = fixed.index(b"stream\n") + len(b"stream\n")
+    assert fixed[stream:stream + len(data)] == data
+    offset = int(re.search(rb"(\d{10}) 00000 n", fixed)[1])
+    assert fixed[offset:].startswith(b"1 0 obj")
+    assert fixed[int(re.search(rb"startxref\n(\d+)", fixed)[1]):].startswith(b"xref\n")

@@ -84,3 +84,22 @@ def test_folder_checks_manifest_hashes(tmp_path, ctx, page_jobs):
 
 def test_folder_without_manifest(tmp_path):
     assert checks(verify_folder(tmp_path)["manifest.csv"]) == {"manifest"}
+
+
+def test_a_print_pdf_given_on_its_own_is_checked_as_a_print_pdf(tmp_path):
+    """Several pages: the document's tagging, not the one-page rules (which would call it
+    wrong for having 5 pages and 5 headers in the same place)."""
+    from pypdf import PdfWriter
+
+    from infographics.verify import verify_file
+
+    page = tmp_path / "pagina.pdf"
+    page.write_bytes(tagged_pdf(lambda c: None))
+    assert verify_file(page) == verify_pdf(page)
+    writer = PdfWriter()
+    for _ in range(2):
+        writer.append(str(page))
+    several = tmp_path / "afdruk.pdf"
+    with several.open("wb") as fh:
+        writer.write(fh)
+    assert not any(f.check == "one-page" for f in verify_file(several))

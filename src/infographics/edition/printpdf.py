@@ -25,6 +25,7 @@ from infographics.page.tagging import (
     OUTPUT_CONDITION,
     PRODUCER,
     srgb_profile,
+    with_stream_eols,
     xmp_metadata,
 )
 
@@ -66,7 +67,7 @@ def print_pdf(poi_name: str, school_year: str,
               f"Bibliotheekmonitor {school_year}, lokaal PO, {poi_name}")
     buffer = io.BytesIO()
     merged.save(buffer, deterministic_id=True, min_version="1.4")
-    return buffer.getvalue(), len(merged.pages)
+    return with_stream_eols(buffer.getvalue()), len(merged.pages)
 
 
 def _append(merged: Pdf, document: Object, index: int,

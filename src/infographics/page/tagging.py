@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any, Literal
 from xml.sax.saxutils import escape
@@ -413,11 +414,14 @@ _STARTXREF = re.compile(rb"startxref\n(\d+)\n%%EOF\n$")
 
 
 def with_stream_eols(data: bytes) -> bytes:
-    """ReportLab's PDF with an end-of-line before every `endstream` that lacks one (the stream
-    data and /Length unchanged), the cross-reference offsets moved along. Streams are found
-    by jumping over each one's /Length, so binary data is never searched."""
+    """A PDF (ReportLab's or qpdf's) whose every stream ends in an end-of-line that a reader
+    cannot take for data, the stream data and /Length unchanged and the cross-reference
+    offsets moved along. ReportLab writes no end-of-line before `endstream` (PDF/A 6.1.7.1
+    wants one); qpdf writes LF, which after data ending in CR reads as one CRLF and makes the
+    data one byte short: such data gets CRLF. Streams are found by jumping over each one's
+    /Length, so binary data is never searched."""
     parts: list[bytes] = []
-    inserted: list[int] = []  # offsets in `data` where an EOL goes in
+    inserted: list[int] = []  # offsets in `data` where something goes in
     pos = searched = 0
     while (head := data.find(_STREAM_START, searched)) >= 0:
         dictionary = data[data.rfind(b" obj\n", 0, head):head]
@@ -425,20 +429,33 @@ def with_stream_eols(data: bytes) -> bytes:
         if length is None:
             raise ValueError(f"stream zonder /Length op byte {head}")
         searched = end = head + len(_STREAM_START) + int(length[1])
-        if data.startswith(b"endstream", end):
-            parts.append(data[pos:end])
+        eol = _missing_eol(data, end)
+        if eol:
+            parts += [data[pos:end], eol]
             inserted.append(end)
             pos = end
-        elif not data.startswith(b"\nendstream", end):
-            raise ValueError(f"/Length van de stream op byte {head} klopt niet")
-    xref = data.rfind(b"\nxref\n") + 1
     if not inserted:
         return data
+    xref = data.rfind(b"\nxref\n") + 1
     parts.append(data[pos:xref])
+    shifts = [0, *accumulate(len(eol) for eol in parts[1::2])]  # bytes inserted before
 
     def moved(offset: int) -> int:
-        return offset + bisect_left(inserted, offset)
+        return offset + shifts[bisect_left(inserted, offset)]
 
     table = _XREF_ENTRY.sub(lambda m: b"%010d %s n" % (moved(int(m[1])), m[2]), data[xref:])
     table = _STARTXREF.sub(lambda m: b"startxref\n%d\n%%%%EOF\n" % moved(int(m[1])), table)
-    return b"\n".join(parts) + table
+    return b"".join(parts) + table
+
+
+def _missing_eol(data: bytes, end: int) -> bytes:
+    """What must go in after a stream's data ending at `end`: nothing when an end-of-line that
+    cannot be read as data follows, else CRLF after data ending in CR and LF otherwise."""
+    after_cr = data[end - 1:end] == b"\r"
+    if data.startswith(b"endstream", end):
+        return b"\r\n" if after_cr else b"\n"
+    if data.startswith(b"\r\nendstream", end):
+        return b""
+    if data.startswith(b"\nendstream", end):
+        return b"\r" if after_cr else b""
+    raise ValueError(f"/Length van de stream die eindigt op byte {end} klopt niet")

@@ -10,10 +10,10 @@ PDF/UA-1 and PDF/A-2a profiles (`strict=True`, `infographics verify --strict`). 
 what this package exports.
 """
 
-from infographics.verify.checks import verify_folder, verify_pdf
+from infographics.verify.checks import verify_file, verify_folder, verify_pdf
 from infographics.verify.findings import Finding
 from infographics.verify.independent import validate_independently
 from infographics.verify.structure import structure_outline
 
-__all__ = ["Finding", "structure_outline", "validate_independently", "verify_folder",
-           "verify_pdf"]
+__all__ = ["Finding", "structure_outline", "validate_independently", "verify_file",
+           "verify_folder", "verify_pdf"]

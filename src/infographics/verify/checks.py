@@ -55,6 +55,21 @@ def verify_pdf(pdf: bytes | Path | str, expected_numbers: Sequence[str] = (), *,
     return findings + validate_independently(pdf) if strict else findings
 
 
+def verify_file(path: Path, *, strict: bool = False) -> list[Finding]:
+    """A PDF given on its own: a one-page infographic as `verify_pdf` checks it; a PDF of
+    several pages (a bundle's print PDF) as the manifest check does: the document's tagging,
+    language, title and metadata, and with `strict` the independent validator."""
+    data = Path(path).read_bytes()
+    try:
+        with open_pdf(data) as doc:
+            if len(doc.pages) <= 1:
+                return verify_pdf(data, strict=strict)
+            findings = check_catalog(doc)
+    except (PdfError, OSError, ValueError) as exc:
+        return [Finding("pdf", f"geen leesbare PDF: {type(exc).__name__}: {exc}")]
+    return findings + validate_independently(data) if strict else findings
+
+
 def verify_folder(out: Path, *, strict: bool = False) -> dict[str, list[Finding]]:
     """Findings per PDF listed in `out/manifest.csv` (relative `path`), including whether each
     file's sha256 is the manifest's. Every listed file gets an entry, empty when it passes.
