@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from infographics import __version__
+from infographics import __version__, dutch_argparse
 from infographics.errors import InfographicsError, InputError, Report
 from infographics.levels import PAGE_LEVELS, SUBJECTS
 from infographics.portal import commands as portal_commands
@@ -50,11 +50,12 @@ def _add_layouts(p: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
+    dutch_argparse.install()
     parser = argparse.ArgumentParser(
         prog="infographics", description="Bibliotheekmonitor-infographics maken en controleren."
     )
     parser.add_argument("--version", action="version", version=f"infographics {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="OPDRACHT")
 
     p = sub.add_parser("validate", help="invoer controleren en alle problemen tonen")
     _add_data(p)
