@@ -31,8 +31,9 @@ from infographics.errors import InfographicsError
 
 # plain, upgraded with STARTTLS, or TLS from the first byte
 Security = Literal["none", "starttls", "ssl"]
-# what happened to one address in one transaction
-OutcomeStatus = Literal["sent", "temporary", "permanent", "uncertain"]
+# what happened to one address in one transaction; `failed`: not tried, for a reason of ours
+# (the address cannot be written into an SMTP command)
+OutcomeStatus = Literal["sent", "temporary", "permanent", "uncertain", "failed"]
 
 SECURITY: Final[tuple[Security, ...]] = get_args(Security)
 DEFAULT_PORTS: Final[dict[Security, int]] = {"none": 25, "starttls": 587, "ssl": 465}
@@ -199,6 +200,11 @@ class SmtpTransport:
         _quietly_close(self._conn)
         self._conn = None
 
+    def abandon(self) -> None:
+        """Drop the connection without a goodbye (after an unexpected error in a transaction:
+        the next one starts on a fresh connection)."""
+        self._drop()
+
     # -- one transaction ---------------------------------------------------------------------
 
     def send(self, sender: str, recipients: Sequence[str], data: bytes,
@@ -262,7 +268,11 @@ class SmtpTransport:
                 results[r] = Outcome("permanent", 0, "adres met niet-ASCII-tekens; de server "
                                                      "ondersteunt geen SMTPUTF8")
                 continue
-            code, reply = self._ask(partial(conn.rcpt, wire))
+            try:
+                code, reply = self._ask(partial(conn.rcpt, wire))
+            except ValueError as exc:  # smtplib refuses CR/LF, a codec non-ASCII: nothing sent
+                results[r] = Outcome("failed", 0, f"adres kan niet in een SMTP-opdracht ({exc})")
+                continue
             if code in (250, 251):
                 accepted.append(r)
             else:
