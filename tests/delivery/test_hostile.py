@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from mailtest import SAMPLE, SENDER, standin_edition
+from mailtest import SAMPLE, SENDER, copy_tree, standin_edition
 from mailtest import server as server  # noqa: F401 -- the fixture
 
 from infographics import cli
@@ -26,6 +26,8 @@ from infographics.delivery.ledger import Ledger
 from infographics.delivery.mailplan import contacts_from_table
 from infographics.delivery.send import Options, deliver
 from infographics.delivery.smtp import SmtpSettings
+from infographics.fileio import slug
+from infographics.resources import TEMPLATES
 
 ONLY = ["bib-0001", "bib-0002", "bib-0003", "bib-0004", "bib-0005"]  # 6 contacts
 ROW = {"bib-0003": 4, "bib-0004-to": 5}  # spreadsheet rows in the sample's contacts.csv
@@ -148,3 +150,87 @@ def test_the_cli_says_who_failed_and_why_and_exits_non_zero(edition, server, add
     with Ledger.read(tmp_path / "log.sqlite") as ledger:
         statuses = {r.address: r.status for r in ledger.rows()}
     assert statuses == {a: "failed" if a == POISONED else "sent" for a in addresses}
+
+
+def test_an_attachment_gone_or_changed_during_the_run_fails_that_mail_only(
+        edition, server, addresses, tmp_path):
+    out = copy_tree(edition, tmp_path / "out")
+    gone = out / "po" / "lokaal" / "po-2020-2021-bibliotheek-regio-oldambt.pdf"  # bib-0003
+    changed = out / "vo" / "lokaal" / "vo-2020-2021-bibliotheek-westerkwartier.pdf"  # bib-0005
+
+    def meddle(count: int) -> None:
+        if count == 0:  # the first mail is on its way: the planning and the checks are done
+            gone.unlink()
+            changed.write_bytes(changed.read_bytes() + b"\n% gewijzigd\n")
+
+    server.mailbox.before_mail = meddle
+    result = deliver(options(out, tmp_path, server.port))
+    lost = {POISONED, "f.sanchez@bibliotheek-westerkwartier.example.org"}
+    assert server.mailbox.per_address() == Counter({a: 1 for a in addresses - lost})
+    reasons = {a: why for _, a, why in result.sent.failed}
+    assert set(reasons) == lost
+    assert "po-2020-2021-bibliotheek-regio-oldambt.pdf: kan niet gelezen worden" in \
+        reasons[POISONED]
+    assert "veranderd sinds de controle" in reasons["f.sanchez@bibliotheek-westerkwartier"
+                                                    ".example.org"]
+    assert all(why.startswith("niet verstuurd: bericht kon niet worden gemaakt: ")
+               for why in reasons.values())
+    assert {r["address"] for r in failures(tmp_path)} == lost
+
+
+def test_a_template_error_for_one_recipient_fails_that_mail_only(edition, server, addresses,
+                                                                  tmp_path):
+    own = tmp_path / "sjablonen"
+    own.mkdir()
+    body = (TEMPLATES / "mail" / "body.txt.j2").read_text(encoding="utf-8")
+    (own / "body.txt.j2").write_text(
+        '{% if entity_id == "bib-0003" %}{{ geen_veld }}{% endif %}' + body, encoding="utf-8")
+    result = deliver(options(edition, tmp_path, server.port, templates=own))
+    assert server.mailbox.per_address() == Counter({a: 1 for a in addresses if a != POISONED})
+    ((key, address, why),) = result.sent.failed
+    assert (key, address) == ("library-bib-0003", POISONED)
+    assert "mailsjabloon body.txt.j2" in why
+    assert "geen_veld" in why
+
+
+# --------------------------------------------------------------------------- data never a path
+
+
+HOSTILE_IDS = ["../../../../tmp/x", "a/b\\c", "x" * 300, "..", "./.", "bib\u20280003"]
+
+
+@pytest.mark.parametrize("library_id", HOSTILE_IDS)
+def test_a_hostile_library_id_names_its_outbox_file_inside_the_outbox(
+        edition, tmp_path, monkeypatch, library_id):
+    poison(monkeypatch, {ROW["bib-0003"]: {"entity_id": library_id}},
+           {"bib-0003": {"library_id": library_id}})
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    result = deliver(options(edition, tmp_path, only=[library_id]))
+    (eml,) = result.written
+    assert eml.parent == tmp_path / "outbox"
+    assert eml.name == f"0001-library-{slug(library_id, 60)}.eml"
+    assert sorted(p.name for p in (tmp_path / "outbox").iterdir()) == [eml.name, "overzicht.csv"]
+    after = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    assert [p for p in after if p not in before and p.parts[0] != "outbox"] == []
+
+
+def test_a_failing_dry_run_leaves_the_old_outbox_as_it_was(edition, tmp_path, monkeypatch):
+    opts = options(edition, tmp_path, only=ONLY)
+    deliver(opts)
+    outbox = tmp_path / "outbox"
+    old = {p.name: p.read_bytes() for p in outbox.iterdir()}
+    assert len(old) == len(ONLY) + 1
+    written = []
+
+    def write_then_stop(folder: Path, name: str, outgoing):
+        if len(written) == 2:
+            raise OSError(28, "No space left on device")
+        written.append(name)
+        return real(folder, name, outgoing)
+
+    real = send._write_mail
+    monkeypatch.setattr(send, "_write_mail", write_then_stop)
+    with pytest.raises(OSError, match="No space"):
+        deliver(opts)
+    assert {p.name: p.read_bytes() for p in outbox.iterdir()} == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["outbox"]

@@ -398,12 +398,24 @@ def address_fault(address: str) -> str:
     return ""
 
 
+# an RFC 2047 encoded word: the email package decodes one in a display name (even quoted), so a
+# name that holds one would be shown as something else than the data says
+ENCODED_WORD = re.compile(r"=\?[^?]*\?[bBqQ]\?[^?]*\?=")
+
+
+def name_fault(name: str) -> str:
+    """Why `name` cannot be the display name of an address (Dutch), or ""."""
+    fault = _control_fault("naam", name)
+    if not fault and ENCODED_WORD.search(name):
+        fault = ("naam bevat gecodeerde tekst (=?...?=), die mailprogramma's anders tonen dan "
+                 "er staat")
+    return fault
+
+
 def contact_fault(contact: Contact) -> str:
     """Why this contact cannot be addressed in a mail (Dutch), or "": its name and address as
     they would go into the To or Cc header and the envelope."""
-    faults = [f for f in (_control_fault("naam", contact.name), address_fault(contact.email))
-              if f]
-    return "; ".join(faults)
+    return "; ".join(f for f in (name_fault(contact.name), address_fault(contact.email)) if f)
 
 
 def safe_plan(plan: MailPlan) -> MailPlan:

@@ -320,6 +320,7 @@ def _compose(p: Planned, prep: Prepared, opts: Options, templates: Templates,
     return outgoing
 
 
+ID_SLUG = 60  # characters of an entity id in an outbox file name
 OUTBOX_COLUMNS = ["bestand", "ontvanger", "aan", "onderwerp", "bijlagen", "bytes", "message_id"]
 
 
@@ -342,7 +343,7 @@ def _dry_run(result: Result, opts: Options, templates: Templates, sender: str,
                 result.failed.append((p.part.key, address, why))
                 say(f"MISLUKT {p.part.key} aan {address}: {why}")
             if outgoing is not None:
-                name = f"{n:04d}-{slug(p.part.key)}.eml"
+                name = eml_name(n, p.part)
                 rows.append(_write_mail(folder, name, outgoing))
                 result.written.append(opts.outbox_dir / name)
                 result.sizes.append(outgoing.size)
@@ -350,6 +351,16 @@ def _dry_run(result: Result, opts: Options, templates: Templates, sender: str,
             writer = csv.writer(fh)
             writer.writerow(OUTBOX_COLUMNS)
             writer.writerows(rows)
+
+
+def eml_name(n: int, part: Part) -> str:
+    """The outbox file of the `n`th mail: '0007-library-bib-0001.eml'; the id through
+    `fileio.slug` (bounded, never empty, never a path), the number keeps names unique."""
+    r = part.plan.recipient
+    words = [r.kind, slug(r.entity_id, ID_SLUG) if r.entity_id else ""]
+    if part.count > 1:
+        words.append(f"bericht-{part.index}-van-{part.count}")
+    return f"{n:04d}-{'-'.join(w for w in words if w)}.eml"
 
 
 def _write_mail(folder: Path, name: str, outgoing: Outgoing) -> list[str | int]:

@@ -21,8 +21,10 @@ import re
 import smtplib
 import ssl
 import sys
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from functools import partial
 from typing import Final, Literal, get_args
 
@@ -264,6 +266,10 @@ class SmtpTransport:
         accepted = []
         for r in recipients:
             wire = ascii_domain(r)  # only a non-ASCII user name needs SMTPUTF8
+            fault = envelope_fault(wire)
+            if fault:
+                results[r] = Outcome("failed", 0, fault)
+                continue
             if not _ascii(wire) and not utf8:
                 results[r] = Outcome("permanent", 0, "adres met niet-ASCII-tekens; de server "
                                                      "ondersteunt geen SMTPUTF8")
@@ -320,6 +326,16 @@ class SmtpTransport:
             self._conn.rset()
         except (OSError, smtplib.SMTPException):
             self._drop()
+
+
+def envelope_fault(address: str) -> str:
+    """Why `address` cannot go into RCPT TO as it is (Dutch), or "": a control character (a
+    line break would end the command), or text that smtplib would read as another address
+    (it keeps what `parseaddr` finds: 'a@x.nl\\nDATA' would go to a@x.nl)."""
+    if any(unicodedata.category(c) == "Cc" for c in address) or \
+            parseaddr(address) != ("", address):
+        return f"adres kan niet in een SMTP-opdracht ({address!r})"
+    return ""
 
 
 def _over_limit(conn: smtplib.SMTP, size: int) -> str:
