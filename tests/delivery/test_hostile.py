@@ -234,3 +234,22 @@ def test_a_failing_dry_run_leaves_the_old_outbox_as_it_was(edition, tmp_path, mo
         deliver(opts)
     assert {p.name: p.read_bytes() for p in outbox.iterdir()} == old
     assert sorted(p.name for p in tmp_path.iterdir()) == ["outbox"]
+
+
+def test_a_file_gone_between_the_checks_and_the_planning_fails_that_recipient_only(
+        edition, tmp_path, monkeypatch):
+    out = copy_tree(edition, tmp_path / "out")
+    real = send.split
+
+    def split_after_a_loss(plan, *args, **kwargs):
+        if plan.recipient.entity_id == "bib-0003":
+            (out / "po" / "lokaal" / "po-2020-2021-bibliotheek-regio-oldambt.pdf").unlink()
+        return real(plan, *args, **kwargs)
+
+    monkeypatch.setattr(send, "split", split_after_a_loss)
+    result = deliver(options(out, tmp_path))
+    ((key, address, why),) = result.failed
+    assert (key, address) == ("library-bib-0003", POISONED)
+    assert why.startswith("niet verstuurd: bijlage kan niet gelezen worden")
+    assert len(result.written) == len(ONLY) - 1
+    assert not result.ok
