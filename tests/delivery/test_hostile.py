@@ -253,3 +253,19 @@ def test_a_file_gone_between_the_checks_and_the_planning_fails_that_recipient_on
     assert why.startswith("niet verstuurd: bijlage kan niet gelezen worden")
     assert len(result.written) == len(ONLY) - 1
     assert not result.ok
+
+
+def test_data_never_steers_the_terminal_in_progress_problems_or_status(edition, server,
+                                                                      tmp_path, monkeypatch,
+                                                                      capsys):
+    sneaky = "i.wouters@bibliotheek-regio-oldambt.example.org\x1b[2J\r\nvals"
+    poison(monkeypatch, {ROW["bib-0003"]: {"email": sneaky}, 3: {"entity_id": "bib\x1b]0;x\x07"}})
+    send_args = [*cli_args(edition, tmp_path, server.port), "--allow", "onbekende-ontvanger"]
+    send_args.remove("bib-0002")  # its contact row now names another, unknown library
+    assert cli.main(send_args) == 1
+    assert cli.main([*send_args, "--status"]) == 0
+    out, err = capsys.readouterr()
+    assert not any(c in out + err for c in "\x1b\x07\r")
+    assert "\\x1b[2J\\r\\nvals" in err  # the progress line says what the data holds
+    assert "bib\\x1b]0;x\\x07" in err  # and so does the problem about the unknown library
+    assert "\\x1b[2j\\r\\nvals" in out  # and the status table (addresses in lower case)

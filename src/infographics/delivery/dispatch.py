@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 
 from infographics.delivery.ledger import Ledger, Status, Target
-from infographics.delivery.messages import Outgoing
+from infographics.delivery.messages import Outgoing, visible
 from infographics.delivery.smtp import Outcome, OutcomeStatus, SendError, SmtpTransport
 from infographics.errors import InfographicsError
 from infographics.numbers import count
@@ -113,7 +113,8 @@ class Dispatcher:
         self.rate = rate or RateLimiter(0)
         self.retries, self.retry_delay = retries, retry_delay
         self.clock, self.sleep = clock, sleep
-        self.progress = progress or (lambda line: None)
+        shown = progress or (lambda line: None)
+        self.progress: Callable[[str], None] = lambda line: shown(visible(line))
         self._connected = False  # whether this run ever reached the server
 
     def run(self, mails: Sequence[QueuedMail]) -> SendReport:

@@ -431,6 +431,17 @@ def header_text(text: str) -> str:
     return " ".join("".join(" " if _unsafe(c) else c for c in text).split())
 
 
+def visible(text: str, limit: int | None = None) -> str:
+    """`text` for a terminal or a log line: what is not printable (line breaks, escape
+    sequences, bidi controls) as its escape ('\\n', '\\x1b', '\\u202e'), so data can neither
+    break a line nor steer the terminal; cut after `limit` characters."""
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def check_sender(sender: str) -> None:
     """The From of the mails, as the user gave it: one address, safe in a header and an
     envelope (InfographicsError otherwise, before anything is composed)."""

@@ -60,6 +60,7 @@ from infographics.delivery.messages import (
     message_id,
     safe_plan,
     split,
+    visible,
 )
 from infographics.delivery.outbox import OVERVIEW, replacing
 from infographics.delivery.reconcile import (
@@ -341,7 +342,7 @@ def _dry_run(result: Result, opts: Options, templates: Templates, sender: str,
                     failed += [(c.email, unmade(exc)) for c in p.deliver]
             for address, why in failed:
                 result.failed.append((p.part.key, address, why))
-                say(f"MISLUKT {p.part.key} aan {address}: {why}")
+                say(visible(f"MISLUKT {p.part.key} aan {address}: {why}"))
             if outgoing is not None:
                 name = eml_name(n, p.part)
                 rows.append(_write_mail(folder, name, outgoing))
@@ -433,8 +434,8 @@ def _log_skipped(ledger: Ledger, planned: list[Planned], opts: Options) -> None:
 
 
 def problem_lines(rec: Reconciliation) -> list[str]:
-    lines = [str(p) for p in sorted(rec.problems, key=lambda p: (KINDS[p.kind] != SERIOUS,
-                                                                  p.kind, p.message))]
+    lines = [visible(str(p)) for p in sorted(rec.problems, key=lambda p: (
+        KINDS[p.kind] != SERIOUS, p.kind, p.message))]
     counts = rec.counts()
     if counts:
         lines.append("Controle: " + ", ".join(f"{integer(n)} {k}" for k, n in counts.items()))
@@ -583,10 +584,10 @@ def status_lines(opts: Options) -> list[str]:
 def status_table(rows: Sequence[Row]) -> list[str]:
     """The ledger as an aligned text table plus a count per status."""
     cells = [STATUS_COLUMNS] + [
-        [r.school_year, LABELS[r.status],
-         f"{r.entity_kind} {r.entity_id}".strip(), r.address, r.role, r.part,
-         str(len(r.items)), str(r.attempts), r.sent_at or r.updated, r.message_id,
-         r.error] for r in rows]
+        [visible(v) for v in (r.school_year, LABELS[r.status],
+                              f"{r.entity_kind} {r.entity_id}".strip(), r.address, r.role,
+                              r.part, str(len(r.items)), str(r.attempts),
+                              r.sent_at or r.updated, r.message_id, r.error)] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(STATUS_COLUMNS) - 1)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
              for row in cells]
