@@ -39,6 +39,7 @@ from email import policy
 from email.errors import HeaderParseError, MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.utils import formatdate, parseaddr
 from pathlib import Path
 from typing import TypedDict
@@ -478,7 +479,49 @@ def message_id(part: Part, sender: str, test: str = "") -> str:
 
 def _address(c: Contact) -> Address:
     """A contact as a header address: the email package quotes or encodes the name."""
-    return Address(display_name=c.name.replace("\t", " "), addr_spec=ascii_domain(c.email))
+    return Address(display_name=display_name(c.name), addr_spec=ascii_domain(c.email))
+
+
+def display_name(name: str) -> str:
+    """`name` as the To or Cc header shows it: white space as single spaces, and cut (ending in
+    '…') where it would not fit on one header line. The email package folds a longer name
+    wrongly: a quoted name loses its quotes (a comma in it then splits the address in two, a
+    quote swallows the next address) and an encoded one gains spaces."""
+    shown = " ".join(name.split())
+    if _one_line(shown):
+        return shown
+    lo, hi = 0, len(shown)  # the longest prefix that fits with its '…'
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _one_line(shown[:mid].rstrip() + "…"):
+            lo = mid
+        else:
+            hi = mid - 1
+    return shown[:lo].rstrip() + "…" if lo else ""
+
+
+def _one_line(name: str) -> bool:
+    """Whether `name`, as a display name, fits on one header line (with a short address)."""
+    msg = EmailMessage()
+    msg["To"] = Address(display_name=name, addr_spec="x@x.nl")
+    return b"\r\n" not in msg.as_bytes(policy=policy.SMTP).split(b"\r\n\r\n", 1)[0]
+
+
+def _check_addressed(data: bytes, msg: EmailMessage) -> None:
+    """The To and Cc headers of the written mail read back as the addresses put in (the email
+    package's folding has bugs with odd names): InfographicsError otherwise."""
+    head = BytesHeaderParser(policy=policy.default).parsebytes(data)
+    for name in ("To", "Cc"):
+        try:
+            got = [(a.display_name, a.addr_spec) for a in head[name].addresses] \
+                if head[name] is not None else []
+        except Exception as exc:  # noqa: BLE001 -- its parser fails on some folded headers
+            got = [("", f"{type(exc).__name__}: {exc}")]
+        meant = [(a.display_name, a.addr_spec) for a in msg[name].addresses] \
+            if msg[name] is not None else []
+        if got != meant:
+            raise InfographicsError(f"kop {name} van het bericht wordt anders gelezen dan "
+                                    f"bedoeld: {visible(str(got), 200)}")
 
 
 def ascii_domain(address: str) -> str:
@@ -524,6 +567,7 @@ def compose_mail(part: Part, out: Path, sender: str, templates: Templates,
                            filename=attachment_name(piece))
     msg["Content-Language"] = "nl"  # after the content: set_content drops Content-* headers
     data = msg.as_bytes(policy=policy.SMTP)
+    _check_addressed(data, msg)
     recipients = tuple(only) if only is not None else plan.contacts
     envelope = (redirect_to,) if redirect_to else tuple(c.email for c in recipients)
     return Outgoing(part, msg, data, mid, recipients, envelope)
