@@ -164,6 +164,9 @@ def past_validation(past: dict):
          past=NOTHING)
 @example(contacts=[PLAIN, {**PLAIN, "entity_id": "bib-0004", "name": ":" + "x" * 300}],
          past=NOTHING)
+# and: two rows of one unknown library with the same address named only the first row
+@example(contacts=[PLAIN, {**PLAIN, "entity_id": "bib-0003"}, {**PLAIN, "entity_id": "bib-0003"}],
+         past={**NOTHING, "bib-0003": "\n"})
 def test_a_dry_run_accounts_for_every_hostile_contact_and_writes_only_its_outbox(
         untouched, tmp_path, contacts, past):
     edition = untouched
