@@ -17,11 +17,13 @@ school year, the recipient group, the part and the attachments' hashes: the same
 Headers made from data are safe by construction: a contact whose name or address cannot go into
 a header or an SMTP envelope as we send them (a line break or other control character, an
 address that is not one plain addr-spec, a non-ASCII user name that would need SMTPUTF8, which
-these mails do not use) is refused (`contact_fault`: the sending run fails that one contact and
-leaves it out of the headers of the others); addresses go into To and Cc as
-`email.headerregistry.Address` objects, so quotes, commas and non-ASCII in a name are quoted or
-encoded by the email package; the subject and the other texts are folded to one line
-(`header_text`), and an attachment's file name with a control character is refused.
+these mails do not use, an encoded word in a name) is refused (`contact_fault`: the sending run
+fails that one contact and leaves it out of the headers of the others). Addresses go into To and
+Cc as `email.headerregistry.Address` objects, so quotes, commas and non-ASCII in a name are
+quoted or encoded by the email package, with each name cut to one header line (`display_name`:
+the package folds a longer one wrongly), and the written To and Cc are read back and must be
+what was put in. The subject and the other texts are folded to one line (`header_text`), and an
+attachment's file name with a control character is refused.
 """
 
 from __future__ import annotations
