@@ -13,9 +13,10 @@ import pytest
 from mailtest import Mailbox, start_server
 from mailtest import server as server  # noqa: F401 -- the fixture
 
-from infographics.delivery.dispatch import Dispatcher, QueuedMail, RateLimiter
+from infographics.delivery.dispatch import Dispatcher, QueuedMail, RateLimiter, Refusal
 from infographics.delivery.ledger import Ledger, Target
 from infographics.delivery.smtp import SendError, SmtpSettings, SmtpTransport
+from infographics.errors import InfographicsError
 
 SENDER = "Team Bibliotheekmonitor <monitor@kb.example.org>"
 
@@ -186,3 +187,107 @@ def test_the_ledger_says_sending_while_the_server_has_the_message_and_sent_after
     assert statuses() == [("ok@bibliotheek.example.org", "sent"),
                           ("weg@bibliotheek.example.org", "failed")]
     assert [status for status, _ in events] == ["sending", "sent", "failed"]
+
+
+# --------------------------------------------------------------------------- one mail's trouble
+
+
+def target(address: str, entity: str = "bib-1") -> Target:
+    return Target("2020-2021", address, "to", "library", entity, "Bieb", "1/1",
+                  (("po/x.pdf", "abc"),), f"d-{address}")
+
+
+def broken(reason: Exception) -> QueuedMail:
+    def make():
+        raise reason
+
+    a = "kapot@bibliotheek.example.org"
+    return QueuedMail("kapot", "<kapot@kb.example.org>", {a: target(a)}, make)
+
+
+@pytest.mark.parametrize("error", [
+    InfographicsError("po/x.pdf: bestand is veranderd sinds de controle; niets verstuurd"),
+    ValueError("Header values may not contain linefeed or carriage return characters"),
+    UnicodeEncodeError("utf-8", "\udcff", 0, 1, "surrogates not allowed"),
+])
+def test_a_mail_that_cannot_be_made_fails_its_addresses_and_the_next_goes(server, tmp_path,
+                                                                          error):
+    after = "daarna@bibliotheek.example.org"
+    with Ledger.for_sending(tmp_path / "log.sqlite") as ledger, plain(server.port) as t:
+        report = Dispatcher(t, ledger, SENDER).run(
+            [broken(error), job("daarna", [], targets={after: target(after)})])
+        rows = {r.address: r for r in ledger.rows()}
+    assert [r.rcpt_tos for r in server.mailbox.received] == [[after]]
+    assert report.sent == [("daarna", after)]
+    ((key, address, reason),) = report.failed
+    assert (key, address) == ("kapot", "kapot@bibliotheek.example.org")
+    assert reason.startswith("niet verstuurd: bericht kon niet worden gemaakt: ")
+    assert rows[address].status == "failed"
+    assert rows[address].error == reason
+    assert rows[after].status == "sent"
+
+
+def test_refused_addresses_are_failed_without_a_transaction_and_the_rest_is_sent(server,
+                                                                                tmp_path):
+    ok, bad = "ok@bibliotheek.example.org", "slecht@bibliotheek.example.org"
+    mail = job("m1", [], targets={ok: target(ok)})
+    mail.refused = (Refusal(bad, target(bad), "naam bevat een regeleinde (U+000A)"),)
+    alone = job("m2", [], targets={})
+    alone.refused = (Refusal("ook@bibliotheek.example.org", None, "adres bevat een spatie"),)
+    with Ledger.for_sending(tmp_path / "log.sqlite") as ledger, plain(server.port) as t:
+        report = Dispatcher(t, ledger, SENDER).run([mail, alone])
+        rows = {r.address: r for r in ledger.rows()}
+    assert [r.rcpt_tos for r in server.mailbox.received] == [[ok]]
+    assert [(k, a) for k, a, _ in report.failed] == [("m1", bad),
+                                                    ("m2", "ook@bibliotheek.example.org")]
+    assert rows[bad].status == "failed"
+    assert rows[bad].error == "niet verstuurd: naam bevat een regeleinde (U+000A)"
+    assert rows[ok].status == "sent"
+    assert set(rows) == {ok, bad}  # a refusal without a target is reported, not logged
+
+
+class Exploding(SmtpTransport):
+    """A transport whose transaction for one key raises something no one expected, before or
+    after the ledger said `sending`."""
+
+    def __init__(self, settings, when: str):
+        super().__init__(settings)
+        self.when = when
+        self.abandoned = 0
+
+    def send(self, sender, recipients, data, before_data=None):
+        if b"Subject: boem" not in data:
+            return super().send(sender, recipients, data, before_data)
+        if self.when == "after" and before_data is not None:
+            before_data(list(recipients))
+        raise RuntimeError("iets onverwachts")
+
+    def abandon(self):
+        self.abandoned += 1
+        super().abandon()
+
+
+@pytest.mark.parametrize(("when", "status"), [("before", "failed"), ("after", "uncertain")])
+def test_an_unexpected_error_in_one_transaction_fails_that_mail_and_the_run_goes_on(
+        server, tmp_path, when, status):
+    boom, after = "boem@bibliotheek.example.org", "daarna@bibliotheek.example.org"
+    transport = Exploding(SmtpSettings("127.0.0.1", server.port, "none", timeout=10), when)
+    with Ledger.for_sending(tmp_path / "log.sqlite") as ledger, transport:
+        report = Dispatcher(transport, ledger, SENDER).run(
+            [job("boem", [], targets={boom: target(boom)}),
+             job("daarna", [], targets={after: target(after)})])
+        rows = {r.address: r for r in ledger.rows()}
+    assert transport.abandoned == 1
+    assert rows[after].status == "sent"
+    assert rows[boom].status == status
+    assert "onverwachte fout bij het versturen: RuntimeError: iets onverwachts" in rows[boom].error
+    assert len(report.failed if status == "failed" else report.uncertain) == 1
+
+
+def test_a_send_log_that_cannot_be_written_still_stops_the_run(server, tmp_path):
+    a = "a@bibliotheek.example.org"
+    with Ledger.for_sending(tmp_path / "log.sqlite") as ledger, plain(server.port) as t:
+        ledger.conn.execute("PRAGMA query_only = ON")
+        with pytest.raises(sqlite3.OperationalError):
+            Dispatcher(t, ledger, SENDER).run([job("m1", [], targets={a: target(a)})])
+    assert server.mailbox.received == []  # the final "." never went out

@@ -15,15 +15,21 @@ import pytest
 from mailtest import SAMPLE, SENDER, YEAR, entitlements, standin_edition, zip_members
 
 from infographics.data.read import load
+from infographics.delivery import messages
 from infographics.delivery.mailplan import Contact, contacts_from_table, plan_mail
 from infographics.delivery.messages import (
     MB,
+    Part,
     Templates,
+    check_sender,
     check_size,
     compose_mail,
+    contact_fault,
     encoded_size,
+    header_text,
     message_id,
     names,
+    safe_plan,
     split,
 )
 from infographics.edition.manifest import read_manifest
@@ -306,3 +312,128 @@ def test_the_text_part_is_filled_evenly_and_list_items_stay_items():
                          "ijsselvallei-samenwerkende-gemeenten.pdf"]  # never a lone "-"
     assert lines[2].startswith("  (84 kB): lokale infographic PO")
     assert listing.rstrip().split("\n")[-1] == "- kort.pdf (1 kB): kort"
+
+
+# --------------------------------------------------------------------------- hostile values
+
+
+@pytest.mark.parametrize("name", [
+    'Jan "de Haas" Bos', "Bos, Jan", "Ría Çelik-Ó'Brien", "Piet (KB) <baas>", "A\\B; C",
+    "=?utf-8", "Jan\t  Bos",
+    # too long for one header line: the email package folds these wrongly (the first two lost
+    # their quotes: two addresses, or the next address inside the name), so they are cut
+    "Bos, " + "x" * 100, '"' + "x" * 100, ":" + "x" * 300, "Ría " + "x" * 100, "x" * 300,
+])
+def test_a_display_name_with_quotes_commas_or_non_ascii_comes_back_as_it_was(edition, plans,
+                                                                              name):
+    plan = plans["library-bib-0004"]
+    odd = replace(plan.to[0], name=name)
+    (part,) = split(replace(plan, to=(odd,)), edition)
+    out = compose_mail(part, edition, SENDER, Templates())
+    (to,) = parse(out.data)["To"].addresses
+    whole = " ".join(name.split())
+    assert to.addr_spec == odd.email
+    if len(name) < 60:
+        assert to.display_name == whole
+    else:
+        assert to.display_name.endswith("…")
+        assert whole.startswith(to.display_name[:-1])
+        assert len(to.display_name) > 35
+    (cc,) = parse(out.data)["Cc"].addresses
+    assert (cc.display_name, cc.addr_spec) == (plan.cc[0].name, plan.cc[0].email)
+    head = out.data.split(b"\r\n\r\n", 1)[0]
+    assert all(len(line) <= 78 for line in head.split(b"\r\n"))
+    body = " ".join(parse(out.data).get_body(("plain",)).get_content().split())
+    assert body.startswith(f"Beste {whole},")  # the salutation has the whole name
+
+
+@pytest.mark.parametrize(("name", "email", "fault"), [
+    ("Jan\nBos", "jan@bieb.example.org", "naam bevat een regeleinde (U+000A)"),
+    ("Jan\u2028Bos", "jan@bieb.example.org", "naam bevat een regeleinde (U+2028)"),
+    ("Jan\x00Bos", "jan@bieb.example.org", "naam bevat een stuurteken (U+0000)"),
+    ("Jan", "jan@bieb.example.org\r\nBcc: x@y.example.org", "adres bevat een regeleinde"),
+    ("Jan", "dàan@bieb.example.org", "SMTPUTF8"),
+    ("Jan", "jan bos@bieb.example.org", "geen geldig e-mailadres"),
+    ("Jan", "jan@bieb@example.org", "geen geldig e-mailadres"),
+    ("Jan", "<jan@bieb.example.org>", "geen geldig e-mailadres"),
+    ("Jan", "jan@", "geen e-mailadres"),
+    ("Jan", "", "geen e-mailadres"),
+    ("Jan", "jan@bieb-ä" + "x" * 70 + ".nl", "geen ASCII-vorm (IDNA)"),
+    ("=?utf-8?q?Directie?=", "jan@bieb.example.org", "gecodeerde tekst"),
+])
+def test_a_contact_that_cannot_be_addressed_is_refused_with_a_dutch_reason(edition, plans,
+                                                                            name, email, fault):
+    bad = Contact("library", "bib-0001", name, email, "to")
+    assert fault in contact_fault(bad)
+    (part,) = split(replace(plans["library-bib-0001"], to=(bad,)), edition)
+    with pytest.raises(InfographicsError, match=re.escape(fault)):
+        compose_mail(part, edition, SENDER, Templates())
+
+
+def test_plain_and_international_contacts_are_not_refused():
+    for name, address in [("Femke Sánchez", "f.sanchez@bieb.example.org"), ("", "a@b.nl"),
+                          ("Jörn", "info@bibliotheek-fryslân.example.org"),
+                          ("Jan\tBos", '"jan bos"@bieb.example.org')]:
+        assert contact_fault(Contact("library", "x", name, address, "to")) == ""
+
+
+def test_a_plan_without_its_unaddressable_contacts_addresses_the_cc_when_no_to_is_left(plans):
+    plan = plans["library-bib-0004"]
+    bad = replace(plan.to[0], name="Femke\nde Groot")
+    safe = safe_plan(replace(plan, to=(bad,)))
+    assert (safe.to, safe.cc) == (plan.cc, ())
+    assert safe_plan(plan) is plan
+
+
+def test_texts_from_data_are_folded_into_one_header_line(edition, plans):
+    plan = replace(plans["library-bib-0001"], entity_name="Bieb\r\nBcc: x@y.example.org\x00\u2028")
+    (part,) = split(plan, edition)
+    msg = parse(compose_mail(part, edition, SENDER, Templates()).data)
+    assert msg["Subject"].strip() == (f"Bibliotheekmonitor {YEAR}: infographics voor Bieb "
+                                      "Bcc: x@y.example.org")
+    assert msg["Bcc"] is None
+    assert header_text("a\tb\n\nc\x1bd") == "a b c d"
+
+
+def test_an_attachment_name_with_a_line_break_is_refused(edition, plans):
+    (part,) = split(plans["library-bib-0001"], edition)
+    piece = replace(part.pieces[0], filename="po\r\nContent-Type: text/html.pdf")
+    with pytest.raises(InfographicsError, match="bestandsnaam bevat een regeleinde"):
+        compose_mail(replace(part, pieces=(piece, *part.pieces[1:])), edition, SENDER,
+                     Templates())
+
+
+def test_a_very_long_entity_id_is_shortened_in_the_message_id_and_others_keep_theirs(plans):
+    plan = plans["library-bib-0001"]
+    short = message_id(_part(plan), SENDER)
+    assert ".library.bib-0001.1-1." in short
+    long = replace(plan, recipient=replace(plan.recipient, entity_id="x" * 500 + "\n/.."))
+    mid = message_id(_part(long), SENDER)
+    assert len(mid) < 150
+    assert re.fullmatch(r"<[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@kb\.example\.org>", mid)
+    other = replace(plan, recipient=replace(plan.recipient, entity_id="x" * 500 + "y"))
+    assert message_id(_part(other), SENDER) != mid
+
+
+def _part(plan):
+    return Part(plan, 1, 1, ())
+
+
+@pytest.mark.parametrize("sender", ["a@b.nl, c@d.nl", "Team\n<a@b.nl>", "Team a@b.nl",
+                                    "Team <dàan@b.nl>", ""])
+def test_a_sender_that_is_not_one_plain_address_is_refused(sender):
+    with pytest.raises(InfographicsError, match="--from"):
+        check_sender(sender)
+    check_sender(SENDER)
+    check_sender('"Team, KB" <monitor@kb.example.org>')
+
+
+def test_a_header_that_would_read_back_otherwise_is_never_written(edition, plans, monkeypatch):
+    # without the cut, the email package folds this name into two addresses; the check of
+    # the written headers catches that (and any other such bug) before the mail exists
+    monkeypatch.setattr(messages, "display_name", lambda name: name)
+    plan = plans["library-bib-0004"]
+    odd = replace(plan.to[0], name="Bos, " + "x" * 100)
+    (part,) = split(replace(plan, to=(odd,)), edition)
+    with pytest.raises(InfographicsError, match="kop To van het bericht wordt anders gelezen"):
+        compose_mail(part, edition, SENDER, Templates())

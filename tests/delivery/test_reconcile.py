@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from mailtest import SAMPLE, YEAR, entitlements, standin_edition
 
-from infographics.delivery.reconcile import ALLOWABLE, KINDS, NEVER_ALLOWED
+from infographics.data.read import load
+from infographics.delivery.mailplan import Contact
+from infographics.delivery.reconcile import ALLOWABLE, KINDS, NEVER_ALLOWED, reconcile
 from infographics.delivery.send import Options, load_tables, prepare_delivery
 from infographics.edition.manifest import read_manifest, sha256_file, update_manifest
 
@@ -182,3 +184,14 @@ def test_a_local_page_whose_ids_disagree_is_reported_missing_and_sent_to_nobody(
     assert found["bijlage-ontbreekt"] == [
         f"library-bib-0001: lokale infographic PO van bib-0001 ontbreekt in het manifest ({YEAR})"]
     assert not any(local.path == e.path for p in prep.plans for e in p.entries())
+
+
+def test_an_unknown_recipient_names_every_row_even_one_repeating_an_address(edition):
+    # found by the property test: the second row with the same address was merged away and
+    # named nowhere
+    gone = [Contact("library", "bib-weg", "A", "a@bieb.example.org", "to", row=5),
+            Contact("library", "bib-weg", "A", "A@bieb.example.org", "cc", row=9)]
+    rec = reconcile([], gone, load(SAMPLE).contacts, entitlements(), read_manifest(edition),
+                    edition, YEAR)
+    (message,) = [p.message for p in rec.problems if p.kind == "onbekende-ontvanger"]
+    assert message.startswith("contacts.csv (rij 5, 9): library 'bib-weg' heeft geen gegevens")

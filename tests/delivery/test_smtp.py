@@ -176,3 +176,23 @@ def test_a_password_with_non_ascii_characters_stops_with_a_clear_error_that_hide
         assert err.value.__suppress_context__
     finally:
         s.stop()
+
+
+@pytest.mark.parametrize("bad", ["a@bibliotheek.example.org\r\nRCPT TO:<x@example.org>",
+                                 "a@bibliotheek.example.org\nDATA"])
+def test_an_address_smtplib_cannot_write_fails_alone_in_its_transaction(server, bad):
+    # sending refuses such contacts before composing (messages.contact_fault); the transport
+    # holds on its own too: smtplib raises before it writes anything, the others go on
+    with plain(server.port) as t:
+        results = t.send("monitor@kb.example.org",
+                         ["b@bibliotheek.example.org", bad, "c@bibliotheek.example.org"],
+                         message())
+        again = t.send("monitor@kb.example.org", ["d@bibliotheek.example.org"], message())
+    assert results[bad].status == "failed"
+    assert "adres kan niet in een SMTP-opdracht" in results[bad].text
+    assert results["b@bibliotheek.example.org"].status == "sent"
+    assert results["c@bibliotheek.example.org"].status == "sent"
+    assert again["d@bibliotheek.example.org"].status == "sent"  # the connection is still good
+    assert [r.rcpt_tos for r in server.mailbox.received] == [
+        ["b@bibliotheek.example.org", "c@bibliotheek.example.org"],
+        ["d@bibliotheek.example.org"]]

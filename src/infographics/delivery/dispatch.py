@@ -9,6 +9,13 @@ addresses after MAIL, RCPT and DATA were answered and before the message itself 
 `sent` right after the server's 250, before anything else is logged. A run that dies between
 two messages leaves nothing uncertain; one that dies inside that window leaves `sending`, which
 the next run reads as `uncertain` and does not send again unasked.
+
+Nothing about one mail stops the run: addresses refused before composing (`QueuedMail.refused`:
+a contact that cannot be addressed), a mail that cannot be composed (a file gone or changed, a
+template error, anything raised while making it) and any unexpected error in its SMTP
+transaction fail that mail's addresses (ledger `failed` with the reason, or `uncertain` if the
+message may have gone out) and the next mail goes on. Only what no other mail can get past
+stops the run: no connection at all (`SendError`) or a send log that cannot be written.
 """
 
 from __future__ import annotations
@@ -19,11 +26,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.utils import parseaddr
-from functools import partial
 
 from infographics.delivery.ledger import Ledger, Status, Target
-from infographics.delivery.messages import Outgoing
+from infographics.delivery.messages import Outgoing, visible
 from infographics.delivery.smtp import Outcome, OutcomeStatus, SendError, SmtpTransport
+from infographics.errors import InfographicsError
 from infographics.numbers import count
 
 
@@ -46,16 +53,27 @@ class RateLimiter:
         self._next = now + self.interval
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """An address of a mail that is not tried (its contact cannot be addressed), and why."""
+
+    address: str
+    target: Target | None  # None: not logged (redirected to a test inbox)
+    reason: str  # Dutch
+
+
 @dataclass
 class QueuedMail:
     """A mail to send, composed when its turn comes (`make`), and per envelope address its ledger
-    target (None: not logged, as when redirected to a test inbox)."""
+    target (None: not logged, as when redirected to a test inbox); `refused`: addresses of this
+    mail that fail without being tried (logged when the mail's turn comes)."""
 
     key: str
     message_id: str
     targets: dict[str, Target | None]
     make: Callable[[], Outgoing]
     attempt: int = 0
+    refused: tuple[Refusal, ...] = ()
     _data: bytes | None = field(default=None, repr=False)
 
     def data(self) -> bytes:
@@ -95,18 +113,20 @@ class Dispatcher:
         self.rate = rate or RateLimiter(0)
         self.retries, self.retry_delay = retries, retry_delay
         self.clock, self.sleep = clock, sleep
-        self.progress = progress or (lambda line: None)
+        shown = progress or (lambda line: None)
+        self.progress: Callable[[str], None] = lambda line: shown(visible(line))
+        self._connected = False  # whether this run ever reached the server
 
     def run(self, mails: Sequence[QueuedMail]) -> SendReport:
         report = SendReport()
+        self._connected = False
         queue: list[_Queued] = [(0.0, n, mail, list(mail.targets))
                                 for n, mail in enumerate(mails)]
         heapq.heapify(queue)
         seq = len(queue)
         while queue:
             ready, _, mail, addresses = heapq.heappop(queue)
-            results = self._attempt(mail, addresses, ready, report)
-            retry = self._record(mail, results, report)
+            retry = self._turn(mail, addresses, ready, report)
             if not retry:
                 mail.release()
                 continue
@@ -117,12 +137,30 @@ class Dispatcher:
             seq += 1
         return report
 
+    def _turn(self, mail: QueuedMail, addresses: list[str], ready: float,
+              report: SendReport) -> list[str]:
+        """One turn of a mail: its refused addresses failed (first turn), the mail composed
+        (failing all its addresses when that fails) and sent; the addresses to try again."""
+        if mail.attempt == 0:
+            for refusal in mail.refused:
+                self._failed(mail, refusal.address, f"niet verstuurd: {refusal.reason}", report,
+                             refusal.target)
+        if not addresses:
+            return []
+        try:
+            data = mail.data()  # composed (and its files checked) before anything is logged
+        except Exception as exc:  # noqa: BLE001 -- whatever it is, it is this mail's alone
+            why = unmade(exc)
+            for a in addresses:
+                self._failed(mail, a, why, report)
+            return []
+        return self._record(mail, self._attempt(mail, addresses, ready, data), report)
+
     def _attempt(self, mail: QueuedMail, addresses: list[str], ready: float,
-                 report: SendReport) -> dict[str, Outcome]:
+                 data: bytes) -> dict[str, Outcome]:
         """One SMTP transaction for `addresses` once it is time. No connection: a temporary
-        outcome, or SendError when not even the first mail's first attempt could connect (a
-        SendError from connecting, a refused login or TLS, is never retried)."""
-        data = mail.data()  # composed (and its files checked) before anything is logged
+        outcome, or SendError when no connection was ever made in this run (a SendError from
+        connecting, a refused login or TLS, is never retried)."""
         wait = ready - self.clock()
         if wait > 0:
             self.sleep(wait)
@@ -130,13 +168,40 @@ class Dispatcher:
         try:
             self.transport.connect()
         except (OSError, smtplib.SMTPException) as exc:
-            if not report.sent and not report.failed and mail.attempt == 0:
+            if not self._connected:
                 settings = self.transport.settings
                 raise SendError(f"geen verbinding met {settings.host}:"
                                 f"{settings.real_port}: {exc}") from None
             return {a: Outcome("temporary", 0, f"geen verbinding: {exc}") for a in addresses}
-        return self.transport.send(self.envelope_from, addresses, data,
-                                   before_data=partial(self._log, mail, status="sending"))
+        self._connected = True
+        return self._transaction(mail, addresses, data)
+
+    def _transaction(self, mail: QueuedMail, addresses: list[str],
+                     data: bytes) -> dict[str, Outcome]:
+        """`transport.send`, with any unexpected error in it as this mail's outcome: `failed`
+        for the addresses before the ledger said `sending`, `uncertain` after. An error of the
+        ledger itself stops the run (it is what keeps the promise of sending once)."""
+        begun: list[str] = []
+        logging = False
+
+        def before_data(accepted: list[str]) -> None:
+            nonlocal logging
+            logging = True
+            self._log(mail, accepted, "sending")
+            logging = False
+            begun.extend(accepted)
+
+        try:
+            return self.transport.send(self.envelope_from, addresses, data, before_data)
+        except SendError:
+            raise
+        except Exception as exc:  # noqa: BLE001 -- one transaction's trouble, not the run's
+            if logging:
+                raise
+            self.transport.abandon()
+            why = f"onverwachte fout bij het versturen: {explain(exc)}"
+            return {a: Outcome("uncertain", 0, f"{why}; onbekend of het is afgeleverd")
+                    if a in begun else Outcome("failed", 0, why) for a in addresses}
 
     def _record(self, mail: QueuedMail, results: dict[str, Outcome],
                 report: SendReport) -> list[str]:
@@ -149,6 +214,8 @@ class Dispatcher:
         retry = self._temporary(mail, by_status.get("temporary", []), results, report)
         for a in by_status.get("permanent", []):
             self._failed(mail, a, f"geweigerd: {results[a].reason()}", report)
+        for a in by_status.get("failed", []):
+            self._failed(mail, a, f"niet verstuurd: {results[a].reason()}", report)
         for a in by_status.get("uncertain", []):
             reason = results[a].reason()
             self._log(mail, [a], "uncertain", reason)
@@ -184,19 +251,39 @@ class Dispatcher:
                 self._failed(mail, a, f"tijdelijk geweigerd, ook na {tries}: {why}", report)
         return retry
 
-    def _failed(self, mail: QueuedMail, address: str, reason: str, report: SendReport) -> None:
-        self._log(mail, [address], "failed", reason)
+    def _failed(self, mail: QueuedMail, address: str, reason: str, report: SendReport,
+                target: Target | None = None) -> None:
+        if target is not None:
+            self._write([target], mail, "failed", reason)
+        else:
+            self._log(mail, [address], "failed", reason)
         report.failed.append((mail.key, address, reason))
         self.progress(f"MISLUKT {mail.key} aan {address}: {reason}")
 
     def _log(self, mail: QueuedMail, addresses: Sequence[str], status: Status,
              error: str = "") -> None:
-        if self.ledger is None:
-            return
-        targets = [t for a in addresses if (t := mail.targets.get(a)) is not None]
-        if not targets:
+        self._write([t for a in addresses if (t := mail.targets.get(a)) is not None], mail,
+                    status, error)
+
+    def _write(self, targets: list[Target], mail: QueuedMail, status: Status,
+               error: str = "") -> None:
+        if self.ledger is None or not targets:
             return
         if status == "sending":
             self.ledger.begin(targets, mail.message_id)
         else:
             self.ledger.finish(targets, status, mail.message_id, error)
+
+
+def unmade(exc: Exception) -> str:
+    """Why the addresses of a mail that could not be composed get nothing (Dutch)."""
+    return f"niet verstuurd: bericht kon niet worden gemaakt: {explain(exc)}"
+
+
+def explain(exc: Exception) -> str:
+    """An error as one line for the ledger: our own (Dutch) message as it is, anything else
+    with its type."""
+    text = " ".join(str(exc).split())
+    if isinstance(exc, InfographicsError):
+        return text
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

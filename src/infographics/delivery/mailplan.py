@@ -13,8 +13,8 @@ plans; `reconcile` says what is wrong with the plan, `messages` turns it into e-
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, replace
 from typing import Any, Final, Literal, TypeVar, get_args
 
 import pandas as pd
@@ -94,6 +94,13 @@ class MailPlan:
     def entries(self) -> list[Entry]:
         """Every manifest file this mail delivers (zip members included)."""
         return [e for a in self.attachments for e in a.entries]
+
+    def without(self, addresses: Collection[str]) -> MailPlan:
+        """This plan without the contacts whose `address` is in `addresses`; when no `to`
+        contact is left, the cc contacts are addressed (as `plan_mail` does)."""
+        to = tuple(c for c in self.to if c.address not in addresses)
+        cc = tuple(c for c in self.cc if c.address not in addresses)
+        return replace(self, to=to, cc=cc) if to else replace(self, to=cc, cc=())
 
 
 def contacts_from_table(frame: pd.DataFrame) -> list[Contact]:
@@ -230,7 +237,8 @@ def _attachments(recipient: Recipient, files: list[Entry], ents: Entitlements,
     out = [Attachment(_basename(e.path), (e,), False, describe(e, ents)) for e in loose]
     if schools:
         subjects = sorted({e.subject for e in schools})
-        name = f"{'-'.join(subjects)}-{year}-sterrenchecklists-{slug(recipient.entity_id)}.zip"
+        name = (f"{'-'.join(subjects)}-{slug(year)}-sterrenchecklists-"
+                f"{slug(recipient.entity_id)}.zip")
         out.append(Attachment(
             name, tuple(schools), True,
             f"sterrenchecklist per schoollocatie ({'/'.join(t.upper() for t in subjects)}), "

@@ -13,6 +13,17 @@ Every attached file is read from disk here and its sha256 compared with the one 
 record, so what is logged as sent is exactly what was sent. The Message-ID is derived from the
 school year, the recipient group, the part and the attachments' hashes: the same mail sent again
 (after an uncertain crash) carries the same Message-ID, which mail clients use to drop doubles.
+
+Headers made from data are safe by construction: a contact whose name or address cannot go into
+a header or an SMTP envelope as we send them (a line break or other control character, an
+address that is not one plain addr-spec, a non-ASCII user name that would need SMTPUTF8, which
+these mails do not use, an encoded word in a name) is refused (`contact_fault`: the sending run
+fails that one contact and leaves it out of the headers of the others). Addresses go into To and
+Cc as `email.headerregistry.Address` objects, so quotes, commas and non-ASCII in a name are
+quoted or encoded by the email package, with each name cut to one header line (`display_name`:
+the package folds a longer one wrongly), and the written To and Cc are read back and must be
+what was put in. The subject and the other texts are folded to one line (`header_text`), and an
+attachment's file name with a control character is refused.
 """
 
 from __future__ import annotations
@@ -22,12 +33,15 @@ import io
 import math
 import re
 import textwrap
+import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from email import policy
+from email.errors import HeaderParseError, MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from email.utils import formatdate, parseaddr
 from pathlib import Path
 from typing import TypedDict
@@ -336,19 +350,180 @@ def _mb(raw: int) -> str:
     return f"{decimal(raw / MB, 1)} MB" if raw >= MB // 10 else f"{max(1, round(raw / 1000))} kB"
 
 
+# --------------------------------------------------------------------------- header safety
+
+# what ends a line somewhere (str.splitlines, mail programs, SMTP): never in a header or envelope
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _codes(chars: Collection[str]) -> str:
+    found = sorted(set(chars))
+    return ", ".join(f"U+{ord(c):04X}" for c in found[:5]) + (" ..." if len(found) > 5 else "")
+
+
+def _unsafe(c: str) -> bool:
+    """Whether `c` may not go into a header: a line break, another control character (a tab
+    excepted: it is folding white space) or a lone surrogate."""
+    return c in LINE_BREAKS or (c != "\t" and unicodedata.category(c) in ("Cc", "Cs"))
+
+
+def _control_fault(what: str, text: str) -> str:
+    bad = [c for c in text if _unsafe(c)]
+    if not bad:
+        return ""
+    kind = "regeleinde" if any(c in LINE_BREAKS for c in bad) else "stuurteken"
+    return f"{what} bevat een {kind} ({_codes(bad)})"
+
+
+def address_fault(address: str) -> str:
+    """Why `address` cannot go into a header and an SMTP envelope as these mails are sent
+    (Dutch), or "": one plain addr-spec, nothing that ends a line, an ASCII user name (a
+    non-ASCII one needs SMTPUTF8, which these mails do not use) and a domain that has an ASCII
+    (IDNA) form."""
+    fault = _control_fault("adres", address)
+    if fault:
+        return fault
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain:
+        return "geen e-mailadres (naam@domein.nl verwacht)"
+    if not local.isascii():
+        return ("niet-ASCII-tekens vóór de @ vragen SMTPUTF8, dat deze verzending niet "
+                "gebruikt")
+    wire = ascii_domain(address)
+    if not wire.isascii():
+        return "de domeinnaam na de @ heeft geen ASCII-vorm (IDNA)"
+    try:
+        parsed = Address(addr_spec=wire).addr_spec
+    except (MessageError, HeaderParseError, ValueError, IndexError) as exc:
+        return f"geen geldig e-mailadres voor een mailkop ({exc})"
+    if parsed != wire:
+        return f"geen enkelvoudig e-mailadres (gelezen als {parsed!r})"
+    return ""
+
+
+# an RFC 2047 encoded word: the email package decodes one in a display name (even quoted), so a
+# name that holds one would be shown as something else than the data says
+ENCODED_WORD = re.compile(r"=\?[^?]*\?[bBqQ]\?[^?]*\?=")
+
+
+def name_fault(name: str) -> str:
+    """Why `name` cannot be the display name of an address (Dutch), or ""."""
+    fault = _control_fault("naam", name)
+    if not fault and ENCODED_WORD.search(name):
+        fault = ("naam bevat gecodeerde tekst (=?...?=), die mailprogramma's anders tonen dan "
+                 "er staat")
+    return fault
+
+
+def contact_fault(contact: Contact) -> str:
+    """Why this contact cannot be addressed in a mail (Dutch), or "": its name and address as
+    they would go into the To or Cc header and the envelope."""
+    return "; ".join(f for f in (name_fault(contact.name), address_fault(contact.email)) if f)
+
+
+def safe_plan(plan: MailPlan) -> MailPlan:
+    """`plan` without the contacts `contact_fault` refuses (cc contacts are addressed when no
+    `to` contact is left, as `plan_mail` does)."""
+    unsafe = {c.address for c in plan.contacts if contact_fault(c)}
+    return plan.without(unsafe) if unsafe else plan
+
+
+def header_text(text: str) -> str:
+    """`text` folded to one line for a header: line breaks, control characters and runs of
+    white space become one space."""
+    return " ".join("".join(" " if _unsafe(c) else c for c in text).split())
+
+
+def visible(text: str, limit: int | None = None) -> str:
+    """`text` for a terminal or a log line: what is not printable (line breaks, escape
+    sequences, bidi controls) as its escape ('\\n', '\\x1b', '\\u202e'), so data can neither
+    break a line nor steer the terminal; cut after `limit` characters."""
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def check_sender(sender: str) -> None:
+    """The From of the mails, as the user gave it: one address, safe in a header and an
+    envelope (InfographicsError otherwise, before anything is composed)."""
+    fault = _control_fault("afzender", sender)
+    if not fault:
+        header = policy.default.header_factory("From", sender)
+        if len(header.addresses) != 1 or header.defects:
+            fault = "één afzender verwacht, als Naam <adres@domein.nl> of adres@domein.nl"
+        else:
+            fault = address_fault(header.addresses[0].addr_spec)
+    if fault:
+        raise InfographicsError(f"--from {sender!r}: {fault}")
+
+
 # --------------------------------------------------------------------------- composing
 
 
+ID_CHARS = 64  # an entity id longer than this is shortened (and hashed) in a Message-ID
+
+
 def message_id(part: Part, sender: str, test: str = "") -> str:
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "bibliotheekmonitor.invalid"
+    domain = ascii_domain(parseaddr(sender)[1]).rpartition("@")[2]
+    if not domain or address_fault(f"x@{domain}"):
+        domain = "bibliotheekmonitor.invalid"
     r = part.plan.recipient
-    local = f"{part.plan.school_year}.{r.kind}.{r.entity_id or 'nl'}.{part.index}-{part.count}." \
+    entity = r.entity_id or "nl"
+    if len(entity) > ID_CHARS:  # a Message-ID cannot be folded: keep it well within a line
+        digest = hashlib.sha256(entity.encode("utf-8", "replace")).hexdigest()
+        entity = f"{entity[:40]}-{digest[:12]}"
+    local = f"{part.plan.school_year[:20]}.{r.kind}.{entity}.{part.index}-{part.count}." \
             f"{part.digest[:20]}{test}"
     return f"<{re.sub(r'[^A-Za-z0-9.!#$%&*+/=?^_`{|}~-]', '-', local)}@{domain}>"
 
 
-def _address(c: Contact) -> str:
-    return str(Address(display_name=c.name, addr_spec=ascii_domain(c.email)))
+def _address(c: Contact) -> Address:
+    """A contact as a header address: the email package quotes or encodes the name."""
+    return Address(display_name=display_name(c.name), addr_spec=ascii_domain(c.email))
+
+
+def display_name(name: str) -> str:
+    """`name` as the To or Cc header shows it: white space as single spaces, and cut (ending in
+    '…') where it would not fit on one header line. The email package folds a longer name
+    wrongly: a quoted name loses its quotes (a comma in it then splits the address in two, a
+    quote swallows the next address) and an encoded one gains spaces."""
+    shown = " ".join(name.split())
+    if _one_line(shown):
+        return shown
+    lo, hi = 0, len(shown)  # the longest prefix that fits with its '…'
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _one_line(shown[:mid].rstrip() + "…"):
+            lo = mid
+        else:
+            hi = mid - 1
+    return shown[:lo].rstrip() + "…" if lo else ""
+
+
+def _one_line(name: str) -> bool:
+    """Whether `name`, as a display name, fits on one header line (with a short address)."""
+    msg = EmailMessage()
+    msg["To"] = Address(display_name=name, addr_spec="x@x.nl")
+    return b"\r\n" not in msg.as_bytes(policy=policy.SMTP).split(b"\r\n\r\n", 1)[0]
+
+
+def _check_addressed(data: bytes, msg: EmailMessage) -> None:
+    """The To and Cc headers of the written mail read back as the addresses put in (the email
+    package's folding has bugs with odd names): InfographicsError otherwise."""
+    head = BytesHeaderParser(policy=policy.default).parsebytes(data)
+    for name in ("To", "Cc"):
+        try:
+            got = [(a.display_name, a.addr_spec) for a in head[name].addresses] \
+                if head[name] is not None else []
+        except Exception as exc:  # noqa: BLE001 -- its parser fails on some folded headers
+            got = [("", f"{type(exc).__name__}: {exc}")]
+        meant = [(a.display_name, a.addr_spec) for a in msg[name].addresses] \
+            if msg[name] is not None else []
+        if got != meant:
+            raise InfographicsError(f"kop {name} van het bericht wordt anders gelezen dan "
+                                    f"bedoeld: {visible(str(got), 200)}")
 
 
 def ascii_domain(address: str) -> str:
@@ -371,6 +546,10 @@ def compose_mail(part: Part, out: Path, sender: str, templates: Templates,
     `redirect_to`: deliver to that address instead, the intended recipients named in the
     subject and the body. `ents`: check once more that every file may go to this recipient."""
     plan = part.plan
+    for c in plan.contacts:
+        fault = contact_fault(c)
+        if fault:
+            raise InfographicsError(f"{c.email!r}: {fault}")
     if ents is not None:
         _check_entitled(part, ents)
     files = [(p, read_piece(p, Path(out))) for p in part.pieces]
@@ -380,16 +559,17 @@ def compose_mail(part: Part, out: Path, sender: str, templates: Templates,
                             cc=[c.email for c in plan.cc])
     ctx = context(part, sender, redirect, [len(data) for _, data in files])
     mid = message_id(part, sender, test_tag)
-    msg = _headers(part, sender, redirect_to, mid,
-                   " ".join(templates.render("subject.j2", ctx).split()))
+    msg = _headers(part, sender, redirect_to, mid, templates.render("subject.j2", ctx))
     msg.set_content(reflow(templates.render("body.txt.j2", ctx)), cte="quoted-printable")
     msg.add_alternative(templates.render("body.html.j2", ctx), subtype="html",
                         cte="quoted-printable")
     for piece, data in files:
         maintype, subtype = piece.content_type.split("/")
-        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=piece.filename)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype,
+                           filename=attachment_name(piece))
     msg["Content-Language"] = "nl"  # after the content: set_content drops Content-* headers
     data = msg.as_bytes(policy=policy.SMTP)
+    _check_addressed(data, msg)
     recipients = tuple(only) if only is not None else plan.contacts
     envelope = (redirect_to,) if redirect_to else tuple(c.email for c in recipients)
     return Outgoing(part, msg, data, mid, recipients, envelope)
@@ -413,14 +593,25 @@ def _headers(part: Part, sender: str, redirect_to: str | None, mid: str,
     if redirect_to:
         msg["To"] = ascii_domain(redirect_to)
     else:
-        msg["To"] = ", ".join(_address(c) for c in plan.to)
+        msg["To"] = tuple(_address(c) for c in plan.to)
         if plan.cc:
-            msg["Cc"] = ", ".join(_address(c) for c in plan.cc)
-    msg["Subject"] = subject
+            msg["Cc"] = tuple(_address(c) for c in plan.cc)
+    msg["Subject"] = header_text(subject)
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = mid
-    msg["X-Bibliotheekmonitor"] = f"{plan.school_year} {plan.key} bericht {part.label}"
+    msg["X-Bibliotheekmonitor"] = header_text(f"{plan.school_year} {plan.key} bericht "
+                                              f"{part.label}")
     return msg
+
+
+def attachment_name(piece: Piece) -> str:
+    """The file name of an attachment as it goes into its header; one with a line break or
+    another control character is refused (names are made by `fileio.slug`, so it is not
+    ours)."""
+    fault = _control_fault("bestandsnaam", piece.filename)
+    if fault:
+        raise InfographicsError(f"bijlage {piece.filename!r}: {fault}")
+    return piece.filename
 
 
 def read_piece(piece: Piece, out: Path) -> bytes:

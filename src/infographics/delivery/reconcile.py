@@ -149,17 +149,21 @@ def _wanted(entity: str, only: Sequence[str]) -> bool:
 def _contacts(contacts: Sequence[Contact], frame: pd.DataFrame, ents: Entitlements, year: str,
               only: Sequence[str]) -> list[Discrepancy]:
     by_group = groups(contacts)
-    return (_groups(by_group, ents, year, only) + _uncontacted(by_group, ents, year, only)
-            + _shared(contacts, frame, only))
+    rows: dict[Recipient, list[str]] = {}
+    for c in contacts:  # every row, also one repeating an address of its group
+        rows.setdefault(Recipient(c.kind, c.entity_id), []).append(str(c.row))
+    return (_groups(by_group, rows, ents, year, only)
+            + _uncontacted(by_group, ents, year, only) + _shared(contacts, frame, only))
 
 
-def _groups(by_group: dict[Recipient, list[Contact]], ents: Entitlements, year: str,
-            only: Sequence[str]) -> list[Discrepancy]:
-    """Contacts of a library or POI that does not exist in `year`; groups with only cc."""
+def _groups(by_group: dict[Recipient, list[Contact]], rows_of: dict[Recipient, list[str]],
+            ents: Entitlements, year: str, only: Sequence[str]) -> list[Discrepancy]:
+    """Contacts of a library or POI that does not exist in `year` (with all their rows);
+    groups with only cc."""
     out = []
     for recipient, members in by_group.items():
         if not known(ents, recipient, year):
-            rows = ", ".join(str(c.row) for c in members)
+            rows = ", ".join(rows_of[recipient])
             out.append(Discrepancy("onbekende-ontvanger",
                                    f"contacts.csv (rij {rows}): {recipient.kind} "
                                    f"'{recipient.entity_id}' heeft geen gegevens in {year}; "

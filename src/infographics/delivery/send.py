@@ -10,6 +10,13 @@
 
 Contact rows that fail validation (a bad address, an unknown library) do not stop loading: they
 are left out and become reconciliation problems. Every other input error stops as usual.
+
+Nothing about one recipient stops a run, dry or real: a contact that cannot be addressed (a line
+break in its name, an address that would need SMTPUTF8; `messages.contact_fault`) fails alone
+and is left out of the headers of the others; a mail that cannot be made fails its addresses
+(ledger `failed`, failures.csv, the summary; a dry run reports them and writes the other mails).
+Names of outbox files come from `fileio.slug` and are written only inside the outbox, which is
+replaced whole (`outbox.replacing`).
 """
 
 from __future__ import annotations
@@ -19,12 +26,19 @@ import os
 import time
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypedDict, cast
 
 from infographics.data.read import Tables, load
-from infographics.delivery.dispatch import Dispatcher, QueuedMail, RateLimiter, SendReport
+from infographics.delivery.dispatch import (
+    Dispatcher,
+    QueuedMail,
+    RateLimiter,
+    Refusal,
+    SendReport,
+    unmade,
+)
 from infographics.delivery.ledger import LABELS, Ledger, Row, State, Target, write_failures
 from infographics.delivery.mailplan import (
     Contact,
@@ -39,11 +53,16 @@ from infographics.delivery.messages import (
     Outgoing,
     Part,
     Templates,
+    check_sender,
     check_size,
     compose_mail,
+    contact_fault,
     message_id,
+    safe_plan,
     split,
+    visible,
 )
+from infographics.delivery.outbox import OVERVIEW, replacing
 from infographics.delivery.reconcile import (
     ALLOWABLE,
     KINDS,
@@ -56,7 +75,7 @@ from infographics.delivery.smtp import SmtpSettings, SmtpTransport
 from infographics.edition.entitlement import Entitlements
 from infographics.edition.manifest import Entry, read_manifest
 from infographics.errors import InfographicsError, InputError, Problem
-from infographics.fileio import atomic_text, atomic_write
+from infographics.fileio import atomic_text, atomic_write, inside, slug
 from infographics.numbers import count, decimal, integer
 
 FAILURES = Path("verzending") / "failures.csv"
@@ -138,6 +157,7 @@ class Planned:
     deliver: tuple[Contact, ...]
     targets: dict[str, Target]  # address (as written) -> ledger target
     changed: tuple[str, ...] = ()  # files that reached someone here in another version
+    refused: dict[str, str] = field(default_factory=dict)  # address -> why it fails unsent
 
 
 @dataclass
@@ -151,11 +171,13 @@ class Result:
     written: list[Path] = field(default_factory=list)
     sizes: list[int] = field(default_factory=list)
     sent: SendReport | None = None
+    failed: list[tuple[str, str, str]] = field(default_factory=list)  # dry run: key, address, why
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return not self.blocking and not (self.sent and (self.sent.failed or self.sent.uncertain))
+        return not self.blocking and not self.failed and not (
+            self.sent and (self.sent.failed or self.sent.uncertain))
 
 
 # --------------------------------------------------------------------------- preparing
@@ -210,13 +232,20 @@ def plan_parts(prep: Prepared, opts: Options, ledger: Ledger) -> list[Planned]:
     """Every part of every plan with each contact's state in the ledger."""
     out = []
     for plan in prep.plans:
-        for part in split(plan, opts.out, opts.max_size, prep.reconciliation.actual):
+        try:
+            parts = split(plan, opts.out, opts.max_size, prep.reconciliation.actual)
+        except OSError as exc:  # a file gone since reconcile looked: this plan's alone
+            why = f"bijlage kan niet gelezen worden ({exc})"
+            out.append(_planned(Part(plan, 1, 1, ()), opts, ledger, why))
+            continue
+        for part in parts:
             if part.pieces:  # none: its files are missing (reconcile said so)
                 out.append(_planned(part, opts, ledger))
     return out
 
 
-def _planned(part: Part, opts: Options, ledger: Ledger) -> Planned:
+def _planned(part: Part, opts: Options, ledger: Ledger, failure: str = "") -> Planned:
+    """`part` with each contact's state; `failure`: why none of them can have it."""
     plan = part.plan
     targets = {c.email: Target(plan.school_year, c.address, c.role, c.kind,
                                plan.recipient.entity_id, plan.entity_name, part.label,
@@ -234,11 +263,19 @@ def _planned(part: Part, opts: Options, ledger: Ledger) -> Planned:
         deliver = tuple(c for c in plan.contacts if states[c.email] in wanted)
     changed = sorted({f for c in plan.contacts if states[c.email] == "changed"
                       for f in ledger.changed(targets[c.email])})
-    return Planned(part, states, tuple(deliver), targets, tuple(changed))
+    refused = {c.email: why for c in deliver if (why := failure or _fault(c))}
+    deliver = tuple(c for c in deliver if c.email not in refused)
+    return Planned(part, states, deliver, targets, tuple(changed), refused)
+
+
+def _fault(c: Contact) -> str:
+    """Why `c` cannot be addressed, and where to put it right; "" when it can."""
+    fault = contact_fault(c)
+    return f"{fault}; verbeter contacts.csv, rij {c.row}" if fault and c.row else fault
 
 
 def _limit(planned: list[Planned], limit: int | None) -> list[Planned]:
-    chosen = [p for p in planned if p.deliver]
+    chosen = [p for p in planned if p.deliver or p.refused]
     return chosen if limit is None else chosen[:limit]
 
 
@@ -257,11 +294,12 @@ def deliver(opts: Options, say: Callable[[str], None] | None = None) -> Result:
         return result  # nothing is sent
     templates = Templates(opts.templates)
     sender = opts.sender or DRY_RUN_SENDER
+    check_sender(sender)
     if not opts.send:
         with Ledger.read(opts.ledger_path) as ledger:
             result.planned = plan_parts(prep, opts, ledger)
         result.selected = _limit(result.planned, opts.limit)
-        _dry_run(result, opts, templates, sender)
+        _dry_run(result, opts, templates, sender, say)
     else:
         if not opts.sender:
             raise InfographicsError("geef een afzender op met --from (of 'from' in --config)")
@@ -274,36 +312,65 @@ def deliver(opts: Options, say: Callable[[str], None] | None = None) -> Result:
 
 def _compose(p: Planned, prep: Prepared, opts: Options, templates: Templates,
              sender: str, tag: str = "") -> Outgoing:
-    outgoing = compose_mail(p.part, opts.out, sender, templates, prep.ents, opts.redirect_to,
+    """The mail of `p` for its `deliver` contacts, without the contacts that cannot be
+    addressed in its headers."""
+    part = replace(p.part, plan=safe_plan(p.part.plan))
+    outgoing = compose_mail(part, opts.out, sender, templates, prep.ents, opts.redirect_to,
                             p.deliver, tag)
     check_size(outgoing, opts.max_size)
     return outgoing
 
 
+ID_SLUG = 60  # characters of an entity id in an outbox file name
 OUTBOX_COLUMNS = ["bestand", "ontvanger", "aan", "onderwerp", "bijlagen", "bytes", "message_id"]
 
 
-def _dry_run(result: Result, opts: Options, templates: Templates, sender: str) -> None:
-    outbox = opts.outbox_dir
-    outbox.mkdir(parents=True, exist_ok=True)
-    for old in outbox.glob("*.eml"):
-        old.unlink()
+def _dry_run(result: Result, opts: Options, templates: Templates, sender: str,
+             say: Callable[[str], None]) -> None:
+    """Every selected mail as an .eml file in a new outbox (`outbox.replacing`) with
+    overzicht.csv; a mail or an address that fails is reported and the others are written."""
     rows = []
-    for n, p in enumerate(result.selected, 1):
-        outgoing = _compose(p, result.prepared, opts, templates, sender,
-                            ".test" if opts.redirect_to else "")
-        path = outbox / f"{n:04d}-{p.part.key}.eml"
-        atomic_write(path, outgoing.data)
-        result.written.append(path)
-        result.sizes.append(outgoing.size)
-        rows.append([path.name, p.part.key, "; ".join(outgoing.envelope),
-                     str(outgoing.message["Subject"]),
-                     "; ".join(piece.filename for piece in p.part.pieces),
-                     outgoing.size, outgoing.message_id])
-    with atomic_text(outbox / "overzicht.csv") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(OUTBOX_COLUMNS)
-        writer.writerows(rows)
+    with replacing(opts.outbox_dir) as folder:
+        for n, p in enumerate(result.selected, 1):
+            failed = [(address, f"niet verstuurd: {why}") for address, why in p.refused.items()]
+            outgoing = None
+            if p.deliver:
+                try:
+                    outgoing = _compose(p, result.prepared, opts, templates, sender,
+                                        ".test" if opts.redirect_to else "")
+                except Exception as exc:  # noqa: BLE001 -- this mail's alone, as in a send
+                    failed += [(c.email, unmade(exc)) for c in p.deliver]
+            for address, why in failed:
+                result.failed.append((p.part.key, address, why))
+                say(visible(f"MISLUKT {p.part.key} aan {address}: {why}"))
+            if outgoing is not None:
+                name = eml_name(n, p.part)
+                rows.append(_write_mail(folder, name, outgoing))
+                result.written.append(opts.outbox_dir / name)
+                result.sizes.append(outgoing.size)
+        with atomic_text(inside(folder, OVERVIEW)) as fh:
+            writer = csv.writer(fh)
+            writer.writerow(OUTBOX_COLUMNS)
+            writer.writerows(rows)
+
+
+def eml_name(n: int, part: Part) -> str:
+    """The outbox file of the `n`th mail: '0007-library-bib-0001.eml'; the id through
+    `fileio.slug` (bounded, never empty, never a path), the number keeps names unique."""
+    r = part.plan.recipient
+    words = [r.kind, slug(r.entity_id, ID_SLUG) if r.entity_id else ""]
+    if part.count > 1:
+        words.append(f"bericht-{part.index}-van-{part.count}")
+    return f"{n:04d}-{'-'.join(w for w in words if w)}.eml"
+
+
+def _write_mail(folder: Path, name: str, outgoing: Outgoing) -> list[str | int]:
+    """`outgoing` as `folder/name`; its row of overzicht.csv."""
+    atomic_write(inside(folder, name), outgoing.data)
+    return [name, outgoing.part.key, "; ".join(outgoing.envelope),
+            str(outgoing.message["Subject"]),
+            "; ".join(piece.filename for piece in outgoing.part.pieces),
+            outgoing.size, outgoing.message_id]
 
 
 def _send(result: Result, opts: Options, smtp: SmtpSettings, templates: Templates, sender: str,
@@ -319,7 +386,9 @@ def _send(result: Result, opts: Options, smtp: SmtpSettings, templates: Template
             _log_skipped(ledger, result.planned, opts)
         mails = [QueuedMail(p.part.key, message_id(p.part, sender, tag),
                             _envelope(p, redirect),
-                            _maker(p, prep, opts, templates, sender, tag, result))
+                            _maker(p, prep, opts, templates, sender, tag, result),
+                            refused=tuple(Refusal(a, None if redirect else p.targets[a], why)
+                                          for a, why in p.refused.items()))
                  for p in result.selected]
         transport = SmtpTransport(smtp)
         dispatcher = Dispatcher(transport, None if redirect else ledger, sender,
@@ -338,7 +407,7 @@ def _send(result: Result, opts: Options, smtp: SmtpSettings, templates: Template
 def _envelope(p: Planned, redirect_to: str | None) -> dict[str, Target | None]:
     """Where a mail goes, with each address's ledger target (none when redirected: a test)."""
     if redirect_to:
-        return {redirect_to: None}
+        return {redirect_to: None} if p.deliver else {}
     return {c.email: p.targets[c.email] for c in p.deliver}
 
 
@@ -365,8 +434,8 @@ def _log_skipped(ledger: Ledger, planned: list[Planned], opts: Options) -> None:
 
 
 def problem_lines(rec: Reconciliation) -> list[str]:
-    lines = [str(p) for p in sorted(rec.problems, key=lambda p: (KINDS[p.kind] != SERIOUS,
-                                                                  p.kind, p.message))]
+    lines = [visible(str(p)) for p in sorted(rec.problems, key=lambda p: (
+        KINDS[p.kind] != SERIOUS, p.kind, p.message))]
     counts = rec.counts()
     if counts:
         lines.append("Controle: " + ", ".join(f"{integer(n)} {k}" for k, n in counts.items()))
@@ -411,9 +480,14 @@ def summary_lines(result: Result, opts: Options) -> list[str]:
         lines.append(f"Proefrun: {count(len(result.written), 'bericht', 'berichten')} "
                      f"geschreven naar {opts.outbox_dir} ({decimal(total / MB, 1)} MB, grootste "
                      f"{decimal(max(result.sizes) / MB, 1)} MB); er is niets verstuurd.")
-        lines.append(f"Overzicht: {opts.outbox_dir / 'overzicht.csv'}")
+        lines.append(f"Overzicht: {opts.outbox_dir / OVERVIEW}")
     elif not opts.send:
-        lines.append("Proefrun: er is niets te versturen.")
+        lines.append("Proefrun: geen bericht geschreven." if result.failed else
+                     "Proefrun: er is niets te versturen.")
+    if result.failed:
+        failed = {(key, a.strip().lower()) for key, a, _ in result.failed}
+        lines.append(f"Mislukt: {_to(failed)} (hierboven met de reden); een verzending met "
+                     "--send zou die ook niet versturen.")
     if result.sent is not None:
         lines += _sent_lines(result.sent, result.seconds, opts)
     return lines
@@ -510,10 +584,10 @@ def status_lines(opts: Options) -> list[str]:
 def status_table(rows: Sequence[Row]) -> list[str]:
     """The ledger as an aligned text table plus a count per status."""
     cells = [STATUS_COLUMNS] + [
-        [r.school_year, LABELS[r.status],
-         f"{r.entity_kind} {r.entity_id}".strip(), r.address, r.role, r.part,
-         str(len(r.items)), str(r.attempts), r.sent_at or r.updated, r.message_id,
-         r.error] for r in rows]
+        [visible(v) for v in (r.school_year, LABELS[r.status],
+                              f"{r.entity_kind} {r.entity_id}".strip(), r.address, r.role,
+                              r.part, str(len(r.items)), str(r.attempts),
+                              r.sent_at or r.updated, r.message_id, r.error)] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(STATUS_COLUMNS) - 1)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
              for row in cells]

@@ -21,8 +21,10 @@ import re
 import smtplib
 import ssl
 import sys
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from functools import partial
 from typing import Final, Literal, get_args
 
@@ -31,8 +33,9 @@ from infographics.errors import InfographicsError
 
 # plain, upgraded with STARTTLS, or TLS from the first byte
 Security = Literal["none", "starttls", "ssl"]
-# what happened to one address in one transaction
-OutcomeStatus = Literal["sent", "temporary", "permanent", "uncertain"]
+# what happened to one address in one transaction; `failed`: not tried, for a reason of ours
+# (the address cannot be written into an SMTP command)
+OutcomeStatus = Literal["sent", "temporary", "permanent", "uncertain", "failed"]
 
 SECURITY: Final[tuple[Security, ...]] = get_args(Security)
 DEFAULT_PORTS: Final[dict[Security, int]] = {"none": 25, "starttls": 587, "ssl": 465}
@@ -199,6 +202,11 @@ class SmtpTransport:
         _quietly_close(self._conn)
         self._conn = None
 
+    def abandon(self) -> None:
+        """Drop the connection without a goodbye (after an unexpected error in a transaction:
+        the next one starts on a fresh connection)."""
+        self._drop()
+
     # -- one transaction ---------------------------------------------------------------------
 
     def send(self, sender: str, recipients: Sequence[str], data: bytes,
@@ -258,11 +266,19 @@ class SmtpTransport:
         accepted = []
         for r in recipients:
             wire = ascii_domain(r)  # only a non-ASCII user name needs SMTPUTF8
+            fault = envelope_fault(wire)
+            if fault:
+                results[r] = Outcome("failed", 0, fault)
+                continue
             if not _ascii(wire) and not utf8:
                 results[r] = Outcome("permanent", 0, "adres met niet-ASCII-tekens; de server "
                                                      "ondersteunt geen SMTPUTF8")
                 continue
-            code, reply = self._ask(partial(conn.rcpt, wire))
+            try:
+                code, reply = self._ask(partial(conn.rcpt, wire))
+            except ValueError as exc:  # smtplib refuses CR/LF, a codec non-ASCII: nothing sent
+                results[r] = Outcome("failed", 0, f"adres kan niet in een SMTP-opdracht ({exc})")
+                continue
             if code in (250, 251):
                 accepted.append(r)
             else:
@@ -310,6 +326,16 @@ class SmtpTransport:
             self._conn.rset()
         except (OSError, smtplib.SMTPException):
             self._drop()
+
+
+def envelope_fault(address: str) -> str:
+    """Why `address` cannot go into RCPT TO as it is (Dutch), or "": a control character (a
+    line break would end the command), or text that smtplib would read as another address
+    (it keeps what `parseaddr` finds: 'a@x.nl\\nDATA' would go to a@x.nl)."""
+    if any(unicodedata.category(c) == "Cc" for c in address) or \
+            parseaddr(address) != ("", address):
+        return f"adres kan niet in een SMTP-opdracht ({address!r})"
+    return ""
 
 
 def _over_limit(conn: smtplib.SMTP, size: int) -> str:
