@@ -412,6 +412,9 @@ def _add_send(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--ledger", type=Path, metavar="BESTAND",
                    help="verzendlog (standaard: $INFOGRAPHICS_VERZENDLOG of "
                         "~/.local/share/bibliotheekmonitor/verzendlog.sqlite, buiten de uitvoer)")
+    p.add_argument("--portal-url", metavar="ADRES",
+                   help="het openbare adres van het portaal (infographics serve), genoemd in "
+                        "elke mail (standaard: $INFOGRAPHICS_PORTAAL_URL)")
     p.add_argument("--templates", type=Path, metavar="MAP",
                    help="map met eigen mailsjablonen (subject.j2, body.txt.j2, body.html.j2)")
     p.add_argument("--config", type=Path, metavar="BESTAND",
@@ -473,6 +476,7 @@ def _send_options(args: argparse.Namespace, conf: Mapping[str, object]) -> Optio
     from infographics.delivery import send as d
     from infographics.delivery.messages import DEFAULT_MAX_SIZE, MB
     from infographics.delivery.smtp import SmtpSettings, credentials
+    from infographics.portal.settings import public_url
 
     def pick(name: str, key: str | None = None, default: Any = None) -> Any:
         value = getattr(args, name)
@@ -491,7 +495,7 @@ def _send_options(args: argparse.Namespace, conf: Mapping[str, object]) -> Optio
         max_size=int(size * MB) if size else DEFAULT_MAX_SIZE, sender=pick("sender", "from"),
         rate=pick("rate", default=30.0), retries=pick("retries", default=3),
         retry_delay=pick("retry_delay", default=30.0), ledger=path("ledger"),
-        templates=path("templates"))
+        templates=path("templates"), portal_url=public_url(pick("portal_url")))
     host = pick("smtp_host")
     if args.send and host:
         user, password = credentials()

@@ -295,6 +295,27 @@ def test_dry_run_writes_eml_files_that_parse_back_with_real_pdf_pages(tmp_path_f
         assert len(list(csv.DictReader(fh))) == len(emls)
 
 
+def test_every_mail_names_the_portal_when_one_is_configured(tmp_path_factory, ctx, tmp_path):
+    """One product, two channels: with the portal's address set, each mail says where the same
+    files and figures are online; without it, no mail mentions a portal."""
+    out = copy_edition(tmp_path_factory, ctx, "mail-portal")
+    make_bundles(out, entitlements())
+    url = "https://monitor.kb.example/portaal"
+    for portal_url, outbox in ((url, "met"), (None, "zonder")):
+        opts = options(out, tmp_path / outbox, only=[LIBRARIES[0], "rijnbrink", "national"],
+                       portal_url=portal_url)
+        assert not deliver(opts).blocking
+        for path in sorted((tmp_path / outbox / "outbox").glob("*.eml")):
+            msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            text = msg.get_body(("plain",)).get_content()
+            html = msg.get_body(("html",)).get_content()
+            if portal_url:
+                assert f"Bibliotheekmonitor-portaal: {url} (inloggen" in " ".join(text.split())
+                assert f'<a href="{url}">' in html
+            else:
+                assert "portaal" not in text + html
+
+
 def test_redirect_sends_everything_to_the_test_inbox_and_logs_nothing(edition, server,
                                                                       tmp_path):
     opts = options(edition, tmp_path, server.port, redirect_to="ik@kb.example.org",

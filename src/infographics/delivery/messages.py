@@ -285,6 +285,7 @@ class TemplateContext(TypedDict):
     parts: int
     sender_name: str
     redirect: Redirect | None
+    portal_url: str | None  # the portal's public address, when one is configured
 
 
 class Templates:
@@ -321,7 +322,7 @@ def names(contacts: Sequence[Contact]) -> str:
 
 
 def context(part: Part, sender: str, redirect: Redirect | None = None,
-            sizes: Sequence[int] | None = None) -> TemplateContext:
+            sizes: Sequence[int] | None = None, portal_url: str | None = None) -> TemplateContext:
     """What the templates can use (documented at the top of each template). `sizes`: the bytes
     of each attachment as attached; without them the estimate (an upper bound) is shown."""
     plan = part.plan
@@ -343,6 +344,7 @@ def context(part: Part, sender: str, redirect: Redirect | None = None,
         "parts": part.count,
         "sender_name": parseaddr(sender)[0] or "Team Bibliotheekmonitor",
         "redirect": redirect,
+        "portal_url": portal_url,
     }
 
 
@@ -541,10 +543,12 @@ def ascii_domain(address: str) -> str:
 
 def compose_mail(part: Part, out: Path, sender: str, templates: Templates,
                  ents: Entitlements | None = None, redirect_to: str | None = None,
-                 only: Sequence[Contact] | None = None, test_tag: str = "") -> Outgoing:
+                 only: Sequence[Contact] | None = None, test_tag: str = "",
+                 portal_url: str | None = None) -> Outgoing:
     """The e-mail for `part`. `only`: the contacts this run delivers to (the rest had it);
     `redirect_to`: deliver to that address instead, the intended recipients named in the
-    subject and the body. `ents`: check once more that every file may go to this recipient."""
+    subject and the body. `ents`: check once more that every file may go to this recipient.
+    `portal_url`: where the recipient can see the same files and figures online."""
     plan = part.plan
     for c in plan.contacts:
         fault = contact_fault(c)
@@ -557,7 +561,7 @@ def compose_mail(part: Part, out: Path, sender: str, templates: Templates,
     if redirect_to:
         redirect = Redirect(address=redirect_to, to=[c.email for c in plan.to],
                             cc=[c.email for c in plan.cc])
-    ctx = context(part, sender, redirect, [len(data) for _, data in files])
+    ctx = context(part, sender, redirect, [len(data) for _, data in files], portal_url)
     mid = message_id(part, sender, test_tag)
     msg = _headers(part, sender, redirect_to, mid, templates.render("subject.j2", ctx))
     msg.set_content(reflow(templates.render("body.txt.j2", ctx)), cte="quoted-printable")

@@ -120,6 +120,7 @@ class Options:
     retry_delay: float = 30.0  # seconds before the first retry; doubled each time
     ledger: Path | None = None  # default: default_ledger()
     templates: Path | None = None
+    portal_url: str | None = None  # the portal's public address: named in every mail
 
     @property
     def outbox_dir(self) -> Path:
@@ -316,7 +317,7 @@ def _compose(p: Planned, prep: Prepared, opts: Options, templates: Templates,
     addressed in its headers."""
     part = replace(p.part, plan=safe_plan(p.part.plan))
     outgoing = compose_mail(part, opts.out, sender, templates, prep.ents, opts.redirect_to,
-                            p.deliver, tag)
+                            p.deliver, tag, opts.portal_url)
     check_size(outgoing, opts.max_size)
     return outgoing
 
@@ -606,13 +607,14 @@ def status_table(rows: Sequence[Row]) -> list[str]:
 SendConfig = TypedDict("SendConfig", {
     "smtp_host": str, "smtp_port": int, "smtp_security": str, "from": str, "rate": float,
     "retries": int, "retry_delay": float, "max_size_mb": float, "outbox": str, "ledger": str,
-    "templates": str,
+    "templates": str, "portal_url": str,
 }, total=False)
 # each key's TOML type(s): a whole number is an int in TOML, also where a float is meant
 CONFIG_KEYS: dict[str, type | tuple[type, ...]] = {
     "smtp_host": str, "smtp_port": int, "smtp_security": str, "from": str,
     "rate": (int, float), "retries": int, "retry_delay": (int, float),
     "max_size_mb": (int, float), "outbox": str, "ledger": str, "templates": str,
+    "portal_url": str,
 }
 
 
