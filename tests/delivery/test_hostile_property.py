@@ -41,6 +41,7 @@ from infographics.data.read import Tables
 from infographics.delivery import send
 from infographics.delivery.messages import ascii_domain, contact_fault
 from infographics.delivery.send import Options, Result, deliver, eml_name
+from infographics.errors import InputError
 
 EXAMPLES = int(os.environ.get("INFOGRAPHICS_HOSTILE_EXAMPLES", "150"))
 COLUMNS = ["entity_type", "entity_id", "name", "email", "role"]
@@ -180,9 +181,18 @@ def test_a_dry_run_accounts_for_every_hostile_contact_and_writes_only_its_outbox
         writer.writerows(contacts)
     outbox = work / "outbox"
     before = snapshot(work)
-    with past_validation(past):
-        result = deliver(Options(data=data, out=edition, outbox=outbox,
-                                 ledger=work / "log.sqlite", sender=SENDER))
+    refused: InputError | None = None
+    try:
+        with past_validation(past):
+            result = deliver(Options(data=data, out=edition, outbox=outbox,
+                                     ledger=work / "log.sqlite", sender=SENDER))
+    except InputError as exc:  # the file as a whole (e.g. NUL bytes: not text) is refused
+        refused = exc
+    if refused is not None:
+        assert all(p.file == "contacts.csv" for p in refused.report.errors), refused.report
+        assert not outbox.exists()
+        event("contactbestand als geheel geweigerd door validatie")
+        return
     assert {k: v for k, v in snapshot(work, skip="outbox").items()} == before
     written = check_outbox(result, outbox)
     for row in range(2, len(contacts) + 2):

@@ -29,7 +29,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, Literal, TextIO, get_args
 
-from infographics.delivery.mailplan import RecipientKind, Role
+from infographics.delivery.mailplan import Role
+from infographics.edition.entitlement import RecipientKind
 from infographics.errors import InfographicsError
 from infographics.fileio import atomic_text
 

@@ -19,7 +19,7 @@ from typing import Any, Final, Literal, TypeVar, get_args
 
 import pandas as pd
 
-from infographics.edition.entitlement import Entitlements, Recipient
+from infographics.edition.entitlement import RECIPIENT_KINDS, Entitlements, Recipient, RecipientKind
 from infographics.edition.manifest import Entry
 from infographics.errors import InfographicsError
 from infographics.fileio import slug
@@ -27,10 +27,8 @@ from infographics.levels import ORDER, FileLevel
 from infographics.numbers import count
 
 # who a contact (and a mail) is for: the `entity_type` column of contacts.csv
-RecipientKind = Literal["library", "poi", "national"]
 # how a contact is addressed: the `role` column of contacts.csv ("to" when empty)
 Role = Literal["to", "cc"]
-RECIPIENT_KINDS: Final[tuple[RecipientKind, ...]] = get_args(RecipientKind)
 ROLES: Final[tuple[Role, ...]] = get_args(Role)
 
 _Choice = TypeVar("_Choice", bound=str)
@@ -119,11 +117,6 @@ def _cell(value: Any) -> str:  # Any: a pandas cell (str, number, None, NA or Na
     return "" if value is None or value is pd.NA or value != value else str(value).strip()
 
 
-def kind_of(recipient: Recipient) -> RecipientKind:
-    """A recipient's kind as its type (`Recipient.kind` is a plain str in edition)."""
-    return _one_of(RECIPIENT_KINDS, recipient.kind, "Recipient.kind")
-
-
 def _one_of(choices: tuple[_Choice, ...], value: str, what: str) -> _Choice:
     """`value` as one of `choices`. Validation has already dropped contact rows with another
     value, so anything else is a bug."""
@@ -185,19 +178,19 @@ def plan_mail(manifest: dict[str, Entry], contacts: Iterable[Contact], ents: Ent
     return plans
 
 
-# what each kind of recipient gets (keyed by `Recipient.kind`, a plain str in edition)
-_LEVELS_BY_KIND: Final[dict[str, tuple[FileLevel, ...]]] = {
+# what each kind of recipient gets
+_LEVELS_BY_KIND: Final[dict[RecipientKind, tuple[FileLevel, ...]]] = {
     "library": ("national", "province", "library", "school"),
     "poi": ("national", "province", "bundle"),  # local pages go inside the bundle
     "national": ("national",),
 }
 
 
-_KIND_ORDER: Final[dict[str, int]] = {"national": 0, "poi": 1, "library": 2}
+_KIND_ORDER: Final[dict[RecipientKind, int]] = {"national": 0, "poi": 1, "library": 2}
 
 
 def _order(recipient: Recipient) -> tuple[int, str]:
-    return (_KIND_ORDER.get(recipient.kind, 3), recipient.entity_id)
+    return (_KIND_ORDER[recipient.kind], recipient.entity_id)
 
 
 def known(ents: Entitlements, recipient: Recipient, year: str) -> bool:
@@ -206,9 +199,7 @@ def known(ents: Entitlements, recipient: Recipient, year: str) -> bool:
         return True
     if recipient.kind == "library":
         return ents.province_of(year, recipient.entity_id) is not None
-    if recipient.kind == "poi":
-        return recipient.entity_id in ents.pois()
-    return False
+    return recipient.entity_id in ents.pois()  # a POI
 
 
 def entity_name(ents: Entitlements, recipient: Recipient, year: str) -> str:

@@ -49,8 +49,8 @@ from typing import TypedDict
 import jinja2
 
 from infographics import resources
-from infographics.delivery.mailplan import Attachment, Contact, MailPlan, RecipientKind, kind_of
-from infographics.edition.entitlement import Entitlements
+from infographics.delivery.mailplan import Attachment, Contact, MailPlan
+from infographics.edition.entitlement import Entitlements, RecipientKind
 from infographics.errors import InfographicsError
 from infographics.fileio import reproducible_zip
 from infographics.numbers import decimal
@@ -329,7 +329,7 @@ def context(part: Part, sender: str, redirect: Redirect | None = None,
     sizes = list(sizes) if sizes is not None else [p.raw_size for p in part.pieces]
     return {
         "school_year": plan.school_year,
-        "kind": kind_of(plan.recipient),
+        "kind": plan.recipient.kind,
         "entity_id": plan.recipient.entity_id,
         "entity_name": plan.entity_name,
         "provinces": list(plan.provinces),

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Final, Literal, Protocol, get_args
 
 from infographics.edition.manifest import Entry
 
 if TYPE_CHECKING:  # annotations only: this module reads the frames but needs no pandas itself
     import pandas as pd
 
-RECIPIENT_KINDS = ("library", "poi", "national")
+RecipientKind = Literal["library", "poi", "national"]
+RECIPIENT_KINDS: Final[tuple[RecipientKind, ...]] = get_args(RecipientKind)
 
 
 class ReferenceTables(Protocol):
@@ -42,7 +43,7 @@ class ReferenceTables(Protocol):
 
 @dataclass(frozen=True)
 class Recipient:
-    kind: str  # library, poi or national
+    kind: RecipientKind
     entity_id: str = ""  # library_id or poi_id; "" for national
 
 
