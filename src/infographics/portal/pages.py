@@ -9,7 +9,7 @@ served (503, for those who may have it).
 
 from __future__ import annotations
 
-import os
+import io
 from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
@@ -50,18 +50,18 @@ def _entry(file_id: str) -> Entry:
 @bp.get("/bestand/<file_id>")
 def file(file_id: str) -> ResponseReturnValue:
     entry = _entry(file_id)
-    fh = portal().check.open(catalog().out, entry)
-    if fh is None:
+    data = portal().check.read(catalog().out, entry)
+    if data is None:
         audit("geweigerd", file=entry.path, detail="ontbreekt of sha256 wijkt af")
         abort(503)
     download = request.args.get("download") == "1"
     pdf = entry.path.endswith(".pdf")
     audit("gedownload" if download else "bekeken", file=entry.path)
     response: Response = send_file(
-        fh, mimetype="application/pdf" if pdf else "application/zip",
+        io.BytesIO(data), mimetype="application/pdf" if pdf else "application/zip",
         as_attachment=download or not pdf, download_name=entry.path.rsplit("/", 1)[-1],
         conditional=False, etag=False, max_age=0)
-    response.content_length = os.fstat(fh.fileno()).st_size  # the checked file's own size
+    response.content_length = len(data)  # the checked bytes, and only those, are sent
     return response
 
 
