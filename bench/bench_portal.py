@@ -85,6 +85,9 @@ def log_in(port: int, outbox: Path) -> Session:
     s = Session(port)
     _, page, _ = s.request("GET", "/login")
     s.request("POST", "/login", {"email": ACCOUNT, "csrf_token": csrf(page)})
+    deadline = time.monotonic() + 30  # the mail is written by the login worker, after the answer
+    while not list(outbox.glob("*.eml")) and time.monotonic() < deadline:
+        time.sleep(0.05)
     mail = email.message_from_bytes(sorted(outbox.glob("*.eml"))[-1].read_bytes(),
                                     policy=policy.default)
     link = re.search(r"/login/bevestigen\?token=[A-Za-z0-9_-]+",

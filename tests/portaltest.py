@@ -25,6 +25,7 @@ from infographics.edition.entitlement import Entitlements
 from infographics.portal.app import create_app
 from infographics.portal.catalog import Editions
 from infographics.portal.settings import Settings
+from infographics.portal.state import EXTENSION
 from infographics.portal.store import Store
 
 PUBLIC = "http://portaal.test"
@@ -72,6 +73,10 @@ class Portal:
         client.environ_base["REMOTE_ADDR"] = address
         return client
 
+    def settle(self) -> None:
+        """Wait until the login worker has handled every login request so far."""
+        self.app.extensions[EXTENSION].logins.wait()
+
     def mails(self) -> list[email.message.EmailMessage]:
         if not self.outbox.exists():
             return []
@@ -96,9 +101,17 @@ def csrf(html: str) -> str:
     return found.group(1)
 
 
+def settle(client) -> None:
+    """Wait until the login worker of `client`'s app has handled every request so far."""
+    client.application.extensions[EXTENSION].logins.wait()
+
+
 def request_link(client, address: str):
+    """Ask for a login link through the form; the answer, once the worker handled it."""
     page = client.get("/login").get_data(as_text=True)
-    return client.post("/login", data={"email": address, "csrf_token": csrf(page)})
+    answer = client.post("/login", data={"email": address, "csrf_token": csrf(page)})
+    settle(client)
+    return answer
 
 
 def link_in(mail) -> str:

@@ -177,6 +177,26 @@ def test_harmless_characters_are_a_warning_that_says_what_is_shown(tmp_path, val
     assert tables.libraries.loc[tables.libraries["_row"] == 4, "library_name"].item() == shown
 
 
+@pytest.mark.parametrize("value", [
+    "\u200b=HYPERLINK(\"http://x\")",  # a zero-width space first: left out when shown
+    "\u00ad@SUM(1)",  # a soft hyphen
+    "\ufeff=1+1",  # a byte order mark
+    "\u2060\t-1+2",  # a word joiner and a tab: shown as "-1+2"
+    "\u200b +cmd",  # invisible, then a space: shown stripped
+])
+def test_a_formula_behind_invisible_characters_is_a_located_error(tmp_path, value):
+    """The formula check looks at the text as it will be shown, after invisible characters
+    are left out, so they cannot hide a formula from it."""
+    folder = copy_mini(tmp_path)
+    set_cells(folder, "libraries", {(4, "library_name"): value})
+    report = validate_data(folder)
+    problem = the_problem(report, "libraries.csv", 4, "library_name", "formule")
+    assert "onzichtbare tekens" in problem.message
+    assert report.errors == [problem]
+    with pytest.raises(InputError):
+        load(folder)
+
+
 def test_names_with_diacritics_and_dutch_punctuation_pass(tmp_path):
     folder = copy_mini(tmp_path)
     set_cells(folder, "libraries", {

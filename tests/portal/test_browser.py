@@ -47,7 +47,8 @@ def _text(browser) -> str:
 
 
 def _outbox_link(portal, base: str) -> str:
-    """The login link in the newest mail of the outbox (written before the answer came)."""
+    """The login link in the newest mail of the outbox (once the login worker wrote it)."""
+    portal.settle()
     mails = portal.mails()
     assert len(mails) == 1
     found = re.search(re.escape(base) + r"/login/bevestigen\?token=[A-Za-z0-9_-]+",
@@ -72,6 +73,7 @@ def test_login_open_pdf_figures_logout(served, tmp_path):
         link = _outbox_link(portal, base)
         browser.open(link)  # the GET shows a button; it does not log in
         assert "Uitloggen" not in _text(browser)
+        assert f"U logt in als {LIBRARY}" in _text(browser)
         _submit(browser, "main form")
         page = _text(browser)
         assert "Uitloggen" in page

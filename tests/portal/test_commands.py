@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import sqlite3
 import stat
 
 import pytest
@@ -161,3 +162,62 @@ def test_sessions_do_not_survive_a_new_secret_key(portal_edition, editions, tmp_
     stranger = other.client()
     stranger.set_cookie("portaal_sessie", client.get_cookie("portaal_sessie").value)
     assert "Uitloggen" not in stranger.get("/").get_data(as_text=True)
+
+
+def test_the_database_is_private_in_a_folder_that_exists(tmp_path):
+    """SQLite makes its file with the umask (0644); the portal's database (sessions, audit,
+    addresses) is 0600 from the start, and so are its -wal and -shm files."""
+    folder = tmp_path / "bestaat"
+    folder.mkdir(mode=0o755)
+    store = Store(folder / "portaal.sqlite")
+    store.log("login", "a@b.example.org")
+    for path in folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+    assert {p.name for p in folder.iterdir()} >= {"portaal.sqlite", "portaal.sqlite-wal"}
+    store.close()
+    old = folder / "oud.sqlite"
+    old.touch(mode=0o644)
+    old.chmod(0o644)
+    Store(old).close()
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600  # a database made before is made private
+
+
+OLD_AUDIT = """CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    event TEXT NOT NULL CHECK (event IN ('login-aanvraag', 'login', 'login-geweigerd', 'logout',
+        'bekeken', 'gedownload', 'geweigerd', 'cijfers', 'cijfers-csv', 'audit')),
+    account TEXT NOT NULL DEFAULT '',
+    file TEXT NOT NULL DEFAULT '',
+    client TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_at ON audit (at);
+INSERT INTO audit (at, event, account) VALUES ('2021-01-01T00:00:00.000000Z', 'login', 'x@y.nl');
+"""
+
+
+def test_a_database_of_the_previous_version_gets_the_new_events(tmp_path):
+    path = tmp_path / "portaal.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript(OLD_AUDIT)
+    store = Store(path)
+    store.log("gegevens", detail="nieuwe gegevens niet te lezen")
+    assert [(r.event, r.account) for r in store.audit()] == [("gegevens", ""), ("login", "x@y.nl")]
+    store.close()
+    with sqlite3.connect(path) as db:
+        indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert "audit_at" in indexes
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute("INSERT INTO audit (at, event) VALUES ('x', 'iets anders')")
+    Store(path).close()  # opened again: nothing to do
+
+
+def test_serve_help_says_what_proxies_is_for(capsys):
+    """Without --proxies behind a reverse proxy every visitor has the proxy's address: they all
+    share one per-client limit. The help says so."""
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--proxies" in text
+    assert "delen alle bezoekers" in text

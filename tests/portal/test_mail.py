@@ -1,18 +1,20 @@
-"""Login mails over SMTP (issue 15, item 3): the same transport as `send`, from a background
+"""Login mails (issue 15, item 3): over SMTP the same transport as `send`, from a background
 thread so the answer never waits for the mail server; a refused or unreachable server is logged
-with the address only, never the link."""
+with the address only, never the link. The templates are loaded once; an outbox is private."""
 
 from __future__ import annotations
 
 import logging
+import stat
 import time
 
+import jinja2
 from mailtest import start_server
 from portaltest import request_link, settings_for
 
 from infographics.delivery.smtp import SmtpSettings
 from infographics.portal.app import create_app
-from infographics.portal.mail import LoginMail, SmtpMailer, compose
+from infographics.portal.mail import LoginMail, OutboxMailer, SmtpMailer, compose
 from infographics.portal.store import Store
 
 LIBRARY = "y.devries@bibliotheek-regio-westerkwartier.example.org"
@@ -62,3 +64,40 @@ def test_refused_mail_is_logged_without_the_link(caplog):
         assert "G" * 43 not in caplog.text
     finally:
         server.stop()
+
+
+def test_the_mail_templates_are_loaded_once(monkeypatch):
+    """Composing a mail builds no Jinja environment of its own (that made mails to known
+    addresses slow enough to time)."""
+    mail = LoginMail(LIBRARY, "Yasmina", "http://portaal.test/login/bevestigen?token=x", 30,
+                     "http://portaal.test")
+    compose(mail, "monitor@kb.example.org")
+    made = []
+    original = jinja2.Environment.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "__init__", counting)
+    for _ in range(3):
+        assert compose(mail, "monitor@kb.example.org")["To"] == LIBRARY
+    assert made == []
+
+
+def test_the_outbox_is_private(tmp_path):
+    """An .eml in the outbox holds a live login link: the folder is 0700 (also one that was
+    there before) and each mail 0600."""
+    folder = tmp_path / "outbox"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    mailer = OutboxMailer(folder)
+    mailer.deliver(compose(LoginMail(LIBRARY, "", "http://portaal.test/x", 30,
+                                     "http://portaal.test"), "monitor@kb.example.org"))
+    (eml,) = folder.glob("*.eml")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(eml.stat().st_mode) == 0o600
+    fresh = OutboxMailer(tmp_path / "nieuw" / "outbox")
+    fresh.deliver(compose(LoginMail(LIBRARY, "", "http://portaal.test/x", 30,
+                                    "http://portaal.test"), "monitor@kb.example.org"))
+    assert stat.S_IMODE((tmp_path / "nieuw" / "outbox").stat().st_mode) == 0o700

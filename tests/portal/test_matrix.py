@@ -25,6 +25,7 @@ from infographics.delivery.send import load_tables
 from infographics.edition.entitlement import Entitlements
 from infographics.edition.manifest import read_manifest
 from infographics.portal.catalog import file_id
+from infographics.portal.settings import Limits
 
 YEAR = "2020-2021"
 
@@ -106,7 +107,11 @@ def figure_keys(account: str) -> set[tuple[str, str]] | None:
 def matrix(portal_edition, editions, tmp_path_factory):
     """One portal for the whole matrix (its thumbnail cache is drawn once), a logged-in
     client per account, and the manifest rows."""
-    portal = Portal(settings_for(portal_edition, tmp_path_factory.mktemp("matrix")), editions)
+    # the matrix asks for thousands of refused files from one client: a refusal budget that
+    # never runs out here (the budget itself is tested in test_refusals.py)
+    limits = Limits(refusals_per_client="1000000 per minute")
+    portal = Portal(settings_for(portal_edition, tmp_path_factory.mktemp("matrix"),
+                                 limits=limits), editions)
     clients = {}
     for name, (kind, _, address) in ACCOUNTS.items():
         client = portal.client()

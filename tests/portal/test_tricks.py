@@ -6,6 +6,7 @@ missing, is not served; no static folder serves the edition; the catalog follows
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from urllib.parse import quote
 
@@ -13,6 +14,7 @@ import pytest
 from portaltest import Portal, settings_for
 
 from infographics.edition.manifest import read_manifest
+from infographics.portal import files
 from infographics.portal.catalog import Editions, file_id
 
 STAFF = "medewerker@kb.example.org"
@@ -179,3 +181,45 @@ def test_editions_reload_only_on_change(portal_edition, tmp_path):
     editions = Editions(settings_for(portal_edition, tmp_path, reload_seconds=0))
     first = editions.current()
     assert editions.current() is first  # nothing changed: the same snapshot
+
+
+class _RewriteAfterHashing:
+    """`hashlib` for the file check whose sha256, once its digest is taken, rewrites the file
+    in place: a writer that changes a file between its check and its serving."""
+
+    def __init__(self, path, data: bytes):
+        self.path, self.data = path, data
+
+    def sha256(self, *args):
+        digest = hashlib.sha256(*args)
+        rewrite = self
+
+        class Hash:
+            def update(self, block):
+                digest.update(block)
+
+            def hexdigest(self):
+                found = digest.hexdigest()
+                with rewrite.path.open("r+b") as fh:  # the same file (inode), other bytes
+                    fh.write(rewrite.data)
+                return found
+
+        return Hash()
+
+
+def test_the_bytes_served_are_the_bytes_checked(own_edition, monkeypatch):
+    """A file rewritten right after its sha256 was checked is not served with its new bytes:
+    the portal sends the very bytes it hashed."""
+    out, _, client = own_edition
+    entry = next(e for e in read_manifest(out).values() if e.level == "library")
+    path = out / entry.path
+    built = path.read_bytes()
+    changed = built.replace(b"Bibliotheek", b"Bibliotheex", 1)
+    assert changed != built
+    assert len(changed) == len(built)
+    monkeypatch.setattr(files, "hashlib", _RewriteAfterHashing(path, changed))
+    answer = client.get(f"/bestand/{file_id(entry.path)}")
+    assert path.read_bytes() == changed  # the file did change between check and serving
+    assert answer.status_code == 200
+    assert answer.data == built
+    assert answer.content_length == len(built)

@@ -6,8 +6,9 @@ What a column holds (`schema.TextKind`) decides the checks:
   no line break (LF, CR, VT, FF, NEL, U+2028/2029), no other control character (NUL, ESC, ...),
   no bidirectional override or isolate (U+202A-202E, U+2066-2069: they make text read
   otherwise than it is), and no leading '=' or '@' (or '+'/'-' before more text), which a
-  spreadsheet opening a CSV made from it would run as a formula. Each is an error: the cell
-  becomes unknown.
+  spreadsheet opening a CSV made from it would run as a formula; this is checked on the text as
+  it will be shown (below), so invisible characters in front hide no formula. Each is an error:
+  the cell becomes unknown.
 - harmless, a warning that says what will be shown: a tab (shown as a space), invisible format
   characters such as a zero-width space or soft hyphen (left out), and text not in composed
   Unicode form (composed, NFC).
@@ -88,10 +89,12 @@ def examine(value: str, kind: TextKind, bound: int) -> Verdict:
     if len(value) > bound:
         return None, [(f"tekst is te lang: {count(len(value))} tekens (maximaal {bound})",
                        "error")]
+    shown, changes = _cleaned(value)
     errors = [message for check in _CHECKS if (message := check(value))]
+    if shown and (formula := _formula(shown, hidden=shown[0] != value[0])):
+        errors.append(formula)  # the text as shown: invisible characters hide no formula
     if errors:
         return None, [(message, "error") for message in errors]
-    shown, changes = _cleaned(value)
     if not shown:
         return None, [("tekst bestaat alleen uit onzichtbare tekens", "error")]
     if kind == "name":
@@ -141,14 +144,17 @@ def _bidi(value: str) -> str:
             "(laat tekst anders lezen dan hij is)") if found else ""
 
 
-def _formula(value: str) -> str:
-    if value[0] in FORMULA_START or (value[0] in SIGN_START and len(value) > 1):
-        return (f"tekst begint met '{value[0]}': een spreadsheet leest dat als formule; "
-                "begin met een letter of cijfer")
+def _formula(shown: str, hidden: bool = False) -> str:
+    """Whether the text as shown (`hidden`: after leaving out what went before it) starts a
+    spreadsheet formula."""
+    if shown[0] in FORMULA_START or (shown[0] in SIGN_START and len(shown) > 1):
+        where = " (na de onzichtbare tekens ervoor)" if hidden else ""
+        return (f"tekst begint{where} met '{shown[0]}': een spreadsheet leest dat als "
+                "formule; begin met een letter of cijfer")
     return ""
 
 
-_CHECKS: tuple[Callable[[str], str], ...] = (_line_breaks, _controls, _bidi, _formula)
+_CHECKS: tuple[Callable[[str], str], ...] = (_line_breaks, _controls, _bidi)
 
 
 def _cleaned(value: str) -> tuple[str, list[str]]:

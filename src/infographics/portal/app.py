@@ -1,8 +1,9 @@
 """The web application: `Settings` into a Flask app with its security extensions.
 
 - Flask-WTF `CSRFProtect`: every POST needs the form's CSRF token (bound to the session).
-- Flask-Limiter: login requests per client and per typed address, link confirmations per
-  client (in memory: exact under waitress, one process with threads).
+- Flask-Limiter: login requests and link confirmations per client (in memory: exact under
+  waitress, one process with threads); the same storage counts each client's audited refusals
+  (`state.Budget`). The mails per address are counted by the login worker (`logins`).
 - Flask-Talisman: Content-Security-Policy without any inline script or style (`default-src
   'none'`, the stylesheet and images from the portal itself), nosniff, no framing, no referrer
   (a login link never leaks), and over https: HSTS and Secure cookies.
@@ -30,9 +31,19 @@ from infographics.data.rules import valid_email
 from infographics.portal import auth, figview, pages
 from infographics.portal.catalog import Editions
 from infographics.portal.files import FileCheck
+from infographics.portal.logins import LoginQueue, LoginWorker
 from infographics.portal.mail import Mailer, OutboxMailer, SmtpMailer
 from infographics.portal.settings import Settings, secret_key
-from infographics.portal.state import EXTENSION, Portal, audit, catalog, portal, viewer
+from infographics.portal.state import (
+    EXTENSION,
+    Budget,
+    Portal,
+    audit,
+    catalog,
+    portal,
+    viewer,
+    within_refusals,
+)
 from infographics.portal.store import Store
 from infographics.resources import TEMPLATES
 
@@ -64,8 +75,13 @@ def create_app(settings: Settings, store: Store | None = None, mailer: Mailer | 
         SEND_FILE_MAX_AGE_DEFAULT=3600)
     app.jinja_env.autoescape = True  # every template, whatever its name
     app.jinja_env.undefined = StrictUndefined
-    app.extensions[EXTENSION] = Portal(settings, store, editions or Editions(settings),
-                                       FileCheck(), mailer or _mailer(settings))
+    editions = editions or Editions(settings)
+    mailer = mailer or _mailer(settings)
+    logins = LoginQueue(LoginWorker(settings, store, editions, mailer).handle)
+    refusals = Budget("weigeringen", settings.limits.refusals_per_client,
+                      settings.limiter_storage)
+    app.extensions[EXTENSION] = Portal(settings, store, editions, FileCheck(), mailer, logins,
+                                       refusals)
     if settings.proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxies,  # type: ignore[method-assign]
                                 x_proto=settings.proxies, x_host=settings.proxies,
@@ -120,8 +136,10 @@ def _no_store(response: Response) -> Response:
 
 
 def _template_globals() -> dict[str, object]:
+    problem = catalog().data.problem  # changed data not read: only staff can log in
     return {"viewer": viewer(), "help_address": _help_address(),
-            "root": request.script_root}  # the prefix behind a proxy (X-Forwarded-Prefix)
+            "root": request.script_root,  # the prefix behind a proxy (X-Forwarded-Prefix)
+            "updating": bool(problem), "update_problem": problem if viewer().staff else ""}
 
 
 def _help_address() -> str:
@@ -139,7 +157,7 @@ def _csrf_error(exc: CSRFError) -> tuple[str, int]:
 
 
 def _too_many(exc: RateLimitExceeded) -> tuple[str, int]:
-    if request.endpoint == "auth.login":  # every login request is in the audit log
+    if request.endpoint == "auth.login" and within_refusals():  # audited, within a budget
         typed = auth.typed_address()
         audit("login-aanvraag", detail="te veel aanvragen",
               account=typed if valid_email(typed) else "")

@@ -1,12 +1,14 @@
 """Logging in without a password: an address into a login link by mail, the link into a
 session, and the session out again.
 
-- `POST /login` (field `email`): a known, enabled address gets a mail with a single-use link;
-  the answer is the same page for every well-formed address, known or not. Rate-limited per
-  client and per typed address.
-- `GET /login/bevestigen?token=...` only shows a page with a button: mail scanners that open
-  links do not use them. The button's `POST` uses the link (once, before it expires, while the
-  account may still log in) and starts a new session.
+- `POST /login` (field `email`): a well-formed address is handed to the background worker of
+  `logins` and the same page is answered at once, for every address: the request does the same
+  work whether the address has an account or not. The worker mails a link to a known, enabled
+  address within its mail budget and drops the rest. Rate-limited per client (429); the budget
+  per address never changes an answer.
+- `GET /login/bevestigen?token=...` only shows a page with a button and the address it logs
+  into: mail scanners that open links do not use them. The button's `POST` uses the link (once,
+  before it expires, while the account may still log in) and starts a new session.
 - `POST /logout` ends the session in the database and clears the cookie.
 Every request, login, refusal and logout goes into the audit log, without the token.
 """
@@ -20,7 +22,7 @@ from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter
 
 from infographics.data.rules import valid_email
-from infographics.portal.mail import LoginMail, compose
+from infographics.portal.logins import LoginRequest
 from infographics.portal.settings import Limits
 from infographics.portal.state import audit, catalog, client, portal, viewer
 
@@ -37,16 +39,10 @@ def typed_address() -> str:
     return request.form.get("email", "").strip().lower()[:MAX_ADDRESS]
 
 
-def address_key() -> str:
-    return "adres:" + typed_address()
-
-
 def blueprint(limiter: Limiter, limits: Limits) -> Blueprint:
     """The login routes, with this app's rate limits."""
     bp = Blueprint("auth", __name__)
-    login_view = limiter.limit(limits.login_per_address, key_func=address_key,
-                               methods=["POST"])(
-        limiter.limit(limits.login_per_client, methods=["POST"])(login))
+    login_view = limiter.limit(limits.login_per_client, methods=["POST"])(login)
     confirm_view = limiter.limit(limits.confirm_per_client, methods=["POST"])(confirm)
     bp.add_url_rule("/login", view_func=login_view, methods=["GET", "POST"])
     bp.add_url_rule("/login/bevestigen", view_func=confirm_view, methods=["GET", "POST"])
@@ -63,17 +59,7 @@ def login() -> ResponseReturnValue:
         audit("login-aanvraag", detail="ongeldig adres", account="")
         return render_template("login.html", email=email, wrong=True, logged_out=False), 400
     p = portal()
-    found = p.viewer_for(email, catalog())
-    if found is None:
-        account = p.store.account(email)
-        detail = "uitgeschakeld" if account is not None and account.disabled else "geen account"
-    else:
-        token = p.store.new_link(email, p.settings.link_minutes)
-        link = f"{p.settings.public_url}/login/bevestigen?token={token}"
-        p.mailer.deliver(compose(LoginMail(email, found.name, link, p.settings.link_minutes,
-                                           p.settings.public_url), p.settings.sender))
-        detail = "link verstuurd"
-    audit("login-aanvraag", detail=detail, account=email)
+    p.logins.submit(LoginRequest(email, client()))  # the same for every address; see logins
     return render_template("verstuurd.html", email=email,
                            minutes=p.settings.link_minutes)
 
@@ -82,21 +68,29 @@ def _token(text: str) -> str:
     return text if TOKEN.fullmatch(text) else ""
 
 
+def _confirm_page() -> ResponseReturnValue:
+    """The page of a link (GET or HEAD): the button and the address it logs into, or why the
+    link does not work; the link itself is not used."""
+    token = _token(request.args.get("token", ""))
+    state, email = portal().store.link_state(token) if token else ("onbekend", "")
+    return render_template("bevestigen.html", token=token, state=state, email=email)
+
+
 def confirm() -> ResponseReturnValue:
+    if request.method != "POST":
+        return _confirm_page()
     p = portal()
-    if request.method != "POST":  # GET or HEAD: only shows the button
-        token = _token(request.args.get("token", ""))
-        state = p.store.link_state(token) if token else "onbekend"
-        return render_template("bevestigen.html", token=token, state=state)
     token = _token(request.form.get("token", ""))
     email = p.store.use_link(token) if token else None
     if email is None:
         audit("login-geweigerd", detail="link onbekend, gebruikt of verlopen", account="")
-        return render_template("bevestigen.html", token="", state="ongeldig"), 400
+        return render_template("bevestigen.html", token="", state="ongeldig", email=""), 400
     found = p.viewer_for(email, catalog())
     if found is None:
-        audit("login-geweigerd", detail="account uitgeschakeld of onbekend", account=email)
-        return render_template("bevestigen.html", token="", state="geweigerd"), 403
+        detail = ("gegevens worden bijgewerkt (alleen medewerkers)" if catalog().data.problem
+                  else "account uitgeschakeld of onbekend")
+        audit("login-geweigerd", detail=detail, account=email)
+        return render_template("bevestigen.html", token="", state="geweigerd", email=""), 403
     session.clear()  # a fresh session (and CSRF token) for the account: no fixation
     session["sid"] = p.store.new_session(email, p.settings.session_hours)
     session.permanent = True

@@ -4,8 +4,16 @@ manifest or the data change on disk.
 
 File ids are the first 24 hex digits of the sha256 of a file's manifest path: stable across
 rebuilds, meaningless to a reader, and only ever looked up in `Catalog.files`, never joined into
-a path. The files themselves are opened only through `files.verified` (the manifest's own check
+a path. The files themselves are read only through `files.FileCheck` (the manifest's own check
 keeps every path inside the output folder).
+
+A change in the data never widens or keeps access silently: when changed data cannot be read
+(any error, a half-written file as much as a wrong one), the portal fails closed for every
+account that comes from the data. The new catalog keeps the files, entitlements and figures
+it had, so staff and the public pages go on, but has no contacts (`Data.problem` says why;
+the pages say the portal is being updated, and the audit log records it) until the data read
+again. A manifest that cannot be read keeps the last good list of files: every file is still
+checked against its own sha256 and its entitlement before it is served.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +33,6 @@ from infographics.edition.build import load_context
 from infographics.edition.entitlement import Entitlements, Recipient
 from infographics.edition.manifest import NAME as MANIFEST
 from infographics.edition.manifest import Entry, read_manifest
-from infographics.errors import InfographicsError
 from infographics.levels import ORDER
 
 if TYPE_CHECKING:
@@ -52,6 +59,11 @@ class Data:
     names: dict[str, str]  # address -> the contact's name (for the salutation)
     figures: Figures
     indicators: Indicators
+    problem: str = ""  # why changed data could not be read: then no contact may log in
+
+    def closed(self, problem: str) -> Data:
+        """This data without any contact (staff and the public pages only), for `problem`."""
+        return replace(self, grants={}, names={}, problem=problem)
 
 
 @dataclass(frozen=True)
@@ -122,13 +134,16 @@ class Editions:
         self.settings = settings
         self._lock = threading.Lock()
         self._checked = time.monotonic()
-        self._data_sig = self._catalog_data_sig = self._data_signature()
-        self._manifest_sig = signature([Path(settings.out) / MANIFEST])
+        self._data_sig = self._data_signature()
+        self._manifest_sig = self._manifest_signature()
         self._catalog = Catalog(Path(settings.out), files_of(settings.out), load_data(settings))
 
     def _data_signature(self) -> Signature:
         s = self.settings
         return signature([s.data, s.mapping, s.layouts])
+
+    def _manifest_signature(self) -> Signature:
+        return signature([Path(self.settings.out) / MANIFEST])
 
     def current(self) -> Catalog:
         if time.monotonic() - self._checked < self.settings.reload_seconds:
@@ -140,20 +155,34 @@ class Editions:
             return self._catalog
 
     def _reload(self) -> None:
-        data_sig = self._data_signature()
-        manifest_sig = signature([Path(self.settings.out) / MANIFEST])
+        data_sig, manifest_sig = self._data_signature(), self._manifest_signature()
         if data_sig == self._data_sig and manifest_sig == self._manifest_sig:
             return
+        data = self._catalog.data if data_sig == self._data_sig else self._load_data()
+        files = self._catalog.files if manifest_sig == self._manifest_sig else self._files()
         self._data_sig, self._manifest_sig = data_sig, manifest_sig  # retried after a change
+        self._catalog = Catalog(Path(self.settings.out), files, data)
+
+    def _load_data(self) -> Data:
+        """The changed data, or, when it cannot be read, the current data closed to every
+        contact (never the old contacts)."""
         try:
-            data = load_data(self.settings) if data_sig != self._catalog_data_sig \
-                else self._catalog.data
-            catalog = Catalog(Path(self.settings.out), files_of(self.settings.out), data)
-        except InfographicsError as exc:  # a half-written or wrong input: keep serving
-            LOG.warning("portaal: nieuwe gegevens of nieuw manifest niet geladen, de vorige "
-                        "blijven in gebruik: %s", str(exc).splitlines()[0])
-            return
-        self._catalog, self._catalog_data_sig = catalog, data_sig
+            return load_data(self.settings)
+        except Exception as exc:  # noqa: BLE001 - whatever the error: fail closed, not open
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            LOG.error("portaal: nieuwe gegevens niet te lezen; contactpersonen kunnen niet "
+                      "inloggen tot ze gelezen worden: %s", first)
+            return self._catalog.data.closed(first)
+
+    def _files(self) -> dict[str, Entry]:
+        """The changed manifest's files, or the last good ones when it cannot be read."""
+        try:
+            return files_of(self.settings.out)
+        except Exception as exc:  # noqa: BLE001 - a half-written or wrong manifest
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            LOG.warning("portaal: nieuw manifest niet geladen, het vorige blijft in gebruik: "
+                        "%s", first)
+            return self._catalog.files
 
     def reload_now(self) -> Catalog:
         """Check for changes at once (tests, and the first request after a rebuild)."""
@@ -161,4 +190,3 @@ class Editions:
             self._reload()
             self._checked = time.monotonic()
             return self._catalog
-

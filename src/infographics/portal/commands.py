@@ -70,7 +70,10 @@ def _add_serve(sub: Subparsers[argparse.ArgumentParser]) -> None:
                    help="het portaal is via https bereikbaar (achter een proxy): Secure-cookies, "
                         "HSTS en http wordt https")
     p.add_argument("--proxies", type=int, default=0, metavar="N",
-                   help="aantal reverse proxies ervoor waarvan X-Forwarded-* vertrouwd wordt")
+                   help="aantal reverse proxies ervoor waarvan X-Forwarded-* vertrouwd wordt; "
+                        "zet dit achter een proxy altijd, anders delen alle bezoekers het adres "
+                        "van de proxy en daarmee één limiet per client (en het auditlog ziet "
+                        "alleen de proxy)")
     p.add_argument("--threads", type=int, default=8, help="threads van waitress (standaard 8)")
 
 

@@ -1,11 +1,10 @@
-"""Edition files as the portal hands them out: a manifest entry into an open file whose bytes
-have the manifest's sha256, or nothing; and a page into its thumbnail.
+"""Edition files as the portal hands them out: a manifest entry into the bytes of its file when
+they have the manifest's sha256, or nothing; and a page into its thumbnail.
 
-A file is opened first and then checked through the open handle (fstat, and sha256 of what it
-reads), so what is served is what was checked, even if the file is replaced meanwhile. The hash
-of a file is remembered by (device, inode, size, mtime, ctime): any write or replacement
-changes that key, and the ctime cannot be set back, so the file is hashed again after any
-change and each unchanged file only once.
+A file is read once, whole (edition files are at most tens of MB; `MAX_BYTES` bounds it), and
+those very bytes are hashed and, when they match, served: a file replaced or rewritten on disk
+meanwhile can never be sent under the old file's check. It is opened without following a FIFO's
+wait (`O_NONBLOCK`) and only served when it is a plain file inside the output folder.
 
 Thumbnails (pypdfium2, via the review sheet's `draw_thumbnail`) are drawn from the checked
 bytes into the portal's own cache folder, named by the PDF's sha256, never into the edition.
@@ -14,64 +13,48 @@ bytes into the portal's own cache folder, named by the PDF's sha256, never into 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import stat
 import tempfile
-import threading
 from pathlib import Path
-from typing import BinaryIO
 
 from infographics.edition.manifest import Entry
 from infographics.edition.preview import draw_thumbnail
 from infographics.fileio import OutsideFolder, inside
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
-FileKey = tuple[int, int, int, int, int]
-CHUNK = 1 << 20
+MAX_BYTES = 256 << 20  # far above any edition file (a POI bundle is tens of MB)
+LOG = logging.getLogger(__name__)
 
 
 class FileCheck:
-    """Opens edition files only when they still have their manifest sha256."""
+    """Reads edition files only when they still have their manifest sha256."""
 
-    def __init__(self) -> None:
-        self._known: dict[FileKey, str] = {}
-        self._lock = threading.Lock()
-
-    def open(self, out: Path, entry: Entry) -> BinaryIO | None:
-        """`entry`'s file, open at its start, or None when it is missing, not a plain file,
-        outside `out` or no longer the file the manifest lists."""
+    def read(self, out: Path, entry: Entry) -> bytes | None:
+        """The bytes of `entry`'s file, read once and checked against its manifest sha256;
+        None when it is missing, not a plain file, outside `out`, too big or no longer the
+        file the manifest lists."""
         try:
-            path = inside(out, entry.path)
-            fh = path.open("rb")
+            fd = os.open(inside(out, entry.path), os.O_RDONLY | os.O_NONBLOCK)
         except (OSError, OutsideFolder):
             return None
-        try:
-            st = os.fstat(fh.fileno())
-            if not stat.S_ISREG(st.st_mode) or self._sha256(fh, st) != entry.sha256:
-                fh.close()
+        with os.fdopen(fd, "rb") as fh:
+            try:
+                st = os.fstat(fh.fileno())
+                if not stat.S_ISREG(st.st_mode):
+                    return None
+                if st.st_size > MAX_BYTES:
+                    LOG.error("portaal: %s is groter dan %d bytes; niet geserveerd", entry.path,
+                              MAX_BYTES)
+                    return None
+                data = fh.read(MAX_BYTES + 1)
+            except OSError:
                 return None
-            fh.seek(0)
-        except OSError:
-            fh.close()
+        if len(data) > MAX_BYTES or hashlib.sha256(data).hexdigest() != entry.sha256:
             return None
-        return fh
-
-    def _sha256(self, fh: BinaryIO, st: os.stat_result) -> str:
-        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-        with self._lock:
-            known = self._known.get(key)
-        if known is not None:
-            return known
-        digest = hashlib.sha256()
-        while block := fh.read(CHUNK):
-            digest.update(block)
-        sha = digest.hexdigest()
-        with self._lock:
-            if len(self._known) > 100_000:  # a bound, far above any edition
-                self._known.clear()
-            self._known[key] = sha
-        return sha
+        return data
 
 
 def thumbnail(out: Path, entry: Entry, cache: Path, check: FileCheck) -> Path | None:
@@ -79,16 +62,12 @@ def thumbnail(out: Path, entry: Entry, cache: Path, check: FileCheck) -> Path | 
     cannot be served or drawn."""
     if not entry.path.endswith(".pdf") or not SHA256.fullmatch(entry.sha256):
         return None
-    fh = check.open(out, entry)
-    if fh is None:
+    data = check.read(out, entry)
+    if data is None:
         return None
     png = cache / f"{entry.sha256}.png"
-    with fh:
-        if png.is_file():
-            return png
-        data = fh.read()
-    if hashlib.sha256(data).hexdigest() != entry.sha256:
-        return None  # changed between the check and this read
+    if png.is_file():
+        return png
     cache.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(prefix=".pagina-", suffix=".pdf", dir=cache)
     try:

@@ -1,21 +1,26 @@
 """Login mails: an address, a name and a login link into a Dutch e-mail (Jinja2 templates in
-`templates/portal/mail/`), delivered over the SMTP transport of `send` or written as an .eml
-file into an outbox folder (trials and tests).
+`templates/portal/mail/`, loaded once), delivered over the SMTP transport of `send` or written
+as an .eml file into an outbox folder (trials and tests).
 
-Over SMTP the mail goes out from one background thread, so the answer to a login request does
-not wait for (and cannot be timed by) the mail server; the outbox is written at once. The link
-is never logged: a failure is reported with the address only.
+No request waits for a mail: the login request only hands its address to the background worker
+of `logins`, which makes the link, composes and delivers the mail (or drops the request) for
+every address alike, so the answer cannot be timed to tell a known address from an unknown one.
+Over SMTP the mail then goes out from one more background thread, so that worker does not wait
+for the mail server either. An outbox is private: the folder 0700, each .eml (a live login
+link) 0600. The link is never logged: a failure is reported with the address only.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -40,10 +45,16 @@ class LoginMail:
     portal: str  # the portal's public address
 
 
+@cache
+def _environment() -> Environment:
+    """The mail templates, loaded once for every mail."""
+    return Environment(loader=FileSystemLoader(MAIL_TEMPLATES), undefined=StrictUndefined,
+                       autoescape=False, keep_trailing_newline=True)
+
+
 def compose(mail: LoginMail, sender: str) -> EmailMessage:
     """The login mail as a message (plain text: the link is the only thing in it)."""
-    env = Environment(loader=FileSystemLoader(MAIL_TEMPLATES), undefined=StrictUndefined,
-                      autoescape=False, keep_trailing_newline=True)
+    env = _environment()
     values = {"naam": mail.name, "link": mail.link, "minuten": mail.minutes,
               "portaal": mail.portal}
     msg = EmailMessage()
@@ -63,14 +74,19 @@ class Mailer(Protocol):
 
 
 class OutboxMailer:
-    """Each mail as an .eml file in `folder`, written at once (atomically)."""
+    """Each mail as an .eml file in `folder` (made private: 0700), written at once (atomically)
+    and readable by its owner only (0600): it holds a live login link."""
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
 
     def deliver(self, msg: EmailMessage) -> None:
-        name = f"{time.time_ns()}-{slug(str(msg['To']), 60)}.eml"
-        atomic_write(self.folder / name, msg.as_bytes())
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if self.folder.stat().st_mode & 0o077:  # a folder that was there before
+            os.chmod(self.folder, 0o700)
+        path = self.folder / f"{time.time_ns()}-{slug(str(msg['To']), 60)}.eml"
+        atomic_write(path, msg.as_bytes())  # 0644 for a moment, inside the 0700 folder
+        os.chmod(path, 0o600)
 
 
 class SmtpMailer:

@@ -2,14 +2,17 @@
 it), a thumbnail (`/miniatuur/<id>.png`) and the audit log for staff (`/audit`, `/audit.csv`).
 
 A file id is looked up in the catalog and the viewer's right to it checked before anything is
-opened; an unknown id and a file the viewer may not have get the same 404, so a refusal never
-says whether a file exists. A file that is missing or no longer has its manifest sha256 is not
-served (503, for those who may have it).
+opened. An unknown id and a file the viewer may not have are refused the same way, with the
+same work: one audited refusal within the client's refusal budget (429 beyond it, unaudited),
+and the same 404, so a refusal never says whether a file exists. A file that is missing or no
+longer has its manifest sha256 is not served (503, for those who may have it). A HEAD request
+gets the headers but is not logged as a view.
 """
 
 from __future__ import annotations
 
-import os
+import io
+import re
 from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request, send_file
@@ -17,14 +20,16 @@ from flask.typing import ResponseReturnValue
 
 from infographics.edition.manifest import Entry
 from infographics.portal.access import may_see, visible
+from infographics.portal.catalog import ID_LENGTH
 from infographics.portal.csvout import csv_text
 from infographics.portal.files import thumbnail
 from infographics.portal.overview import sections
-from infographics.portal.state import audit, catalog, portal, viewer
+from infographics.portal.state import audit, catalog, portal, refuse, viewer
 from infographics.portal.store import AUDIT_COLUMNS
 
 bp = Blueprint("pages", __name__)
 AUDIT_ROWS = 500  # rows on the audit page; the CSV has all
+FILE_ID = re.compile(f"[0-9a-f]{{{ID_LENGTH}}}")
 
 
 @bp.get("/")
@@ -35,33 +40,31 @@ def overview() -> ResponseReturnValue:
 
 
 def _entry(file_id: str) -> Entry:
-    """The catalog entry `file_id`, when the viewer may have it; otherwise 404 (the same for a
-    file that does not exist)."""
+    """The catalog entry `file_id`, when the viewer may have it; otherwise a refused 404 (the
+    same, with the same work, for a file that does not exist)."""
     cat = catalog()
     entry = cat.files.get(file_id)
-    if entry is None:
-        abort(404)
-    if not may_see(viewer(), entry, cat.entitlements):
-        audit("geweigerd", file=entry.path, detail="geen recht")
-        abort(404)
+    if entry is None or not may_see(viewer(), entry, cat.entitlements):
+        shown = file_id if FILE_ID.fullmatch(file_id) else "(geen geldige id)"
+        refuse(404, file=entry.path if entry is not None else "",
+               detail=f"bestand {shown}: bestaat niet of geen recht")
     return entry
 
 
 @bp.get("/bestand/<file_id>")
 def file(file_id: str) -> ResponseReturnValue:
     entry = _entry(file_id)
-    fh = portal().check.open(catalog().out, entry)
-    if fh is None:
-        audit("geweigerd", file=entry.path, detail="ontbreekt of sha256 wijkt af")
-        abort(503)
+    data = portal().check.read(catalog().out, entry)
+    if data is None:
+        refuse(503, file=entry.path, detail="ontbreekt of sha256 wijkt af")
     download = request.args.get("download") == "1"
     pdf = entry.path.endswith(".pdf")
     audit("gedownload" if download else "bekeken", file=entry.path)
     response: Response = send_file(
-        fh, mimetype="application/pdf" if pdf else "application/zip",
+        io.BytesIO(data), mimetype="application/pdf" if pdf else "application/zip",
         as_attachment=download or not pdf, download_name=entry.path.rsplit("/", 1)[-1],
         conditional=False, etag=False, max_age=0)
-    response.content_length = os.fstat(fh.fileno()).st_size  # the checked file's own size
+    response.content_length = len(data)  # the checked bytes, and only those, are sent
     return response
 
 

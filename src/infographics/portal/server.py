@@ -39,8 +39,11 @@ def run(settings: Settings, host: str = "127.0.0.1", port: int = 8000, threads: 
           f"{settings.out}, {count(len(catalog.data.grants), 'contactadres', 'contactadressen')}"
           f"; luistert op http://{host}:{port}, openbaar adres "
           f"{settings.public_url}; database {settings.db}", file=sys.stderr)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="",
-                   clear_untrusted_proxy_headers=False, connection_limit=200,
-                   channel_timeout=60)
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="",
+                       clear_untrusted_proxy_headers=False, connection_limit=200,
+                       channel_timeout=60)
+    finally:
+        portal.logins.close()  # login requests already answered still get their mail
     return 0
 

@@ -102,11 +102,16 @@ def _create_secret(path: Path) -> None:
 
 @dataclass(frozen=True)
 class Limits:
-    """Rate limits (Flask-Limiter notation) of the two login steps."""
+    """Rate limits (Flask-Limiter notation). A client beyond its login, confirm or refusal
+    limit is answered 429. The mails to one address are only counted: beyond its budget a login
+    request for it is dropped (audited) with the same answer as any other, so nobody can lock a
+    contact out; its windows are at most an hour, and the mails sent within them carry links
+    that still work."""
 
     login_per_client: str = "10 per minute;60 per hour"
-    login_per_address: str = "3 per 10 minutes;10 per day"
+    mail_per_address: str = "3 per 10 minutes;6 per hour"
     confirm_per_client: str = "10 per minute;60 per hour"
+    refusals_per_client: str = "30 per minute;300 per hour"  # audited refusals of files, logins
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,19 @@ log; tokens in, hashes stored.
   the same moment.
 - `sessions`: the sha256 of each session id (the id itself is only in the signed cookie), with
   its expiry and end; logout and disabling an account end sessions here, on the server.
-- `audit`: every login request, login, logout, file view and download: time, event, account,
-  file, client address and a detail. Never a token or a cookie.
+- `audit`: every login request, login, logout, file view and download, refusal, and data that
+  could not be read: time, event, account, file, client address and a detail. Never a token or
+  a cookie. A database made before an event was added gets the new list (`_migrate`).
 
 The database checks its own values (`CHECK`), times are UTC ISO-8601 text (sortable), and the
-clock is an argument so expiry is tested without waiting.
+clock is an argument so expiry is tested without waiting. The database file is made private
+(0600) before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 import sqlite3
 import threading
@@ -31,13 +34,13 @@ from typing import Final, Literal, get_args
 
 # what the audit log records (the CHECK constraint below lists the same)
 Event = Literal["login-aanvraag", "login", "login-geweigerd", "logout", "bekeken",
-                "gedownload", "geweigerd", "cijfers", "cijfers-csv", "audit"]
+                "gedownload", "geweigerd", "cijfers", "cijfers-csv", "audit", "gegevens"]
 EVENTS: Final[tuple[Event, ...]] = get_args(Event)
 Clock = Callable[[], datetime]
 TOKEN_BYTES: Final = 32  # 256 bits: a token is never guessed, so a plain sha256 suffices
 KEEP: Final = timedelta(days=7)  # expired links and sessions are kept this long, then removed
 
-SCHEMA = f"""
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (
     email TEXT PRIMARY KEY CHECK (email = lower(trim(email)) AND email <> ''),
     name TEXT NOT NULL DEFAULT '',
@@ -60,18 +63,20 @@ CREATE TABLE IF NOT EXISTS sessions (
     expires TEXT NOT NULL,
     ended TEXT NOT NULL DEFAULT ''
 );
-CREATE TABLE IF NOT EXISTS audit (
+CREATE INDEX IF NOT EXISTS sessions_email ON sessions (email);
+"""
+EVENT_CHECK = "CHECK (event IN (" + ", ".join(f"'{e}'" for e in EVENTS) + "))"
+AUDIT_TABLE = f"""CREATE TABLE {{name}} (
     id INTEGER PRIMARY KEY,
     at TEXT NOT NULL,
-    event TEXT NOT NULL CHECK (event IN ({", ".join(f"'{e}'" for e in EVENTS)})),
+    event TEXT NOT NULL {EVENT_CHECK},
     account TEXT NOT NULL DEFAULT '',
     file TEXT NOT NULL DEFAULT '',
     client TEXT NOT NULL DEFAULT '',
     detail TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
-CREATE INDEX IF NOT EXISTS sessions_email ON sessions (email);
-"""
+)"""
+AUDIT_INDEX = "CREATE INDEX IF NOT EXISTS audit_at ON audit (at)"
+LinkState = Literal["geldig", "gebruikt", "verlopen", "onbekend"]
 
 
 def utcnow() -> datetime:
@@ -127,7 +132,33 @@ class Store:
         self.clock = clock
         self._local = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))  # private before SQLite
+        if self.path.stat().st_mode & 0o077:  # a database made before this rule
+            os.chmod(self.path, 0o600)
         self._db().executescript(SCHEMA)  # its own transaction per statement; idempotent
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Create the audit table, or rebuild it (rows kept) when its CHECK does not list
+        every event of this version."""
+        find = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'audit'"
+        row = self._db().execute(find).fetchone()
+        if row is not None and EVENT_CHECK in row[0]:
+            return
+        with self._tx() as db:
+            row = db.execute(find).fetchone()  # again: another process may have been first
+            if row is not None and EVENT_CHECK in row[0]:
+                return
+            if row is None:
+                db.execute(AUDIT_TABLE.format(name="audit"))
+            else:
+                db.execute("DROP INDEX IF EXISTS audit_at")
+                db.execute(AUDIT_TABLE.format(name="audit_nieuw"))
+                db.execute("INSERT INTO audit_nieuw SELECT id, at, event, account, file, "
+                           "client, detail FROM audit")
+                db.execute("DROP TABLE audit")
+                db.execute("ALTER TABLE audit_nieuw RENAME TO audit")
+            db.execute(AUDIT_INDEX)
 
     def _db(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -210,15 +241,22 @@ class Store:
                        (digest(token), email, stamp(now), stamp(now + timedelta(minutes=minutes))))
         return token
 
-    def link_state(self, token: str) -> Literal["geldig", "gebruikt", "verlopen", "onbekend"]:
-        """What a link's token is now, without using it (the confirm page)."""
-        row = self._db().execute("SELECT expires, used FROM links WHERE token_hash = ?",
+    def link_state(self, token: str) -> tuple[LinkState, str]:
+        """What a link's token is now, without using it (the confirm page), and the address it
+        logs into ("" unless it is still valid)."""
+        row = self._db().execute("SELECT expires, used, email FROM links WHERE token_hash = ?",
                                  (digest(token),)).fetchone()
         if row is None:
-            return "onbekend"
+            return "onbekend", ""
         if row[1]:
-            return "gebruikt"
-        return "verlopen" if row[0] <= self.now() else "geldig"
+            return "gebruikt", ""
+        return ("verlopen", "") if row[0] <= self.now() else ("geldig", str(row[2]))
+
+    def links_since(self, email: str, since: datetime) -> int:
+        """How many login links were made for `email` from `since` on (the mails sent)."""
+        row = self._db().execute("SELECT count(*) FROM links WHERE email = ? AND created >= ?",
+                                 (email, stamp(since))).fetchone()
+        return int(row[0])
 
     def use_link(self, token: str) -> str | None:
         """Use a link once: its address, or None when it is unknown, used or expired."""
