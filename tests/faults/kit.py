@@ -82,10 +82,15 @@ def new_files(folder: Path, pattern: str, since_ns: int) -> int:
     return count
 
 
+STOP_WITHIN = 15.0  # seconds a run may take to stop after Ctrl-C or SIGTERM ("a few")
+
+
 def run_killed(args: Sequence[str | Path], out: Path, moment: Moment,
                env: dict[str, str] | None = None, timeout: float = 120,
-               sig: int = signal.SIGKILL) -> Run:
-    """Start `infographics *args` in a session of its own and send it `sig` at `moment`."""
+               sig: int = signal.SIGKILL, group: bool = False) -> Run:
+    """Start `infographics *args` in a session of its own and send it `sig` at `moment` (with
+    `group`, to its whole process group, as a terminal's Ctrl-C does). A run that has not
+    ended `STOP_WITHIN` seconds after the signal fails the test (subprocess.TimeoutExpired)."""
     argv = command(*args)
     started = time.time_ns()
     logs = out.parent / f"{out.name}-log-{started}"
@@ -95,8 +100,8 @@ def run_killed(args: Sequence[str | Path], out: Path, moment: Moment,
         seen: set[int] = set()
         killed = _wait_for(proc, out, moment, started, timeout, seen)
         if killed:
-            os.kill(proc.pid, sig)
-        proc.wait(timeout=timeout)
+            (os.killpg if group else os.kill)(proc.pid, sig)
+        proc.wait(timeout=STOP_WITHIN if killed else timeout)
     return Run([str(a) for a in args], proc.returncode, killed, proc.pid,
                Path(f"{logs}.out").read_text(), Path(f"{logs}.err").read_text(), sorted(seen))
 

@@ -36,6 +36,7 @@ from infographics.edition.manifest import (
     read_manifest,
     sha256_file,
     update_manifest,
+    write_error,
 )
 from infographics.edition.outcome import BuildResult, Built, Failed, Outcome, Skipped
 from infographics.edition.plan import Job
@@ -175,7 +176,7 @@ def build_one(ctx: Context, job: Job, out: Path, check: bool = True,
     except OutsideFolder as exc:
         return Failed(job, f"schrijven mislukt: {exc}")
     except OSError as exc:  # a full disk, a read-only folder: the page fails alone
-        return Failed(job, not_written(job.path, exc))
+        return Failed(job, write_error(exc))  # "MISLUKT <path>: niet geschreven: ..."
     return Built(job, hashlib.sha256(pdf).hexdigest(), 1, inputs if check else unverified(inputs))
 
 
@@ -259,10 +260,11 @@ class Recorder:
     `every_seconds` seconds (atomically, like every manifest write)."""
 
     def __init__(self, out: Path, result: BuildResult, progress: OnOutcome | None = None,
-                 every_pages: int = FLUSH_PAGES, every_seconds: float = FLUSH_SECONDS,
+                 every_pages: int | None = None, every_seconds: float | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.out, self.result, self.progress = out, result, progress
-        self.every_pages, self.every_seconds, self.clock = every_pages, every_seconds, clock
+        self.out, self.result, self.progress, self.clock = out, result, progress, clock
+        self.every_pages = FLUSH_PAGES if every_pages is None else every_pages
+        self.every_seconds = FLUSH_SECONDS if every_seconds is None else every_seconds
         self.unrecorded = 0  # pages done since the last write
         self.last = clock()
         self.flushes = 0

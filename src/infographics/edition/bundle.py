@@ -190,25 +190,39 @@ def run_bundles(out: Path, entitlements: Entitlements, years: Sequence[str] | No
     done_years = set(years) if years else {e.school_year for e in manifest.values() if e.is_page}
     outcomes: list[Outcome] = []
     problems: dict[str, str] = {}
-    for bundle in bundles:
-        made = _make_bundle(out, bundle, manifest, problems)
-        if any(o.written for o in made):
-            update_manifest(out, [o.entry for o in made])  # the files first, then their rows
-        outcomes += made
-        for o in made:
-            if done is not None:
-                done(o)
+    recorded = 0
+    try:
+        for bundle in bundles:
+            _make_bundle(out, bundle, manifest, problems, outcomes)
+            recorded = _record(out, outcomes, recorded, done)
+    except BaseException:  # stopped: record the files written so far (whole ones only)
+        with contextlib.suppress(Exception):
+            _record(out, outcomes, recorded, done)
+        raise
     _remove_stale(out, manifest, {o.entry.path for o in outcomes}, done_years)
     if problems:
         raise InfographicsError(_problem_text(problems))
     return bundles, outcomes
 
 
+def _record(out: Path, outcomes: list[Outcome], recorded: int,
+            done: Callable[[Outcome], object] | None) -> int:
+    """Write the manifest rows of the files written since `recorded` (the files first, then
+    their rows), tell `done` of each outcome; returns how many are recorded now."""
+    new = outcomes[recorded:]
+    if any(o.written for o in new):
+        update_manifest(out, [o.entry for o in new if o.written])
+    for o in new:
+        if done is not None:
+            done(o)
+    return len(outcomes)
+
+
 def _make_bundle(out: Path, bundle: Bundle, manifest: dict[str, Entry],
-                 problems: dict[str, str]) -> list[Outcome]:
-    """A POI's zip and (when it has local PO pages) print PDF; what went wrong goes into
-    `problems` by path: pages missing or changed, a file that could not be written."""
-    made: list[Outcome] = []
+                 problems: dict[str, str], made: list[Outcome]) -> None:
+    """A POI's zip and (when it has local PO pages) print PDF, each added to `made` as soon as
+    it is written; what went wrong goes into `problems` by path: pages missing or changed, a
+    file that could not be written."""
     try:
         made.append(_zip(out, bundle, manifest))
         if bundle.print_pages:
@@ -217,7 +231,6 @@ def _make_bundle(out: Path, bundle: Bundle, manifest: dict[str, Entry],
         problems.update(exc.problems)
     except _NotWritten as exc:
         problems[exc.path] = exc.reason
-    return made
 
 
 def _remove_stale(out: Path, manifest: dict[str, Entry], made: set[str],

@@ -120,11 +120,15 @@ WRITE_ERRORS: Final = {
 }
 
 
+def write_error(exc: OSError) -> str:
+    """'niet geschreven: de schijf is vol': why a file could not be written, in Dutch."""
+    return f"niet geschreven: {WRITE_ERRORS.get(exc.errno or 0) or exc.strerror or exc}"
+
+
 def not_written(path: str | Path, exc: OSError) -> str:
-    """'po/lokaal/x.pdf niet geschreven: de schijf is vol': why a file (a page, a bundle, a
-    thumbnail, the manifest) could not be written, in Dutch."""
-    reason = WRITE_ERRORS.get(exc.errno or 0) or exc.strerror or str(exc)
-    return f"{path} niet geschreven: {reason}"
+    """'bundels/2020-2021/zb-2020-2021.zip niet geschreven: de schijf is vol': why a file (a
+    bundle, a thumbnail, the manifest) could not be written, in Dutch, naming it."""
+    return f"{path} {write_error(exc)}"
 
 
 class ManifestNotWritten(InfographicsError):
