@@ -20,7 +20,7 @@ from infographics.data.measure import Entity
 from infographics.edition import build
 from infographics.edition.build import Recorder, build_edition
 from infographics.edition.manifest import read_manifest, sha256_file
-from infographics.edition.outcome import Built, BuildResult
+from infographics.edition.outcome import BuildResult, Built
 from infographics.edition.plan import Job, plan, slug
 from infographics.edition.workers import ChunkResult
 from infographics.errors import PageError
@@ -344,7 +344,8 @@ def test_a_kill_after_the_manifest_and_before_a_removal_leaves_no_row_without_it
     with pytest.raises(KeyboardInterrupt):
         build_edition(chosen, SAMPLE, tmp_path, ctx=ctx, force=True)
     listed = read_manifest(tmp_path)
-    assert victim.path not in listed and (tmp_path / victim.path).exists()
+    assert victim.path not in listed
+    assert (tmp_path / victim.path).exists()
     assert all((tmp_path / p).exists() for p in listed)
     monkeypatch.undo()
     build_edition(chosen[2:], SAMPLE, tmp_path, ctx=ctx)  # a run that does not plan the victim

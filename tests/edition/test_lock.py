@@ -37,7 +37,8 @@ def hold(out: Path, command: str = "bundle", seconds: float = 60) -> subprocess.
     """)
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
                             cwd=REPO)
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "vast"
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "vast"
     return proc
 
 
@@ -51,7 +52,8 @@ def test_a_second_writer_is_told_who_holds_the_folder(tmp_path):
         assert f"in {out} worden al bundels gemaakt door proces {other.pid} op " \
                f"{socket.gethostname()}, gestart " in message
         who = holder(out)
-        assert who is not None and (who.pid, who.command) == (other.pid, "bundle")
+        assert who is not None
+        assert (who.pid, who.command) == (other.pid, "bundle")
     finally:
         other.kill()
         other.wait()
@@ -81,15 +83,16 @@ def test_a_second_writer_waits_for_the_first_and_says_for_whom(tmp_path):
 
 
 def test_a_process_never_waits_for_itself(tmp_path, monkeypatch):
-    def no_waiting(seconds: float) -> None:
-        raise AssertionError("waited for its own lock")
-
-    monkeypatch.setattr(lock.time, "sleep", no_waiting)
     out = tmp_path / "out"
     with exclusive(out, "build"):
-        with pytest.raises(InfographicsError, match="wordt al gebouwd door proces"):
-            with exclusive(out, "bundle"):
-                pass
+        def no_waiting(*args) -> None:
+            raise AssertionError("waited for its own lock")
+
+        monkeypatch.setattr(lock, "_acquire", no_waiting)
+        with pytest.raises(InfographicsError, match="wordt al gebouwd door proces"), \
+                exclusive(out, "bundle"):
+            pass
+    monkeypatch.undo()
     with exclusive(out, "bundle"):  # released again
         pass
 

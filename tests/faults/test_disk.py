@@ -122,7 +122,8 @@ def test_bundles_on_a_full_disk_fail_one_by_one_naming_the_file(small_disk):
     assert run_cli(build_args(out, "--jobs", "2", "--no-verify")).returncode == 0
     run = run_cli(["bundle", "--data", MINI, "--out", out])
     assert run.returncode == 2, run.stdout
-    assert "bundels/" in run.stderr and "niet geschreven: de schijf is vol" in run.stderr
+    assert "bundels/" in run.stderr
+    assert "niet geschreven: de schijf is vol" in run.stderr
     assert "Traceback" not in run.stderr
     kept_whole(out)
     assert [e for e in read_manifest(out).values() if e.level == "bundle"]  # some were made
@@ -153,9 +154,11 @@ def test_a_read_only_folder_fails_its_pages_and_the_next_run_completes(tmp_path,
     read_only(out / "vo")
     run = run_cli(build_args(out, "--jobs", "2"))
     assert run.returncode == 1, run.stderr
-    assert "vo/" in run.stderr and "niet geschreven: de map is alleen-lezen" in run.stderr
+    assert "vo/" in run.stderr
+    assert "niet geschreven: de map is alleen-lezen" in run.stderr
     listed = read_manifest(out)
-    assert listed and all(p.startswith("po/") for p in listed)
+    assert listed
+    assert all(p.startswith("po/") for p in listed)
     kept_whole(out)
     read_only.undo()
     completes(out, build_args(out, "--jobs", "2", "--bundle"))
@@ -172,7 +175,8 @@ def test_a_read_only_bundle_folder_and_thumbnail_folder(tmp_path, read_only):
         in bundle.stderr
     preview = run_cli(["preview", "--data", MINI, "--out", out, "--jobs", "1"])
     assert preview.returncode == 1
-    assert "preview/vo/" in preview.stderr and "alleen-lezen" in preview.stderr
+    assert "preview/vo/" in preview.stderr
+    assert "alleen-lezen" in preview.stderr
     assert (out / "preview" / "index.html").is_file()
     kept_whole(out)
     read_only.undo()

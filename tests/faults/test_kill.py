@@ -24,11 +24,11 @@ from faults.kit import (
     Moment,
     describe,
     manifest_problems,
-    torn_files,
     run_cli,
     run_killed,
     survivors,
     thumbnail_problems,
+    torn_files,
 )
 
 BUILD = ["build", "--data", MINI, "--subject", "all", "--level", "all", "--jobs", "2",

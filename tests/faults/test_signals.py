@@ -39,7 +39,8 @@ def number(pattern: str, text: str) -> int:
 def stopped(run, code: int) -> None:
     assert run.killed
     assert run.returncode == code, (run.stdout, run.stderr)
-    assert "Gestopt" in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert "Gestopt" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr, run.stderr
     left = survivors(run)
     assert not left, describe(left)
 
