@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from infographics.edition.manifest import read_manifest, sha256_file
+from infographics.edition.manifest import read_manifest, sha256_file, update_manifest
 
 REPO = Path(__file__).resolve().parents[2]
 MINI = REPO / "tests" / "fixtures" / "mini"  # 36 pages, 8 bundle files, 8 mails, in ~2 s
@@ -253,3 +254,10 @@ def run_cli(args: Sequence[str | Path], env: dict[str, str] | None = None,
                           timeout=timeout, start_new_session=True,
                           env={**os.environ, **(env or {})})
     return Run([str(a) for a in args], done.returncode, False, 0, done.stdout, done.stderr)
+
+
+def unbundle(out: Path) -> None:
+    """Take an edition back to before `bundle`: no bundle files, no rows for them."""
+    bundles = [p for p, e in read_manifest(out).items() if not e.is_page]
+    update_manifest(out, [], remove=bundles)
+    shutil.rmtree(out / "bundels")

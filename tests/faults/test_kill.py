@@ -29,6 +29,7 @@ from faults.kit import (
     survivors,
     thumbnail_problems,
     torn_files,
+    unbundle,
 )
 
 BUILD = ["build", "--data", MINI, "--subject", "all", "--level", "all", "--jobs", "2",
@@ -126,7 +127,7 @@ def test_build_with_bundle_killed_while_bundling(tmp_path):
 @pytest.mark.parametrize("files", [1, 5], ids=lambda n: f"after {n} bundle files")
 def test_bundle_killed_at_any_moment(built, tmp_path, files):
     out = copy(built, tmp_path)
-    shutil.rmtree(out / "bundels")
+    unbundle(out)
     bundle = ["bundle", "--data", MINI, "--out", out]
     run = run_killed(bundle, out, Moment(f"after {files}", files=files, pattern="bundels/*/*.*"))
     after_kill(run, out, bundle)

@@ -23,6 +23,7 @@ from faults.kit import (
     run_killed,
     survivors,
     thumbnail_problems,
+    unbundle,
 )
 
 BUILD = ["build", "--data", MINI, "--subject", "all", "--level", "all", "--jobs", "2",
@@ -71,7 +72,7 @@ def built(tmp_path_factory) -> Path:
 def test_bundle_stops_on_sigterm_and_keeps_the_files_it_made(built, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(built, out)
-    shutil.rmtree(out / "bundels")
+    unbundle(out)
     bundle = ["bundle", "--data", MINI, "--out", out]
     run = run_killed(bundle, out, Moment("after 2 bundle files", files=2,
                                          pattern="bundels/*/*.*"), sig=signal.SIGTERM)
