@@ -5,6 +5,13 @@ Workers load the data, indicators, layouts and style once (a `Context`) and then
 pages each, so a page does not pay start-up cost (see workers.py for the pool and Dask). A page
 that fails is recorded with its entity and reason, and every other page is still built; a page
 whose fingerprint and file are unchanged since the last run is skipped.
+
+Crash-safe in this order: a page's file appears whole (temp file, fsync, rename) before its
+manifest row; the rows are written as the run goes (`Recorder`: every `FLUSH_PAGES` pages or
+`FLUSH_SECONDS`), and when a run is stopped; at the end the manifest drops the rows of removed
+pages before their files go. A run stopped at any moment so leaves only files that no row lists
+yet, or rows with the sha256 of a page's previous version; the next run rebuilds those pages
+and removes page files that no row lists (`remove_unlisted_pages`).
 """
 
 from __future__ import annotations

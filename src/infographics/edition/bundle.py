@@ -13,6 +13,11 @@ Zip entries are named by the pages' manifest paths, sorted, with fixed timestamp
 attributes, so the same pages give the same bytes. Each file's manifest row keeps, as `inputs`,
 a digest of what it was made from (page paths and sha256s); a rerun rebuilds a file only when
 that digest changed or the file no longer has its recorded sha256.
+
+Each file is written whole (temp file, fsync, rename) and then recorded, POI by POI, so a run
+stopped at any moment keeps what it made; files that no row lists (a stop in between) are
+removed by the next run. A file that cannot be written (a full disk, a read-only folder) is
+named in Dutch and the other bundles are still made.
 """
 
 from __future__ import annotations

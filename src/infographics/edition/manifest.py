@@ -7,6 +7,9 @@ entity_id = poi_id. Every row has the file's sha256, so delivery and verificatio
 a file is still the one built. `inputs` is the fingerprint of everything the file was made from
 (see build.fingerprint); a rebuild skips a page whose fingerprint is unchanged and whose file
 still has its sha256. A manifest written before 0.2.0 names the subject column `theme`.
+
+The manifest is written whole or not at all, after the files it lists (see build.py for the
+order); `write_error` and `not_written` say in Dutch why a file could not be written.
 """
 
 from __future__ import annotations

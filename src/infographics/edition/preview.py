@@ -3,12 +3,15 @@
 
 Thumbnails (pypdfium2, about 300 px wide, 128-colour PNG) go to `out/preview/<page path>.png`; a
 thumbnail is only drawn again when its PDF's sha256 differs from the one it was drawn from (kept
-in `preview/miniaturen.json`), so a rerun is cheap. The sheet (Jinja2,
-`templates/preview/index.html.j2`) is grouped per school year: the national pages first, then per
-POI its bundle files, and per province its provincial pages and each library's local and school
-pages. Every thumbnail links to its PDF (relative links). Warnings stand next to their entity:
-pages that failed to build (`failures.csv`), files in the manifest that are missing or no longer
-have their sha256, and thumbnails that could not be drawn.
+in `preview/miniaturen.json`), so a rerun is cheap. Every file appears whole or not at all; a
+thumbnail that cannot be written (a full disk, a read-only folder) is a warning naming it, and a
+run stopped halfway records the thumbnails it drew, so the next run draws only the rest.
+
+The sheet (Jinja2, `templates/preview/index.html.j2`) is grouped per school year: the national
+pages first, then per POI its bundle files, and per province its provincial pages and each
+library's local and school pages. Every thumbnail links to its PDF (relative links). Warnings
+stand next to their entity: pages that failed to build (`failures.csv`), files in the manifest
+that are missing or no longer have their sha256, and thumbnails that could not be drawn.
 """
 
 from __future__ import annotations
@@ -173,9 +176,20 @@ def draw_thumbnail(pdf: Path, png: Path, width: int = THUMB_WIDTH) -> tuple[int,
     finally:
         doc.close()
     image = image.quantize(COLOURS, method=Image.Quantize.FASTOCTREE)
-    with atomic_binary(png) as fh:
-        image.save(fh, format="PNG")
+    try:
+        with atomic_binary(png) as fh:
+            image.save(fh, format="PNG")
+    except OSError as exc:
+        raise ThumbnailNotWritten(exc) from exc
     return image.size
+
+
+class ThumbnailNotWritten(Exception):
+    """A thumbnail was drawn but could not be written (a full disk, a read-only folder)."""
+
+    def __init__(self, cause: OSError):
+        super().__init__(str(cause))
+        self.cause = cause
 
 
 def _draw_all(out: str, thumbs: list[Thumb]) -> list[Drawn]:
@@ -184,8 +198,8 @@ def _draw_all(out: str, thumbs: list[Thumb]) -> list[Drawn]:
         try:
             w, h = draw_thumbnail(Path(out) / t.pdf, Path(out) / t.png)
             done.append(Drawn(t, w, h))
-        except OSError as exc:  # a full disk, a read-only folder: this thumbnail only
-            done.append(Drawn(t, error=not_written(t.png, exc)))
+        except ThumbnailNotWritten as exc:  # this thumbnail only; the sheet says which
+            done.append(Drawn(t, error=not_written(t.png, exc.cause)))
         except Exception as exc:  # a broken PDF gets a warning on the sheet, not a crash
             done.append(Drawn(t, error=f"{type(exc).__name__}: {exc}"))
     return done
