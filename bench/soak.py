@@ -7,11 +7,13 @@ after every kill what the fault suite in tests/faults checks once per fixed mome
 
 Each round picks, from a random generator seeded with --seed (the same seed, the same rounds):
 a command (build with 2 processes, build --bundle, a rebuild after a data change, bundle,
-preview, the dry run of send), a signal (mostly SIGKILL; sometimes SIGTERM, or Ctrl-C to the
-process group) and a moment (after the n-th file of that command appeared, or after a delay).
+preview, the dry run of send, a real send to a local SMTP server), a signal (mostly SIGKILL;
+sometimes SIGTERM, or Ctrl-C to the process group) and a moment (after the n-th file of that
+command appeared, or after a delay).
 After the kill it checks: no process of the run alive 10 s later; no manifest row without its
 file and no half file; the next run of the same command succeeds; `infographics verify` passes
-and the manifest lists exactly the files on disk; the review sheet's thumbnails match. Prints a
+and the manifest lists exactly the files on disk; the review sheet's thumbnails match; every
+address got its mail exactly once, or at most once and the send log calls it uncertain. Prints a
 line per round and a summary, appends them to bench/results/soak.txt; exits 1 when a round found
 something.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import random
 import shutil
 import signal
@@ -45,8 +48,14 @@ from faults.kit import (  # noqa: E402
     torn_files,
     unbundle,
 )
+from mailtest import SENDER, Mailbox, start_server  # noqa: E402
+
+from infographics.data.read import load  # noqa: E402
+from infographics.delivery.ledger import Ledger  # noqa: E402
+from infographics.delivery.mailplan import contacts_from_table  # noqa: E402
 
 SAMPLE = ROOT / "data" / "sample"
+MAILBOX = Mailbox()  # the local SMTP server's: what arrived in this round
 SIGNALS = [(signal.SIGKILL, False)] * 6 + [(signal.SIGTERM, False), (signal.SIGINT, True)]
 EXPECTED = {signal.SIGKILL: (-signal.SIGKILL,), signal.SIGTERM: (143,), signal.SIGINT: (130,)}
 
@@ -87,9 +96,15 @@ def _changed(data: Path, tmp: Path) -> Path:
     return target
 
 
-def commands(data: Path, pages: int, bundle_files: int) -> list[Command]:
+def commands(data: Path, pages: int, bundle_files: int, smtp: int) -> list[Command]:
     def rebuild(out: Path, tmp: Path) -> list[str | Path]:
         return _build(_changed(data, tmp), "--bundle")(out, out, tmp)
+
+    def send(out: Path, tmp: Path) -> list[str | Path]:
+        os.environ["INFOGRAPHICS_VERZENDLOG"] = str(tmp / "verzendlog.sqlite")
+        return ["send", "--data", data, "--out", out, "--send", "--smtp-host", "127.0.0.1",
+                "--smtp-port", str(smtp), "--smtp-security", "none", "--from", SENDER,
+                "--rate", "0", "--retry-delay", "0.01"]
 
     return [
         Command("build", "**/*.pdf", pages, _build(data)),
@@ -102,7 +117,20 @@ def commands(data: Path, pages: int, bundle_files: int) -> list[Command]:
                                            "--jobs", "2"])),
         Command("send (dry run)", "outbox/*.eml", 8,
                 _on_copy(lambda out, tmp: ["send", "--data", data, "--out", out])),
+        Command("send (SMTP)", "", 0, _on_copy(send)),
     ]
+
+
+def mail_problems(mailbox: Mailbox, data: Path) -> list[str]:
+    """Addresses that got a mail twice, or none while the send log says it went."""
+    delivered = mailbox.per_address()
+    with Ledger.read(Path(os.environ["INFOGRAPHICS_VERZENDLOG"])) as ledger:
+        status = {r.address: r.status for r in ledger.rows()}
+    found = [f"{a}: {n} mails" for a, n in delivered.items() if n > 1]
+    found += [f"{a}: no mail, send log says {status.get(a)}"
+              for a in {c.address for c in contacts_from_table(load(data).contacts)}
+              if delivered[a] == 0 and status.get(a) != "uncertain"]
+    return found
 
 
 def one_round(rng: random.Random, command: Command, base: Path,
@@ -111,11 +139,11 @@ def one_round(rng: random.Random, command: Command, base: Path,
     out = tmp / "out"
     args = command.prepare(base, out, tmp)
     sig, group = rng.choice(SIGNALS)
-    if rng.random() < 0.8:
+    if command.most and rng.random() < 0.8:
         n = rng.randint(1, command.most)
         moment = Moment(f"file {n}", files=n, pattern=command.pattern)
     else:
-        delay = round(rng.uniform(0.2, 4.0), 2)
+        delay = round(rng.uniform(0.2, 4.0 if command.most else 1.2), 2)  # a send: ~1 s
         moment = Moment(f"{delay} s", delay=delay)
     run = run_killed(args, out, moment, sig=sig, group=group)
     found = []
@@ -131,6 +159,8 @@ def one_round(rng: random.Random, command: Command, base: Path,
     found += manifest_problems(out)
     if command.name == "preview" and again.returncode == 0:
         found += thumbnail_problems(out)
+    if command.name == "send (SMTP)":
+        found += mail_problems(MAILBOX, Path(args[2]))
     label = (f"{command.name}, {signal.Signals(sig).name}{' (group)' if group else ''} at "
              f"{moment}" + ("" if run.killed else " (ended before that moment)"))
     return label, found
@@ -153,12 +183,14 @@ def main() -> int:
     say(f"Crash soak ({time.strftime('%Y-%m-%d %H:%M')}), seed {args.seed}, "
         f"{args.rounds} rounds, {'sample' if args.sample else 'mini'}")
     problems: Counter[str] = Counter()
+    server = start_server(MAILBOX)
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         base = tmp / "base"
         assert run_cli([*_build(data, "--bundle")(base, base, tmp)]).returncode == 0
         for n in range(1, args.rounds + 1):
-            command = rng.choice(commands(data, pages, bundle_files))
+            command = rng.choice(commands(data, pages, bundle_files, server.port))
+            MAILBOX.received.clear()
             work = tmp / f"round{n}"
             work.mkdir()
             started = time.perf_counter()
@@ -167,6 +199,7 @@ def main() -> int:
                 f"({time.perf_counter() - started:.1f} s)")
             problems.update([command.name] if found else [])
             shutil.rmtree(work, ignore_errors=True)
+    server.stop()
     say(f"{args.rounds} rounds, {sum(problems.values())} with findings"
         + (f": {dict(problems)}" if problems else ""))
     results = ROOT / "bench" / "results"

@@ -25,18 +25,19 @@ from infographics.errors import InfographicsError
 REPO = Path(__file__).resolve().parents[2]
 
 
-def hold(out: Path, command: str = "bundle", seconds: float = 60) -> subprocess.Popen[str]:
-    """Another process holding the lock of `out` for `seconds` (started when it prints)."""
+def hold(out: Path, command: str = "bundle") -> subprocess.Popen[str]:
+    """Another process holding the lock of `out` until a line reaches its stdin (or it is
+    killed); returns once it holds the lock."""
     code = textwrap.dedent(f"""
-        import sys, time
+        import sys
         from pathlib import Path
         from infographics.edition.lock import exclusive
         with exclusive(Path({str(out)!r}), {command!r}):
             print("vast", flush=True)
-            time.sleep({seconds})
+            sys.stdin.readline()
     """)
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                            cwd=REPO)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True, cwd=REPO)
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "vast"
     return proc
@@ -70,12 +71,19 @@ def test_the_kernel_releases_the_lock_of_a_killed_holder(tmp_path):
 
 def test_a_second_writer_waits_for_the_first_and_says_for_whom(tmp_path):
     out = tmp_path / "out"
-    other = hold(out, seconds=0.5)
+    other = hold(out)
     said: list[str] = []
+
+    def say(line: str) -> None:  # told once it waits: now the other one finishes
+        said.append(line)
+        other.stdin.write("klaar\n")
+        other.stdin.flush()
+
     try:
-        with exclusive(out, "preview", wait=60, say=said.append):
+        with exclusive(out, "preview", wait=60, say=say):
             assert holder(out).command == "preview"
     finally:
+        other.kill()
         other.wait()
     assert len(said) == 1
     assert said[0].startswith(f"Wachten op {out}: in {out} worden al bundels gemaakt door "

@@ -260,3 +260,22 @@ def test_injected_read_only_bundle_and_thumbnail(tmp_path, inject, capsys):
     assert "preview/po/landelijk/po-2020-2021-nederland.png niet geschreven: de map is " \
            "alleen-lezen" in err
     kept_whole(out)
+
+
+def test_a_read_only_edition_is_refused_at_once_by_every_writer(tmp_path, read_only):
+    """Nothing can be written at all: each writing command stops before it starts, naming the
+    folder; reading commands (verify) still work."""
+    out = tmp_path / "out"
+    assert run_cli(build_args(out, "--jobs", "1", "--no-verify", "--bundle")).returncode == 0
+    before = manifest_problems(out)
+    read_only(out)
+    for args in (build_args(out, "--jobs", "2", "--force"),
+                 ["bundle", "--data", MINI, "--out", out],
+                 ["preview", "--data", MINI, "--out", out],
+                 ["send", "--data", MINI, "--out", out]):
+        run = run_cli(args)
+        assert run.returncode == 2, (args[0], run.stderr)
+        assert f"Fout: {out}: de map kan niet worden beschreven (de map is alleen-lezen)" \
+            in run.stderr, run.stderr
+    assert run_cli(["verify", out]).returncode == 0
+    assert manifest_problems(out) == before == []

@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
+from infographics.edition.manifest import WRITE_ERRORS
 from infographics.errors import InfographicsError
 
 LOCK_NAME: Final = ".bouwslot"
@@ -121,8 +122,8 @@ def _open(out: Path) -> int:
         out.mkdir(parents=True, exist_ok=True)
         return os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as exc:
-        raise InfographicsError(f"{out}: de map kan niet worden beschreven "
-                                f"({exc.strerror or exc})") from exc
+        reason = WRITE_ERRORS.get(exc.errno or 0) or exc.strerror or str(exc)
+        raise InfographicsError(f"{out}: de map kan niet worden beschreven ({reason})") from exc
 
 
 def _acquire(fd: int, out: Path, wait: float, say: Callable[[str], None] | None) -> None:
