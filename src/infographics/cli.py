@@ -361,12 +361,12 @@ def _make_bundles(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     entitlements = Entitlements.from_tables(load(args.data, args.mapping))
-    made: list[Outcome] = []
+    made: set[str] = set()
 
     def done(o: Outcome) -> None:  # each file as it is written; unchanged ones are counted
-        if not o.written:
+        if not o.written or o.entry.path in made:
             return
-        made.append(o)
+        made.add(o.entry.path)
         e = o.entry
         size = decimal((args.out / e.path).stat().st_size / 1e6, 1)
         what = count(e.pages, *(("bestand", "bestanden") if e.level == "bundle" else PAGES))

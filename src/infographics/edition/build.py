@@ -263,7 +263,7 @@ FLUSH_SECONDS = 2.0  # ... and every this many seconds while pages are coming in
 
 class Recorder:
     """Collects the chunks of a run into its `BuildResult`, tells `progress` of every page, and
-    writes the manifest rows of the pages built so far every `every_pages` pages or
+    writes the manifest rows of the pages built so far every `every_pages` built pages or
     `every_seconds` seconds (atomically, like every manifest write)."""
 
     def __init__(self, out: Path, result: BuildResult, progress: OnOutcome | None = None,
@@ -278,7 +278,8 @@ class Recorder:
 
     def __call__(self, chunk: ChunkResult) -> None:
         _collect(self.result, chunk, self.progress)
-        self.unrecorded += len(chunk.outcomes)
+        # a skipped page's row is in the manifest already; a failed page keeps its old row
+        self.unrecorded += sum(isinstance(o, Built) for o in chunk.outcomes)
         if (self.unrecorded >= self.every_pages
                 or (self.unrecorded and self.clock() - self.last >= self.every_seconds)):
             self.flush(quiet=True)
