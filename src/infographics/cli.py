@@ -171,9 +171,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # a full disk, a read-only folder, where no stage said more
-        from infographics.edition.manifest import not_written
+        from infographics.edition.manifest import WRITE_ERRORS
 
-        print(f"Fout: {not_written(exc.filename or '(bestand)', exc)}", file=sys.stderr)
+        reason = WRITE_ERRORS.get(exc.errno or 0) or exc.strerror or str(exc)
+        print(f"Fout: {exc.filename}: {reason}" if exc.filename else f"Fout: {reason}",
+              file=sys.stderr)
         return 2
 
 

@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from editions import SAMPLE, copy_edition
 from faults.kit import (
     MINI,
     Moment,
@@ -143,6 +144,17 @@ def test_preview_killed_at_any_moment(built, tmp_path, files):
     after_kill(run, out, preview)
     assert thumbnail_problems(out) == []
     assert (out / "preview" / "index.html").is_file()
+
+
+def test_preview_on_two_workers_killed_leaves_no_worker(tmp_path_factory, ctx):
+    """40 thumbnails or more are drawn on a pool (the small sample edition: 83 pages)."""
+    out = copy_edition(tmp_path_factory, ctx, "preview-pool")
+    preview = ["preview", "--data", SAMPLE, "--out", out, "--jobs", "2"]
+    run = run_killed(preview, out, Moment("after 20", files=20, pattern="preview/**/*.png"))
+    assert run.killed
+    assert len(run.seen) >= 3, run.seen  # the command and its two workers
+    after_kill(run, out, preview)
+    assert thumbnail_problems(out) == []
 
 
 @pytest.mark.parametrize("files", [1, 4], ids=lambda n: f"after {n} mails")
