@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from concurrent.futures import wait as wait_for
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -122,7 +122,7 @@ def _wind_down(futures: dict[Future[ChunkResult], list[Work]],
         future.cancel()
     running = [f for f in futures if not f.done()]
     if running:
-        wait_for(running, timeout=GRACE_SECONDS, return_when=FIRST_EXCEPTION)
+        wait_for(running, timeout=GRACE_SECONDS)
     for future in futures:
         if future in collected or not future.done() or future.cancelled():
             continue
@@ -150,10 +150,10 @@ def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     executor = ProcessPoolExecutor(workers, initializer=follow_parent, initargs=(os.getpid(),))
     try:
         yield executor
-    except BaseException:
+        executor.shutdown(wait=True)
+    except BaseException:  # also Ctrl-C while waiting for the last chunks
         _stop(executor)
         raise
-    executor.shutdown(wait=True)
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:
