@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the fault kit is shared with the test
 from faults.kit import (  # noqa: E402
     MINI,
     Moment,
+    mail_problems,
     manifest_problems,
     run_cli,
     run_killed,
@@ -56,6 +57,8 @@ from infographics.delivery.mailplan import contacts_from_table  # noqa: E402
 
 SAMPLE = ROOT / "data" / "sample"
 MAILBOX = Mailbox()  # the local SMTP server's: what arrived in this round
+# how long a run about takes, for the delays: (a command that writes files, a real send)
+SECONDS = {False: 4.0, True: 1.2}
 SIGNALS = [(signal.SIGKILL, False)] * 6 + [(signal.SIGTERM, False), (signal.SIGINT, True)]
 EXPECTED = {signal.SIGKILL: (-signal.SIGKILL,), signal.SIGTERM: (143,), signal.SIGINT: (130,)}
 
@@ -121,16 +124,13 @@ def commands(data: Path, pages: int, bundle_files: int, smtp: int) -> list[Comma
     ]
 
 
-def mail_problems(mailbox: Mailbox, data: Path) -> list[str]:
-    """Addresses that got a mail twice, or none while the send log says it went."""
-    delivered = mailbox.per_address()
+def send_problems(mailbox: Mailbox, data: Path) -> list[str]:
+    """kit.mail_problems for this round's mailbox and send log."""
     with Ledger.read(Path(os.environ["INFOGRAPHICS_VERZENDLOG"])) as ledger:
-        status = {r.address: r.status for r in ledger.rows()}
-    found = [f"{a}: {n} mails" for a, n in delivered.items() if n > 1]
-    found += [f"{a}: no mail, send log says {status.get(a)}"
-              for a in {c.address for c in contacts_from_table(load(data).contacts)}
-              if delivered[a] == 0 and status.get(a) != "uncertain"]
-    return found
+        rows = [(r.address, r.message_id, r.status) for r in ledger.rows()]
+    received = [(a, r.message()["Message-ID"]) for r in mailbox.received for a in r.rcpt_tos]
+    return mail_problems(received, rows,
+                         {c.address for c in contacts_from_table(load(data).contacts)})
 
 
 def one_round(rng: random.Random, command: Command, base: Path,
@@ -143,7 +143,7 @@ def one_round(rng: random.Random, command: Command, base: Path,
         n = rng.randint(1, command.most)
         moment = Moment(f"file {n}", files=n, pattern=command.pattern)
     else:
-        delay = round(rng.uniform(0.2, 4.0 if command.most else 1.2), 2)  # a send: ~1 s
+        delay = round(rng.uniform(0.2, SECONDS[command.most == 0]), 2)
         moment = Moment(f"{delay} s", delay=delay)
     run = run_killed(args, out, moment, sig=sig, group=group)
     found = []
@@ -160,7 +160,7 @@ def one_round(rng: random.Random, command: Command, base: Path,
     if command.name == "preview" and again.returncode == 0:
         found += thumbnail_problems(out)
     if command.name == "send (SMTP)":
-        found += mail_problems(MAILBOX, Path(args[2]))
+        found += send_problems(MAILBOX, Path(args[2]))
     label = (f"{command.name}, {signal.Signals(sig).name}{' (group)' if group else ''} at "
              f"{moment}" + ("" if run.killed else " (ended before that moment)"))
     return label, found
@@ -173,6 +173,8 @@ def main() -> int:
     parser.add_argument("--sample", action="store_true", help="the full sample edition")
     args = parser.parse_args()
     data, pages, bundle_files = (SAMPLE, 1032, 18) if args.sample else (MINI, 36, 8)
+    if args.sample:
+        SECONDS.update({False: 30.0, True: 8.0})
     rng = random.Random(args.seed)
     text = io.StringIO()
 

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,11 +151,13 @@ def session_processes(session: int) -> list[int]:
     return found
 
 
-def survivors(run: Run, within: float = GONE_WITHIN) -> list[int]:
-    """The processes of `run` still alive after `within` seconds (polling; [] as soon as none
-    is). Any left are killed after looking, so one failing test does not leak into others."""
+def survivors(run: Run | int, within: float = GONE_WITHIN) -> list[int]:
+    """The processes of `run` (or of the session with that id) still alive after `within`
+    seconds (polling; [] as soon as none is). Any left are killed after looking, so one failing
+    test does not leak into others."""
+    session = run if isinstance(run, int) else run.session
     deadline = time.monotonic() + within
-    while (left := session_processes(run.session)) and time.monotonic() < deadline:
+    while (left := session_processes(session)) and time.monotonic() < deadline:
         time.sleep(0.05)
     for pid in left:
         with contextlib.suppress(ProcessLookupError):
@@ -261,3 +264,28 @@ def unbundle(out: Path) -> None:
     bundles = [p for p, e in read_manifest(out).items() if not e.is_page]
     update_manifest(out, [], remove=bundles)
     shutil.rmtree(out / "bundels")
+
+
+def mail_problems(received: Iterable[tuple[str, str]], rows: Iterable[tuple[str, str, str]],
+                  addresses: Iterable[str]) -> list[str]:
+    """How a send broke "exactly once, or reported uncertain". `received`: (address,
+    Message-ID) of every message the server took, over the killed run and the next one;
+    `rows`: (address, Message-ID, status) of the send log; `addresses`: every contact.
+
+    A message (one part of a mail, to one address) arrives at most once; one the log calls sent
+    arrived exactly once; every other one is uncertain (it may or may not have arrived: the
+    process died with the message underway), never failed or missing."""
+    def key(address: str, mid: str) -> tuple[str, str]:  # a long Message-ID arrives folded
+        return address.lower(), "".join(str(mid).split())
+
+    got = Counter(key(a, mid) for a, mid in received)
+    problems = [f"{a}: {mid} arrived {n} times" for (a, mid), n in got.items() if n > 1]
+    logged = {a.lower() for a, _, _ in rows}
+    for address, mid, status in rows:
+        n = got[key(address, mid)]
+        if status == "sent" and n != 1:
+            problems.append(f"{address}: {mid} logged as sent, arrived {n} times")
+        elif status not in ("sent", "uncertain"):
+            problems.append(f"{address}: {mid} {status}")
+    problems += [f"{a}: not in the send log" for a in addresses if a.lower() not in logged]
+    return problems
