@@ -233,3 +233,39 @@ def test_layouts_must_be_a_folder(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["build", "--layouts", str(tmp_path / "nergens")])
     assert "geen map" in capsys.readouterr().err
+
+
+def test_bundle_preview_and_a_dry_run_into_the_edition_take_its_lock(tmp_path, capsys):
+    """Every command that writes into an output folder holds its lock: while a build holds it
+    (here this very process, which stops at once instead of waiting for itself), bundle,
+    preview and a dry run into the edition's outbox stop, naming the holder."""
+    import os
+
+    from infographics.edition.lock import exclusive
+
+    out = tmp_path / "out"
+    assert main(["build", "--out", str(out), "--subject", "po", "--level", "national",
+                 "--jobs", "1", "--no-progress"]) == 0
+    capsys.readouterr()
+    with exclusive(out, "build"):
+        for command in ("bundle", "preview", "send"):
+            assert main([command, "--data", str(SAMPLE), "--out", str(out)]) == 2, command
+            err = capsys.readouterr().err
+            assert f"in {out} wordt al gebouwd door proces {os.getpid()} op " in err, command
+    assert not (out / "outbox").exists()
+
+
+def test_a_dry_run_outside_the_edition_does_not_lock_it(tmp_path, capsys):
+    """A dry run with --outbox elsewhere writes nothing into the edition: it needs no lock, so
+    it can run from an edition that another process is building (or a read-only copy)."""
+    from infographics.edition.lock import exclusive
+
+    out = tmp_path / "out"
+    assert main(["build", "--out", str(out), "--subject", "po", "--level", "national",
+                 "--jobs", "1", "--no-progress"]) == 0
+    with exclusive(out, "build"):
+        code = main(["send", "--data", str(SAMPLE), "--out", str(out), "--outbox",
+                     str(tmp_path / "elders"), "--only", "national"])
+    assert code in (0, 1)  # 1: the edition lacks pages other mails would need
+    assert "al gebouwd" not in capsys.readouterr().err
+    assert list((tmp_path / "elders").glob("*.eml"))

@@ -2,16 +2,25 @@
 
 Messages to the user are in Dutch. Bad input never ends in a traceback: problems are printed
 with their place and the exit status is non-zero.
+
+The commands that write into an output folder (build, bundle, preview; send, in send.py) hold
+that folder's lock (edition/lock.py) while they run. Ctrl-C and SIGTERM stop any command within
+a few seconds: it says what it did, keeps it (the next run goes on from there) and exits with
+130 (Ctrl-C) or 143 (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from infographics import __version__, dutch_argparse
@@ -26,6 +35,7 @@ if TYPE_CHECKING:  # the commands import what they need when they run: a fast --
     from infographics.edition.plan import Job
 
 DEFAULT_DATA = Path("data/sample")
+SIGNAL_NAMES: dict[int, str] = {signal.SIGINT: "Ctrl-C (SIGINT)", signal.SIGTERM: "SIGTERM"}
 PAGES = ("pagina", "pagina's")
 OLD_PAGES = ("verouderde pagina", "verouderde pagina's")
 
@@ -120,12 +130,45 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Stopped(BaseException):
+    """Ctrl-C or SIGTERM: the command stops where it is (a BaseException, so no `except
+    Exception` of a page or a mail swallows it), says what it did and exits 128 + signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def _stoppable() -> Iterator[None]:
+    """Ctrl-C and SIGTERM raise `Stopped` while a command runs (in the main thread only: only
+    there can Python handle signals); the previous handlers come back afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.signal(s, _stop) for s in SIGNAL_NAMES}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if hasattr(sys.stdout, "reconfigure"):  # in a log, lines appear in the order they happen
         sys.stdout.reconfigure(line_buffering=True)
     try:
-        return _COMMANDS[args.command](args)
+        with _stoppable():
+            return _COMMANDS[args.command](args)
+    except Stopped as stop:
+        print(f"Gestopt door {SIGNAL_NAMES.get(stop.signum, stop.signum)}: wat klaar is, is "
+              "bewaard; draai dezelfde opdracht opnieuw om verder te gaan.", file=sys.stderr)
+        return 128 + stop.signum
     except InputError as exc:
         print(exc.report.text(), file=sys.stderr)
         print(f"Invoer heeft fouten: {exc.report.summary()}.", file=sys.stderr)
@@ -133,6 +176,17 @@ def main(argv: list[str] | None = None) -> int:
     except InfographicsError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a full disk, a read-only folder, where no stage said more
+        from infographics.edition.manifest import WRITE_ERRORS
+
+        reason = WRITE_ERRORS.get(exc.errno or 0) or exc.strerror or str(exc)
+        print(f"Fout: {exc.filename}: {reason}" if exc.filename else f"Fout: {reason}",
+              file=sys.stderr)
+        return 2
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -187,7 +241,7 @@ def _ignored_contact_errors(report: Report | None) -> None:
 def _build(args: argparse.Namespace) -> int:
     from infographics.edition.lock import exclusive
 
-    with exclusive(args.out):  # one build at a time per output folder
+    with exclusive(args.out, "build", say=_say):  # one writer at a time per output folder
         return _build_alone(args)
 
 
@@ -208,7 +262,7 @@ def _build_alone(args: argparse.Namespace) -> int:
         print(f"Niets veranderd sinds de vorige bouw: 0 gebouwd, 0 mislukt, "
               f"{integer(len(unchanged))} overgeslagen in {_seconds(started)}; "
               f"manifest: {args.out / 'manifest.csv'}")
-        return _bundle(args) if args.bundle else 0
+        return _make_bundles(args) if args.bundle else 0
     ctx = b.load_context(args.data, args.mapping, args.layouts)
     _ignored_contact_errors(ctx.report)
     jobs = plan(ctx.figures, subjects, levels, args.only, years)
@@ -227,7 +281,7 @@ def _build_alone(args: argparse.Namespace) -> int:
         return 2
     _report_build(args, result, started)
     status = 1 if result.failed else 0
-    return max(status, _bundle(args)) if args.bundle else status
+    return max(status, _make_bundles(args)) if args.bundle else status
 
 
 def _run_build(args: argparse.Namespace, ctx: Context, jobs: list[Job], edition: str,
@@ -247,6 +301,11 @@ def _run_build(args: argparse.Namespace, ctx: Context, jobs: list[Job], edition:
             raise
         print(f"Fout: Dask-scheduler {args.scheduler} niet bereikbaar: {exc}", file=sys.stderr)
         return None
+    except Stopped:
+        progress.close()
+        print(f"Gestopt na {progress.done} van {progress.total} pagina's: {progress.summary()}; "
+              f"vastgelegd in {args.out / 'manifest.csv'}", file=sys.stderr)
+        raise
     finally:
         progress.close()
 
@@ -299,25 +358,43 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _bundle(args: argparse.Namespace) -> int:
+    from infographics.edition.lock import exclusive
+
+    with exclusive(args.out, "bundle", say=_say):
+        return _make_bundles(args)
+
+
+def _make_bundles(args: argparse.Namespace) -> int:
+    """The bundles, with the output folder's lock held (by `bundle` or `build --bundle`)."""
     from infographics.data.read import load
-    from infographics.edition.bundle import run_bundles
+    from infographics.edition.bundle import Outcome, run_bundles
     from infographics.edition.entitlement import Entitlements
     from infographics.numbers import count, decimal, integer
 
     started = time.perf_counter()
     entitlements = Entitlements.from_tables(load(args.data, args.mapping))
-    bundles, outcomes = run_bundles(args.out, entitlements, [args.year] if args.year else None)
-    if not bundles:
-        print(f"Geen pagina's om te bundelen in {args.out / 'manifest.csv'}; "
-              "bouw eerst met `infographics build`.", file=sys.stderr)
-        return 1
-    for o in outcomes:  # only what was written; the summary counts the unchanged ones
-        if not o.written:
-            continue
+    made: set[str] = set()
+
+    def done(o: Outcome) -> None:  # each file as it is written; unchanged ones are counted
+        if not o.written or o.entry.path in made:
+            return
+        made.add(o.entry.path)
         e = o.entry
         size = decimal((args.out / e.path).stat().st_size / 1e6, 1)
         what = count(e.pages, *(("bestand", "bestanden") if e.level == "bundle" else PAGES))
         print(f"{e.path}: {what}, {size} MB")
+
+    try:
+        bundles, outcomes = run_bundles(args.out, entitlements,
+                                        [args.year] if args.year else None, done)
+    except Stopped:
+        print(f"Gestopt na {count(len(made), 'bundelbestand', 'bundelbestanden')}; "
+              f"vastgelegd in {args.out / 'manifest.csv'}", file=sys.stderr)
+        raise
+    if not bundles:
+        print(f"Geen pagina's om te bundelen in {args.out / 'manifest.csv'}; "
+              "bouw eerst met `infographics build`.", file=sys.stderr)
+        return 1
     incomplete = [b for b in bundles if b.missing]
     for b in incomplete:
         for line in b.missing:
@@ -333,16 +410,26 @@ def _bundle(args: argparse.Namespace) -> int:
 def _preview(args: argparse.Namespace) -> int:
     from infographics.data.read import load
     from infographics.edition.entitlement import Entitlements
+    from infographics.edition.lock import exclusive
     from infographics.edition.preview import make_preview, school_libraries_of
-    from infographics.numbers import decimal, integer
+    from infographics.numbers import count, decimal, integer
 
     if not (args.out / "manifest.csv").exists():
         print(f"{args.out / 'manifest.csv'} ontbreekt; bouw eerst met `infographics build`.",
               file=sys.stderr)
         return 1
     tables = load(args.data, args.mapping)
-    result = make_preview(args.out, Entitlements.from_tables(tables), school_libraries_of(tables),
-                          workers=args.jobs)
+    drawn: list[object] = []
+    with exclusive(args.out, "preview", say=_say):
+        try:
+            result = make_preview(args.out, Entitlements.from_tables(tables),
+                                  school_libraries_of(tables), workers=args.jobs,
+                                  progress=drawn.append)
+        except Stopped:
+            print(f"Gestopt na {count(len(drawn), 'miniatuur', 'miniaturen')}; bewaard in "
+                  f"{args.out / 'preview'}, het controleblad volgt bij de volgende run",
+                  file=sys.stderr)
+            raise
     for notice in result.warnings:
         print(f"Let op: {notice}", file=sys.stderr)
     print(f"{integer(result.pages)} pagina's: {integer(result.drawn)} miniaturen gemaakt, "
@@ -439,10 +526,13 @@ def _send(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
 
-    def say(line: str) -> None:
-        print(line, file=sys.stderr)
-
-    result = d.deliver(opts, say)
+    try:
+        result = d.deliver(opts, _say)
+    except Stopped:
+        print("Gestopt: wat verstuurd is, staat in het verzendlog (een bericht dat onderweg "
+              "was, geldt als onzeker); draai opnieuw voor de rest." if args.send else
+              "Gestopt: de proefrun is onvolledig; draai hem opnieuw.", file=sys.stderr)
+        raise
     for line in d.problem_lines(result.prepared.reconciliation):
         print(line, file=sys.stderr)
     if result.blocking:

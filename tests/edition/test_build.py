@@ -18,8 +18,11 @@ import pytest
 
 from infographics.data.measure import Entity
 from infographics.edition import build
-from infographics.edition.build import build_edition
+from infographics.edition.build import Recorder, build_edition
+from infographics.edition.manifest import read_manifest, sha256_file
+from infographics.edition.outcome import BuildResult, Built
 from infographics.edition.plan import Job, plan, slug
+from infographics.edition.workers import ChunkResult
 from infographics.errors import PageError
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -269,3 +272,94 @@ def test_a_page_that_cannot_be_written_fails_alone(ctx, jobs, tmp_path):
     assert [f.job for f in result.failed] == [blocked]
     assert len(result.built) == len(chosen) - 1
     assert [r["entity_id"] for r in read_csv(tmp_path / "failures.csv")] == [blocked.entity_id]
+
+
+# --- crash-safe (issue 12): the manifest as the run goes, in an order a kill cannot break -----
+
+
+def test_a_stopped_build_keeps_the_rows_of_the_pages_it_built(ctx, jobs, tmp_path):
+    chosen = [j for j in jobs if j.entity_id in HANDFUL]
+    done = []
+
+    def stop_after_three(item):
+        done.append(item.job.path)
+        if len(done) == 3:
+            raise KeyboardInterrupt  # Ctrl-C, or SIGTERM as the command line raises it
+
+    with pytest.raises(KeyboardInterrupt):
+        build_edition(chosen, SAMPLE, tmp_path, ctx=ctx, progress=stop_after_three)
+    listed = read_manifest(tmp_path)
+    assert sorted(listed) == sorted(done)
+    assert all(sha256_file(tmp_path / p) == e.sha256 for p, e in listed.items())
+    again = build_edition(chosen, SAMPLE, tmp_path, ctx=ctx)
+    assert sorted(s.job.path for s in again.skipped) == sorted(done)
+    assert len(again.built) == len(chosen) - 3
+
+
+def _chunk(n: int) -> ChunkResult:
+    job = Job("po", "library", f"bib-{n:04d}", f"B {n}", YEAR, f"po/lokaal/po-{YEAR}-b{n}.pdf",
+              f"bib-{n:04d}")
+    return ChunkResult([Built(job, f"{n:064d}", 1)], 0.0, 1)
+
+
+def test_rows_are_written_every_n_pages_and_every_few_seconds(tmp_path):
+    clock = [0.0]
+    result = BuildResult()
+    record = Recorder(tmp_path, result, every_pages=3, every_seconds=2.0,
+                      clock=lambda: clock[0])
+    record(_chunk(0))
+    record(_chunk(1))
+    assert not (tmp_path / "manifest.csv").exists()
+    record(_chunk(2))  # the third page
+    assert len(read_manifest(tmp_path)) == 3
+    record(_chunk(3))
+    assert len(read_manifest(tmp_path)) == 3
+    clock[0] = 2.5  # two seconds later
+    record(_chunk(4))
+    assert len(read_manifest(tmp_path)) == 5
+    assert record.flushes == 2
+
+
+def test_a_kill_after_the_manifest_and_before_a_removal_leaves_no_row_without_its_file(
+        ctx, jobs, tmp_path, monkeypatch):
+    """A page that fails now loses its old file and its row: the row goes first. Killed in
+    between, the file is there without a row, and the next run removes or rebuilds it."""
+    chosen = [j for j in jobs if j.entity_id in HANDFUL]
+    build_edition(chosen, SAMPLE, tmp_path, ctx=ctx)
+    victim = chosen[1]
+    real_content, real_unlink = build.page_content, Path.unlink
+
+    def broken(ctx, job):
+        if job == victim:
+            raise build.InfographicsError("kapot")
+        return real_content(ctx, job)
+
+    def killed(self, missing_ok=False):
+        if self.name == Path(victim.path).name:
+            raise KeyboardInterrupt  # the process dies here
+        return real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(build, "page_content", broken)
+    monkeypatch.setattr(Path, "unlink", killed)
+    with pytest.raises(KeyboardInterrupt):
+        build_edition(chosen, SAMPLE, tmp_path, ctx=ctx, force=True)
+    listed = read_manifest(tmp_path)
+    assert victim.path not in listed
+    assert (tmp_path / victim.path).exists()
+    assert all((tmp_path / p).exists() for p in listed)
+    monkeypatch.undo()
+    build_edition(chosen[2:], SAMPLE, tmp_path, ctx=ctx)  # a run that does not plan the victim
+    assert not (tmp_path / victim.path).exists()
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.pdf")) == \
+        sorted(read_manifest(tmp_path))
+
+
+def test_a_page_file_that_no_row_lists_is_removed_by_the_next_build(ctx, jobs, tmp_path):
+    chosen = [j for j in jobs if j.entity_id in HANDFUL[:2]]
+    build_edition(chosen, SAMPLE, tmp_path, ctx=ctx)
+    stray = tmp_path / "po" / "lokaal" / f"po-{YEAR}-half-vastgelegd.pdf"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"%PDF-1.4 written by a run killed before it recorded it")
+    assert len(build_edition(chosen, SAMPLE, tmp_path, ctx=ctx).skipped) == 2
+    assert not stray.exists()
+    assert len(list(tmp_path.rglob("*.pdf"))) == 2

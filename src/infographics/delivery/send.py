@@ -26,6 +26,7 @@ import os
 import time
 import tomllib
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypedDict, cast
@@ -73,6 +74,7 @@ from infographics.delivery.reconcile import (
 )
 from infographics.delivery.smtp import SmtpSettings, SmtpTransport
 from infographics.edition.entitlement import Entitlements
+from infographics.edition.lock import exclusive
 from infographics.edition.manifest import Entry, read_manifest
 from infographics.errors import InfographicsError, InputError, Problem
 from infographics.fileio import atomic_text, atomic_write, inside, slug
@@ -284,9 +286,26 @@ def _limit(planned: list[Planned], limit: int | None) -> list[Planned]:
 
 
 def deliver(opts: Options, say: Callable[[str], None] | None = None) -> Result:
-    """A dry run (outbox), or with `opts.send` a real send (or redirected test send)."""
-    started = time.perf_counter()
+    """A dry run (outbox), or with `opts.send` a real send (or redirected test send). A run that
+    writes into the edition folder (the outbox, or verzending/failures.csv) holds that folder's
+    lock (edition/lock.py) from start to end: no build, bundle or preview changes the files it
+    mails, and two such runs never mix their outbox."""
     say = say or (lambda line: None)
+    lock: AbstractContextManager[None] = (exclusive(opts.out, "send", say=say)
+                                          if _writes_into_edition(opts) else nullcontext())
+    with lock:
+        return _deliver(opts, say)
+
+
+def _writes_into_edition(opts: Options) -> bool:
+    out = Path(opts.out).resolve()
+    if not opts.send:
+        return opts.outbox_dir.resolve().is_relative_to(out)
+    return not opts.redirect_to and opts.failures_path.resolve().is_relative_to(out)
+
+
+def _deliver(opts: Options, say: Callable[[str], None]) -> Result:
+    started = time.perf_counter()
     prep = prepare_delivery(opts)
     result = Result(prep)
     result.blocking = prep.reconciliation.blocking(opts.allow)

@@ -5,6 +5,13 @@ Workers load the data, indicators, layouts and style once (a `Context`) and then
 pages each, so a page does not pay start-up cost (see workers.py for the pool and Dask). A page
 that fails is recorded with its entity and reason, and every other page is still built; a page
 whose fingerprint and file are unchanged since the last run is skipped.
+
+Crash-safe in this order: a page's file appears whole (temp file, fsync, rename) before its
+manifest row; the rows are written as the run goes (`Recorder`: every `FLUSH_PAGES` pages or
+`FLUSH_SECONDS`), and when a run is stopped; at the end the manifest drops the rows of removed
+pages before their files go. A run stopped at any moment so leaves only files that no row lists
+yet, or rows with the sha256 of a page's previous version; the next run rebuilds those pages
+and removes page files that no row lists (`remove_unlisted_pages`).
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,13 +36,21 @@ from infographics.edition.incremental import (
     read_state,
     write_state,
 )
-from infographics.edition.manifest import Entry, read_manifest, sha256_file, update_manifest
+from infographics.edition.manifest import (
+    Entry,
+    ManifestNotWritten,
+    not_written,
+    read_manifest,
+    sha256_file,
+    update_manifest,
+    write_error,
+)
 from infographics.edition.outcome import BuildResult, Built, Failed, Outcome, Skipped
 from infographics.edition.plan import Job
 from infographics.edition.workers import ChunkResult, Work, WorkerSpec, peak_rss_mb, run_chunks
 from infographics.errors import InfographicsError, Report
 from infographics.fileio import OutsideFolder, atomic_write, inside
-from infographics.levels import PageLevel, Subject
+from infographics.levels import FOLDERS, SUBJECTS, PageLevel, Subject
 from infographics.page.content import PageContent, PageTarget, resolve
 from infographics.page.draw import draw_page
 from infographics.page.layout import Layout, fallback_path, layout_path, load_layout
@@ -164,8 +180,10 @@ def build_one(ctx: Context, job: Job, out: Path, check: bool = True,
             f"{f.check}: {f.message}" for f in findings))
     try:
         atomic_write(inside(out, job.path), pdf)  # a reader never sees half a file
-    except (OSError, OutsideFolder) as exc:  # a full disk, no permission: the page fails alone
+    except OutsideFolder as exc:
         return Failed(job, f"schrijven mislukt: {exc}")
+    except OSError as exc:  # a full disk, a read-only folder: the page fails alone
+        return Failed(job, write_error(exc))  # "MISLUKT <path>: niet geschreven: ..."
     return Built(job, hashlib.sha256(pdf).hexdigest(), 1, inputs if check else unverified(inputs))
 
 
@@ -212,7 +230,12 @@ def build_edition(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | No
 
     A page that fails is removed with its old file, so an outdated version is never delivered;
     `scope` (school year, subject, level) says which pages this run stands for in full, so pages
-    of that scope that are no longer planned are removed as well."""
+    of that scope that are no longer planned are removed as well.
+
+    Crash-safe: a page's file is written (whole, by a rename) before its manifest row, and the
+    rows are written as the run goes (`Recorder`), so a run stopped at any moment (Ctrl-C,
+    SIGTERM, a kill) keeps the record of the pages it built until shortly before; the next run
+    builds the rest. On Ctrl-C or SIGTERM the rows so far are written before it stops."""
     out.mkdir(parents=True, exist_ok=True)
     write_state(out, None)  # until this run has finished, the next one checks every page
     known = {} if force else read_manifest(out)
@@ -222,15 +245,70 @@ def build_edition(jobs: Sequence[Job], data: Path, out: Path, mapping: Path | No
         _CONTEXTS.clear()
         _CONTEXTS[_context_key(spec)] = ctx
     result = BuildResult()
-    run_chunks(build_chunk, spec, work, lambda chunk: _collect(result, chunk, progress),
-               workers, scheduler, connect_timeout)
-    _remove_outdated(out, jobs, result, scope)
-    update_manifest(out, [b.entry() for b in result.built]
-                    + [s.as_built().entry() for s in result.skipped], remove=result.removed)
-    _record_failures(out, jobs, result.failed, scope)
+    recorder = Recorder(out, result, progress)
+    try:
+        run_chunks(build_chunk, spec, work, recorder, workers, scheduler, connect_timeout)
+    except BaseException:  # stopped: keep the record of what was built
+        recorder.flush(quiet=True)
+        raise
+    _finish(out, jobs, result, scope)
     if edition and not result.failed:
         write_state(out, EditionState(edition, tuple(j.path for j in jobs)))
     return result
+
+
+FLUSH_PAGES = 100  # the manifest is written at least every this many pages ...
+FLUSH_SECONDS = 2.0  # ... and every this many seconds while pages are coming in
+
+
+class Recorder:
+    """Collects the chunks of a run into its `BuildResult`, tells `progress` of every page, and
+    writes the manifest rows of the pages built so far every `every_pages` built pages or
+    `every_seconds` seconds (atomically, like every manifest write)."""
+
+    def __init__(self, out: Path, result: BuildResult, progress: OnOutcome | None = None,
+                 every_pages: int | None = None, every_seconds: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.out, self.result, self.progress, self.clock = out, result, progress, clock
+        self.every_pages = FLUSH_PAGES if every_pages is None else every_pages
+        self.every_seconds = FLUSH_SECONDS if every_seconds is None else every_seconds
+        self.unrecorded = 0  # pages done since the last write
+        self.last = clock()
+        self.flushes = 0
+
+    def __call__(self, chunk: ChunkResult) -> None:
+        _collect(self.result, chunk, self.progress)
+        # a skipped page's row is in the manifest already; a failed page keeps its old row
+        self.unrecorded += sum(isinstance(o, Built) for o in chunk.outcomes)
+        if (self.unrecorded >= self.every_pages
+                or (self.unrecorded and self.clock() - self.last >= self.every_seconds)):
+            self.flush(quiet=True)
+
+    def flush(self, quiet: bool = False) -> None:
+        """Write the rows of every page built or skipped so far. With `quiet`, a manifest that
+        cannot be written (a full disk) is left as it is: the run goes on, and its end says so."""
+        try:
+            update_manifest(self.out, self.result.entries())
+        except ManifestNotWritten:
+            if not quiet:
+                raise
+            return
+        self.unrecorded, self.last = 0, self.clock()
+        self.flushes += 1
+
+
+def _finish(out: Path, jobs: Sequence[Job], result: BuildResult, scope: Scope | None) -> None:
+    """The end of a run: the manifest (rows of built and skipped pages in, those of removed
+    pages out), then the removed files and leftovers, then failures.csv. In this order a kill
+    between two steps leaves files the manifest does not list, never a row without its file;
+    the next run removes or rebuilds those files."""
+    result.removed = _outdated(out, jobs, result, scope)
+    update_manifest(out, result.entries(), remove=result.removed)
+    for path in result.removed:
+        with contextlib.suppress(OSError):  # cannot be removed: it has left the manifest
+            (out / path).unlink(missing_ok=True)
+    remove_unlisted_pages(out)
+    _record_failures(out, jobs, result.failed, scope)
 
 
 def _worker_spec(data: Path, mapping: Path | None, out: Path, check: bool,
@@ -254,12 +332,12 @@ def _collect(result: BuildResult, chunk: ChunkResult, progress: OnOutcome | None
             progress(item)
 
 
-def _remove_outdated(out: Path, jobs: Sequence[Job], result: BuildResult,
-                     scope: Scope | None) -> None:
-    """Remove the files of pages that must not be delivered in their old version: the pages
-    that failed now, pages of a planned entity under another file name (the entity was
-    renamed) and, with a `scope`, pages of that scope no longer planned (a library that left
-    the data). They are listed in `result.removed` (and so leave the manifest)."""
+def _outdated(out: Path, jobs: Sequence[Job], result: BuildResult,
+              scope: Scope | None) -> list[str]:
+    """The files of pages that must not be delivered in their old version: the pages that
+    failed now, pages of a planned entity under another file name (the entity was renamed)
+    and, with a `scope`, pages of that scope no longer planned (a library that left the data).
+    They leave the manifest and the output folder."""
     gone = {f.job.path for f in result.failed}
     planned = {j.path for j in jobs}
     keys = {(j.school_year, j.subject, j.level, j.entity_id) for j in jobs}
@@ -268,10 +346,24 @@ def _remove_outdated(out: Path, jobs: Sequence[Job], result: BuildResult,
                 (e.school_year, e.subject, e.level, e.entity_id) in keys
                 or (scope is not None and (e.school_year, e.subject, e.level) in scope)):
             gone.add(path)
-    for path in gone:
-        with contextlib.suppress(OSError):  # cannot be removed: it still leaves the manifest
-            (out / path).unlink(missing_ok=True)
-    result.removed = sorted(gone)
+    return sorted(gone)
+
+
+def remove_unlisted_pages(out: Path) -> list[str]:
+    """Remove page files (`<subject>/<level folder>/**/*.pdf`) that the manifest does not list:
+    written by a run that was stopped before it recorded them, or left when a run stopped
+    between writing the manifest and removing the files it dropped. Returns their paths."""
+    listed = read_manifest(out)
+    removed = []
+    for subject in SUBJECTS:
+        for folder in FOLDERS.values():
+            for path in (out / subject / folder).rglob("*.pdf"):
+                rel = path.relative_to(out).as_posix()
+                if rel not in listed and not path.name.startswith("."):
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                        removed.append(rel)
+    return removed
 
 
 def _record_failures(out: Path, jobs: Sequence[Job], failed: Sequence[Failed],
@@ -282,7 +374,10 @@ def _record_failures(out: Path, jobs: Sequence[Job], failed: Sequence[Failed],
     earlier = [f for f in read_failures(out)
                if (f.school_year, f.subject, f.level, f.entity_id) not in done
                and (scope is None or (f.school_year, f.subject, f.level) not in scope)]
-    write_failures(out, [*earlier, *(f.failure() for f in failed)])
+    try:
+        write_failures(out, [*earlier, *(f.failure() for f in failed)])
+    except OSError as exc:  # the pages and the manifest are written; say what is missing
+        raise InfographicsError(not_written(out / "failures.csv", exc)) from exc
 
 
 def up_to_date(out: Path, edition: str) -> list[Entry] | None:

@@ -13,17 +13,29 @@ Zip entries are named by the pages' manifest paths, sorted, with fixed timestamp
 attributes, so the same pages give the same bytes. Each file's manifest row keeps, as `inputs`,
 a digest of what it was made from (page paths and sha256s); a rerun rebuilds a file only when
 that digest changed or the file no longer has its recorded sha256.
+
+Each file is written whole (temp file, fsync, rename) and then recorded, POI by POI, so a run
+stopped at any moment keeps what it made; files that no row lists (a stop in between) are
+removed by the next run. A file that cannot be written (a full disk, a read-only folder) is
+named in Dutch and the other bundles are still made.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from infographics.edition.entitlement import Entitlements, Recipient
-from infographics.edition.manifest import Entry, read_manifest, sha256_file, update_manifest
+from infographics.edition.manifest import (
+    Entry,
+    not_written,
+    read_manifest,
+    sha256_file,
+    update_manifest,
+)
 from infographics.edition.printpdf import PrintSection, print_pdf
 from infographics.errors import InfographicsError
 from infographics.fileio import atomic_write, inside, reproducible_zip, slug
@@ -155,40 +167,107 @@ def make_bundles(out: Path, entitlements: Entitlements,
     return [o.entry for o in run_bundles(out, entitlements, years)[1]]
 
 
-def run_bundles(out: Path, entitlements: Entitlements,
-                years: Sequence[str] | None = None) -> tuple[list[Bundle], list[Outcome]]:
-    """`make_bundles`, also telling which bundles were planned and which files were written.
+def run_bundles(out: Path, entitlements: Entitlements, years: Sequence[str] | None = None,
+                done: Callable[[Outcome], object] | None = None
+                ) -> tuple[list[Bundle], list[Outcome]]:
+    """`make_bundles`, also telling which bundles were planned and which files were written
+    (and `done` of each file as soon as it is recorded).
 
-    Raises `InfographicsError` naming every page file that is missing or no longer has the
-    sha256 the manifest recorded (after writing the bundles that were complete)."""
+    Each POI's files are recorded in the manifest as soon as they are written, so a run stopped
+    at any moment keeps what it made. Raises `InfographicsError` naming every page file that is
+    missing or no longer has the sha256 the manifest recorded, and every bundle file that could
+    not be written (a full disk, a read-only folder), after making the others."""
     out = Path(out)
     manifest = read_manifest(out)
     bundles = plan_bundles(manifest.values(), entitlements, years)
     done_years = set(years) if years else {e.school_year for e in manifest.values() if e.is_page}
     outcomes: list[Outcome] = []
     problems: dict[str, str] = {}
-    for bundle in bundles:
-        try:
-            outcomes.append(_zip(out, bundle, manifest))
-            if bundle.print_pages:
-                outcomes.append(_print(out, bundle, manifest))
-        except _PageProblems as exc:
-            problems.update(exc.problems)
-    made = {o.entry.path for o in outcomes}
-    stale = [p for p, e in manifest.items() if e.level in BUNDLE_LEVELS
-             and e.school_year in done_years and p not in made]
-    for path in stale:
-        (out / path).unlink(missing_ok=True)
-    if outcomes or stale:
-        update_manifest(out, [o.entry for o in outcomes], remove=stale)
+    recorded = 0
+    try:
+        for bundle in bundles:
+            _make_bundle(out, bundle, manifest, problems, outcomes)
+            recorded = _record(out, outcomes, recorded, done)
+    except BaseException:  # stopped: record the files written so far (whole ones only)
+        with contextlib.suppress(Exception):
+            _record(out, outcomes, recorded, done)
+        raise
+    _remove_stale(out, manifest, {o.entry.path for o in outcomes}, done_years)
     if problems:
-        listed = "; ".join(f"{path}: {why}" for path, why in sorted(problems.items())[:10])
-        if len(problems) > 10:
-            listed += f"; en {len(problems) - 10} meer"
-        raise InfographicsError(
-            f"{len(problems)} pagina('s) voor de bundels ontbreken of zijn gewijzigd sinds de "
-            f"bouw; bouw ze opnieuw: {listed}")
+        raise InfographicsError(_problem_text(problems))
     return bundles, outcomes
+
+
+def _record(out: Path, outcomes: list[Outcome], recorded: int,
+            done: Callable[[Outcome], object] | None) -> int:
+    """Write the manifest rows of the files written since `recorded` (the files first, then
+    their rows), tell `done` of each outcome; returns how many are recorded now."""
+    new = outcomes[recorded:]
+    if any(o.written for o in new):
+        update_manifest(out, [o.entry for o in new if o.written])
+    for o in new:
+        if done is not None:
+            done(o)
+    return len(outcomes)
+
+
+def _make_bundle(out: Path, bundle: Bundle, manifest: dict[str, Entry],
+                 problems: dict[str, str], made: list[Outcome]) -> None:
+    """A POI's zip and (when it has local PO pages) print PDF, each added to `made` as soon as
+    it is written; what went wrong goes into `problems` by path: pages missing or changed, a
+    file that could not be written."""
+    try:
+        made.append(_zip(out, bundle, manifest))
+        if bundle.print_pages:
+            made.append(_print(out, bundle, manifest))
+    except _PageProblems as exc:
+        problems.update(exc.problems)
+    except _NotWritten as exc:
+        problems[exc.path] = exc.reason
+
+
+def _remove_stale(out: Path, manifest: dict[str, Entry], made: set[str],
+                  years: set[str]) -> None:
+    """Bundle files of `years` that this run did not make (a POI that no longer has one) leave
+    the manifest, then the disk; so do files in those years' folders that no manifest row
+    lists (left by a run stopped between writing a file and recording it)."""
+    stale = [p for p, e in manifest.items() if e.level in BUNDLE_LEVELS
+             and e.school_year in years and p not in made]
+    if stale:
+        update_manifest(out, [], remove=stale)
+    listed = read_manifest(out)
+    unlisted = [f.relative_to(out).as_posix() for year in years
+                for f in (out / FOLDER / slug(year)).glob("*.*")
+                if not f.name.startswith(".") and f.relative_to(out).as_posix() not in listed]
+    for path in [*stale, *unlisted]:
+        with contextlib.suppress(OSError):  # cannot be removed: no row lists it any more
+            (out / path).unlink(missing_ok=True)
+
+
+def _problem_text(problems: dict[str, str]) -> str:
+    listed = "; ".join(f"{path}: {why}" for path, why in sorted(problems.items())[:10])
+    if len(problems) > 10:
+        listed += f"; en {len(problems) - 10} meer"
+    unwritten = [p for p, why in problems.items() if " niet geschreven: " in why]
+    if unwritten:
+        return (f"{len(unwritten)} bundelbestand(en) niet geschreven, de andere wel; maak ruimte "
+                f"en draai opnieuw: {listed}")
+    return (f"{len(problems)} pagina('s) voor de bundels ontbreken of zijn gewijzigd sinds de "
+            f"bouw; bouw ze opnieuw: {listed}")
+
+
+class _NotWritten(Exception):
+    def __init__(self, path: str, reason: str):
+        super().__init__(reason)
+        self.path, self.reason = path, reason
+
+
+def _write(out: Path, path: str, data: bytes) -> None:
+    """Write a bundle file whole or not at all; raises _NotWritten with the Dutch reason."""
+    try:
+        atomic_write(inside(out, path), data)
+    except OSError as exc:
+        raise _NotWritten(path, not_written(path, exc)) from exc
 
 
 class _PageProblems(Exception):
@@ -235,7 +314,7 @@ def _zip(out: Path, bundle: Bundle, manifest: dict[str, Entry]) -> Outcome:
         return Outcome(old, False)
     pages = _read_pages(out, bundle.pages)
     data = reproducible_zip((name, pages[name]) for name in sorted(pages))
-    atomic_write(inside(out, bundle.zip_path), data)
+    _write(out, bundle.zip_path, data)
     return Outcome(_entry(bundle, "bundle", bundle.zip_path, data, len(bundle.pages), digest),
                    True)
 
@@ -247,5 +326,5 @@ def _print(out: Path, bundle: Bundle, manifest: dict[str, Entry]) -> Outcome:
     files = _read_pages(out, [p.entry for p in bundle.print_pages])
     data, pages = print_pdf(bundle.poi_name, bundle.school_year, [
         PrintSection(p.province, p.library, files[p.entry.path]) for p in bundle.print_pages])
-    atomic_write(inside(out, bundle.print_path), data)
+    _write(out, bundle.print_path, data)
     return Outcome(_entry(bundle, "print", bundle.print_path, data, pages, digest), True)

@@ -7,11 +7,15 @@ entity_id = poi_id. Every row has the file's sha256, so delivery and verificatio
 a file is still the one built. `inputs` is the fingerprint of everything the file was made from
 (see build.fingerprint); a rebuild skips a page whose fingerprint is unchanged and whose file
 still has its sha256. A manifest written before 0.2.0 names the subject column `theme`.
+
+The manifest is written whole or not at all, after the files it lists (see build.py for the
+order); `write_error` and `not_written` say in Dutch why a file could not be written.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
@@ -107,16 +111,50 @@ def _is_relative_path(path: str) -> bool:
             and all(part and not part.startswith(".") for part in parts))
 
 
+# why a file could not be written, by errno (Dutch); anything else says the system's words
+WRITE_ERRORS: Final = {
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "het schijfquotum is op",
+    errno.EROFS: "de map is alleen-lezen",
+    errno.EACCES: "geen schrijfrechten",
+    errno.EPERM: "geen schrijfrechten",
+    errno.EISDIR: "er staat een map met die naam",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+}
+
+
+def write_error(exc: OSError) -> str:
+    """'niet geschreven: de schijf is vol': why a file could not be written, in Dutch."""
+    return f"niet geschreven: {WRITE_ERRORS.get(exc.errno or 0) or exc.strerror or exc}"
+
+
+def not_written(path: str | Path, exc: OSError) -> str:
+    """'bundels/2020-2021/zb-2020-2021.zip niet geschreven: de schijf is vol': why a file (a
+    bundle, a thumbnail, the manifest) could not be written, in Dutch, naming it."""
+    return f"{path} {write_error(exc)}"
+
+
+class ManifestNotWritten(InfographicsError):
+    """The manifest could not be written (a full disk, a read-only folder): the old one stands,
+    whole; files written since are not in it yet (the next run builds them again)."""
+
+
 def update_manifest(out: Path, entries: Iterable[Entry], remove: Iterable[str] = ()) -> None:
     """Merge `entries` into the manifest (same path replaces), drop the paths in `remove`, and
-    write it atomically, sorted by path."""
+    write it atomically, sorted by path. Raises ManifestNotWritten (Dutch, naming the file)
+    when it cannot be written; the old manifest then stays as it was."""
     rows = read_manifest(out)
     for path in remove:
         rows.pop(path, None)
     for entry in entries:
         rows[entry.path] = entry
-    with atomic_text(Path(out) / NAME) as fh:
-        writer = csv.DictWriter(fh, COLUMNS)
-        writer.writeheader()
-        for key in sorted(rows):
-            writer.writerow(asdict(rows[key]))
+    target = Path(out) / NAME
+    try:
+        with atomic_text(target) as fh:
+            writer = csv.DictWriter(fh, COLUMNS)
+            writer.writeheader()
+            for key in sorted(rows):
+                writer.writerow(asdict(rows[key]))
+    except OSError as exc:
+        raise ManifestNotWritten(f"{not_written(target, exc)}; het vorige manifest staat er "
+                                 "nog (heel), de volgende run maakt wat er ontbreekt") from exc

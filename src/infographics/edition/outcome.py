@@ -77,3 +77,7 @@ class BuildResult:
     def summary(self) -> str:
         return (f"{integer(len(self.built))} gebouwd, {integer(len(self.failed))} mislukt, "
                 f"{integer(len(self.skipped))} overgeslagen")
+
+    def entries(self) -> list[Entry]:
+        """The manifest rows of every page built or skipped so far."""
+        return [b.entry() for b in self.built] + [s.as_built().entry() for s in self.skipped]

@@ -3,21 +3,25 @@
 
 Thumbnails (pypdfium2, about 300 px wide, 128-colour PNG) go to `out/preview/<page path>.png`; a
 thumbnail is only drawn again when its PDF's sha256 differs from the one it was drawn from (kept
-in `preview/miniaturen.json`), so a rerun is cheap. The sheet (Jinja2,
-`templates/preview/index.html.j2`) is grouped per school year: the national pages first, then per
-POI its bundle files, and per province its provincial pages and each library's local and school
-pages. Every thumbnail links to its PDF (relative links). Warnings stand next to their entity:
-pages that failed to build (`failures.csv`), files in the manifest that are missing or no longer
-have their sha256, and thumbnails that could not be drawn.
+in `preview/miniaturen.json`), so a rerun is cheap. Every file appears whole or not at all; a
+thumbnail that cannot be written (a full disk, a read-only folder) is a warning naming it, and a
+run stopped halfway records the thumbnails it drew, so the next run draws only the rest.
+
+The sheet (Jinja2, `templates/preview/index.html.j2`) is grouped per school year: the national
+pages first, then per POI its bundle files, and per province its provincial pages and each
+library's local and school pages. Every thumbnail links to its PDF (relative links). Warnings
+stand next to their entity: pages that failed to build (`failures.csv`), files in the manifest
+that are missing or no longer have their sha256, and thumbnails that could not be drawn.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypedDict
@@ -29,7 +33,9 @@ from PIL import Image
 
 from infographics.edition.entitlement import Entitlements, ReferenceTables
 from infographics.edition.failures import Failure, read_failures
-from infographics.edition.manifest import Entry, is_page_level, read_manifest
+from infographics.edition.manifest import Entry, is_page_level, not_written, read_manifest
+from infographics.edition.workers import process_pool
+from infographics.errors import InfographicsError
 from infographics.fileio import atomic_binary, atomic_write
 from infographics.levels import BUNDLE_LEVELS, LABELS, ORDER, SUBJECT_LABELS
 from infographics.numbers import integer
@@ -161,7 +167,8 @@ class PreviewResult:
 
 
 def draw_thumbnail(pdf: Path, png: Path, width: int = THUMB_WIDTH) -> tuple[int, int]:
-    """Page 1 of `pdf` as a PNG `width` pixels wide; returns its size."""
+    """Page 1 of `pdf` as a PNG `width` pixels wide (written whole or not at all); returns its
+    size."""
     doc = pdfium.PdfDocument(str(pdf))
     try:
         page = doc[0]
@@ -169,9 +176,20 @@ def draw_thumbnail(pdf: Path, png: Path, width: int = THUMB_WIDTH) -> tuple[int,
     finally:
         doc.close()
     image = image.quantize(COLOURS, method=Image.Quantize.FASTOCTREE)
-    with atomic_binary(png) as fh:
-        image.save(fh, format="PNG")
+    try:
+        with atomic_binary(png) as fh:
+            image.save(fh, format="PNG")
+    except OSError as exc:
+        raise ThumbnailNotWritten(exc) from exc
     return image.size
+
+
+class ThumbnailNotWritten(Exception):
+    """A thumbnail was drawn but could not be written (a full disk, a read-only folder)."""
+
+    def __init__(self, cause: OSError):
+        super().__init__(str(cause))
+        self.cause = cause
 
 
 def _draw_all(out: str, thumbs: list[Thumb]) -> list[Drawn]:
@@ -180,19 +198,36 @@ def _draw_all(out: str, thumbs: list[Thumb]) -> list[Drawn]:
         try:
             w, h = draw_thumbnail(Path(out) / t.pdf, Path(out) / t.png)
             done.append(Drawn(t, w, h))
+        except ThumbnailNotWritten as exc:  # this thumbnail only; the sheet says which
+            done.append(Drawn(t, error=not_written(t.png, exc.cause)))
         except Exception as exc:  # a broken PDF gets a warning on the sheet, not a crash
             done.append(Drawn(t, error=f"{type(exc).__name__}: {exc}"))
     return done
 
 
-def draw_thumbnails(out: Path, thumbs: Sequence[Thumb], workers: int = 1) -> list[Drawn]:
-    """Draw `thumbs`, on `workers` processes when there are enough of them to pay off."""
+def draw_thumbnails(out: Path, thumbs: Sequence[Thumb], workers: int = 1,
+                    progress: Callable[[Drawn], object] | None = None) -> list[Drawn]:
+    """Draw `thumbs`, on `workers` processes when there are enough of them to pay off (workers
+    that die with this process, see workers.process_pool); tell `progress` of each thumbnail as
+    soon as it (or its chunk) is done."""
     if workers <= 1 or len(thumbs) < 40:
-        return _draw_all(str(out), list(thumbs))
+        return _collect((_draw_all(str(out), [t]) for t in thumbs), progress)
     size = max(10, len(thumbs) // (workers * 4))
-    chunks = [list(thumbs[i:i + size]) for i in range(0, len(thumbs), size)]
-    with ProcessPoolExecutor(workers) as pool:
-        return [d for part in pool.map(_draw_all, [str(out)] * len(chunks), chunks) for d in part]
+    parts = [list(thumbs[i:i + size]) for i in range(0, len(thumbs), size)]
+    with process_pool(workers) as pool:
+        futures = [pool.submit(_draw_all, str(out), part) for part in parts]
+        return _collect((f.result() for f in as_completed(futures)), progress)
+
+
+def _collect(parts: Iterable[list[Drawn]],
+             progress: Callable[[Drawn], object] | None) -> list[Drawn]:
+    done: list[Drawn] = []
+    for part in parts:
+        for d in part:
+            done.append(d)
+            if progress is not None:
+                progress(d)
+    return done
 
 
 def thumb_path(pdf_path: str) -> str:
@@ -348,11 +383,14 @@ def _relative(path: str) -> str:
 
 def make_preview(out: Path, entitlements: Entitlements,
                  school_libraries: Mapping[tuple[str, str], str] | None = None,
-                 workers: int = 1) -> PreviewResult:
-    """Thumbnails of every page in `out/manifest.csv` and `out/preview/index.html`.
+                 workers: int = 1,
+                 progress: Callable[[Drawn], object] | None = None) -> PreviewResult:
+    """Thumbnails of every page in `out/manifest.csv` and `out/preview/index.html`; `progress`
+    is told of every thumbnail drawn.
 
     `school_libraries` maps (school_year, location_id) to the library, to place failed school
-    pages (which have no manifest row) with their library."""
+    pages (which have no manifest row) with their library. Stopped halfway (Ctrl-C, SIGTERM),
+    it records the thumbnails drawn so far, so the next run draws only the rest."""
     started = time.perf_counter()
     out = Path(out)
     manifest = read_manifest(out)
@@ -361,24 +399,54 @@ def make_preview(out: Path, entitlements: Entitlements,
     state = _read_state(folder / STATE)
     pages = [e for e in manifest.values() if e.is_page]
     actual = {e.path: _sha256(out / e.path) for e in manifest.values()}
-    drawn = {d.thumb.pdf: d for d in draw_thumbnails(out, _todo(out, pages, actual, state),
-                                                     workers)}
-    new_state = {e.path: kept for e in pages
-                 if (kept := _thumb_state(actual[e.path], drawn.get(e.path), state.get(e.path)))
-                 is not None}
+    drawn: dict[str, Drawn] = {}
+
+    def got(d: Drawn) -> None:
+        drawn[d.thumb.pdf] = d
+        if progress is not None:
+            progress(d)
+
+    try:
+        draw_thumbnails(out, _todo(out, pages, actual, state), workers, got)
+    except BaseException:  # stopped: keep the record of the thumbnails drawn so far
+        with contextlib.suppress(Exception):
+            _write(folder / STATE, _state_json(_new_state(pages, actual, drawn, state)))
+        raise
+    new_state = _new_state(pages, actual, drawn, state)
     cards = [_card(e, actual[e.path], drawn.get(e.path), new_state.get(e.path)) for e in pages]
     files = [FileLink(e, _file_label(e), _relative(e.path), file_warnings(e, actual[e.path]),
                       actual[e.path] is not None)
              for e in manifest.values() if not e.is_page]
     sheets = group_sheets(cards, files, read_failures(out), entitlements, school_libraries)
     _remove_stale_thumbnails(folder, {thumb_path(p) for p in new_state}, out)
-    atomic_write(folder / STATE, json.dumps(new_state, separators=(",", ":"), sort_keys=True))
+    _write(folder / STATE, _state_json(new_state))
     index = folder / "index.html"
     notices = _all_warnings(sheets)
-    atomic_write(index, render_sheet(sheets, len(pages), notices, out.resolve().name))
+    _write(index, render_sheet(sheets, len(pages), notices, out.resolve().name))
     made = sum(not d.error for d in drawn.values())
     return PreviewResult(index, len(pages), made, len(new_state) - made, notices,
                          time.perf_counter() - started)
+
+
+def _new_state(pages: Sequence[Entry], actual: Mapping[str, str | None],
+               drawn: Mapping[str, Drawn],
+               state: Mapping[str, ThumbState]) -> dict[str, ThumbState]:
+    return {e.path: kept for e in pages
+            if (kept := _thumb_state(actual[e.path], drawn.get(e.path), state.get(e.path)))
+            is not None}
+
+
+def _state_json(state: Mapping[str, ThumbState]) -> str:
+    return json.dumps(state, separators=(",", ":"), sort_keys=True)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write the sheet or the thumbnail state whole or not at all; raises InfographicsError
+    naming the file (Dutch) when it cannot be written."""
+    try:
+        atomic_write(path, text)
+    except OSError as exc:
+        raise InfographicsError(not_written(path, exc)) from exc
 
 
 def _read_state(path: Path) -> dict[str, ThumbState]:

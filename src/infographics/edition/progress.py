@@ -61,6 +61,12 @@ class Progress:
             self.stream.write(self.line(now) + "\n")
             self.stream.flush()
 
+    def summary(self) -> str:
+        """'520 gebouwd, 0 mislukt, 12 overgeslagen' of the pages done so far."""
+        built = self.done - self.failed - self.skipped
+        return (f"{integer(built)} gebouwd, {integer(self.failed)} mislukt, "
+                f"{integer(self.skipped)} overgeslagen")
+
     def line(self, now: float | None = None) -> str:
         """'520/1.032 pagina's (50%), 48,1 per s, nog 0:11'."""
         rate = self._rate(now)
