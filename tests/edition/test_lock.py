@@ -140,10 +140,10 @@ def test_a_forked_child_that_outlives_its_parent_does_not_keep_the_folder(tmp_pa
         from infographics.edition.lock import exclusive
         with exclusive(Path({str(out)!r}), "build"):
             if os.fork() == 0:
-                print("kind", flush=True)  # running (past the fork handlers)
+                os.write(1, b"kind\\n")  # running (past the fork handlers); one write
                 time.sleep(30)  # an orphan to be
                 os._exit(0)
-            print("vast", flush=True)
+            os.write(1, b"vast\\n")
             time.sleep(60)
     """)
     parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
