@@ -103,7 +103,7 @@ def test_a_dry_run_stops_on_sigterm(built, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(built, out)
     send = ["send", "--data", MINI, "--out", out]
-    run = run_killed(send, out, Moment("after 2 mails", files=2, pattern="outbox/*.eml"),
+    run = run_killed(send, out, Moment("after 2 mails", files=2, pattern=".outbox.nieuw/*.eml"),
                      sig=signal.SIGTERM)
     stopped(run, 143)
     assert "proefrun is onvolledig" in run.stderr
