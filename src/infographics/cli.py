@@ -66,13 +66,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"infographics {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="OPDRACHT")
+    for add in (_add_validate, _add_figures, _add_build, _add_verify, _add_bundle,
+                _add_preview, _add_send):
+        add(sub)
+    portal_commands.add_commands(sub)
+    return parser
 
+
+Subparsers = argparse._SubParsersAction  # argparse names the type of add_subparsers() so
+
+
+def _add_validate(sub: Subparsers[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("validate", help="invoer controleren en alle problemen tonen")
     _add_data(p)
     _add_layouts(p)
     p.add_argument("--report", type=Path, help="schrijf de problemen ook als CSV")
     p.add_argument("--strict", action="store_true", help="waarschuwingen tellen als fouten")
 
+
+def _add_figures(sub: Subparsers[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("figures", help="alle cijfers exporteren (lange vorm)")
     _add_data(p)
     _add_layouts(p)
@@ -81,6 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="csv", choices=["csv", "json"])
     p.add_argument("--output", type=Path, help="bestand (standaard: scherm)")
 
+
+def _add_build(sub: Subparsers[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("build", help="infographics bouwen")
     _add_data(p)
     _add_layouts(p)
@@ -106,6 +120,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--bundle", action="store_true",
                    help="daarna de bundels per POI maken (zoals infographics bundle)")
 
+
+def _add_verify(sub: Subparsers[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("verify", help="PDF's of een gebouwde map controleren (PDF/UA-eisen)")
     p.add_argument("paths", nargs="+", type=Path, metavar="PAD",
                    help="een PDF of een map met manifest.csv")
@@ -113,21 +129,22 @@ def _parser() -> argparse.ArgumentParser:
                    help="ook een onafhankelijke validator laten controleren op PDF/UA-1 en "
                         "PDF/A-2a (pagina's en afdrukversies; vraagt page-validation)")
 
+
+def _add_bundle(sub: Subparsers[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("bundle", help="per POI een zip met alle pagina's waar de POI recht op "
                                       "heeft, plus een afdrukversie van de lokale PO-pagina's")
     _add_data(p)
     p.add_argument("--out", type=Path, default=Path("output"), help="gebouwde map (manifest.csv)")
     p.add_argument("--year", help="schooljaar, bijvoorbeeld 2020-2021 (standaard: alle)")
 
+
+def _add_preview(sub: Subparsers[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("preview", help="controleblad: miniaturen van alle pagina's en "
                                        "preview/index.html, per POI, provincie en bibliotheek")
     _add_data(p)
     p.add_argument("--out", type=Path, default=Path("output"), help="gebouwde map (manifest.csv)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                    help="aantal processen voor de miniaturen (standaard: alle kernen)")
-    _add_send(sub)
-    portal_commands.add_commands(sub)
-    return parser
 
 
 class Stopped(BaseException):
@@ -452,7 +469,7 @@ class _SendHelp(argparse.HelpFormatter):
         return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
 
 
-def _add_send(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_send(sub: Subparsers[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("send", help="infographics mailen: proefrun naar een outbox (standaard), "
                                     "of met --send echt versturen", formatter_class=_SendHelp)
     _add_data(p)
@@ -460,14 +477,7 @@ def _add_send(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--year", help="schooljaar (standaard: het laatste in het manifest)")
     p.add_argument("--send", action="store_true",
                    help="echt versturen via SMTP; zonder: proefrun, .eml-bestanden in --outbox")
-    p.add_argument("--smtp-host", metavar="HOST")
-    p.add_argument("--smtp-port", type=int, metavar="POORT",
-                   help="standaard 25 (none), 587 (starttls), 465 (ssl)")
-    p.add_argument("--smtp-security", choices=["none", "starttls", "ssl"],
-                   help="standaard starttls; gebruiker en wachtwoord alleen via "
-                        "INFOGRAPHICS_SMTP_USER en INFOGRAPHICS_SMTP_PASSWORD (of een vraag)")
-    p.add_argument("--from", dest="sender", metavar="ADRES",
-                   help='afzender, bijvoorbeeld "Team Bibliotheekmonitor <monitor@kb.nl>"')
+    _add_smtp(p)
     p.add_argument("--outbox", type=Path, metavar="MAP",
                    help="map voor de .eml-bestanden van een proefrun (standaard: OUT/outbox)")
     p.add_argument("--limit", type=int, metavar="N", help="hoogstens N berichten in deze run")
@@ -507,6 +517,17 @@ def _add_send(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--config", type=Path, metavar="BESTAND",
                    help="TOML met een [send]-tabel (smtp_host, smtp_port, smtp_security, from, "
                         "rate, ...); geen wachtwoorden")
+
+
+def _add_smtp(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--smtp-host", metavar="HOST")
+    p.add_argument("--smtp-port", type=int, metavar="POORT",
+                   help="standaard 25 (none), 587 (starttls), 465 (ssl)")
+    p.add_argument("--smtp-security", choices=["none", "starttls", "ssl"],
+                   help="standaard starttls; gebruiker en wachtwoord alleen via "
+                        "INFOGRAPHICS_SMTP_USER en INFOGRAPHICS_SMTP_PASSWORD (of een vraag)")
+    p.add_argument("--from", dest="sender", metavar="ADRES",
+                   help='afzender, bijvoorbeeld "Team Bibliotheekmonitor <monitor@kb.nl>"')
 
 
 def _send(args: argparse.Namespace) -> int:
