@@ -161,7 +161,8 @@ def test_preview_on_two_workers_killed_leaves_no_worker(tmp_path_factory, ctx):
 def test_a_dry_run_into_the_outbox_killed_at_any_moment(built, tmp_path, files):
     out = copy(built, tmp_path)
     send = ["send", "--data", MINI, "--out", out]
-    run = run_killed(send, out, Moment(f"after {files}", files=files, pattern=".outbox.nieuw/*.eml"))
+    moment = Moment(f"after {files}", files=files, pattern=".outbox.nieuw/*.eml")
+    run = run_killed(send, out, moment)
     after_kill(run, out, send)
     with (out / "outbox" / "overzicht.csv").open(encoding="utf-8", newline="") as fh:
         listed = {row["bestand"] for row in csv.DictReader(fh)}
