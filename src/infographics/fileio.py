@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, BinaryIO, Final, TextIO
 
 __all__ = ["SLUG_MAX", "ZIP_DATE", "OutsideFolder", "atomic_binary", "atomic_text",
-           "atomic_write", "inside", "reproducible_zip", "slug"]
+           "atomic_write", "fsync_folder", "inside", "reproducible_zip", "slug"]
 
 ZIP_DATE: Final = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold; the same for all
 SLUG_MAX: Final = 80  # characters of a name in a file name; far below any file system's limit
@@ -54,7 +54,7 @@ def inside(folder: Path, relative: str | Path) -> Path:
     return Path(folder) / relative
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make a rename in `folder` durable (a no-op where folders cannot be opened)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -80,7 +80,7 @@ def _commit(fh: IO[bytes] | IO[str], tmp: Path, target: Path) -> None:
     fh.close()
     os.chmod(tmp, 0o644)
     os.replace(tmp, target)
-    _fsync_folder(target.parent)
+    fsync_folder(target.parent)
 
 
 @contextlib.contextmanager

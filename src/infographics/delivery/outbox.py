@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from infographics.errors import InfographicsError
+from infographics.fileio import fsync_folder
 from infographics.numbers import count
 
 OVERVIEW = "overzicht.csv"
@@ -81,19 +82,6 @@ def replacing(outbox: Path) -> Iterator[Path]:
     if outbox.exists():
         outbox.rename(old)
     new.rename(outbox)
-    _sync(outbox.parent)
+    fsync_folder(outbox.parent)
     shutil.rmtree(old, ignore_errors=True)
 
-
-def _sync(folder: Path) -> None:
-    """Make the renames in `folder` durable (where folders can be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -17,28 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal, Protocol, get_args
+from typing import TYPE_CHECKING, Final, Literal, get_args
 
 from infographics.edition.manifest import Entry
 
 if TYPE_CHECKING:  # annotations only: this module reads the frames but needs no pandas itself
-    import pandas as pd
+    from infographics.data.measure import TablesLike
 
 RecipientKind = Literal["library", "poi", "national"]
 RECIPIENT_KINDS: Final[tuple[RecipientKind, ...]] = get_args(RecipientKind)
-
-
-class ReferenceTables(Protocol):
-    """The reference tables entitlements are made from (data.read.Tables has them)."""
-
-    @property
-    def provinces(self) -> pd.DataFrame: ...
-    @property
-    def pois(self) -> pd.DataFrame: ...
-    @property
-    def libraries(self) -> pd.DataFrame: ...
-    @property
-    def school_locations(self) -> pd.DataFrame: ...
 
 
 @dataclass(frozen=True)
@@ -64,7 +51,7 @@ class Entitlements:
         self.school_libraries = None if school_libraries is None else dict(school_libraries)
 
     @classmethod
-    def from_tables(cls, tables: ReferenceTables) -> Entitlements:
+    def from_tables(cls, tables: TablesLike) -> Entitlements:
         """From data.read.Tables (or anything with its four reference frames)."""
         libs, schools = tables.libraries, tables.school_locations
         return cls(

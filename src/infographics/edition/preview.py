@@ -31,7 +31,8 @@ import pypdfium2 as pdfium
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from PIL import Image
 
-from infographics.edition.entitlement import Entitlements, ReferenceTables
+from infographics.data.measure import TablesLike
+from infographics.edition.entitlement import Entitlements
 from infographics.edition.failures import Failure, read_failures
 from infographics.edition.manifest import Entry, is_page_level, not_written, read_manifest
 from infographics.edition.workers import process_pool
@@ -535,7 +536,7 @@ def render_sheet(sheets: list[YearSheet], pages: int, warnings: list[Notice],
         sheets=sheets, pages=pages, warnings=warnings, edition=edition)
 
 
-def school_libraries_of(tables: ReferenceTables) -> dict[tuple[str, str], str]:
+def school_libraries_of(tables: TablesLike) -> dict[tuple[str, str], str]:
     """(school_year, location_id) → library_id, from data.read.Tables."""
     s = tables.school_locations
     return {(str(y), str(loc)): str(lib) for y, loc, lib in
