@@ -99,6 +99,7 @@ def _job(n: int) -> Job:
 
 
 def test_a_stopped_pool_keeps_what_its_running_chunks_finish_and_leaves_no_worker():
+    before = set(live_children())  # other tests of this process may keep a helper running
     work = [(_job(n), None) for n in range(40)]
     got: list[ChunkResult] = []
 
@@ -113,7 +114,7 @@ def test_a_stopped_pool_keeps_what_its_running_chunks_finish_and_leaves_no_worke
     # the chunks not yet started (most of the 20) are cancelled
     assert len(got) >= 2
     assert sum(len(c.outcomes) for c in got) < len(work) / 2
-    assert live_children() == []
+    assert set(live_children()) - before == set()
 
 
 def test_a_worker_ignores_ctrl_c_and_sigterm_its_parent_handles(monkeypatch):
@@ -125,7 +126,8 @@ def test_a_worker_ignores_ctrl_c_and_sigterm_its_parent_handles(monkeypatch):
 
 
 def test_the_pool_ends_normally_by_waiting_for_its_work():
+    before = set(live_children())  # other tests of this process may keep a helper running
     with process_pool(2) as pool:
         futures = [pool.submit(pow, n, 2) for n in range(10)]
     assert [f.result() for f in futures] == [n * n for n in range(10)]
-    assert live_children() == []
+    assert set(live_children()) - before == set()
