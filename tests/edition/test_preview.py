@@ -274,3 +274,29 @@ def test_pages_and_failures_outside_the_reference_tables_are_shown_apart():
     assert sheet.other.warnings == ["Niet gebouwd: VO sterrenchecklist School Y (LOC2): ook kapot"]
     assert sheet.count() == 5
     assert sheet.warning_count() == 2
+
+
+def test_a_bundle_older_than_its_pages_is_a_warning(tables, tmp_path_factory, ctx):
+    """A page rebuilt after the bundles were made: the review sheet says which bundles are out
+    of date (before, only `send` noticed), and is quiet again once they are remade."""
+    import dataclasses
+    import hashlib
+
+    from infographics.edition.manifest import update_manifest
+
+    out = copy_edition(tmp_path_factory, ctx, "preview-stale")
+    ent = Entitlements.from_tables(tables)
+    make_bundles(out, ent)
+    assert make_preview(out, ent, workers=1).warnings == []
+    page = next(e for e in read_manifest(out).values()
+                if e.level == "library" and e.subject == "po")
+    data = (out / page.path).read_bytes() + b"\n% opnieuw gebouwd\n"
+    (out / page.path).write_bytes(data)
+    update_manifest(out, [dataclasses.replace(page, sha256=hashlib.sha256(data).hexdigest())])
+    stale = [str(w) for w in make_preview(out, ent, workers=1).warnings]
+    assert stale
+    assert all("Bundel is verouderd" in w and "draai infographics bundle" in w for w in stale)
+    assert any(w.endswith(".zip: Bundel is verouderd: pagina's zijn sindsdien opnieuw gebouwd "
+                          "of verdwenen; draai infographics bundle.") for w in stale)
+    make_bundles(out, ent)
+    assert make_preview(out, ent, workers=1).warnings == []

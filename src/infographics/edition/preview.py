@@ -32,6 +32,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from PIL import Image
 
 from infographics.data.measure import TablesLike
+from infographics.edition.bundle import plan_bundles
 from infographics.edition.entitlement import Entitlements
 from infographics.edition.failures import Failure, read_failures
 from infographics.edition.manifest import Entry, is_page_level, not_written, read_manifest
@@ -245,13 +246,30 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def file_warnings(entry: Entry, actual: str | None) -> tuple[str, ...]:
+def file_warnings(entry: Entry, actual: str | None,
+                  current: str | None = None) -> tuple[str, ...]:
+    """What is wrong with a bundle file: missing, changed since it was made, or (`current`:
+    the digest of the pages it should hold now, None when it is not a bundle) made from pages
+    that have been rebuilt or removed since."""
     if actual is None:
         return ("Bestand ontbreekt (het staat wel in manifest.csv).",)
     if actual != entry.sha256:
         return ("Bestand is gewijzigd sinds het is gemaakt: de sha256 wijkt af van "
                 "manifest.csv.",)
+    if not entry.is_page and entry.inputs != current:
+        return ("Bundel is verouderd: pagina's zijn sindsdien opnieuw gebouwd of verdwenen; "
+                "draai infographics bundle.",)
     return ()
+
+
+def bundle_digests(pages: Iterable[Entry], entitlements: Entitlements) -> dict[str, str]:
+    """Per bundle file as the pages in the manifest would make it now: its path and digest."""
+    digests: dict[str, str] = {}
+    for bundle in plan_bundles(pages, entitlements):
+        digests[bundle.zip_path] = bundle.zip_digest()
+        if bundle.print_pages:
+            digests[bundle.print_path] = bundle.print_digest()
+    return digests
 
 
 def failure_text(f: Failure) -> str:
@@ -415,7 +433,9 @@ def make_preview(out: Path, entitlements: Entitlements,
         raise
     new_state = _new_state(pages, actual, drawn, state)
     cards = [_card(e, actual[e.path], drawn.get(e.path), new_state.get(e.path)) for e in pages]
-    files = [FileLink(e, _file_label(e), _relative(e.path), file_warnings(e, actual[e.path]),
+    current = bundle_digests(pages, entitlements)
+    files = [FileLink(e, _file_label(e), _relative(e.path),
+                      file_warnings(e, actual[e.path], current.get(e.path)),
                       actual[e.path] is not None)
              for e in manifest.values() if not e.is_page]
     sheets = group_sheets(cards, files, read_failures(out), entitlements, school_libraries)
