@@ -49,6 +49,16 @@ STANDIN = re.compile(r"STANDIN level=([^\s)]+) entity=([^\s)]+) library=([^\s)]*
                      r"year=(\d{4}-\d{4})")
 
 
+def message(subject: str = "Test", to: str = "a@bibliotheek.example.org") -> bytes:
+    """A small mail with a line holding only a dot (SMTP must escape it)."""
+    msg = EmailMessage()
+    msg["From"] = SENDER
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg.set_content("Hallo\n.\nEen regel met alleen een punt hierboven.\n")
+    return msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
+
+
 def standin_pdf(level: str, entity: str, library: str, year: str, path: str = "") -> bytes:
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, invariant=1, pageCompression=0)  # text readable in the bytes

@@ -7,27 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from email.message import EmailMessage
 
 import pytest
-from mailtest import Mailbox, start_server
+from mailtest import SENDER, Mailbox, message, start_server
 from mailtest import server as server  # noqa: F401 -- the fixture
 
 from infographics.delivery.dispatch import Dispatcher, QueuedMail, RateLimiter, Refusal
 from infographics.delivery.ledger import Ledger, Target
 from infographics.delivery.smtp import SendError, SmtpSettings, SmtpTransport
 from infographics.errors import InfographicsError
-
-SENDER = "Team Bibliotheekmonitor <monitor@kb.example.org>"
-
-
-def message(subject: str = "Test", to: str = "a@bibliotheek.example.org") -> bytes:
-    msg = EmailMessage()
-    msg["From"] = SENDER
-    msg["To"] = to
-    msg["Subject"] = subject
-    msg.set_content("Hallo\n.\nEen regel met alleen een punt hierboven.\n")
-    return msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
 
 
 def job(key: str, addresses: list[str], data: bytes | None = None,

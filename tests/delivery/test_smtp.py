@@ -6,10 +6,9 @@ limit and the ledger around it: test_dispatch.py."""
 from __future__ import annotations
 
 import ssl
-from email.message import EmailMessage
 
 import pytest
-from mailtest import Authenticator, start_server, tls_contexts
+from mailtest import Authenticator, message, start_server, tls_contexts
 from mailtest import server as server  # noqa: F401 -- the fixture
 
 from infographics.delivery.smtp import (
@@ -20,17 +19,6 @@ from infographics.delivery.smtp import (
     SmtpTransport,
     credentials,
 )
-
-SENDER = "Team Bibliotheekmonitor <monitor@kb.example.org>"
-
-
-def message(subject: str = "Test", to: str = "a@bibliotheek.example.org") -> bytes:
-    msg = EmailMessage()
-    msg["From"] = SENDER
-    msg["To"] = to
-    msg["Subject"] = subject
-    msg.set_content("Hallo\n.\nEen regel met alleen een punt hierboven.\n")
-    return msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
 
 
 def plain(port: int, **kw) -> SmtpTransport:
