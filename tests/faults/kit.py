@@ -117,10 +117,9 @@ def _wait_for(proc: subprocess.Popen[bytes], out: Path, moment: Moment, started:
         if looks % 20 == 0:  # every 0,2 s: which processes the run has
             seen.update(session_processes(proc.pid))
         looks += 1
-        if moment.files:
-            if out.exists() and new_files(out, moment.pattern, started) >= moment.files:
-                return True
-        elif (time.time_ns() - started) / 1e9 >= moment.delay:
+        if (out.exists() and new_files(out, moment.pattern, started) >= moment.files
+                if moment.files else (time.time_ns() - started) / 1e9 >= moment.delay):
+            seen.update(session_processes(proc.pid))  # who is there at the moment of the kill
             return True
         if time.monotonic() > deadline:
             proc.kill()
