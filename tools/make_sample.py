@@ -24,6 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sample_calibrate import allocate, noisy, pick, share
+from sample_partners import NETWORK_COLUMNS, PARTNERS_COLUMNS, Organisation, make_partner_tables
+
 from infographics.data.checklist import Checklist, load_checklist
 from infographics.data.schema import TABLES
 
@@ -150,54 +153,7 @@ SURNAMES = ["de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "Smit", "M
             "Yilmaz", "Postma", "Hoekstra", "Kuipers", "Wouters", "Sánchez", "Çelik"]
 
 
-# --- calibration -------------------------------------------------------------------------------
-
-
-def allocate(total: int, weights: Sequence[float], lo: Sequence[int], hi: Sequence[int]) -> list:
-    """Integers x with lo <= x <= hi and sum(x) == total, as proportional to weights as the
-    bounds allow (water-filling: x = clip(scale * weight), scale found by bisection, then the
-    remainder rounded by largest fraction)."""
-    if any(a > b for a, b in zip(lo, hi, strict=True)) or any(w <= 0 for w in weights):
-        raise ValueError("bounds cross or a weight is not positive")
-    if not sum(lo) <= total <= sum(hi):
-        raise ValueError(f"cannot allocate {total} between {sum(lo)} and {sum(hi)}")
-
-    def filled(scale: float) -> list[float]:
-        return [min(max(w * scale, a), b) for w, a, b in zip(weights, lo, hi, strict=True)]
-
-    low, high = 0.0, 1.0
-    while sum(filled(high)) < total:
-        high *= 2
-    for _ in range(100):
-        mid = (low + high) / 2
-        low, high = (mid, high) if sum(filled(mid)) < total else (low, mid)
-    exact = filled(high)
-    values = [max(a, min(b, math.floor(x))) for x, a, b in zip(exact, lo, hi, strict=True)]
-    by_fraction = sorted(range(len(values)), key=lambda i: values[i] - exact[i])
-    rest = total - sum(values)
-    step = 1 if rest > 0 else -1
-    order = by_fraction if step > 0 else by_fraction[::-1]
-    while rest:
-        for i in order:
-            if rest and lo[i] <= values[i] + step <= hi[i]:
-                values[i] += step
-                rest -= step
-    return values
-
-
-def noisy(rng: random.Random, value: float, sigma: float) -> float:
-    return value * rng.lognormvariate(0, sigma)
-
-
-def share(rng: random.Random, mean: float, sd: float, lo: float, hi: float) -> float:
-    """A per-library share around the national one, kept within [lo, hi]."""
-    return min(hi, max(lo, rng.gauss(mean, sd)))
-
-
-def pick(rng: random.Random, indices: Sequence[int], k: int, weights: Sequence[float]) -> set:
-    """k of the indices, without replacement, more likely the heavier (Efraimidis-Spirakis)."""
-    keyed = sorted(indices, key=lambda i: rng.random() ** (1 / weights[i]), reverse=True)
-    return set(keyed[:k])
+# --- calibration: tools/sample_calibrate.py ------------------------------------------------
 
 
 # --- libraries: where and how big --------------------------------------------------------------
@@ -517,6 +473,7 @@ YEARS = ["2016-2017", "2017-2018", "2018-2019", "2019-2020", "2020-2021", "2021-
 BASE = YEARS.index(SCHOOL_YEAR)
 LIBRARY_YEARS = YEARS[2:]
 HISTORY_SEED = f"{SEED}-history"
+CALENDAR_YEARS = (2017, 2018, 2021, 2022)  # of the general survey (network, partners)
 GROWTH = 0.004  # inhabitants per year
 
 
@@ -1021,6 +978,8 @@ def cell(value) -> str:
 
 def table_columns(table: str) -> list[str]:
     """The contract's columns of a table; libraries end with `successor_of` (version 2)."""
+    if table in ("network", "partners"):
+        return list(NETWORK_COLUMNS if table == "network" else PARTNERS_COLUMNS)
     names = list(TABLES[table].names)
     if table == "libraries" and "successor_of" not in names:
         names.append("successor_of")
@@ -1061,12 +1020,26 @@ def history(libraries: list[dict], locations: list[dict]) -> tuple[list[dict], l
     return rows, schools, orgs
 
 
+def calendar_years(orgs: list[Org]) -> dict[int, list[Organisation]]:
+    """The organisations of each calendar year of the general survey: those of the school year
+    that ends in it (2021: the ones of 2020-2021)."""
+    years = {}
+    for calendar in CALENDAR_YEARS:
+        year = YEARS.index(f"{calendar - 1}-{calendar}")
+        years[calendar] = [
+            Organisation(o.library_id, o.library_name, o.province,
+                         round(o.inhabitants * (1 + GROWTH) ** (year - BASE)))
+            for o in sorted(orgs, key=lambda o: o.library_id) if o.exists(year)]
+    return years
+
+
 def generate(out: Path, reference: Path) -> dict[str, list[dict]]:
     rng = random.Random(SEED)
     libraries = make_library_rows(rng, read_populations(reference))
     locations = make_school_locations(rng, libraries, load_checklist())
     contacts = make_contacts(rng, libraries)
-    all_rows, all_locations, _orgs = history(libraries, locations)
+    all_rows, all_locations, orgs = history(libraries, locations)
+    network, partners = make_partner_tables(calendar_years(orgs))
     latest = [r for r in all_rows if r["school_year"] == LIBRARY_YEARS[-1]]
     provinces, pois = reference_rows()
     tables = {
@@ -1075,6 +1048,8 @@ def generate(out: Path, reference: Path) -> dict[str, list[dict]]:
         "libraries": all_rows,
         "school_locations": all_locations,
         "contacts": current_contacts(random.Random(f"{SEED}-contacts"), contacts, latest),
+        "network": network,
+        "partners": partners,
     }
     out.mkdir(parents=True, exist_ok=True)
     for table, rows in tables.items():
