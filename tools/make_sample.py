@@ -1,15 +1,20 @@
 """Sample-data generator: a fixed seed and the CBS province populations of 1 January 2021 into
 the calibrated sample tables of data/sample (provinces, pois, libraries, school_locations,
-contacts), in the canonical form of the data contract.
+contacts, network, partners), in the canonical form of the data contract (version 2).
 
-The 12 provinces and 9 POIs are real; the 140 library organisations, their schools and contacts
-are fictional. Every value is first drawn plausibly (scaled to the library's inhabitants, with a
-varied per-library share), then `allocate` adjusts the values so that the national totals are
-exactly the KB's published 2020-2021 figures while every per-row consistency rule keeps holding.
+The 12 provinces and 9 POIs are real; the library organisations, their schools and contacts are
+fictional. School year 2020-2021 is drawn first: every value plausibly (scaled to the library's
+inhabitants, with a varied per-library share), then `allocate` adjusts the values so that the
+national totals are exactly the KB's published figures while every per-row consistency rule
+keeps holding. The school years 2018-2019 to 2022-2023 around it come from a second random
+stream (so 2020-2021 stays as drawn): a lineage of mergers and stops, each library drifting from
+its 2020-2021 figures, calibrated per year to that year's published figures. The calendar years
+of the general survey (network, partners) come from a third stream (tools/sample_partners.py).
 
     python tools/make_sample.py --out data/sample [--reference FILE]
 
---reference defaults to ../shared/reference/provinces_2021.csv next to the repository.
+--reference defaults to shared/reference/provinces_2021.csv next to the repository (or next to
+the folder that holds it).
 """
 
 from __future__ import annotations
@@ -33,7 +38,11 @@ from infographics.data.schema import TABLES
 SEED = 2021
 SCHOOL_YEAR = "2020-2021"
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_REFERENCE = REPO.parent / "shared" / "reference" / "provinces_2021.csv"
+# The CBS file lives in shared/reference next to the repository (or next to the folder that
+# holds this checkout, for a git worktree).
+REFERENCES = [folder / "shared" / "reference" / "provinces_2021.csv"
+              for folder in (REPO.parent, REPO.parent.parent)]
+DEFAULT_REFERENCE = next((path for path in REFERENCES if path.exists()), REFERENCES[0])
 
 # Real provinces (CBS code, name) and the POI that served each in 2020-2021.
 PROVINCES = {
