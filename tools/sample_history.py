@@ -49,9 +49,10 @@ GROWTH = 0.004  # inhabitants per year
 
 @dataclass(frozen=True)
 class Event:
-    """A merger (several ids end after `last`, `successor` starts the year after) or a stop
-    (one id ends after `last`, no successor). `new` says the successor gets a fresh id; else it
-    is an existing 2020-2021 library that did not exist before."""
+    """A merger (`size` organisations end after year index `last`, their successor starts the
+    year after) or a stop (one organisation ends after `last`). `new`: the successor gets a
+    fresh id (mergers after 2020-2021); else it is a 2020-2021 library that did not exist
+    before (mergers before 2020-2021, whose predecessors get fresh ids)."""
 
     last: int
     size: int
@@ -59,6 +60,8 @@ class Event:
     stop: bool = False
 
 
+# Organisations per year index 0..6 that these events give, from the 140 of 2020-2021:
+# 149, 146 (calendar years 2017, 2018 of network.csv), 144, 140, 140, 137, 134.
 # Backward: base libraries that continue older organisations (size = number of predecessors).
 BACKWARD = [Event(last=0, size=2), Event(last=0, size=2), Event(last=1, size=3),
             Event(last=2, size=3), Event(last=2, size=2)]
@@ -453,7 +456,8 @@ def year_locations(rng: random.Random, orgs: list[Org], rows: list[dict], brins:
     out, strength = [], []
     for row in rows:
         org, n = by_id[row["library_id"]], row["vo_locations_cooperating"]
-        grow_pool(rng, org, n, brins) if len(pool(org, by_id)) < n else None
+        if len(pool(org, by_id)) < n:
+            grow_pool(rng, org, n, brins)
         chosen = sorted(org.locations, key=lambda loc: loc["rank"] + rng.gauss(0, 0.08))[:n]
         signed_first = sorted(range(n), key=lambda j: (not chosen[j]["signed"], rng.random()))
         signed = set(signed_first[:row["vo_locations_signed"]])
