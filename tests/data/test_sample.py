@@ -532,3 +532,14 @@ def test_generator_reproduces_the_committed_files(tmp_path, monkeypatch):
     for table in sorted(set(TABLES) | set(NEW_TABLES)):
         name = f"{table}.csv"
         assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name
+
+
+def test_the_readme_names_the_lineage(libraries):
+    readme = (SAMPLE / "README.md").read_text(encoding="utf-8")
+    for row in libraries:
+        if row["successor_of"]:
+            line = next((x for x in readme.splitlines() if f"`{row['library_id']}`" in x), "")
+            assert all(f"`{lid}`" in line for lid in row["successor_of"].split(";")), line
+    ended = {r["library_id"] for r in libraries} - {
+        r["library_id"] for r in of_year(libraries, SCHOOL_YEARS[-1])}
+    assert all(f"`{lid}`" in readme for lid in ended)
