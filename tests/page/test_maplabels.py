@@ -64,3 +64,16 @@ def test_a_larger_map_puts_more_values_on_their_province(face):
     assert inside == sorted(inside)
     assert inside[0] >= 2  # even a small map writes Gelderland's and Brabant's on them
     assert inside[-1] == 12  # a map 360 pt high writes every value on its province
+
+
+def test_the_own_provinces_pill_moves_off_it(face):
+    """Utrecht is too small for its value at this size: on a national page the pill sits on
+    its spot, on Utrecht's own page it moves off (with a leader) so the outline shows."""
+    texts = {p.code: "78%" for p in geo.provinces()}
+    area = Box(0, 0, 120, 110)
+    national = {lb.code: lb for lb in place_map(geo.provinces(), texts, area, face)[1]}
+    own = {lb.code: lb for lb in place_map(geo.provinces(), texts, area, face, "PV26")[1]}
+    assert national["PV26"].place == own["PV26"].place == "pill"
+    assert national["PV26"].anchor is None
+    assert own["PV26"].anchor == national["PV26"].at
+    assert own["PV26"].at != national["PV26"].at

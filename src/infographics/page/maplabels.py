@@ -7,8 +7,9 @@ Otherwise it goes on a small white "pill" (white ground, thin ink border): at th
 pill stays inside the map's rectangle, clear of the labels already placed and of the other
 provinces' spots; else at the first such place found moving outwards from the spot (above,
 below, beside, on the diagonals), with a leader line back to the spot. The provinces with the
-least room are placed first, so the smallest keep their own spot. The map is never shrunk for
-its labels: a page-sized map has the room around the country for the few pills that move.
+least room are placed first, so the smallest keep their own spot; the pill of the page's own
+province (outlined on the map) always moves off it. The map is never shrunk for its labels: a
+page-sized map has the room around the country for the few pills that move.
 """
 
 from __future__ import annotations
@@ -85,17 +86,18 @@ class Label:
 
 
 def place_map(shapes: Sequence[geo.Province], texts: dict[str, str], area: Box,
-              face: TextFace) -> tuple[Frame, list[Label]]:
-    """The frame that fits the country in `area` (centred), and every province's label."""
+              face: TextFace, own: str | None = None) -> tuple[Frame, list[Label]]:
+    """The frame that fits the country in `area` (centred), and every province's label; the
+    pill of the page's `own` province is moved off it, so that its outline and shade show."""
     e = geo.extent(tuple(shapes))
     scale = min(area.w / e.width, area.h / e.height)
     frame = Frame(scale, area.x + (area.w - e.width * scale) / 2,
                   area.y + (area.h - e.height * scale) / 2, e)
-    return frame, _labels(shapes, texts, frame, area, face)
+    return frame, _labels(shapes, texts, frame, area, face, own)
 
 
 def _labels(shapes: Sequence[geo.Province], texts: dict[str, str], frame: Frame, area: Box,
-            face: TextFace) -> list[Label]:
+            face: TextFace, own: str | None) -> list[Label]:
     """On the province where it fits; the others, the least room first, on a pill at the
     nearest free place around their spot."""
     labels, taken, rest = [], [], []
@@ -113,7 +115,7 @@ def _labels(shapes: Sequence[geo.Province], texts: dict[str, str], frame: Frame,
     for p, text in sorted(rest, key=lambda item: item[0].room):
         half = ((face.width(text) + 2 * PILL[0]) / 2, face.height / 2 + PILL[1])
         others = [xy for code, xy in spots.items() if code != p.code]
-        at = _free_place(spots[p.code], half, taken, others, bounds)
+        at = _free_place(spots[p.code], half, taken, others, bounds, p.code == own)
         moved = at != spots[p.code]
         labels.append(Label(p.code, text, at, "pill", spots[p.code] if moved else None))
         taken.append(_rect(at, half))
@@ -121,12 +123,12 @@ def _labels(shapes: Sequence[geo.Province], texts: dict[str, str], frame: Frame,
 
 
 def _free_place(spot: Point, half: tuple[float, float], taken: list[Rect], others: list[Point],
-                bounds: Rect) -> Point:
-    """The first place, from `spot` outwards, where a pill of half-size `half` stays inside
-    `bounds`, clear of the labels `taken` and of the other provinces' spots (their labels'
-    places); `spot` itself when there is none."""
+                bounds: Rect, off: bool = False) -> Point:
+    """The first place, from `spot` outwards (beside it when `off`), where a pill of
+    half-size `half` stays inside `bounds`, clear of the labels `taken` and of the other
+    provinces' spots (their labels' places); `spot` itself when there is none."""
     w, h = 2 * half[0] + 1, 2 * half[1] + 1
-    for ring in range(4):
+    for ring in range(1 if off else 0, 4):
         for dx, dy in _OFFSETS:
             at = (spot[0] + dx * w * ring, spot[1] + dy * h * ring) if ring else spot
             rect = _rect(at, half)

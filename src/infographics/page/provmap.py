@@ -160,7 +160,7 @@ def draw_map(c: Canvas, parts: Parts, content: MapContent, style: Style, faces: 
     """The provinces, their values and the legend in their parts of the block."""
     shapes = geo.provinces()
     texts = {cell.province: cell.text for cell in content.cells}
-    frame, labels = place_map(shapes, texts, parts.map, faces.value)
+    frame, labels = place_map(shapes, texts, parts.map, faces.value, content.highlight)
     c.saveState()
     c.setLineJoin(1)
     _provinces(c, frame, shapes, content, style)
