@@ -20,21 +20,22 @@ CLASSES = ("50-59%", "60-69%", "70-79%", "80-89%")
 
 
 class Spy(Canvas):
-    """A canvas that records each path it fills or strokes: (fill, stroke, width, filled,
-    stroked), colours as '#rrggbb'; and how many clipping paths it set."""
+    """A canvas that records each province path it paints (provmap writes them with
+    addLiteral): (fill, stroke, line width, painting operator), colours as '#rrggbb'."""
 
     def __init__(self):
         super().__init__(io.BytesIO())
-        self.paths, self.clips = [], 0
+        self.paths = []
 
-    def drawPath(self, path, stroke=1, fill=0, fillMode=None):  # noqa: N802 - ReportLab's name
+    def addLiteral(self, s, escaped=1):  # noqa: N802 - ReportLab's name
+        op = s.rsplit("h", 1)[-1].strip()  # what follows the last closed ring
         self.paths.append((_hex(self._fillColorObj), _hex(self._strokeColorObj),
-                           self._lineWidth, bool(fill), bool(stroke)))
-        super().drawPath(path, stroke=stroke, fill=fill, fillMode=fillMode)
+                           self._lineWidth, op))
+        super().addLiteral(s, escaped)
 
-    def clipPath(self, path, stroke=1, fill=0, fillMode=None):  # noqa: N802
-        self.clips += 1
-        super().clipPath(path, stroke=stroke, fill=fill, fillMode=fillMode)
+    @property
+    def clips(self):
+        return sum(op == "W* n" for *_, op in self.paths)
 
 
 def _hex(color):
@@ -70,12 +71,14 @@ def draw(ctx, faces, block):
 def test_every_province_is_filled_with_its_class_shade(ctx, faces):
     block = content()
     c = draw(ctx, faces, block)
-    fills = [fill for fill, _, _, filled, _ in c.paths if filled]
+    fills = [fill for fill, _, _, op in c.paths if op == "B*"]
     assert len(fills) == 12
     expected = [provmap.shade_color(ctx.style, cell.shade, len(CLASSES)) for cell in block.cells]
     assert fills == [_hex(HexColor(color)) for color in expected]
     assert len(set(fills)) == len(CLASSES)  # four classes, four shades of the palette
     assert c.clips == 0  # nothing hatched
+    edge = [p for p in c.paths if p[3] == "S" and p[1] == _hex(HexColor(ctx.style.colors.track))]
+    assert len(edge) == 1  # the country's edge: every province in one stroked path
 
 
 def test_the_own_province_is_outlined_only_on_a_provincial_page(ctx, faces):
@@ -83,7 +86,7 @@ def test_the_own_province_is_outlined_only_on_a_provincial_page(ctx, faces):
 
     def outlines(block):
         return [p for p in draw(ctx, faces, block).paths
-                if p[4] and not p[3] and p[1] == accent and p[2] == provmap.OUTLINE]
+                if p[3] == "S" and p[1] == accent and p[2] == provmap.OUTLINE]
 
     assert len(outlines(content(highlight="PV26"))) == 1
     assert outlines(content()) == []
@@ -94,9 +97,9 @@ def test_the_own_province_is_outlined_only_on_a_provincial_page(ctx, faces):
 def test_an_unknown_value_is_hatched_white_and_named_in_the_legend(ctx, faces):
     block = content(unknown=("PV29",))
     c = draw(ctx, faces, block)
-    fills = [fill for fill, _, _, filled, _ in c.paths if filled]
+    fills = [fill for fill, _, _, op in c.paths if op == "B*"]
     assert fills.count("#ffffff") == 1
-    assert c.clips == 2  # the province's hatching and the legend swatch's
+    assert c.clips == 1  # the province's hatching, clipped to it
     assert ("hatch", "\u2013 onbekend") in provmap.legend_entries(block, ctx.style)
     assert all(kind != "hatch" for kind, _ in provmap.legend_entries(content(), ctx.style))
 
@@ -147,3 +150,20 @@ def test_the_credit_line_is_under_the_map_on_every_page_with_a_map(page):
         block = next(b for b in shown.content.blocks if isinstance(b, MapContent))
         assert block.credit == geo.CREDIT == "Kaartgrenzen: CBS/Kadaster (PDOK), CC BY 4.0"
         assert geo.CREDIT in shown.flat
+
+
+def test_outlines_are_thinned_to_the_scale_and_rounded():
+    from infographics.page.maplabels import Frame
+
+    e = geo.extent(geo.provinces())
+    gelderland = next(p for p in geo.provinces() if p.code == "PV25")
+    points = len(gelderland.polygons[0].rings[0]) - 1
+    ops = {scale: provmap.outline(Frame(scale, 0, 0, e), gelderland).split(" ")
+           for scale in (40.0, 4000.0)}
+    for words in ops.values():
+        assert words[2] == "m"
+        assert words[-1] == "h"
+        assert all(len(w.split(".")[-1]) == 1 for w in words if w not in "mlh")  # 0,1 pt
+    lines = {scale: words.count("l") for scale, words in ops.items()}
+    assert lines[4000.0] == points - 1  # a huge map keeps every point
+    assert lines[40.0] < 0.8 * points  # a page-sized one leaves the crowded ones out
