@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from infographics import resources
-from infographics.resources import FONTS, LAYOUTS, TEMPLATES, layout_file, shown
+from infographics.resources import (
+    FONTS,
+    LAYOUTS,
+    PROVINCES_GEOJSON,
+    TEMPLATES,
+    layout_file,
+    shown,
+)
 
 
 def test_packaged_resources_are_inside_the_package():
@@ -34,3 +42,15 @@ def test_shown_names_packaged_files_briefly_and_others_relative_or_in_full(tmp_p
     assert shown(tmp_path / "mijn" / "a.yaml") == "mijn/a.yaml"
     elsewhere = Path("/nergens/b.yaml")
     assert shown(elsewhere) == str(elsewhere)
+
+
+def test_the_map_boundaries_ship_with_their_source_and_licence():
+    """The province boundaries (CBS/PDOK, CC BY 4.0) are inside the package, next to a note
+    saying where they come from, under which licence and with which sha256, which they have."""
+    assert PROVINCES_GEOJSON.is_file()
+    assert PROVINCES_GEOJSON.is_relative_to(Path(resources.__file__).parent)
+    note = (PROVINCES_GEOJSON.parent / "SOURCE.md").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in note
+    assert "Kaartgrenzen: CBS/Kadaster (PDOK)" in note
+    digest = hashlib.sha256(PROVINCES_GEOJSON.read_bytes()).hexdigest()
+    assert f"`{digest}`" in note

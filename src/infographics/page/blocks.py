@@ -64,11 +64,14 @@ class BlockRow:
 
 @dataclass(frozen=True)
 class MapCell:
-    """One province on the tile map: its value as written in the tile and as shaded."""
+    """One province on the map: its CBS code and name, its value as written on the map and as
+    shown, and the legend class it is shaded by (None: unknown or suppressed, hatched)."""
 
     province: str
+    name: str
     text: str
     value: float | None
+    shade: int | None
 
 
 @dataclass(frozen=True)
@@ -178,10 +181,14 @@ class ComparisonContent(DescribedContent):
 
 @dataclass(frozen=True, kw_only=True)
 class MapContent(DescribedContent):
-    """The provinces' tile map; `highlight` is the page's own province."""
+    """The provinces' map: a cell per province, the legend's class labels (a cell's `shade`
+    indexes them), the page's own province (`highlight`, outlined) and the boundaries' credit
+    line shown under the map."""
 
     title: str
     cells: tuple[MapCell, ...]
+    classes: tuple[str, ...]
+    credit: str
     highlight: str | None = None
 
 

@@ -2,7 +2,7 @@
 
 Bar-type charts (`bar_list`, `comparison`) are built as matplotlib figures and drawn straight
 onto the canvas as vector paths and real text (see mplcanvas.py); simple shapes (ring, people
-pictogram, province tile map, stars) are drawn with ReportLab directly, which is faster. All text
+pictogram, stars) are drawn with ReportLab directly, which is faster. All text
 uses the bundled Lato family; every value is also written as a label, never shown by colour alone.
 """
 
@@ -22,18 +22,9 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from infographics.page.blocks import Bar, BlockRow, ComparisonGroup, MapCell
+from infographics.page.blocks import Bar, BlockRow, ComparisonGroup
 from infographics.page.fonts import FAMILY
-from infographics.page.style import Style, luminance
-
-# Stylised tile map of the 12 provinces: (column, row) from the top-left, and the abbreviation.
-PROVINCE_TILES: dict[str, tuple[int, int, str]] = {
-    "PV21": (1, 0, "FR"), "PV20": (2, 0, "GR"),
-    "PV27": (0, 1, "NH"), "PV24": (1, 1, "FL"), "PV22": (2, 1, "DR"),
-    "PV28": (0, 2, "ZH"), "PV26": (1, 2, "UT"), "PV23": (2, 2, "OV"),
-    "PV29": (0, 3, "ZE"), "PV30": (1, 3, "NB"), "PV25": (2, 3, "GE"),
-    "PV31": (2, 4, "LI"),
-}
+from infographics.page.style import Style
 
 
 def _props(size: float, weight: str = "normal") -> FontProperties:
@@ -229,46 +220,6 @@ def pictogram(c: Canvas, x: float, y: float, w: float, h: float, fraction: float
         person(c, x + step * (i + 0.5), y + (h - icon_h) / 2, icon_h, color)
     c.restoreState()
     return filled
-
-
-def tile_map(c: Canvas, x: float, y: float, w: float, h: float, cells: Sequence[MapCell],
-             highlight: str | None, style: Style, font: str, bold: str) -> None:
-    """The 12 provinces as tiles, shaded by value, each with its code and value written in."""
-    cols, rows = 3, 5
-    gap = 3
-    side = min((w - gap * (cols - 1)) / cols, (h - gap * (rows - 1)) / rows)
-    x0 = x + (w - (side * cols + gap * (cols - 1))) / 2
-    top = y + h
-    by_province = {cell.province: cell for cell in cells}
-    values = [cell.value for cell in by_province.values() if cell.value is not None]
-    lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
-    for code, (col, row, abbr) in PROVINCE_TILES.items():
-        cell = by_province.get(code, MapCell(code, "\u2013", None))
-        text, value = cell.text, cell.value
-        tx = x0 + col * (side + gap)
-        ty = top - (row + 1) * side - row * gap
-        fill = _shade(style, value, lo, hi)
-        c.setFillColor(HexColor(fill))
-        c.setStrokeColor(HexColor(style.colors.ink))
-        c.setLineWidth(1.6 if code == highlight else 0)
-        c.roundRect(tx, ty, side, side, radius=3, stroke=1 if code == highlight else 0, fill=1)
-        ink = "#ffffff" if luminance(fill) < 0.2 else style.colors.ink
-        c.setFillColor(HexColor(ink))
-        c.setFont(bold, side * 0.22)
-        c.drawCentredString(tx + side / 2, ty + side * 0.56, abbr)
-        c.setFont(font, side * 0.22)
-        c.drawCentredString(tx + side / 2, ty + side * 0.22, text)
-
-
-def _shade(style: Style, value: float | None, lo: float, hi: float) -> str:
-    """Mix from the tile colour to the primary colour by the value's place between lo and hi."""
-    if value is None:
-        return "#ffffff"
-    t = 0.25 + 0.75 * ((value - lo) / (hi - lo) if hi > lo else 1.0)
-    a, b = HexColor(style.colors.tile), HexColor(style.colors.primary)
-    mix = [a.red + (b.red - a.red) * t, a.green + (b.green - a.green) * t,
-           a.blue + (b.blue - a.blue) * t]
-    return "#" + "".join(f"{round(v * 255):02x}" for v in mix)
 
 
 def star(c: Canvas, cx: float, cy: float, r: float, filled: bool, style: Style) -> None:

@@ -22,6 +22,7 @@ from infographics import numbers as nl
 from infographics.data.checklist import Checklist
 from infographics.data.measure import NATIONAL_ID, Figure, Figures, LibraryInfo
 from infographics.levels import FOLDERS, PageLevel
+from infographics.page import geo
 from infographics.page import layout as L
 from infographics.page.blocks import (
     Bar,
@@ -49,6 +50,7 @@ from infographics.page.blocks import (
     StarsContent,
     TextContent,
 )
+from infographics.page.mapclasses import class_of, make_classes
 from infographics.page.style import Style
 
 __all__ = ["Box", "PageContent", "PageTarget", "resolve", "resolve_block"]
@@ -402,17 +404,28 @@ def _comparison(spec: L.Comparison, at: _Resolving) -> ComparisonContent:
 @resolve_block.register
 def _map(spec: L.Map, at: _Resolving) -> MapContent:
     ctx = at.ctx
-    cells, parts = [], []
+    shown = []
     for ent in ctx.figures.entities("province", ctx.entity.school_year):
         fig = ctx.figure(spec.indicator, "province", ent.id)
-        text = ctx.fmt(fig, spec.format)
-        cells.append(MapCell(ent.id, text, nl.shown_value(fig.value, spec.format)))
-        parts.append(f"{ent.name} {text}")
+        shown.append((ent, ctx.fmt(fig, spec.format), nl.shown_value(fig.value, spec.format)))
+    classes = make_classes([v for _, _, v in shown if v is not None], spec.format)
+    cells = tuple(MapCell(ent.id, ent.name, text, value, class_of(value, classes, spec.format))
+                  for ent, text, value in shown)
     highlight = ctx.entity.id if ctx.entity.level == "province" else None
     title = ctx.fill(spec.title)
-    alt = f"Kaart van de provincies, {title}: " + "; ".join(parts) + "."
-    return MapContent(id=at.id, box=at.box, alt=alt, title=title, cells=tuple(cells),
+    return MapContent(id=at.id, box=at.box, alt=_map_alt(title, cells, highlight), title=title,
+                      cells=cells, classes=tuple(c.label for c in classes), credit=geo.CREDIT,
                       highlight=highlight)
+
+
+def _map_alt(title: str, cells: tuple[MapCell, ...], highlight: str | None) -> str:
+    """What the map says: every province's value (an unknown one as "onbekend") and which
+    province is outlined."""
+    values = "; ".join(f"{c.name} {c.text if c.value is not None else 'onbekend'}"
+                       for c in cells)
+    own = next((c.name for c in cells if c.province == highlight), None)
+    outlined = f" {own} is omlijnd." if own else ""
+    return f"Kaart van de provincies, {title}: {values}.{outlined}"
 
 
 _OFFER_WORDS = {True: "ja", False: "nee", None: "onbekend"}

@@ -22,7 +22,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from infographics.errors import PageError
-from infographics.page import charts, fonts
+from infographics.page import charts, fonts, provmap
 from infographics.page.blocks import (
     BarsContent,
     BlockBarsContent,
@@ -45,6 +45,7 @@ from infographics.page.blocks import (
     StarsContent,
     TextContent,
 )
+from infographics.page.maplabels import TextFace
 from infographics.page.mplcanvas import draw_figure
 from infographics.page.style import Style
 from infographics.page.tagging import BBox, TaggedCanvas
@@ -291,15 +292,30 @@ def _block_bars(b: BlockBarsContent, p: _Painter) -> None:
 
 @draw_block.register
 def _map(b: MapContent, p: _Painter) -> None:
+    """Title, map and legend as one Figure (provmap.py arranges and draws them); the
+    boundaries' credit line under it, across the block, as text."""
     c, t, box = p.c, p.t, b.box
-    title_lines, s = p.fit_lines(b.id, b.title, p.f.bold, t.sizes.label, box.w,
-                                 t.sizes.label * LEADING * 2 + 1)
-    title_h = len(title_lines) * s * LEADING + 4
-    with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
+    credit_lines, cs = p.fit_lines(b.id, b.credit, p.f.regular, t.sizes.map_legend, box.w,
+                                   t.sizes.map_legend * LEADING * 2)
+    credit_h = len(credit_lines) * cs * LEADING + 2
+    faces = provmap.Faces(TextFace(p.f.bold, t.sizes.map_value),
+                          TextFace(p.f.regular, t.sizes.map_legend))
+
+    def title_height(width: float) -> float:
+        lines = simpleSplit(b.title, p.f.bold, t.sizes.label, width)
+        return len(lines) * t.sizes.label * LEADING
+
+    area = Box(box.x, box.y + credit_h + 2, box.w, box.h - credit_h - 2)
+    parts = provmap.arrange(area, b, t, faces, title_height)
+    lines, s = p.fit_lines(b.id, b.title, p.f.bold, t.sizes.label, parts.title.w,
+                           parts.title.h + 0.5)
+    with c.tag("Figure", alt=b.alt, bbox=_bbox(area)):
         p.color(t.colors.ink)
-        p.lines(title_lines, p.f.bold, s, box.x, box.y + box.h)
-        charts.tile_map(c, box.x, box.y, box.w, box.h - title_h, b.cells, b.highlight, t,
-                        p.f.regular, p.f.bold)
+        p.lines(lines, p.f.bold, s, parts.title.x, parts.title.y + parts.title.h)
+        provmap.draw_map(c, parts, b, t, faces)
+    with c.tag("P", text=b.credit):
+        p.color(t.colors.muted)
+        p.lines(credit_lines, p.f.regular, cs, box.x, box.y + credit_h)
 
 
 @draw_block.register

@@ -1,4 +1,5 @@
-"""Style: `layouts/style.yaml` into a typed `Style` whose colour pairs meet WCAG contrast.
+"""Style: `layouts/style.yaml` into a typed `Style` whose colour pairs meet WCAG contrast and
+whose text sizes are all at least `MIN_TEXT_SIZE`.
 
 Checked at load time: text colours against the backgrounds they are drawn on at least 4.5:1
 (3:1 for large text, the header title and the big numbers), chart colours against the page at
@@ -10,13 +11,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from infographics import yamlsrc
 from infographics.errors import ConfigError
 from infographics.resources import LAYOUTS
 
 DEFAULT_PATH = LAYOUTS / "style.yaml"
+# The smallest text a page may show, in points: every size of the style is at least this, and
+# the verifier (verify/textsize.py) fails a page with smaller text, naming the block.
+MIN_TEXT_SIZE = 6.5
+MAP_SHADES = 5  # the map's legend has at most this many classes (page/mapclasses.py: MOST)
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -52,12 +57,14 @@ class Colors(_Strict):
     track: str
     rule: str
     series: Series
+    map: tuple[str, ...] = Field(min_length=MAP_SHADES)  # the province map's shades, light to dark
 
     @field_validator("*")
     @classmethod
     def _hex(cls, value: object) -> object:
-        if isinstance(value, str) and not _HEX.match(value):
-            raise ValueError(f"kleur moet #rrggbb zijn, niet {value!r}")
+        for color in value if isinstance(value, tuple) else (value,):
+            if isinstance(color, str) and not _HEX.match(color):
+                raise ValueError(f"kleur moet #rrggbb zijn, niet {color!r}")
         return value
 
 
@@ -77,13 +84,28 @@ class Sizes(_Strict):
     label: float
     body: float
     note: float
+    map_value: float  # a province's value on the map (bold)
+    map_legend: float  # the map's legend and credit line
     min: float
+
+    @field_validator("*")
+    @classmethod
+    def _readable(cls, value: float) -> float:
+        if value < MIN_TEXT_SIZE:
+            raise ValueError(f"{points(value)} pt is kleiner dan de kleinste tekst die een "
+                             f"pagina mag tonen ({points(MIN_TEXT_SIZE)} pt)")
+        return value
 
 
 class Style(_Strict):
     colors: Colors
     fonts: Fonts
     sizes: Sizes
+
+
+def points(size: float) -> str:
+    """A text size as a message writes it: 6.5 as "6,5", 4.2499 as "4,2", 9.0 as "9"."""
+    return f"{round(size, 1):g}".replace(".", ",")
 
 
 def luminance(hex_color: str) -> float:
@@ -135,9 +157,22 @@ def check_contrast(style: Style, source: yamlsrc.Source | None = None) -> None:
             )
 
 
+def check_map_contrast(style: Style, source: yamlsrc.Source | None = None) -> None:
+    """Each map shade carries a value written in ink or white (whichever contrasts more):
+    that one must reach 4.5:1."""
+    for i, shade in enumerate(style.colors.map):
+        ratio = max(contrast(style.colors.ink, shade), contrast("#ffffff", shade))
+        if ratio < 4.5:
+            line = source.line(("colors", "map", i)) if source else None
+            raise ConfigError(source.file if source else "style", line, f"colors.map[{i}]",
+                              f"te weinig contrast met de inkt en met wit: {ratio:.2f}:1, "
+                              f"minimaal 4.5:1")
+
+
 def load_style(path: Path | None = None) -> Style:
     """Read and check a style file (the packaged `style.yaml` by default)."""
     source = yamlsrc.read(path or DEFAULT_PATH)
     style: Style = yamlsrc.build(Style, source)
     check_contrast(style, source)
+    check_map_contrast(style, source)
     return style

@@ -1,6 +1,7 @@
 """Packaged resources: the layouts (YAML), the Lato fonts (with their licence), the sRGB colour
-profile of the PDF/A output intent (`SRGB_ICC`, with its licence) and the Jinja2 templates that
-ship inside the wheel, found with `importlib.resources` so that an installed
+profile of the PDF/A output intent (`SRGB_ICC`, with its licence), the provinces' boundaries of
+the map (`PROVINCES_GEOJSON`, CBS/PDOK, with its source and licence in geo/SOURCE.md) and the
+Jinja2 templates that ship inside the wheel, found with `importlib.resources` so that an installed
 `infographics` works from any folder.
 
 An analyst's own layouts come from `--layouts DIR`: `layout_file` looks there first and falls
@@ -12,7 +13,8 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["FONTS", "LAYOUTS", "SRGB_ICC", "TEMPLATES", "layout_file", "shown"]
+__all__ = ["FONTS", "LAYOUTS", "PROVINCES_GEOJSON", "SRGB_ICC", "TEMPLATES", "layout_file",
+           "shown"]
 
 
 def _folder(name: str) -> Path:
@@ -26,6 +28,7 @@ LAYOUTS = _folder("layouts")
 FONTS = _folder("fonts")
 TEMPLATES = _folder("templates")
 SRGB_ICC = _folder("color") / "sRGB.icc"  # Debian icc-profiles-free, zlib (color/LICENSE.txt)
+PROVINCES_GEOJSON = _folder("geo") / "provincie_2021.geojson"  # CBS/PDOK, CC BY 4.0 (SOURCE.md)
 
 
 def layout_file(name: str, layouts: Path | None = None) -> Path:

@@ -6,7 +6,8 @@ ToUnicode map (fonts); extractable text (text); a tagged PDF/UA structure: MarkI
 StructTreeRoot, Lang nl, title shown in the window, XMP with pdfuaid:part (document); every
 Figure with alternative text, headings without skipped levels, every MCID in the content
 stream owned by exactly one structure element (structure); nothing painted outside marked
-content (tagged or artifact) and no marked content nested or left open (text); all text inside
+content (tagged or artifact) and no marked content nested or left open (text); no text smaller
+than 6,5 pt, named by its block (textsize); all text inside
 the page and inside its block, and blocks that do not overlap (blocks); and, when given, every
 expected figure present in the text (text).
 
@@ -41,6 +42,7 @@ from infographics.verify.scan import scan_page
 from infographics.verify.structtree import StructTree
 from infographics.verify.structure import check_structure
 from infographics.verify.text import check_text, check_untagged
+from infographics.verify.textsize import check_text_size
 
 
 def verify_pdf(pdf: bytes | Path | str, expected_numbers: Sequence[str] = (), *,
@@ -106,6 +108,7 @@ def _check_page(doc: Pdf, page: Page, expected_numbers: Sequence[str]) -> list[F
     findings += check_untagged(scan)
     findings += check_catalog(doc)
     tree = StructTree.read(doc)
+    findings += check_text_size(tree, scan)
     if tree.root is not None:  # without a tree, check_catalog reported it
         findings += check_structure(tree, page, scan)
         findings += check_blocks(tree, scan)

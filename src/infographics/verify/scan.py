@@ -9,6 +9,7 @@ descent to its ascent.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -81,6 +82,9 @@ class Scan:
     marked: list[str] = field(default_factory=list)  # unbalanced or nested marked content
     outside: list[str] = field(default_factory=list)
     runs: list[tuple[int, str, Rect]] = field(default_factory=list)  # MCID, text, glyph box
+    # every run that shows text: its MCID (None: not tagged, or an artifact), the text and its
+    # size on the page in points (the font size through the text matrix and the CTM)
+    sizes: list[tuple[int | None, str, float]] = field(default_factory=list)
     unmapped: Counter[str] = field(default_factory=Counter)  # font -> glyphs without Unicode
 
 
@@ -334,20 +338,22 @@ class _Walker:
         scan.chunks.append(text)
         if self.mcid is not None:
             scan.mcid_text[self.mcid] = scan.mcid_text.get(self.mcid, "") + text
-        box = self._glyph_box(start, font)
+        on_page = mul(start, self.ctm) if self.ctm != IDENTITY else start
+        if text.strip():
+            scan.sizes.append((self.mcid, text, self.ts.size * math.hypot(on_page[2],
+                                                                          on_page[3])))
+        box = self._glyph_box(on_page, font)
         if not within(box, scan.box, BOX_TOLERANCE):
             scan.outside.append(f"{normal(text)!r} op {show_rect(box)}")
         elif self.mcid is not None and text.strip():
             scan.runs.append((self.mcid, text, box))
 
-    def _glyph_box(self, start: Matrix, font: Font) -> Rect:
-        """From `start` to the current text position, from the font's descent to its ascent,
-        on the page."""
+    def _glyph_box(self, first: Matrix, font: Font) -> Rect:
+        """From `first` (the run's start, already on the page) to the current text position,
+        from the font's descent to its ascent, on the page."""
         size, rise = self.ts.size, self.ts.rise
         low, high = rise + font.descent * size, rise + font.ascent * size
-        first, last = start, self.tm
-        if self.ctm != IDENTITY:
-            first, last = mul(first, self.ctm), mul(last, self.ctm)
+        last = self.tm if self.ctm == IDENTITY else mul(self.tm, self.ctm)
         if first[1] == first[2] == 0 and first[3] > 0:  # upright text, the common case
             y = first[5] + low * first[3], first[5] + high * first[3]
             return min(first[4], last[4]), y[0], max(first[4], last[4]), y[1]
