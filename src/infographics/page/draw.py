@@ -43,6 +43,7 @@ from infographics.page.blocks import (
     SectionContent,
     SourceContent,
     StarsContent,
+    StepsContent,
     TextContent,
 )
 from infographics.page.mplcanvas import draw_figure
@@ -178,14 +179,10 @@ def _text(b: TextContent, p: _Painter) -> None:
     t, box = p.t, b.box
     size = {"body": t.sizes.body, "label": t.sizes.label, "note": t.sizes.note}[b.size]
     font = p.f.bold if b.bold else p.f.regular
-    pad = 0
-    if b.tile:  # the sentence that stands in for an empty KPI keeps its tile
-        pad = 9
-        p.panel(box, t.colors.tile, 5)
-    lines, s = p.fit_lines(b.id, b.text, font, size, box.w - 2 * pad, box.h - 2 * pad)
+    lines, s = p.fit_lines(b.id, b.text, font, size, box.w, box.h)
     with p.c.tag("P", text=b.text):
-        p.color(t.colors.muted if pad else t.colors.ink)
-        p.lines(lines, font, s, box.x + pad, box.y + box.h - pad)
+        p.color(t.colors.ink)
+        p.lines(lines, font, s, box.x, box.y + box.h)
 
 
 @draw_block.register
@@ -197,30 +194,51 @@ def _source(b: SourceContent, p: _Painter) -> None:
         p.lines(lines, p.f.regular, s, box.x, box.y + box.h)
 
 
+KPI_PAD = 9
+
+
 @draw_block.register
 def _kpi(b: KpiContent, p: _Painter) -> None:
+    """A tile: the sentence that its own figure is missing (`lead`), whose figure it shows
+    (`context`), the figure, its label and detail, from the top down."""
     c, t, box = p.c, p.t, b.box
     p.panel(box, t.colors.tile, 5)
-    pad = 9
-    inner = box.w - 2 * pad
-    room = box.h - 2 * pad
+    x, inner = box.x + KPI_PAD, box.w - 2 * KPI_PAD
+    top, bottom = box.y + box.h - KPI_PAD, box.y + KPI_PAD
+    text = " ".join(x for x in (b.lead, b.context, b.text, b.label, b.detail) if x)
+    with c.tag("P", text=text):
+        if b.lead:
+            lines, s = p.fit_lines(b.id, b.lead, p.f.semibold, t.sizes.label, inner,
+                                   (top - bottom) * 0.4)
+            p.color(t.colors.ink)
+            top = p.lines(lines, p.f.semibold, s, x, top) - 6
+        if b.context:
+            lines, s = p.fit_lines(b.id, b.context, p.f.bold, t.sizes.label - 0.5, inner,
+                                   (top - bottom) * 0.25)
+            p.color(b.color or t.colors.accent)
+            top = p.lines(lines, p.f.bold, s, x, top) - 1
+        _kpi_figure(p, b, x, top, bottom, inner)
+
+
+def _kpi_figure(p: _Painter, b: KpiContent, x: float, top: float, bottom: float,
+                inner: float) -> None:
+    """The tile's figure, label and detail between `top` and `bottom`."""
+    t = p.t
+    room = top - bottom
     value_lines, vs = p.fit_lines(b.id, b.text, p.f.black, t.sizes.kpi, inner,
                                   room * 0.5, min_size=t.sizes.kpi * 0.5)
     rest = room - len(value_lines) * vs * LEADING
     label_lines, ls = p.fit_lines(b.id, b.label, p.f.semibold, t.sizes.label, inner,
                                   rest * (0.62 if b.detail else 1))
-    text = " ".join(x for x in (b.text, b.label, b.detail) if x)
-    with c.tag("P", text=text):
-        p.color(t.colors.accent)
-        top = p.lines(value_lines, p.f.black, vs, box.x + pad, box.y + box.h - pad)
-        p.color(t.colors.ink)
-        top = p.lines(label_lines, p.f.semibold, ls, box.x + pad, top - 1)
-        if b.detail:
-            left = top - box.y - pad + 1
-            detail_lines, ds = p.fit_lines(b.id, b.detail, p.f.regular, t.sizes.label - 0.5,
-                                           inner, left)
-            p.color(t.colors.muted)
-            p.lines(detail_lines, p.f.regular, ds, box.x + pad, top - 1)
+    p.color(b.color or t.colors.accent)
+    top = p.lines(value_lines, p.f.black, vs, x, top)
+    p.color(t.colors.ink)
+    top = p.lines(label_lines, p.f.semibold, ls, x, top - 1)
+    if b.detail:
+        detail_lines, ds = p.fit_lines(b.id, b.detail, p.f.regular, t.sizes.label - 0.5,
+                                       inner, top - bottom + 1)
+        p.color(t.colors.muted)
+        p.lines(detail_lines, p.f.regular, ds, x, top - 1)
 
 
 @draw_block.register
@@ -440,3 +458,49 @@ def _distribution_font(p: _Painter, row: DistributionRow) -> str:
 
 def _distribution_label(row: DistributionRow) -> str:
     return f"{row.count_text} ({row.share_text})" + ("  \u2190 deze school" if row.own else "")
+
+
+@draw_block.register
+def _steps(b: StepsContent, p: _Painter) -> None:
+    """Numbered steps: a number in a disc, the sentence beside it, all at one size that fits."""
+    c, t, box = p.c, p.t, b.box
+    top = box.y + box.h
+    if b.title:
+        lines, s = p.fit_lines(b.id, b.title, p.f.bold, t.sizes.label, box.w,
+                               t.sizes.label * LEADING)
+        with c.tag("H3", text=b.title):
+            p.color(t.colors.ink)
+            top = p.lines(lines, p.f.bold, s, box.x, top) - 5
+    r = 7.0
+    x, width = box.x + 2 * r + 6, box.w - 2 * r - 6
+    wrapped, size, gap = _fit_steps(p, b, width, top - box.y)
+    ascent = fonts.metrics(p.f.regular)[0]
+    for number, (step, lines) in enumerate(zip(b.steps, wrapped, strict=True), start=1):
+        mid = top - ascent * size + size * 0.32  # the middle of the first line's letters
+        with c.artifact():
+            p.color(t.colors.accent)
+            c.circle(box.x + r, mid, r, stroke=0, fill=1)
+        with c.tag("P", text=f"{number}. {step}"):
+            p.color("#ffffff")
+            c.setFont(p.f.bold, t.sizes.label)
+            c.drawCentredString(box.x + r, mid - t.sizes.label * 0.35, str(number))
+            p.color(t.colors.ink)
+            top = p.lines(lines, p.f.regular, size, x, top) - gap
+
+
+def _fit_steps(p: _Painter, b: StepsContent, width: float, height: float
+               ) -> tuple[list[list[str]], float, float]:
+    """The steps wrapped to `width` at the largest size (body size down to the minimum) at
+    which they fit `height`, with the gap between steps; else a PageError naming the block."""
+    size = p.t.sizes.body
+    while size >= p.t.sizes.min - 1e-9:
+        wrapped = [simpleSplit(step, p.f.regular, size, width) or [""] for step in b.steps]
+        gap = size * 0.7
+        lines = sum(len(w) for w in wrapped)
+        widest = max((stringWidth(line, p.f.regular, size) for w in wrapped for line in w),
+                     default=0)
+        if lines * size * LEADING + gap * (len(wrapped) - 1) <= height + 0.01 \
+                and widest <= width + 0.01:
+            return wrapped, size, gap
+        size -= 0.25
+    raise PageError(b.id, f"de stappen passen niet in het blok ({width:.0f} x {height:.0f} pt)")
