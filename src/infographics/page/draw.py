@@ -195,50 +195,89 @@ def _source(b: SourceContent, p: _Painter) -> None:
 
 
 KPI_PAD = 9
+_ROOMY = 1e6  # a height any text fits: fit_lines then keeps the size it starts from
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Lines of one tile text, fitted: their font, size, colour and the space below them."""
+
+    lines: list[str]
+    font: str
+    size: float
+    color: str
+    gap: float = 1.0
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.size * LEADING + self.gap if self.lines else 0.0
 
 
 @draw_block.register
 def _kpi(b: KpiContent, p: _Painter) -> None:
-    """A tile: the sentence that its own figure is missing (`lead`), whose figure it shows
-    (`context`), the figure, its label and detail, from the top down."""
+    """A tile, from the top down: the sentence that its own figure is missing (`lead`), the
+    figure (with whose it is, `context`, beside it or above it), its label and its detail.
+    The figure gives way first: it shrinks to half its size before the texts shrink."""
     c, t, box = p.c, p.t, b.box
     p.panel(box, t.colors.tile, 5)
-    x, inner = box.x + KPI_PAD, box.w - 2 * KPI_PAD
-    top, bottom = box.y + box.h - KPI_PAD, box.y + KPI_PAD
+    x, inner, room = box.x + KPI_PAD, box.w - 2 * KPI_PAD, box.h - 2 * KPI_PAD
+    lead = _Run([], p.f.semibold, t.sizes.label, t.colors.ink, 6)
+    if b.lead:
+        lead = _tile_run(p, b.id, b.lead, lead, inner, room * 0.4)
+    context = _Run([], p.f.bold, t.sizes.label - 0.5, b.color or t.colors.accent, 1)
+    beside = 0.0  # the width of the context when it stands beside the figure
+    if b.context:
+        width = stringWidth(b.context, context.font, context.size) + 5
+        if stringWidth(b.text, p.f.black, t.sizes.kpi * 0.5) + width <= inner:
+            beside = width
+        else:
+            context = _tile_run(p, b.id, b.context, context, inner, room * 0.25)
+    rest = room - lead.height - context.height
+    label, detail = _tile_texts(p, b, inner, rest - t.sizes.kpi * 0.5 * LEADING)
+    value_lines, vs = p.fit_lines(b.id, b.text, p.f.black, t.sizes.kpi, inner - beside,
+                                  min(rest * 0.5, rest - label.height - detail.height),
+                                  min_size=t.sizes.kpi * 0.5)
+    value = _Run(value_lines, p.f.black, vs, b.color or t.colors.accent, 0)
     text = " ".join(x for x in (b.lead, b.context, b.text, b.label, b.detail) if x)
     with c.tag("P", text=text):
-        if b.lead:
-            lines, s = p.fit_lines(b.id, b.lead, p.f.semibold, t.sizes.label, inner,
-                                   (top - bottom) * 0.4)
-            p.color(t.colors.ink)
-            top = p.lines(lines, p.f.semibold, s, x, top) - 6
-        if b.context:
-            lines, s = p.fit_lines(b.id, b.context, p.f.bold, t.sizes.label - 0.5, inner,
-                                   (top - bottom) * 0.25)
-            p.color(b.color or t.colors.accent)
-            top = p.lines(lines, p.f.bold, s, x, top) - 1
-        _kpi_figure(p, b, x, top, bottom, inner)
+        top = box.y + box.h - KPI_PAD
+        for run in (lead, context, value, label, detail):
+            if run is value and beside:  # beside the figure's first line, on its baseline
+                p.color(context.color)
+                c.setFont(context.font, context.size)
+                c.drawString(x + stringWidth(value.lines[0], value.font, vs) + 5,
+                             top - fonts.metrics(p.f.black)[0] * vs, b.context)
+            if run.lines:
+                p.color(run.color)
+                top = p.lines(run.lines, run.font, run.size, x, top) - run.gap
 
 
-def _kpi_figure(p: _Painter, b: KpiContent, x: float, top: float, bottom: float,
-                inner: float) -> None:
-    """The tile's figure, label and detail between `top` and `bottom`."""
+def _tile_run(p: _Painter, block_id: str, text: str, run: _Run, width: float,
+              height: float) -> _Run:
+    """`text` fitted as `run` (its font, size as the largest, colour, gap) into the room."""
+    lines, size = p.fit_lines(block_id, text, run.font, run.size, width, height)
+    return _Run(lines, run.font, size, run.color, run.gap)
+
+
+def _tile_texts(p: _Painter, b: KpiContent, width: float, room: float) -> tuple[_Run, _Run]:
+    """The label and detail of a tile at their own sizes, or shrunk into `room` (the tile less
+    the figure at its smallest) when they do not fit at those sizes: the detail first, then
+    both."""
     t = p.t
-    room = top - bottom
-    value_lines, vs = p.fit_lines(b.id, b.text, p.f.black, t.sizes.kpi, inner,
-                                  room * 0.5, min_size=t.sizes.kpi * 0.5)
-    rest = room - len(value_lines) * vs * LEADING
-    label_lines, ls = p.fit_lines(b.id, b.label, p.f.semibold, t.sizes.label, inner,
-                                  rest * (0.62 if b.detail else 1))
-    p.color(b.color or t.colors.accent)
-    top = p.lines(value_lines, p.f.black, vs, x, top)
-    p.color(t.colors.ink)
-    top = p.lines(label_lines, p.f.semibold, ls, x, top - 1)
+    label = _Run([], p.f.semibold, t.sizes.label, t.colors.ink, 1)
+    detail = _Run([], p.f.regular, t.sizes.label - 0.5, t.colors.muted, 0)
+    label = _tile_run(p, b.id, b.label, label, width, _ROOMY)
     if b.detail:
-        detail_lines, ds = p.fit_lines(b.id, b.detail, p.f.regular, t.sizes.label - 0.5,
-                                       inner, top - bottom + 1)
-        p.color(t.colors.muted)
-        p.lines(detail_lines, p.f.regular, ds, x, top - 1)
+        detail = _tile_run(p, b.id, b.detail, detail, width, _ROOMY)
+    if label.height + detail.height <= room:
+        return label, detail
+    if not b.detail:
+        return _tile_run(p, b.id, b.label, label, width, room), detail
+    try:
+        return label, _tile_run(p, b.id, b.detail, detail, width, room - label.height)
+    except PageError:
+        label = _tile_run(p, b.id, b.label, label, width, room * 0.62)
+        return label, _tile_run(p, b.id, b.detail, detail, width, room - label.height)
 
 
 @draw_block.register
