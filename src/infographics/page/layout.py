@@ -7,9 +7,20 @@ for its N, `{indicator@national}` (or @province, @size_class) for the figure of 
 country, province or size class, and the page context: {entity_name}, {school_year},
 {province_name}, {poi_name}, {size_class_label}, {size_class_count}, {location_name},
 {library_name}, {municipality}, {stars}, ..., each only on the levels whose pages know
-it (no {province_name} or {x@province} on a national page). Everything is validated before
-anything is drawn; an error names the file, line and key path, e.g.
-`layouts/po-lokaal.yaml:42: blocks.kpi.kind: onbekende waarde 'pie3d'`; unknown keys are errors.
+it (no {province_name} or {x@province} on a national page).
+
+A block whose own figure may be missing says so: `empty_text` when the page's figure of its
+`empty_when` (default: its own indicator) is 0, `unknown_text` when it is unknown (default: the
+`empty_text`). A KPI tile with such a text must also name a `fallback` (`of:` province,
+size_class or national, and optionally `indicator`, `format`, `label`, `detail`): it then shows
+that figure, labelled as theirs, under the sentence, never the bare sentence. A KPI tile or a
+star distribution may show another entity's figure throughout (`of:`); a `steps` block lists
+numbered steps, each with its own `empty_when`/`empty_text`/`unknown_text` (a step without a
+text for the case is left out).
+
+Everything is validated before anything is drawn; an error names the file, line and key path,
+e.g. `layouts/po-lokaal.yaml:42: blocks.kpi.kind: onbekende waarde 'pie3d'`; unknown keys are
+errors.
 """
 
 from __future__ import annotations
