@@ -73,7 +73,7 @@ def test_library_without_vo_cooperation_says_so(library_id):
     # bib-0003 has VO locations but cooperates with none; bib-0131 has no VO location at all
     text = _text(_job("library", library_id))
     assert "niet samen met scholen voor voortgezet onderwijs" in text
-    assert "Ter vergelijking" in text
+    assert "Waar te beginnen" in text
 
 
 @pytest.mark.parametrize("stars", [1, 2, 4])

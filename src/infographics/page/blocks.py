@@ -125,12 +125,11 @@ class SectionContent(BlockContent):
 
 @dataclass(frozen=True, kw_only=True)
 class TextContent(BlockContent):
-    """A paragraph; `tile` keeps the background of the KPI tile whose empty text it shows."""
+    """A paragraph."""
 
     text: str
     size: TextSize = "body"
     bold: bool = False
-    tile: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,12 +139,18 @@ class SourceContent(BlockContent):
 
 @dataclass(frozen=True, kw_only=True)
 class KpiContent(BlockContent):
-    """A key figure: `text` is `value` formatted; `detail` may be empty."""
+    """A key figure: `text` is `value` formatted; `detail` may be empty. A figure of another
+    entity than the page's says whose it is in `context` (e.g. "Zuid-Holland") and is drawn in
+    that series' `color` (empty: the page's own accent); a tile whose own figure is missing
+    says so in `lead`, above the figure it shows instead."""
 
     value: float | None
     text: str
     label: str
     detail: str = ""
+    lead: str = ""
+    context: str = ""
+    color: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -223,6 +228,14 @@ class DistributionContent(DescribedContent):
     note: str
     rows: tuple[DistributionRow, ...]
     max_stars: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepsContent(BlockContent):
+    """Numbered steps, each a sentence, under an optional title."""
+
+    title: str
+    steps: tuple[str, ...]
 
 
 @dataclass(frozen=True)

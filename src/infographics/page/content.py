@@ -4,7 +4,9 @@ and the generated alternative texts.
 
 Nothing here draws; draw.py draws what this module decided. Every number on a page comes
 from `Figures`, formatted by numbers.py; a suppressed or unknown value shows the dash `DASH` and
-the page gets a note. A block whose figure is unknown or 0 shows its `empty_text` instead.
+the page gets a note. A block whose figure is unknown or 0 shows its `empty_text` instead
+(`unknown_text` when it is unknown); a KPI tile shows that sentence above its `fallback`, the
+same or a related figure of the page's province, size class or country, labelled as theirs.
 Each block spec class of layout.py has its resolver, registered with `resolve_block` for that
 class and returning that kind's content dataclass.
 """
@@ -48,6 +50,7 @@ from infographics.page.blocks import (
     SectionContent,
     SourceContent,
     StarsContent,
+    StepsContent,
     TextContent,
 )
 from infographics.page.mapclasses import class_of, make_classes
@@ -170,6 +173,8 @@ class _Context:
                entity_id: str | None = None) -> Figure:
         if level is None and self.entity.level == "school":
             level, entity_id = "library", self.library.library_id
+        if level is not None and level != self.entity.level and not entity_id:
+            return Figure(indicator, None, None, None, 0)  # a library without a size class
         return self.figures.get(self.entity.school_year, level or self.entity.level,
                                 entity_id or self.entity.id, indicator)
 
@@ -224,12 +229,16 @@ def _default_format(fig: Figure) -> str:
     return "percent" if "_share" in fig.indicator else "integer"
 
 
-def _empty(ctx: _Context, spec: L.BlockSpec) -> bool:
+def _missing_text(ctx: _Context, spec: L.BlockSpec) -> str | None:
+    """The sentence (a template) a block shows because the page's own figure of its
+    `empty_when` (default: its own indicator) is unknown or 0; None: it shows its figure."""
     which = spec.empty_when or spec.main_indicator
-    if spec.empty_text is None or which is None:
-        return False
-    fig = ctx.figure(which)
-    return fig.value is None or fig.value == 0
+    if which is None or (spec.empty_text is None and spec.unknown_text is None):
+        return None
+    value = ctx.figure(which).value
+    if value is None:
+        return spec.unknown_text or spec.empty_text
+    return spec.empty_text if value == 0 else None
 
 
 def resolve(layout: L.Layout, figures: Figures, entity: PageTarget, style: Style) -> PageContent:
@@ -245,12 +254,15 @@ def resolve(layout: L.Layout, figures: Figures, entity: PageTarget, style: Style
 
 def _block(ctx: _Context, block_id: str, spec: L.BlockSpec, box: Box,
            style: Style) -> BlockContent:
-    """One block's content: its empty text, or what its kind's resolver makes of it (with the
-    layout's own alternative text, if it gives one)."""
-    if _empty(ctx, spec):
-        return TextContent(id=block_id, box=box, text=ctx.fill(spec.empty_text),
-                           tile=isinstance(spec, L.Kpi))
-    content = resolve_block(spec, _Resolving(ctx, block_id, box, style))
+    """One block's content: its empty text (a KPI tile: with its fallback figure), or what its
+    kind's resolver makes of it (with the layout's own alternative text, if it gives one)."""
+    at = _Resolving(ctx, block_id, box, style)
+    missing = _missing_text(ctx, spec)
+    if missing is not None:
+        if isinstance(spec, L.Kpi) and spec.fallback is not None:
+            return _fallback_kpi(spec, spec.fallback, at, ctx.fill(missing))
+        return TextContent(id=block_id, box=box, text=ctx.fill(missing))
+    content = resolve_block(spec, at)
     if spec.alt and isinstance(content, DescribedContent):
         content = replace(content, alt=ctx.fill(spec.alt))
     return content
@@ -296,12 +308,43 @@ def _source(spec: L.Source, at: _Resolving) -> SourceContent:
     return SourceContent(id=at.id, box=at.box, text=at.ctx.fill(spec.text))
 
 
+class _KpiFigure(NamedTuple):
+    """What a KPI tile shows: whose figure (None: the page's own), formatted how, with which
+    texts."""
+
+    indicator: str
+    of: L.Series | None
+    format: str
+    label: str
+    detail: str | None
+
+
 @resolve_block.register
 def _kpi(spec: L.Kpi, at: _Resolving) -> KpiContent:
+    return _kpi_content(at, _KpiFigure(spec.value, spec.of, spec.format, spec.label,
+                                       spec.detail))
+
+
+def _fallback_kpi(spec: L.Kpi, fallback: L.KpiFallback, at: _Resolving,
+                  lead: str) -> KpiContent:
+    """A tile whose own figure is missing: `lead` says so, above the fallback's figure."""
+    return _kpi_content(at, _KpiFigure(
+        fallback.indicator or spec.value, fallback.of, fallback.format or spec.format,
+        fallback.label or spec.label, fallback.detail), lead)
+
+
+def _kpi_content(at: _Resolving, kpi: _KpiFigure, lead: str = "") -> KpiContent:
     ctx = at.ctx
-    fig = ctx.figure(spec.value)
-    return KpiContent(id=at.id, box=at.box, value=fig.value, text=ctx.fmt(fig, spec.format),
-                      label=ctx.fill(spec.label), detail=ctx.fill(spec.detail))
+    context, color = "", ""
+    if kpi.of is None:
+        fig = ctx.figure(kpi.indicator)
+    else:
+        series = _series_of(ctx, kpi.of)
+        fig = ctx.figure(kpi.indicator, series.level, series.entity_id)
+        context, color = series.label, at.style.colors.series.of(kpi.of)
+    return KpiContent(id=at.id, box=at.box, value=fig.value, text=ctx.fmt(fig, kpi.format),
+                      label=ctx.fill(kpi.label), detail=ctx.fill(kpi.detail), lead=lead,
+                      context=context, color=color)
 
 
 @resolve_block.register
@@ -370,6 +413,18 @@ def _series(ctx: _Context, series: L.Series) -> _Series | None:
     if e.level == "province" and series == "province":
         return _Series(ctx.values["entity_name"], "province", e.id)
     return None
+
+
+_SERIES_NAMES: dict[L.Series, str] = {
+    "library": "Bibliotheek", "province": "Provincie", "size_class": "Vergelijkbare grootte",
+    "national": "Nederland",
+}
+
+
+def _series_of(ctx: _Context, series: L.Series) -> _Series:
+    """The series `series` of this page; one it has no entity for (a library without a size
+    class) keeps its name and has only unknown figures."""
+    return _series(ctx, series) or _Series(_SERIES_NAMES[series], series, "")
 
 
 def _short(name: str, limit: int = 24) -> str:
@@ -486,11 +541,15 @@ def _block_bars(spec: L.BlockBars, at: _Resolving) -> BlockBarsContent:
 
 @resolve_block.register
 def _distribution(spec: L.Distribution, at: _Resolving) -> DistributionContent:
-    """How many cooperating locations score 0..max stars, for the page's entity (on a school
-    page: the whole country, with the school's own row marked)."""
+    """How many cooperating locations score 0..max stars, for the page's entity or the one
+    `of` names (on a school page by default the whole country, with the school's own row
+    marked)."""
     ctx = at.ctx
     school = ctx.entity.level == "school"
     level, eid = ("national", NATIONAL_ID) if school else (ctx.entity.level, ctx.entity.id)
+    if spec.of is not None:
+        series = _series_of(ctx, spec.of)
+        level, eid = series.level, series.entity_id
     own = ctx.school.stars if school else None
     rows, parts = [], []
     for stars in sorted({band.stars for band in ctx.checklist.bands}):
@@ -522,3 +581,22 @@ def _top_score_note(ctx: _Context, level: str, entity_id: str) -> str:
     if maximum.value:
         return f"{nl.integer(maximum.value)} samenwerkingen halen alle {top} punten."
     return ""
+
+
+@resolve_block.register
+def _steps(spec: L.Steps, at: _Resolving) -> StepsContent:
+    """The steps, each its text, or its `empty_text` (`unknown_text`) when the page's figure
+    of its `empty_when` is 0 (unknown); a step without such a text is then left out."""
+    ctx = at.ctx
+    steps = []
+    for step in spec.items:
+        template: str | None = step.text
+        if step.empty_when is not None:
+            value = ctx.figure(step.empty_when).value
+            if value is None:
+                template = step.unknown_text or step.empty_text
+            elif value == 0:
+                template = step.empty_text
+        if template:
+            steps.append(ctx.fill(template))
+    return StepsContent(id=at.id, box=at.box, title=ctx.fill(spec.title), steps=tuple(steps))

@@ -43,6 +43,7 @@ from infographics.page.blocks import (
     SectionContent,
     SourceContent,
     StarsContent,
+    StepsContent,
     TextContent,
 )
 from infographics.page.maplabels import TextFace
@@ -179,14 +180,10 @@ def _text(b: TextContent, p: _Painter) -> None:
     t, box = p.t, b.box
     size = {"body": t.sizes.body, "label": t.sizes.label, "note": t.sizes.note}[b.size]
     font = p.f.bold if b.bold else p.f.regular
-    pad = 0
-    if b.tile:  # the sentence that stands in for an empty KPI keeps its tile
-        pad = 9
-        p.panel(box, t.colors.tile, 5)
-    lines, s = p.fit_lines(b.id, b.text, font, size, box.w - 2 * pad, box.h - 2 * pad)
+    lines, s = p.fit_lines(b.id, b.text, font, size, box.w, box.h)
     with p.c.tag("P", text=b.text):
-        p.color(t.colors.muted if pad else t.colors.ink)
-        p.lines(lines, font, s, box.x + pad, box.y + box.h - pad)
+        p.color(t.colors.ink)
+        p.lines(lines, font, s, box.x, box.y + box.h)
 
 
 @draw_block.register
@@ -198,30 +195,90 @@ def _source(b: SourceContent, p: _Painter) -> None:
         p.lines(lines, p.f.regular, s, box.x, box.y + box.h)
 
 
+KPI_PAD = 9
+_ROOMY = 1e6  # a height any text fits: fit_lines then keeps the size it starts from
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Lines of one tile text, fitted: their font, size, colour and the space below them."""
+
+    lines: list[str]
+    font: str
+    size: float
+    color: str
+    gap: float = 1.0
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * self.size * LEADING + self.gap if self.lines else 0.0
+
+
 @draw_block.register
 def _kpi(b: KpiContent, p: _Painter) -> None:
+    """A tile, from the top down: the sentence that its own figure is missing (`lead`), the
+    figure (with whose it is, `context`, beside it or above it), its label and its detail.
+    The figure gives way first: it shrinks to half its size before the texts shrink."""
     c, t, box = p.c, p.t, b.box
     p.panel(box, t.colors.tile, 5)
-    pad = 9
-    inner = box.w - 2 * pad
-    room = box.h - 2 * pad
-    value_lines, vs = p.fit_lines(b.id, b.text, p.f.black, t.sizes.kpi, inner,
-                                  room * 0.5, min_size=t.sizes.kpi * 0.5)
-    rest = room - len(value_lines) * vs * LEADING
-    label_lines, ls = p.fit_lines(b.id, b.label, p.f.semibold, t.sizes.label, inner,
-                                  rest * (0.62 if b.detail else 1))
-    text = " ".join(x for x in (b.text, b.label, b.detail) if x)
+    x, inner, room = box.x + KPI_PAD, box.w - 2 * KPI_PAD, box.h - 2 * KPI_PAD
+    lead = _Run([], p.f.semibold, t.sizes.label, t.colors.ink, 6)
+    if b.lead:
+        lead = _tile_run(p, b.id, b.lead, lead, inner, room * 0.4)
+    context = _Run([], p.f.bold, t.sizes.label - 0.5, b.color or t.colors.accent, 1)
+    beside = 0.0  # the width of the context when it stands beside the figure
+    if b.context:
+        width = stringWidth(b.context, context.font, context.size) + 5
+        if stringWidth(b.text, p.f.black, t.sizes.kpi * 0.5) + width <= inner:
+            beside = width
+        else:
+            context = _tile_run(p, b.id, b.context, context, inner, room * 0.25)
+    rest = room - lead.height - context.height
+    label, detail = _tile_texts(p, b, inner, rest - t.sizes.kpi * 0.5 * LEADING)
+    value_lines, vs = p.fit_lines(b.id, b.text, p.f.black, t.sizes.kpi, inner - beside,
+                                  min(rest * 0.5, rest - label.height - detail.height),
+                                  min_size=t.sizes.kpi * 0.5)
+    value = _Run(value_lines, p.f.black, vs, b.color or t.colors.accent, 0)
+    text = " ".join(x for x in (b.lead, b.context, b.text, b.label, b.detail) if x)
     with c.tag("P", text=text):
-        p.color(t.colors.accent)
-        top = p.lines(value_lines, p.f.black, vs, box.x + pad, box.y + box.h - pad)
-        p.color(t.colors.ink)
-        top = p.lines(label_lines, p.f.semibold, ls, box.x + pad, top - 1)
-        if b.detail:
-            left = top - box.y - pad + 1
-            detail_lines, ds = p.fit_lines(b.id, b.detail, p.f.regular, t.sizes.label - 0.5,
-                                           inner, left)
-            p.color(t.colors.muted)
-            p.lines(detail_lines, p.f.regular, ds, box.x + pad, top - 1)
+        top = box.y + box.h - KPI_PAD
+        for run in (lead, context, value, label, detail):
+            if run is value and beside:  # beside the figure's first line, on its baseline
+                p.color(context.color)
+                c.setFont(context.font, context.size)
+                c.drawString(x + stringWidth(value.lines[0], value.font, vs) + 5,
+                             top - fonts.metrics(p.f.black)[0] * vs, b.context)
+            if run.lines:
+                p.color(run.color)
+                top = p.lines(run.lines, run.font, run.size, x, top) - run.gap
+
+
+def _tile_run(p: _Painter, block_id: str, text: str, run: _Run, width: float,
+              height: float) -> _Run:
+    """`text` fitted as `run` (its font, size as the largest, colour, gap) into the room."""
+    lines, size = p.fit_lines(block_id, text, run.font, run.size, width, height)
+    return _Run(lines, run.font, size, run.color, run.gap)
+
+
+def _tile_texts(p: _Painter, b: KpiContent, width: float, room: float) -> tuple[_Run, _Run]:
+    """The label and detail of a tile at their own sizes, or shrunk into `room` (the tile less
+    the figure at its smallest) when they do not fit at those sizes: the detail first, then
+    both."""
+    t = p.t
+    label = _Run([], p.f.semibold, t.sizes.label, t.colors.ink, 1)
+    detail = _Run([], p.f.regular, t.sizes.label - 0.5, t.colors.muted, 0)
+    label = _tile_run(p, b.id, b.label, label, width, _ROOMY)
+    if b.detail:
+        detail = _tile_run(p, b.id, b.detail, detail, width, _ROOMY)
+    if label.height + detail.height <= room:
+        return label, detail
+    if not b.detail:
+        return _tile_run(p, b.id, b.label, label, width, room), detail
+    try:
+        return label, _tile_run(p, b.id, b.detail, detail, width, room - label.height)
+    except PageError:
+        label = _tile_run(p, b.id, b.label, label, width, room * 0.62)
+        return label, _tile_run(p, b.id, b.detail, detail, width, room - label.height)
 
 
 @draw_block.register
@@ -456,3 +513,49 @@ def _distribution_font(p: _Painter, row: DistributionRow) -> str:
 
 def _distribution_label(row: DistributionRow) -> str:
     return f"{row.count_text} ({row.share_text})" + ("  \u2190 deze school" if row.own else "")
+
+
+@draw_block.register
+def _steps(b: StepsContent, p: _Painter) -> None:
+    """Numbered steps: a number in a disc, the sentence beside it, all at one size that fits."""
+    c, t, box = p.c, p.t, b.box
+    top = box.y + box.h
+    if b.title:
+        lines, s = p.fit_lines(b.id, b.title, p.f.bold, t.sizes.label, box.w,
+                               t.sizes.label * LEADING)
+        with c.tag("H3", text=b.title):
+            p.color(t.colors.ink)
+            top = p.lines(lines, p.f.bold, s, box.x, top) - 5
+    r = 7.0
+    x, width = box.x + 2 * r + 6, box.w - 2 * r - 6
+    wrapped, size, gap = _fit_steps(p, b, width, top - box.y)
+    ascent = fonts.metrics(p.f.regular)[0]
+    for number, (step, lines) in enumerate(zip(b.steps, wrapped, strict=True), start=1):
+        mid = top - ascent * size + size * 0.32  # the middle of the first line's letters
+        with c.artifact():
+            p.color(t.colors.accent)
+            c.circle(box.x + r, mid, r, stroke=0, fill=1)
+        with c.tag("P", text=f"{number}. {step}"):
+            p.color("#ffffff")
+            c.setFont(p.f.bold, t.sizes.label)
+            c.drawCentredString(box.x + r, mid - t.sizes.label * 0.35, str(number))
+            p.color(t.colors.ink)
+            top = p.lines(lines, p.f.regular, size, x, top) - gap
+
+
+def _fit_steps(p: _Painter, b: StepsContent, width: float, height: float
+               ) -> tuple[list[list[str]], float, float]:
+    """The steps wrapped to `width` at the largest size (body size down to the minimum) at
+    which they fit `height`, with the gap between steps; else a PageError naming the block."""
+    size = p.t.sizes.body
+    while size >= p.t.sizes.min - 1e-9:
+        wrapped = [simpleSplit(step, p.f.regular, size, width) or [""] for step in b.steps]
+        gap = size * 0.7
+        lines = sum(len(w) for w in wrapped)
+        widest = max((stringWidth(line, p.f.regular, size) for w in wrapped for line in w),
+                     default=0)
+        if lines * size * LEADING + gap * (len(wrapped) - 1) <= height + 0.01 \
+                and widest <= width + 0.01:
+            return wrapped, size, gap
+        size -= 0.25
+    raise PageError(b.id, f"de stappen passen niet in het blok ({width:.0f} x {height:.0f} pt)")

@@ -7,9 +7,20 @@ for its N, `{indicator@national}` (or @province, @size_class) for the figure of 
 country, province or size class, and the page context: {entity_name}, {school_year},
 {province_name}, {poi_name}, {size_class_label}, {size_class_count}, {location_name},
 {library_name}, {municipality}, {stars}, ..., each only on the levels whose pages know
-it (no {province_name} or {x@province} on a national page). Everything is validated before
-anything is drawn; an error names the file, line and key path, e.g.
-`layouts/po-lokaal.yaml:42: blocks.kpi.kind: onbekende waarde 'pie3d'`; unknown keys are errors.
+it (no {province_name} or {x@province} on a national page).
+
+A block whose own figure may be missing says so: `empty_text` when the page's figure of its
+`empty_when` (default: its own indicator) is 0, `unknown_text` when it is unknown (default: the
+`empty_text`). A KPI tile with such a text must also name a `fallback` (`of:` province,
+size_class or national, and optionally `indicator`, `format`, `label`, `detail`): it then shows
+that figure, labelled as theirs, under the sentence, never the bare sentence. A KPI tile or a
+star distribution may show another entity's figure throughout (`of:`); a `steps` block lists
+numbered steps, each with its own `empty_when`/`empty_text`/`unknown_text` (a step without a
+text for the case is left out).
+
+Everything is validated before anything is drawn; an error names the file, line and key path,
+e.g. `layouts/po-lokaal.yaml:42: blocks.kpi.kind: onbekende waarde 'pie3d'`; unknown keys are
+errors.
 """
 
 from __future__ import annotations
@@ -75,6 +86,7 @@ class BlockSpec(_Strict):
     span: tuple[int, int]
     alt: str | None = None  # overrides the generated alternative text
     empty_text: str | None = None  # shown instead when the block's figure is unknown or 0
+    unknown_text: str | None = None  # shown instead when it is unknown (default: empty_text)
     empty_when: str | None = None  # indicator deciding emptiness (default: the block's own)
 
     @property
@@ -94,12 +106,26 @@ class Section(BlockSpec):
     text: str
 
 
+class KpiFallback(_Strict):
+    """What a KPI tile shows when its own figure is unknown or 0: the figure of `indicator` (by
+    default the tile's own) of the page's province, size class or country (`of`), labelled as
+    theirs, below the tile's `empty_text`, so a tile never only says "Geen ..."."""
+
+    of: Series
+    indicator: str | None = None
+    format: Format | None = None  # default: the tile's
+    label: str | None = None  # default: the tile's
+    detail: str | None = None
+
+
 class Kpi(BlockSpec):
     kind: Literal["kpi"]
     value: str
     format: Format = "integer"
     label: str
     detail: str | None = None
+    of: Series | None = None  # whose figure: the page's own (default), or its province, ...
+    fallback: KpiFallback | None = None
 
     @property
     def main_indicator(self) -> str | None:
@@ -178,6 +204,26 @@ class Distribution(BlockSpec):
     kind: Literal["distribution"]
     title: str
     indicator_prefix: str = "vo_schools_stars_"
+    of: Series | None = None  # whose locations (default: the page's; on a school page: all)
+
+
+class Step(_Strict):
+    """One step of a `steps` block; when the page's figure of `empty_when` is 0 the step says
+    `empty_text` instead, when it is unknown `unknown_text` (default: `empty_text`), and it is
+    left out when it has no such text."""
+
+    text: str
+    empty_when: str | None = None
+    empty_text: str | None = None
+    unknown_text: str | None = None
+
+
+class Steps(BlockSpec):
+    """Numbered steps ("Waar te beginnen"), each a sentence with its figures."""
+
+    kind: Literal["steps"]
+    title: str | None = None
+    items: tuple[Step, ...] = Field(min_length=1, max_length=9)
 
 
 class Offers(BlockSpec):
@@ -188,7 +234,7 @@ class Offers(BlockSpec):
 
 Block = Annotated[
     Header | Section | Kpi | Text | Donut | Bars | Comparison | Pictogram | Map | Source
-    | Stars | BlockBars | Distribution | Offers,
+    | Stars | BlockBars | Distribution | Offers | Steps,
     Field(discriminator="kind"),
 ]
 
@@ -302,6 +348,7 @@ def load_layout(path: Path, indicators: Indicators | None = None) -> Layout:
         raise _fail(source, ("fallback", "layout"),
                     f"bestand {layout.fallback.layout!r} bestaat niet")
     _check_grid(layout, source)
+    _check_missing(layout, source)
     if indicators is not None:
         _check_references(layout, source, indicators)
     return layout
@@ -329,6 +376,40 @@ def _check_grid(layout: Layout, source: yamlsrc.Source) -> None:
                 cells[(c, r)] = block_id
 
 
+def _check_missing(layout: Layout, source: yamlsrc.Source) -> None:
+    """What blocks show of another entity (`of`) exists on the layout's level, and a KPI tile
+    whose own figure can be missing shows a fallback figure with its sentence, never the bare
+    sentence ("Geen ..."), nor a fallback figure without saying what is missing."""
+    for block_id, block in layout.blocks.items():
+        base = ("blocks", block_id)
+        for key, of in _others_of(block):
+            if of not in LEVEL_OTHERS[layout.level]:
+                raise _fail(source, base + key,
+                            f"een pagina van niveau {layout.level!r} heeft geen {of!r}")
+        if not isinstance(block, Kpi):
+            continue
+        says = "empty_text" if block.empty_text else "unknown_text" if block.unknown_text else ""
+        if says and block.fallback is None:
+            raise _fail(source, base + (says,),
+                        "een kpi-tegel met een tekst voor een ontbrekend cijfer heeft ook "
+                        "'fallback' nodig (het cijfer van provincie, vergelijkbare grootte of "
+                        "Nederland), zodat de tegel niet alleen 'Geen ...' zegt")
+        if block.fallback is not None and not block.empty_text:
+            raise _fail(source, base + ("fallback",),
+                        "'fallback' heeft 'empty_text' nodig: de zin die zegt wat er ontbreekt")
+
+
+def _others_of(block: BlockSpec) -> list[tuple[yamlsrc.KeyPath, str]]:
+    """(key path, series) of every `of` a block names."""
+    out: list[tuple[yamlsrc.KeyPath, str]] = []
+    of = getattr(block, "of", None)
+    if of is not None:
+        out.append((("of",), of))
+    if isinstance(block, Kpi) and block.fallback is not None:
+        out.append((("fallback", "of"), block.fallback.of))
+    return out
+
+
 def _culprit(source: yamlsrc.Source, block_id: str, block: BlockSpec, layout: Layout) -> str:
     """Which of `at` and `span` puts a block outside the grid: the one that is out of range by
     itself, else the one the most derived file set (a child that only moves a block of its
@@ -343,25 +424,36 @@ def _culprit(source: yamlsrc.Source, block_id: str, block: BlockSpec, layout: La
     return "at" if at_file == source.file and span_file != source.file else "span"
 
 
-def _string_fields(block: BlockSpec, names: tuple[str, ...], item_field: str
-                   ) -> list[tuple[yamlsrc.KeyPath, str]]:
-    """(key path, value) of the block's fields `names` that are set, then of `item_field` of
-    each of its items (the fields differ per kind: a kind without one has nothing to give)."""
-    fields = block.model_dump(include=set(names) | {"items"})
-    out: list[tuple[yamlsrc.KeyPath, str]] = [
-        ((name,), fields[name]) for name in names if isinstance(fields.get(name), str)]
+def _string_fields(block: BlockSpec, names: frozenset[str]) -> list[tuple[yamlsrc.KeyPath, str]]:
+    """(key path, value) of the block's fields `names` that are set, in the block itself, in
+    its `fallback` and in each of its `items` (the fields differ per kind: a kind without one
+    has nothing to give)."""
+    out: list[tuple[yamlsrc.KeyPath, str]] = []
+
+    def add(prefix: yamlsrc.KeyPath, fields: dict[str, Any]) -> None:
+        out.extend((prefix + (name,), value) for name, value in fields.items()
+                   if name in names and isinstance(value, str))
+
+    fields = block.model_dump(exclude_none=True)
+    add((), fields)
+    if isinstance(fields.get("fallback"), dict):
+        add(("fallback",), fields["fallback"])
     for i, item in enumerate(fields.get("items") or ()):
-        out.append((("items", i, item_field), item[item_field]))
+        add(("items", i), item)
     return out
 
 
+_TEMPLATE_FIELDS = frozenset({"title", "subtitle", "text", "label", "detail", "empty_text",
+                              "unknown_text", "alt"})
+_INDICATOR_FIELDS = frozenset({"value", "indicator", "empty_when"})
+
+
 def _templates(block: BlockSpec) -> list[tuple[yamlsrc.KeyPath, str]]:
-    return _string_fields(block, ("title", "subtitle", "text", "label", "detail", "empty_text",
-                                  "alt"), "label")
+    return _string_fields(block, _TEMPLATE_FIELDS)
 
 
 def _indicators_of(block: BlockSpec) -> list[tuple[yamlsrc.KeyPath, str]]:
-    return _string_fields(block, ("value", "indicator", "empty_when"), "indicator")
+    return _string_fields(block, _INDICATOR_FIELDS)
 
 
 def _check_references(layout: Layout, source: yamlsrc.Source, indicators: Indicators) -> None:
