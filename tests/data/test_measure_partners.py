@@ -166,3 +166,29 @@ def test_without_the_partners_tables_the_figures_are_unchanged(figures):
     pd.testing.assert_frame_equal(before.frame, school.reset_index(drop=True))
     assert before.years("partners") == []
     assert before.years() == ["2019-2020", "2020-2021"]
+
+
+# --------------------------------------------------------------------------- the sample
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+PUBLISHED_GROUPS = {  # overheid / onderwijs / basisvaardigheden, percent (data contract)
+    "2018": (98, 96, 97), "2021": (99, 98, 95), "2022": (98, 96, 91)}
+
+
+def percent(figure: Figure) -> int:
+    assert figure.value is not None
+    return int(figure.value * 100 + 0.5)  # as the pages round: half up
+
+
+@pytest.mark.skipif(not (SAMPLE / "network.csv").is_file(),
+                    reason="de voorbeelddata heeft (nog) geen network.csv")
+def test_the_sample_reproduces_the_published_partner_figures():
+    sample = measure(load(SAMPLE), load_indicators())
+    assert round(fig(sample, "partners_mean", year="2017").value or 0, 1) == 15.0
+    assert percent(fig(sample, "partners_share_mfa", year="2017")) == 87
+    assert percent(fig(sample, "partners_share_commercial", year="2017")) == 26
+    assert round(fig(sample, "partners_mean", year="2022").value or 0, 1) == 16.0
+    for year, expected in PUBLISHED_GROUPS.items():
+        got = tuple(percent(fig(sample, f"partners_share_grp_{group}", year=year))
+                    for group in ("overheid", "onderwijs", "basisvaardigheden"))
+        assert got == expected, year
