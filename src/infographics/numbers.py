@@ -91,6 +91,15 @@ def school_year(year: str) -> str:
     return f"{m.group(1)}-{m.group(2)}"
 
 
+def edition_year(year: str) -> str:
+    """An edition's year as written in Dutch: a school year '2020-2021' (PO/VO) or a calendar
+    year '2022' (partners), validated."""
+    text = str(year).strip()
+    if len(text) == 4 and text.isdigit():
+        return text
+    return school_year(text)
+
+
 FORMATS: dict[str, Callable[[float | None], str]] = {
     "integer": integer,
     "decimal": decimal,

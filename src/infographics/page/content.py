@@ -120,7 +120,7 @@ class _Context:
         ents = {e.id: e.name for e in figures.entities(entity.level, entity.school_year)}
         self.values: dict[str, str] = {
             "entity_name": ents.get(entity.id, entity.id),
-            "school_year": nl.school_year(entity.school_year),
+            "school_year": nl.edition_year(entity.school_year),
         }
         if entity.level == "library":
             self._library = figures.library(entity.school_year, entity.id)
@@ -379,17 +379,29 @@ def _short(name: str, limit: int = 24) -> str:
     return cut + "\u2026"
 
 
+def _scale(values: list[float | None], fmt: str) -> float:
+    """What a comparison's bar of full length stands for: 1 for a share, else the largest
+    value (a mean of 16 partners against 12 draws bars of 100% and 75%)."""
+    if fmt in ("percent", "percent1"):
+        return 1.0
+    return max((v for v in values if v), default=1.0)
+
+
+def _scaled(value: float | None, scale: float) -> float | None:
+    return None if value is None else value / scale
+
+
 @resolve_block.register
 def _comparison(spec: L.Comparison, at: _Resolving) -> ComparisonContent:
     ctx = at.ctx
     series = [(key, s) for key in spec.series if (s := _series(ctx, key)) is not None]
     groups, alts = [], []
     for item in spec.items:
-        bars = []
-        for key, s in series:
-            fig = ctx.figure(item.indicator, s.level, s.entity_id)
-            bars.append(Bar(s.label, nl.shown_value(fig.value, "percent"),
-                            ctx.fmt(fig, "percent"), at.style.colors.series.of(key)))
+        figs = [(key, s, ctx.figure(item.indicator, s.level, s.entity_id)) for key, s in series]
+        scale = _scale([fig.value for _, _, fig in figs], spec.format)
+        bars = [Bar(s.label, _scaled(nl.shown_value(fig.value, spec.format), scale),
+                    ctx.fmt(fig, spec.format), at.style.colors.series.of(key))
+                for key, s, fig in figs]
         label = ctx.fill(item.label)
         groups.append(ComparisonGroup(label, tuple(bars)))
         alts.append(f"{label}: " + ", ".join(f"{bar.label} {bar.text}" for bar in bars))
@@ -509,3 +521,7 @@ def _top_score_note(ctx: _Context, level: str, entity_id: str) -> str:
     if maximum.value:
         return f"{nl.integer(maximum.value)} samenwerkingen halen alle {top} punten."
     return ""
+
+
+# the kinds over a set of categories register their resolvers in their own module
+from infographics.page import catblocks as _catblocks  # noqa: E402, F401

@@ -440,3 +440,7 @@ def _distribution_font(p: _Painter, row: DistributionRow) -> str:
 
 def _distribution_label(row: DistributionRow) -> str:
     return f"{row.count_text} ({row.share_text})" + ("  \u2190 deze school" if row.own else "")
+
+
+# the kinds over a set of categories register their drawings in their own module
+from infographics.page import catdraw as _catdraw  # noqa: E402, F401

@@ -82,6 +82,11 @@ class BlockSpec(_Strict):
         """The indicator whose figure the block is about (None: a block without one)."""
         return None
 
+    def derived_indicators(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """(key path, indicator) of the indicators a kind composes from codes (a prefix and a
+        category code), for the reference check; none for most kinds."""
+        return []
+
 
 class Header(BlockSpec):
     kind: Literal["header"]
@@ -135,6 +140,7 @@ class Comparison(BlockSpec):
     items: tuple[Item, ...] = Field(min_length=1)
     series: tuple[Series, ...] = ("library", "province", "size_class", "national")
     title: str | None = None
+    format: Format = "percent"  # a share; another format draws bars against the largest value
 
 
 class Pictogram(BlockSpec):
@@ -186,9 +192,79 @@ class Offers(BlockSpec):
     title: str
 
 
+# --- kinds over a set of categories (the partners pages) --------------------------------------
+
+
+class Category(_Strict):
+    """A category of a ranked chart, matrix or list: its code (the indicator is the block's
+    `prefix` + code), its Dutch label and optionally its group, named after the label."""
+
+    code: str
+    label: str
+    group: str = ""
+
+
+class Column(_Strict):
+    code: str
+    label: str
+
+
+class _Categories(BlockSpec):
+    """A block over `categories`: each category's figure is `prefix` + its code, taken from the
+    page's own entity or, with `of`, from its country or province."""
+
+    title: str
+    prefix: str
+    categories: tuple[Category, ...] = Field(min_length=1)
+    of: Literal["national", "province"] | None = None
+
+    def derived_indicators(self) -> list[tuple[tuple[str | int, ...], str]]:
+        return [(("categories", i, "code"), self.prefix + c.code)
+                for i, c in enumerate(self.categories)]
+
+
+class RankedBars(_Categories):
+    """The categories as bars, largest share first, each named with its group; with `own` on a
+    library page, each row also says whether the library itself works with it."""
+
+    kind: Literal["ranked_bars"]
+    own: bool = False
+
+
+class Matrix(_Categories):
+    """Categories (rows) by `columns` (e.g. core functions): cell indicator is
+    `prefix` + category code + `__` + column code."""
+
+    kind: Literal["matrix"]
+    columns: tuple[Column, ...] = Field(min_length=1)
+
+    def derived_indicators(self) -> list[tuple[tuple[str | int, ...], str]]:
+        return [(("categories", i, "code"), f"{self.prefix}{c.code}__{col.code}")
+                for i, c in enumerate(self.categories) for col in self.columns]
+
+
+class Gaps(_Categories):
+    """On a library page: the categories the library does not (yet) work with, each with the
+    share of libraries in its province (`compare`) that do; `none_text` when there are none."""
+
+    kind: Literal["gaps"]
+    compare: Literal["national", "province", "size_class"] = "province"
+    none_text: str
+
+
+class YearList(BlockSpec):
+    """The items' figures year by year, for every edition of the page's kind of year up to the
+    page's own (a plain list; on a library page a share of 1 or 0 reads "ja" or "nee")."""
+
+    kind: Literal["year_list"]
+    title: str
+    items: tuple[Item, ...] = Field(min_length=1)
+    format: Format = "percent"
+
+
 Block = Annotated[
     Header | Section | Kpi | Text | Donut | Bars | Comparison | Pictogram | Map | Source
-    | Stars | BlockBars | Distribution | Offers,
+    | Stars | BlockBars | Distribution | Offers | RankedBars | Matrix | Gaps | YearList,
     Field(discriminator="kind"),
 ]
 
@@ -357,7 +433,7 @@ def _string_fields(block: BlockSpec, names: tuple[str, ...], item_field: str
 
 def _templates(block: BlockSpec) -> list[tuple[yamlsrc.KeyPath, str]]:
     return _string_fields(block, ("title", "subtitle", "text", "label", "detail", "empty_text",
-                                  "alt"), "label")
+                                  "alt", "none_text"), "label")
 
 
 def _indicators_of(block: BlockSpec) -> list[tuple[yamlsrc.KeyPath, str]]:
@@ -370,7 +446,7 @@ def _check_references(layout: Layout, source: yamlsrc.Source, indicators: Indica
                     f"onbekende indicator {layout.fallback.when_zero!r}")
     for block_id, block in layout.blocks.items():
         base = ("blocks", block_id)
-        for key, ind in _indicators_of(block):
+        for key, ind in _indicators_of(block) + block.derived_indicators():
             if ind not in indicators:
                 raise _fail(source, base + key, f"onbekende indicator {ind!r}")
         for key, text in _templates(block):

@@ -1,0 +1,252 @@
+"""Drawing of the block kinds over a set of categories (catblocks.py): ranked bars, the
+category x function matrix, the "nog niet samengewerkt met" list and the year-by-year list,
+with ReportLab straight onto the tagged canvas.
+
+Charts and tables are one Figure each with their alternative text (which states every number);
+the gaps list is a heading and one paragraph per line. No text is drawn below `MIN_TEXT`; text
+that does not fit even then fails the page naming the block (draw.py's `fit_lines`). Every value
+is also written, never shown by colour or size alone; a yes/no is a filled or an open circle
+and the word.
+"""
+
+from __future__ import annotations
+
+import math
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from infographics.errors import PageError
+from infographics.page.catblocks import (
+    GapLine,
+    GapsContent,
+    MatrixCell,
+    MatrixContent,
+    RankedBarsContent,
+    RankedRow,
+    YearListContent,
+)
+from infographics.page.draw import LEADING, _bbox, _mark, _Painter, draw_block
+
+MIN_TEXT = 6.5  # the smallest text on any page, in points
+
+
+def _size(p: _Painter, wanted: float) -> float:
+    return max(MIN_TEXT, p.t.sizes.min, wanted)
+
+
+def _title(p: _Painter, block_id: str, title: str, x: float, top: float, w: float) -> float:
+    """A block's one-line title from `top` down; returns the top of what follows."""
+    if not title:
+        return top
+    size = p.t.sizes.label
+    lines, s = p.fit_lines(block_id, title, p.f.bold, size, w, size * LEADING * 2 + 1,
+                           min_size=_size(p, 0))
+    p.color(p.t.colors.ink)
+    return p.lines(lines, p.f.bold, s, x, top) - 4
+
+
+def _fit_width(block_id: str, texts: list[tuple[str, str]], size: float, width: float) -> float:
+    """The largest size <= `size` (not below MIN_TEXT) at which every (text, font) is at most
+    `width` wide; a PageError naming the block when none is."""
+    s = size
+    while s >= MIN_TEXT - 1e-9:
+        if all(stringWidth(t, f, s) <= width for t, f in texts):
+            return s
+        s -= 0.25
+    raise PageError(block_id, f"tekst past niet in {width:.0f} pt, ook niet op {MIN_TEXT} pt")
+
+
+# --- ranked bars -----------------------------------------------------------------------------
+
+
+@draw_block.register
+def _ranked(b: RankedBarsContent, p: _Painter) -> None:
+    c, t, box = p.c, p.t, b.box
+    with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
+        top = _title(p, b.id, b.title, box.x, box.y + box.h, box.w)
+        head = _size(p, t.sizes.note) * LEADING + 2 if b.own_label else 0
+        row_h = (top - head - box.y) / max(1, len(b.rows))
+        size = _size(p, min(t.sizes.label, row_h * 0.62))
+        own_w = (stringWidth("onbekend", p.f.regular, size) + 16) if b.own_label else 0
+        texts = [(r.label, p.f.semibold) for r in b.rows]
+        label_w = min(box.w * 0.42, max(stringWidth(x, f, size) for x, f in texts) + 6)
+        size = _fit_width(b.id, texts, size, label_w - 6)
+        value_w = stringWidth("100%", p.f.bold, size) + 6
+        bar_w = box.w - label_w - value_w - own_w
+        if b.own_label:
+            _own_head(p, b, top, own_w)
+        y = top - head
+        for row in b.rows:
+            _ranked_row(p, row, (box.x, y - row_h / 2), (label_w, bar_w, own_w), size, row_h)
+            y -= row_h
+
+
+def _own_head(p: _Painter, b: RankedBarsContent, top: float, own_w: float) -> None:
+    """The head of the marks' column: the library's name, cut to the column."""
+    size = _size(p, p.t.sizes.note)
+    name = b.own_label
+    while name and stringWidth(name, p.f.semibold, size) > own_w:
+        name = name[:-2].rstrip() + "\u2026" if len(name) > 2 else ""
+    p.color(p.t.colors.muted)
+    p.c.setFont(p.f.semibold, size)
+    p.c.drawRightString(b.box.x + b.box.w, top - size, name)
+
+
+def _ranked_row(p: _Painter, row: RankedRow, at: tuple[float, float],
+                widths: tuple[float, float, float], size: float, row_h: float) -> None:
+    """One category: label with its group, the bar, the share and the library's own mark."""
+    c, t = p.c, p.t
+    (x, mid), (label_w, bar_w, own_w) = at, widths
+    p.color(t.colors.ink)
+    c.setFont(p.f.semibold, size)
+    label_y = mid + (0.5 if row.group else -0.35) * size * (0.9 if row.group else 1)
+    c.drawString(x, label_y, row.label)
+    if row.group:
+        small = _size(p, size - 1.5)
+        p.color(t.colors.muted)
+        c.setFont(p.f.regular, small)
+        c.drawString(x, label_y - small * 1.05, row.group)
+    bar_x, bar_h = x + label_w, min(row_h * 0.5, 9)
+    p.color(t.colors.tile)
+    c.rect(bar_x, mid - bar_h / 2, bar_w, bar_h, stroke=0, fill=1)
+    if row.fraction:
+        p.color(t.colors.primary)
+        c.rect(bar_x, mid - bar_h / 2, bar_w * max(0.0, min(1.0, row.fraction)), bar_h,
+               stroke=0, fill=1)
+    p.color(t.colors.ink)
+    c.setFont(p.f.bold, size)
+    c.drawString(bar_x + bar_w + 4, mid - size * 0.35, row.text)
+    if row.own_word:
+        right = x + label_w + bar_w + stringWidth("100%", p.f.bold, size) + 6 + own_w
+        _mark(c, right - own_w + 10, mid, min(4.5, row_h * 0.3), row.own, t)
+        p.color(t.colors.ink if row.own else t.colors.muted)
+        c.setFont(p.f.regular, size)
+        c.drawRightString(right, mid - size * 0.35, row.own_word)
+
+
+# --- matrix ----------------------------------------------------------------------------------
+
+
+@draw_block.register
+def _matrix(b: MatrixContent, p: _Painter) -> None:
+    c, t, box = p.c, p.t, b.box
+    with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
+        top = _title(p, b.id, b.title, box.x, box.y + box.h, box.w)
+        size = _size(p, t.sizes.note)
+        label_w = min(box.w * 0.36, max(stringWidth(r.label, p.f.semibold, size)
+                                        for r in b.rows) + 6)
+        size = _fit_width(b.id, [(r.label, p.f.semibold) for r in b.rows], size, label_w - 6)
+        cell_w = (box.w - label_w) / len(b.columns)
+        head_lines = [p.fit_lines(b.id, col, p.f.semibold, size, cell_w - 2, size * LEADING * 3,
+                                  min_size=MIN_TEXT)[0] for col in b.columns]
+        head_h = max(len(lines) for lines in head_lines) * size * LEADING + 3
+        p.color(t.colors.muted)
+        for i, lines in enumerate(head_lines):
+            p.lines(lines, p.f.semibold, size, box.x + label_w + i * cell_w + 1, top)
+        row_h = (top - head_h - box.y) / max(1, len(b.rows))
+        y = top - head_h
+        for n, row in enumerate(b.rows):
+            mid = y - row_h / 2
+            if n % 2 == 0:  # a light band behind every other row, to follow a row across
+                p.color(t.colors.tile)
+                c.rect(box.x, y - row_h, box.w, row_h, stroke=0, fill=1)
+            p.color(t.colors.ink)
+            c.setFont(p.f.semibold, size)
+            c.drawString(box.x + 2, mid - size * 0.35, row.label)
+            for i, cell in enumerate(row.cells):
+                _cell(p, cell, box.x + label_w + i * cell_w, mid, min(row_h * 0.36, 5), size,
+                      b.yes_no)
+            y -= row_h
+
+
+def _cell(p: _Painter, cell: MatrixCell, x: float, mid: float, r_max: float, size: float,
+          yes_no: bool) -> None:
+    """A dot and the value: a dot's area is the share (the text says it); a yes/no is a filled
+    circle with a tick or an open circle (shape, not colour, says which)."""
+    c, t = p.c, p.t
+    if yes_no:
+        _mark(c, x + r_max + 1, mid, r_max, cell.state, t)
+        return
+    if cell.fraction:
+        r = max(0.8, r_max * math.sqrt(max(0.0, min(1.0, cell.fraction))))
+        c.setFillColor(HexColor(t.colors.primary))
+        c.circle(x + r_max + 1, mid, r, stroke=0, fill=1)
+    p.color(t.colors.ink)
+    c.setFont(p.f.regular, size)
+    c.drawString(x + 2 * r_max + 4, mid - size * 0.35, cell.text)
+
+
+# --- gaps and year list -----------------------------------------------------------------------
+
+
+@draw_block.register
+def _gaps(b: GapsContent, p: _Painter) -> None:
+    """A tile: the title, what the shares mean, one line per category (its label at the left,
+    the share of peers at the right) and the note below."""
+    c, t, box = p.c, p.t, b.box
+    p.panel(box, t.colors.tile, 5)
+    pad = 9
+    x, w = box.x + pad, box.w - 2 * pad
+    with c.tag("H3", text=b.title):
+        top = _title(p, b.id, b.title, x, box.y + box.h - pad, w)
+    if b.lead:
+        lines, s = p.fit_lines(b.id, b.lead, p.f.regular, t.sizes.label, w,
+                               t.sizes.label * LEADING * 2, min_size=MIN_TEXT)
+        with c.tag("P", text=b.lead):
+            p.color(t.colors.muted)
+            top = p.lines(lines, p.f.regular, s, x, top) - 3
+    note_lines, ns = p.fit_lines(b.id, b.note, p.f.regular, t.sizes.label, w,
+                                 t.sizes.label * LEADING * 4, min_size=MIN_TEXT)
+    note_h = len(note_lines) * ns * LEADING if b.note else 0
+    row_h = min(t.sizes.label * 1.6, (top - box.y - pad - note_h) / max(1, len(b.lines)))
+    size = _size(p, min(t.sizes.label, row_h / LEADING))
+    if b.lines and size * LEADING > row_h + 0.01:
+        raise PageError(b.id, f"lijst past niet in het blok, ook niet op {MIN_TEXT} pt")
+    for line in b.lines:
+        _gap_line(p, b, line, x, w, top - row_h / 2, size)
+        top -= row_h
+    if b.note:
+        with c.tag("P", text=b.note):
+            p.color(t.colors.muted if b.lines else t.colors.ink)
+            p.lines(note_lines, p.f.regular, ns, x, top - 3)
+
+
+def _gap_line(p: _Painter, b: GapsContent, line: GapLine, x: float, w: float, mid: float,
+              size: float) -> None:
+    c, t = p.c, p.t
+    with c.artifact():
+        p.color(t.colors.accent)
+        c.circle(x + 2, mid, 1.6, stroke=0, fill=1)
+    with c.tag("P", text=f"{line.label}: {line.text}"):
+        p.color(t.colors.ink)
+        c.setFont(p.f.semibold, size)
+        c.drawString(x + 8, mid - size * 0.35, line.label)
+        c.setFont(p.f.bold, size)
+        c.drawRightString(x + w, mid - size * 0.35, line.text)
+
+
+@draw_block.register
+def _year_list(b: YearListContent, p: _Painter) -> None:
+    c, t, box = p.c, p.t, b.box
+    with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
+        top = _title(p, b.id, b.title, box.x, box.y + box.h, box.w)
+        size = t.sizes.label
+        value_w = max([stringWidth(x, p.f.bold, size) for r in b.rows for x in r.texts]
+                      + [stringWidth(y, p.f.semibold, size) for y in b.years]) + 8
+        label_w = box.w - value_w * len(b.years)
+        size = _fit_width(b.id, [(r.label, p.f.regular) for r in b.rows], size, label_w - 4)
+        row_h = min((top - box.y) / (len(b.rows) + 1), size * 2.2)
+        p.color(t.colors.muted)
+        c.setFont(p.f.semibold, size)
+        for i, year in enumerate(b.years):
+            c.drawRightString(box.x + label_w + (i + 1) * value_w - 2, top - size, year)
+        y = top - row_h
+        for row in b.rows:
+            p.color(t.colors.ink)
+            c.setFont(p.f.regular, size)
+            c.drawString(box.x, y - size, row.label)
+            c.setFont(p.f.bold, size)
+            for i, text in enumerate(row.texts):
+                c.drawRightString(box.x + label_w + (i + 1) * value_w - 2, y - size, text)
+            y -= row_h
