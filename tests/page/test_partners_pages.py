@@ -6,6 +6,7 @@ samengewerkt met" list, the groups are listed year by year, and each page passes
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pypdf
 import pytest
@@ -164,3 +165,27 @@ def test_kpis_and_offers_show_mean_mfa_and_commercial(figures, style):
     assert isinstance(offers, OffersContent)
     mfa = figures.get(YEAR, "library", "bib-0002", "partners_share_mfa").value
     assert offers.rows[0].word == ("ja" if mfa else "nee")
+
+
+@pytest.mark.parametrize(("level", "entity_id"), [*PAGES, ("library", "bib-0004")])
+def test_no_text_overlaps_leaves_its_block_or_is_below_6_5_pt(figures, style, pdf, level,
+                                                               entity_id):
+    page = content(figures, style, level, entity_id)
+    data = draw_page(page, style)
+    assert pdf.overlapping(data) == []
+    assert min(pdf.sizes(data)) >= 6.5 - 1e-6
+    for b in page.blocks:
+        assert pdf.outside(draw_page(replace(page, blocks=(b,)), style), b.box) == "", b.id
+
+
+def test_a_library_that_works_with_every_category_gets_the_none_text(figures, style):
+    layout = load_layout(layout_path("partners", "library"))
+    spec = layout.blocks["gaps"]
+    few = spec.model_copy(update={"categories": spec.categories[:1]})  # gemeente: all say ja
+    gemeente = [lib for lib in LIBRARIES if figures.get(
+        YEAR, "library", lib, "partners_share_cat_gemeente").value == 1]
+    page = resolve(layout.model_copy(update={"blocks": {"gaps": few}}), figures,
+                   PageTarget("library", gemeente[0], YEAR), style)
+    gaps = page.blocks[0]
+    assert gaps.lines == ()
+    assert gaps.note == f"{LIBRARIES[gemeente[0]][0]} werkt al met alle soorten partners samen."
