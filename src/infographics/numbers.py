@@ -100,6 +100,13 @@ def edition_year(year: str) -> str:
     return school_year(text)
 
 
+def edition_words(year: str) -> str:
+    """An edition's year with what kind of year it is: 'schooljaar 2020-2021' (PO/VO) or
+    'kalenderjaar 2022' (partners)."""
+    text = edition_year(year)
+    return f"kalenderjaar {text}" if "-" not in text else f"schooljaar {text}"
+
+
 FORMATS: dict[str, Callable[[float | None], str]] = {
     "integer": integer,
     "decimal": decimal,

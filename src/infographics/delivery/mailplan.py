@@ -267,8 +267,10 @@ _PAGES = "pagina's"
 
 
 def describe(entry: Entry, ents: Entitlements) -> str:
-    """What a file is, in Dutch, for the list of attachments."""
-    subject = subject_label(entry.subject)
+    """What a file is, in Dutch, for the list of attachments (a calendar-year edition, the
+    partners pages, says its year: "landelijke infographic samenwerking 2022")."""
+    subject = subject_label(entry.subject) + (
+        f" {entry.school_year}" if is_calendar_year(entry.school_year) else "")
     if entry.level == "national":
         return f"landelijke infographic {subject}"
     if entry.level == "province":

@@ -281,6 +281,7 @@ class TemplateContext(TypedDict):
     cc: list[Person]
     attachments: list[AttachmentLine]
     school_zip: bool
+    partners_year: str  # the partners edition (calendar year) the mail carries, else ""
     part: int
     parts: int
     sender_name: str
@@ -340,6 +341,8 @@ def context(part: Part, sender: str, redirect: Redirect | None = None,
                                        size=_mb(size))
                         for p, size in zip(part.pieces, sizes, strict=True)],
         "school_zip": any(p.source.packed for p in part.pieces),
+        "partners_year": next((e.school_year for e in plan.entries()
+                               if e.subject == "partners"), ""),
         "part": part.index,
         "parts": part.count,
         "sender_name": parseaddr(sender)[0] or "Team Bibliotheekmonitor",
