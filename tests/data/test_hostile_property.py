@@ -31,8 +31,15 @@ from infographics.data.workbook import cell_text
 from infographics.errors import Report
 
 MINI = Path(__file__).parents[1] / "fixtures" / "mini"
-ROWS = {t: len(p.read_text(encoding="utf-8").splitlines()) - 1
-        for t in TABLES for p in [MINI / f"{t}.csv"]}
+PARTNERS = Path(__file__).parents[1] / "fixtures" / "partners"  # network and partners on mini
+
+
+def source(table: str) -> Path:
+    """The table's CSV: the mini data, with the partners fixture's network and partners."""
+    return MINI / f"{table}.csv" if (MINI / f"{table}.csv").exists() else PARTNERS / f"{table}.csv"
+
+
+ROWS = {t: len(source(t).read_text(encoding="utf-8").splitlines()) - 1 for t in TABLES}
 CHECKLIST = load_checklist()
 CELLS = [(table, column.name) for table, schema in TABLES.items() for column in schema.columns]
 
@@ -71,7 +78,7 @@ def write(folder: Path, table: str, rows: list[list[str]], delimiter: str,
 
 def apply(folder: Path, cells: dict[tuple[str, int, str], str], layout: tuple[str, str]) -> None:
     for table in TABLES:
-        with (MINI / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+        with source(table).open(encoding="utf-8", newline="") as fh:
             rows = list(csv.reader(fh))
         for (t, row, column), value in cells.items():
             if t == table:
@@ -136,6 +143,8 @@ def test_the_mini_data_is_the_starting_point():
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "data"
         shutil.copytree(MINI, folder)
+        for table in ("network", "partners"):
+            shutil.copy(source(table), folder)
         assert check_source(folder, None, None).report.problems == []
 
 
@@ -159,7 +168,7 @@ def test_hostile_cells_in_a_workbook_are_accepted_or_located(changes):
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for table in TABLES:
-        with (MINI / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+        with source(table).open(encoding="utf-8", newline="") as fh:
             rows = list(csv.reader(fh))
         ws = wb.create_sheet(table)
         for rec in rows:

@@ -63,7 +63,7 @@ def test_a_wrong_population_condition_names_its_line(tmp_path, where, message):
     ("spec", "where", "message"),
     [
         ("    value: avg(inhabitants)\n", "x.value",
-         "verwacht sum(kolom), count(voorwaarde) of count(), niet 'avg(inhabitants)'"),
+         "verwacht sum(kolom), count(voorwaarde), count() of mean(kolom), niet 'avg(inhabitants)'"),
         ("    value: sum(nope)\n", "x.value", "onbekende kolom 'nope'"),
         ("    value: count(nope)\n", "x.value", "onbekende kolom 'nope' in 'nope'"),
         ("    numerator: count()\n", "x", "een aandeel heeft zowel 'numerator' als 'denominator'"),

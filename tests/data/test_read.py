@@ -22,14 +22,19 @@ from infographics.errors import ConfigError, InputError, Problem, Report
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 MINI = FIXTURES / "mini"
+PARTNERS = FIXTURES / "partners"  # network.csv and partners.csv that go with the mini data
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def copy_mini(tmp_path: Path) -> Path:
+def copy_mini(tmp_path: Path, partners: bool = False) -> Path:
+    """The mini data in a folder of its own; with `partners`, plus the partners tables."""
     folder = tmp_path / "data"
     shutil.copytree(MINI, folder)
+    if partners:
+        for table in ("network", "partners"):
+            shutil.copy(PARTNERS / f"{table}.csv", folder)
     return folder
 
 
@@ -121,11 +126,13 @@ def test_mini_loads_without_problems():
     assert tables.source == str(MINI)
 
 
-def test_frames_have_canonical_columns_types_row_and_file():
-    tables = load(MINI)
+def test_frames_have_canonical_columns_types_row_and_file(tmp_path):
+    tables = load(copy_mini(tmp_path, partners=True))
     for name, schema in TABLES.items():
         frame = getattr(tables, name)
-        assert list(frame.columns) == [*schema.names, "_row", "_file"]
+        # network and partners carry their calendar `year` as the edition's `school_year`
+        names = ["school_year" if c == "year" else c for c in schema.names]
+        assert list(frame.columns) == [*names, "_row", "_file"]
         assert frame["_row"].dtype == "int64"
         assert set(frame["_file"]) == {f"{name}.csv"}
     libraries = tables.libraries
@@ -194,8 +201,9 @@ def test_years_filter_with_unknown_year_is_an_error():
 
 @pytest.mark.parametrize("as_numbers", [False, True])
 def test_csv_and_xlsx_give_identical_tables(tmp_path, as_numbers):
-    workbook = workbook_from_csv(MINI, tmp_path / "mini.xlsx", as_numbers)
-    from_csv, from_xlsx = load(MINI), load(workbook)
+    folder = copy_mini(tmp_path, partners=True)
+    workbook = workbook_from_csv(folder, tmp_path / "mini.xlsx", as_numbers)
+    from_csv, from_xlsx = load(folder), load(workbook)
     assert from_xlsx.report.problems == []
     for name in TABLES:
         a, b = getattr(from_csv, name), getattr(from_xlsx, name)

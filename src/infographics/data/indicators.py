@@ -1,11 +1,14 @@
 """Indicator definitions: `layouts/indicators.yaml` into typed, compiled `Indicators`.
 
-An indicator is a value (`sum(column)`, `count(condition)`, `count()`) or a share (numerator
-over denominator) computed over a population of rows (libraries or school locations). Each
-aggregate is compiled into a function that, given a table, returns per-row contributions and
-whether the row's needed values are known; `measure.py` sums those per entity. The star
-distribution indicators are generated from the star-checklist configuration so the bands are
-defined in one place. Errors name file:line: key.
+An indicator is a value (`sum(column)`, `count(condition)`, `count()`), a mean
+(`mean(column)`: the sum over the rows where the column is known, divided by their number) or a
+share (numerator over denominator) computed over a population of rows (libraries, school
+locations or the network rows of the general survey). Each aggregate is compiled into a function
+that, given a table, returns per-row contributions and whether the row's needed values are
+known; `measure.py` sums those per entity. The star distribution indicators are generated from
+the star-checklist configuration, and the `templates` of the file are expanded over the partner
+configuration (`partners.yaml`: one indicator per category, group, function or pair), so those
+lists are defined in one place. Errors name file:line: key.
 """
 
 from __future__ import annotations
@@ -23,19 +26,24 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from infographics import yamlsrc
 from infographics.data.checklist import Checklist, load_checklist
+from infographics.data.partnerconfig import JOIN, Code, PartnerConfig, load_partner_config
 from infographics.data.schema import CHECKLIST_BLOCKS, TABLES
 from infographics.errors import ConfigError
 from infographics.resources import LAYOUTS
 
 DEFAULT_PATH = LAYOUTS / "indicators.yaml"
 
-TableName = Literal["libraries", "school_locations"]
-# Columns measure.py derives on libraries and school locations before measuring.
+TableName = Literal["libraries", "school_locations", "network"]
+# Columns measure.py derives on libraries, school locations and network rows before measuring
+# (network rows also get the partner pivot's columns, `PartnerConfig.columns()`).
 DERIVED: Final[dict[TableName, frozenset[str]]] = {
     "libraries": frozenset({"size_class"}),
     "school_locations": frozenset({"points_total", "points_max", "stars"}
                                   | {f"max_{c}" for c in CHECKLIST_BLOCKS}),
+    "network": frozenset({"size_class"}),
 }
+# What a template is expanded over: a list of the partner configuration.
+Over = Literal["categories", "groups", "functions", "category_functions"]
 
 
 class _Strict(BaseModel):
@@ -62,6 +70,13 @@ class IndicatorSpec(_Strict):
     min_n: int | None = Field(default=None, ge=0)
 
 
+class TemplateSpec(IndicatorSpec):
+    """An indicator per code of a list of the partner configuration: `{id}` and `{label}` in
+    the template's id, label and aggregates become the code and its label."""
+
+    over: Over
+
+
 class Defaults(_Strict):
     min_n: int = Field(default=3, ge=0)
 
@@ -71,6 +86,7 @@ class IndicatorFile(_Strict):
     size_classes: list[SizeClassSpec]
     populations: dict[str, PopulationSpec]
     indicators: dict[str, IndicatorSpec]
+    templates: dict[str, TemplateSpec] = Field(default_factory=dict)
 
 
 # --- conditions --------------------------------------------------------------------------------
@@ -183,15 +199,16 @@ def _is_simple_comparison(node: ast.AST) -> TypeGuard[ast.Compare]:
 
 # --- aggregates ---------------------------------------------------------------------------------
 
-_AGG = re.compile(r"^\s*(sum|count)\s*\((.*)\)\s*$")
+_AGG = re.compile(r"^\s*(sum|count|mean)\s*\((.*)\)\s*$")
 
 
 @dataclass(frozen=True)
 class Aggregate:
-    """`sum(column)`, `count(condition)` or `count()` over rows."""
+    """`sum(column)`, `count(condition)`, `count()` or `mean(column)` over rows (a mean's
+    contributions are the column's values; `measure.py` divides their sum by N)."""
 
     text: str
-    fn: Literal["sum", "count"]
+    fn: Literal["sum", "count", "mean"]
     column: str | None = None
     condition: Condition | None = None
 
@@ -203,7 +220,7 @@ class Aggregate:
 
     def contributions(self, frame: pd.DataFrame) -> pd.Series:
         """Per-row contribution as float; NaN where the row's needed values are unknown."""
-        if self.fn == "sum":
+        if self.fn in ("sum", "mean"):
             return frame[self.column].astype("Float64").astype(float)
         if self.condition is None:
             return pd.Series(1.0, index=frame.index)
@@ -213,12 +230,13 @@ class Aggregate:
 def _parse_aggregate(text: str, columns: set[str]) -> Aggregate:
     m = _AGG.match(str(text))
     if not m:
-        raise ValueError(f"verwacht sum(kolom), count(voorwaarde) of count(), niet {text!r}")
+        raise ValueError(f"verwacht sum(kolom), count(voorwaarde), count() of mean(kolom), "
+                         f"niet {text!r}")
     fn, arg = m.group(1), m.group(2).strip()
-    if fn == "sum":
+    if fn == "sum" or fn == "mean":
         if arg not in columns:
             raise ValueError(f"onbekende kolom {arg!r}")
-        return Aggregate(text, "sum", column=arg)
+        return Aggregate(text, "sum" if fn == "sum" else "mean", column=arg)
     return Aggregate(text, "count", condition=_parse_condition(arg, columns) if arg else None)
 
 
@@ -252,12 +270,19 @@ class Indicator:
     def is_share(self) -> bool:
         return self.denominator is not None
 
+    @property
+    def is_mean(self) -> bool:
+        """A mean (`mean(column)`): the figure's value is numerator / N, shown with one
+        decimal and said to be an average."""
+        return self.numerator.fn == "mean"
+
 
 @dataclass(frozen=True)
 class Indicators:
     items: dict[str, Indicator]
     size_classes: tuple[SizeClass, ...]
     checklist: Checklist
+    partners: PartnerConfig
 
     def __getitem__(self, key: str) -> Indicator:
         return self.items[key]
@@ -274,35 +299,47 @@ class Indicators:
         return None
 
 
-def _table_columns(table: TableName) -> set[str]:
+def _table_columns(table: TableName, partners: PartnerConfig | None = None) -> set[str]:
+    """The columns an indicator on `table` may use (network rows: with the pivot's columns;
+    `year` is carried as `school_year` once loaded)."""
+    if table == "network":
+        names = {"school_year" if n == "year" else n for n in TABLES[table].names}
+        return names | DERIVED[table] | set(partners.columns() if partners else ())
     return set(TABLES[table].names) | DERIVED[table]
 
 
-def load_indicators(path: Path | None = None, checklist: Checklist | None = None) -> Indicators:
-    """Read and compile the indicator file; generate the star-checklist indicators."""
+def load_indicators(path: Path | None = None, checklist: Checklist | None = None,
+                    partners: PartnerConfig | None = None) -> Indicators:
+    """Read and compile the indicator file; generate the star-checklist indicators and expand
+    the templates over the partner configuration (default: the packaged ones)."""
     source = yamlsrc.read(path or DEFAULT_PATH)
     spec: IndicatorFile = yamlsrc.build(IndicatorFile, source)
     checklist = checklist or load_checklist()
+    partners = partners or load_partner_config()
     populations = {
-        name: _population(name, pop, source) for name, pop in spec.populations.items()
+        name: _population(name, pop, source, partners) for name, pop in spec.populations.items()
     }
     items = {
-        ind_id: _indicator(ind_id, ind, populations, spec.defaults, source)
+        ind_id: _indicator(ind_id, ind, populations, spec.defaults, source, partners)
         for ind_id, ind in spec.indicators.items()
     }
+    for key, template in spec.templates.items():
+        _add_expanded(items, key, template, populations, spec.defaults, source, partners)
     if "vo_schools" in populations:
         items.update(_checklist_indicators(populations["vo_schools"], checklist, spec.defaults))
     size_classes = tuple(SizeClass(s.id, s.label, s.upper) for s in spec.size_classes)
-    return Indicators(items, size_classes, checklist)
+    return Indicators(items, size_classes, checklist, partners)
 
 
 def _fail(source: yamlsrc.Source, key: yamlsrc.KeyPath, message: str) -> ConfigError:
     return ConfigError(source.file, source.line(key), yamlsrc.dotted(key), message)
 
 
-def _population(name: str, spec: PopulationSpec, source: yamlsrc.Source) -> Population:
+def _population(name: str, spec: PopulationSpec, source: yamlsrc.Source,
+                partners: PartnerConfig) -> Population:
+    columns = _table_columns(spec.table, partners)
     try:
-        where = _parse_condition(spec.where, _table_columns(spec.table)) if spec.where else None
+        where = _parse_condition(spec.where, columns) if spec.where else None
     except ValueError as exc:
         raise _fail(source, ("populations", name, "where"), str(exc)) from None
     return Population(name, spec.table, where)
@@ -310,9 +347,11 @@ def _population(name: str, spec: PopulationSpec, source: yamlsrc.Source) -> Popu
 
 def _indicator(
     ind_id: str, spec: IndicatorSpec, populations: dict[str, Population], defaults: Defaults,
-    source: yamlsrc.Source,
+    source: yamlsrc.Source, partners: PartnerConfig, key: yamlsrc.KeyPath | None = None,
 ) -> Indicator:
-    key: yamlsrc.KeyPath = ("indicators", ind_id)
+    """One indicator compiled; `key` is where it stands in the file (default: under
+    `indicators`; a template's expansions name the template)."""
+    key = key or ("indicators", ind_id)
     if spec.population not in populations:
         raise _fail(source, (*key, "population"), f"onbekende populatie {spec.population!r}")
     population = populations[spec.population]
@@ -320,7 +359,9 @@ def _indicator(
         raise _fail(source, key, "geef 'value' of 'numerator' en 'denominator'")
     if (spec.numerator is None) != (spec.denominator is None):
         raise _fail(source, key, "een aandeel heeft zowel 'numerator' als 'denominator'")
-    parsed = _aggregates(spec, _table_columns(population.table), source, key)
+    parsed = _aggregates(spec, _table_columns(population.table, partners), source, key)
+    if any(a.fn == "mean" for part, a in parsed.items() if part != "value"):
+        raise _fail(source, key, "mean(kolom) kan alleen als 'value', niet in een aandeel")
     return Indicator(
         ind_id,
         spec.label,
@@ -375,3 +416,52 @@ def _checklist_indicators(
             defaults.min_n,
         )
     return out
+
+
+# --- templates -----------------------------------------------------------------------------------
+
+
+def _codes(partners: PartnerConfig, over: Over) -> tuple[Code, ...]:
+    if over == "categories":
+        return partners.categories
+    if over == "groups":
+        return partners.groups
+    if over == "functions":
+        return partners.functions
+    return partners.combinations()
+
+
+def _add_expanded(
+    items: dict[str, Indicator], key: str, template: TemplateSpec,
+    populations: dict[str, Population], defaults: Defaults, source: yamlsrc.Source,
+    partners: PartnerConfig,
+) -> None:
+    """The template's indicators, one per code of its list, added to `items`; an id that is
+    already there is an error naming the template."""
+    where: yamlsrc.KeyPath = ("templates", key)
+    if not any(f"{{{name}}}" in key for name in ("id", "category", "function")):
+        raise _fail(source, where, "de id van een sjabloon moet {id} bevatten")
+    for code in _codes(partners, template.over):
+        fields = template.model_dump(exclude={"over"})
+        spec = IndicatorSpec(**{name: _fill(value, code) for name, value in fields.items()})
+        ind_id = _fill(key, code)
+        if ind_id in items:
+            raise _fail(source, where, f"indicator {ind_id!r} bestaat al")
+        try:
+            items[ind_id] = _indicator(ind_id, spec, populations, defaults, source, partners,
+                                       where)
+        except ConfigError as exc:
+            raise ConfigError(exc.file, exc.line, exc.key,
+                              f"{exc.message} (uitgewerkt voor {code.id!r})") from None
+
+
+def _fill(value: Any, code: Code) -> Any:
+    """`{id}` and `{label}` in a template's text replaced by the code's id and label; for a
+    (category, function) pair also `{category}` and `{function}` by its two codes."""
+    if not isinstance(value, str):
+        return value
+    value = value.replace("{id}", code.id).replace("{label}", code.label)
+    category, join, function = code.id.partition(JOIN)
+    if join:
+        value = value.replace("{category}", category).replace("{function}", function)
+    return value

@@ -1,15 +1,20 @@
 """Measuring: validated `Tables` + compiled `Indicators` into `Figures` for every entity at every
-level (library, province, POI, size class, national) and school year.
+level (library, province, POI, size class, national) and edition year.
 
-Every figure is summed from the records: a share is the sum of parts over the sum of wholes over
-the rows of its population where all it needs is known, never a mean of percentages. Each
-figure carries its numerator, denominator and N (rows that count); an aggregate share over fewer
-than the indicator's minimum N is suppressed (value None, `suppressed` True).
+The edition's year is a school year (`2020-2021`) for PO and VO, measured on libraries and school
+locations, and a calendar year (`2022`) for partners, measured on the network rows of the general
+survey with the partners pivot (`partners.py`); its entities come from that year's network rows,
+so PO/VO and partners entities never share a year. Every figure is summed from the records: a
+share is the sum of parts over the sum of wholes over the rows of its population where all it
+needs is known, never a mean of percentages; a mean is the sum over the rows where the value is
+known divided by their number. Each figure carries its numerator, denominator and N (rows that
+count); an aggregate share or mean over fewer than the indicator's minimum N is suppressed
+(value None, `suppressed` True).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
@@ -18,7 +23,9 @@ import pandas as pd
 
 from infographics.data.checklist import Checklist
 from infographics.data.indicators import Indicator, Indicators
-from infographics.data.schema import CHECKLIST_BLOCKS
+from infographics.data.parse import empty_frame, with_edition_year
+from infographics.data.partners import pivot_partners
+from infographics.data.schema import CHECKLIST_BLOCKS, TABLES
 from infographics.levels import FIGURE_LEVELS, FigureLevel
 
 NATIONAL_ID = "NL"
@@ -31,6 +38,15 @@ _KEY: Final[dict[FigureLevel, str]] = {
     "size_class": "size_class",
     "library": "library_id",
 }
+# The subjects and the tables their indicators are measured on; an entity belongs to the subjects
+# of the table its year came from.
+SUBJECT_TABLES: Final[dict[str, tuple[str, ...]]] = {
+    "po": ("libraries", "school_locations"),
+    "vo": ("libraries", "school_locations"),
+    "partners": ("network",),
+}
+SCHOOL_SUBJECTS: Final = ("po", "vo")
+PARTNER_SUBJECTS: Final = ("partners",)
 COLUMNS = [
     "school_year", "level", "entity_id", "entity_name", "indicator", "value",
     "numerator", "denominator", "n", "suppressed",
@@ -48,6 +64,16 @@ class TablesLike(Protocol):
     def libraries(self) -> pd.DataFrame: ...
     @property
     def school_locations(self) -> pd.DataFrame: ...
+    # optional: `network` and `partners` (with `school_year`); absent means no partners data
+
+
+def optional_table(tables: TablesLike, name: str) -> pd.DataFrame:
+    """The network or partners table of `tables` with its calendar year in `school_year`; an
+    empty one when `tables` has none (a data set without the partners tables)."""
+    frame = getattr(tables, name, None)
+    if not isinstance(frame, pd.DataFrame):
+        frame = empty_frame(TABLES[name])
+    return with_edition_year(frame)
 
 
 @dataclass(frozen=True)
@@ -64,17 +90,22 @@ class Figure:
 
 @dataclass(frozen=True)
 class Entity:
-    """Whose figures: the country, a province, a POI, a size class or a library, in a year."""
+    """Whose figures: the country, a province, a POI, a size class or a library, in a year.
+    `school_year` is the edition's year: a school year for PO/VO, a calendar year for
+    partners; `subjects` are the subjects that year is an edition of."""
 
     school_year: str
     level: FigureLevel
     id: str
     name: str
+    subjects: tuple[str, ...] = SCHOOL_SUBJECTS
 
 
 @dataclass(frozen=True)
 class LibraryInfo:
-    """Where a library stands: its province, POI and size class (with how many peers)."""
+    """Where a library stands in a year: its province, POI and size class (with how many
+    peers). `school_year` is the edition's year: a school year for PO/VO (from libraries), a
+    calendar year for partners (from network, with the network's library name)."""
 
     school_year: str
     library_id: str
@@ -92,8 +123,12 @@ class Figures:
     """All figures, in long form (`frame`) and by key (`get`)."""
 
     def __init__(self, frame: pd.DataFrame, entities: list[Entity], libraries: list[LibraryInfo],
-                 schools: pd.DataFrame | None = None, checklist: Checklist | None = None):
+                 schools: pd.DataFrame | None = None, checklist: Checklist | None = None,
+                 subject_years: Mapping[str, Sequence[str]] | None = None):
         self.frame = frame
+        # per subject, the years that have figures for it (default: every year of the entities
+        # that belong to the subject)
+        self._subject_years = {s: sorted(y) for s, y in (subject_years or {}).items()}
         self.checklist = checklist
         # school-location rows with their points total, maximum and stars (the checklist pages)
         self.schools = schools if schools is not None else pd.DataFrame()
@@ -110,10 +145,13 @@ class Figures:
                 f"geen cijfer voor {indicator!r} bij {level} {entity_id!r} in {school_year}"
             ) from None
 
-    def entities(self, level: str, school_year: str | None = None) -> list[Entity]:
+    def entities(self, level: str, school_year: str | None = None,
+                 subject: str | None = None) -> list[Entity]:
+        """The entities of `level`, of one year and of one subject if given."""
         return [
             e for e in self._entities
             if e.level == level and (school_year is None or e.school_year == school_year)
+            and (subject is None or subject in e.subjects)
         ]
 
     def library(self, school_year: str, library_id: str) -> LibraryInfo:
@@ -129,8 +167,15 @@ class Figures:
         except KeyError:
             raise KeyError(f"geen schoollocatie {location_id!r} in {school_year}") from None
 
-    def years(self) -> list[str]:
-        return sorted({e.school_year for e in self._entities})
+    def years(self, subject: str | None = None) -> list[str]:
+        """The years that have figures for `subject`, sorted: for PO the school years where a
+        library answered the PO survey, for VO the VO survey, for partners the calendar years
+        of network.csv. None: every year (school and calendar years)."""
+        if subject is None:
+            return sorted({e.school_year for e in self._entities})
+        if subject in self._subject_years:
+            return self._subject_years[subject]
+        return sorted({e.school_year for e in self._entities if subject in e.subjects})
 
     def export(self, level: str = "all") -> pd.DataFrame:
         """The long-form table for analysts (shares as fractions, suppressed values empty)."""
@@ -182,14 +227,26 @@ def prepare_libraries(tables: TablesLike, indicators: Indicators) -> pd.DataFram
         off = lib[flag].eq(False).fillna(False).astype(bool)
         for column in columns:
             lib[column] = lib[column].mask(off & lib[column].isna(), 0)
+    return _placed(lib, tables, indicators)
+
+
+def prepare_network(tables: TablesLike, indicators: Indicators) -> pd.DataFrame:
+    """Network rows (calendar year in `school_year`) with province name, POI and size class
+    attached and the partners pivot's columns (`partners.py`)."""
+    network = _placed(optional_table(tables, "network"), tables, indicators)
+    return pivot_partners(network, optional_table(tables, "partners"), indicators.partners)
+
+
+def _placed(rows: pd.DataFrame, tables: TablesLike, indicators: Indicators) -> pd.DataFrame:
+    """`rows` (libraries or network) with province name, POI, size class and `_national`."""
     prov = tables.provinces[["province", "province_name", "poi_id"]]
-    lib = lib.merge(prov, on="province", how="left", validate="many_to_one")
-    lib = lib.merge(tables.pois[["poi_id", "poi_name"]], on="poi_id", how="left")
-    lib["size_class"] = [
-        indicators.size_class_of(None if pd.isna(v) else float(v)) for v in lib["inhabitants"]
-    ]
-    lib["_national"] = NATIONAL_ID
-    return lib
+    rows = rows.merge(prov, on="province", how="left", validate="many_to_one")
+    rows = rows.merge(tables.pois[["poi_id", "poi_name"]], on="poi_id", how="left")
+    rows["size_class"] = pd.Series([
+        indicators.size_class_of(None if pd.isna(v) else float(v)) for v in rows["inhabitants"]
+    ], index=rows.index, dtype=object)
+    rows["_national"] = NATIONAL_ID
+    return rows
 
 
 def prepare_schools(
@@ -254,20 +311,32 @@ def _sums(indicators: list[Indicator], rows: pd.DataFrame) -> dict[FigureLevel, 
     return out
 
 
-def _entities(tables: TablesLike, libraries: pd.DataFrame, indicators: Indicators) -> list[Entity]:
+def _entities(tables: TablesLike, rows: pd.DataFrame, indicators: Indicators,
+              subjects: tuple[str, ...] = SCHOOL_SUBJECTS) -> list[Entity]:
+    """Every entity of every year of `rows` (libraries, or network rows for partners)."""
     out: list[Entity] = []
-    for year in sorted(libraries["school_year"].astype(str).unique()):
-        out.append(Entity(year, "national", NATIONAL_ID, NATIONAL_NAME))
+    for year in sorted(rows["school_year"].astype(str).unique()):
+        out.append(Entity(year, "national", NATIONAL_ID, NATIONAL_NAME, subjects))
         for code, name in _pairs(tables.provinces, "province", "province_name"):
-            out.append(Entity(year, "province", code, name))
+            out.append(Entity(year, "province", code, name, subjects))
         for code, name in _pairs(tables.pois, "poi_id", "poi_name"):
-            out.append(Entity(year, "poi", code, name))
+            out.append(Entity(year, "poi", code, name, subjects))
         for sc in indicators.size_classes:
-            out.append(Entity(year, "size_class", sc.id, sc.label))
-        year_rows = libraries[libraries["school_year"] == year]
+            out.append(Entity(year, "size_class", sc.id, sc.label, subjects))
+        year_rows = rows[rows["school_year"] == year]
         for code, name in _pairs(year_rows, "library_id", "library_name"):
-            out.append(Entity(year, "library", code, name))
+            out.append(Entity(year, "library", code, name, subjects))
     return out
+
+
+def _subject_years(libraries: pd.DataFrame, network: pd.DataFrame) -> dict[str, list[str]]:
+    """Per subject the years with figures: a school year with a library that answered the PO
+    (VO) survey; a calendar year of network.csv."""
+    def answered(flag: str) -> list[str]:
+        rows = libraries[libraries[flag].eq(True).fillna(False).astype(bool)]
+        return sorted(rows["school_year"].astype(str).unique())
+    return {"po": answered("responded_po"), "vo": answered("responded_vo"),
+            "partners": sorted(network["school_year"].astype(str).unique())}
 
 
 def _pairs(frame: pd.DataFrame, key: str, name: str) -> list[tuple[str, str]]:
@@ -290,21 +359,25 @@ def _library_info(libraries: pd.DataFrame, indicators: Indicators) -> list[Libra
 
 
 def measure(tables: TablesLike, indicators: Indicators) -> Figures:
-    """Compute every indicator for every entity at every level and school year."""
+    """Compute every indicator for every entity at every level and edition year (PO/VO
+    indicators in school years, partners indicators in calendar years)."""
     libraries = prepare_libraries(tables, indicators)
     schools = prepare_schools(tables, libraries, indicators)
-    by_table = {"libraries": libraries, "school_locations": schools}
+    network = prepare_network(tables, indicators)
+    by_table = {"libraries": libraries, "school_locations": schools, "network": network}
     sums: dict[FigureLevel, list[pd.DataFrame]] = {level: [] for level in FIGURE_LEVELS}
     for table, rows in by_table.items():
         group = [i for i in indicators.items.values() if i.population.table == table]
         if group:
             for level, frame in _sums(group, rows).items():
                 sums[level].append(frame)
-    entities = _entities(tables, libraries, indicators)
+    entities = (_entities(tables, libraries, indicators)
+                + _entities(tables, network, indicators, PARTNER_SUBJECTS))
     records = _records(entities, indicators, sums)
     frame = pd.DataFrame.from_records(records, columns=COLUMNS)
-    return Figures(frame, entities, _library_info(libraries, indicators), schools,
-                   indicators.checklist)
+    places = pd.concat([libraries, network], ignore_index=True) if len(network) else libraries
+    return Figures(frame, entities, _library_info(places, indicators), schools,
+                   indicators.checklist, _subject_years(libraries, network))
 
 
 # school_year, level, entity_id, entity_name, indicator, value, numerator, denominator, n,
@@ -322,12 +395,17 @@ def _records(
 ) -> list[FigureRow]:
     """Every indicator of every entity, level by level."""
     records = []
+    of_subjects: dict[tuple[str, ...], list[Indicator]] = {}  # an entity's indicators
     for level in FIGURE_LEVELS:
         wide = pd.concat(sums[level], axis=1).fillna(0) if sums[level] else pd.DataFrame()
         by_key = wide.to_dict("index")  # plain dicts: a pandas lookup per cell is slow
         for ent in (e for e in entities if e.level == level):
             row = by_key.get((ent.school_year, ent.id))
-            for ind in indicators.items.values():
+            if ent.subjects not in of_subjects:
+                tables = {t for s in ent.subjects for t in SUBJECT_TABLES[s]}
+                of_subjects[ent.subjects] = [i for i in indicators.items.values()
+                                             if i.population.table in tables]
+            for ind in of_subjects[ent.subjects]:
                 records.append(_record(ent, ind, row))
     return records
 
@@ -339,6 +417,10 @@ def _record(ent: Entity, ind: Indicator, row: EntitySums | None) -> FigureRow:
     head = (ent.school_year, ent.level, ent.id, ent.name, ind.id)
     if n == 0:
         return head + (None, None, None, 0, False)
+    if ind.is_mean:  # the sum over the N rows where the value is known, divided by N
+        if ent.level != "library" and n < ind.min_n:
+            return head + (None, None, None, n, True)
+        return head + (num / n, num, float(n), n, False)
     if not ind.is_share:
         return head + (num, num, None, n, False)
     if ent.level != "library" and n < ind.min_n:

@@ -3,10 +3,10 @@
 An optional column mapping renames export columns to the canonical names; missing columns are
 added as all unknown (an error if required), extra columns are kept as text with a warning.
 Then each column is parsed as a whole (ints with Dutch thousands dots, ja/nee booleans, numbers
-with a decimal comma, enums, school years) into nullable pandas types where an empty cell stays
-unknown, never 0. Text columns are checked as `text.py` says (ids, names drawn on the pages,
-addresses), and no cell may be longer than `Limits.cell_chars`. Each bad cell is a located problem
-in the `Report` and becomes unknown.
+with a decimal comma, enums, school years, calendar years) into nullable pandas types where an
+empty cell stays unknown, never 0. Text columns are checked as `text.py` says (ids, names drawn
+on the pages, addresses), and no cell may be longer than `Limits.cell_chars`. Each bad cell is a
+located problem in the `Report` and becomes unknown.
 """
 
 from __future__ import annotations
@@ -20,7 +20,14 @@ from numpy.typing import NDArray
 
 from infographics.data.limits import DEFAULT_LIMITS, Limits, count
 from infographics.data.origin import FILE, ROW, Origin
-from infographics.data.schema import YEAR_COLUMN, Column, Kind, TableSchema
+from infographics.data.schema import (
+    CALENDAR_YEAR_COLUMN,
+    CALENDAR_YEARS,
+    YEAR_COLUMN,
+    Column,
+    Kind,
+    TableSchema,
+)
 from infographics.data.text import check_text
 from infographics.errors import Report
 
@@ -31,6 +38,7 @@ BOOLEANS = {
 INT_RE = r"-?(?:\d{1,18}|\d{1,3}(?:\.\d{3}){1,5})"
 NUMBER_RE = r"-?\d{1,15}(?:[.,]\d{1,15})?"
 YEAR_RE = r"(\d{4})-(\d{4})"
+CALENDAR_YEAR_RE = r"\d{4}"
 # the nullable pandas type of each kind of column; text and enums stay objects
 DTYPES: dict[Kind, str] = {"int": "Int64", "bool": "boolean", "number": "Float64"}
 
@@ -62,6 +70,16 @@ def empty_frame(schema: TableSchema) -> pd.DataFrame:
     frame[ROW] = pd.Series([], dtype="int64")
     frame[FILE] = pd.Series([], dtype=object)
     return frame
+
+
+def with_edition_year(frame: pd.DataFrame) -> pd.DataFrame:
+    """A network or partners frame with its calendar `year` carried in `school_year`, the
+    edition's year (a school year for PO/VO, a calendar year for partners); an extra column
+    of that name (ignored with a warning when read) gives way."""
+    if CALENDAR_YEAR_COLUMN not in frame.columns:
+        return frame
+    return (frame.drop(columns=[YEAR_COLUMN], errors="ignore")
+            .rename(columns={CALENDAR_YEAR_COLUMN: YEAR_COLUMN}))
 
 
 def _rename(
@@ -215,11 +233,24 @@ def _parse_year(cells: pd.Series, known: Mask, column: Column) -> Parsed:
     return cells.where(ok, None), [(known & ~ok, message)]
 
 
+def _parse_calendar_year(cells: pd.Series, known: Mask, column: Column) -> Parsed:
+    """A calendar year of four digits within `CALENDAR_YEARS`, kept as its text (`2022`)."""
+    ok = _matches(cells, CALENDAR_YEAR_RE)
+    if ok.any():
+        first, last = CALENDAR_YEARS
+        number = pd.to_numeric(cells.where(ok, None), errors="coerce").to_numpy(dtype=float)
+        ok = ok & (number >= first) & (number <= last)
+    message = (f"jaar moet een kalenderjaar van vier cijfers zijn tussen {CALENDAR_YEARS[0]} "
+               f"en {CALENDAR_YEARS[1]} (bv. 2022)")
+    return cells.where(ok, None), [(known & ~ok, message)]
+
+
 PARSERS: dict[Kind, Parser] = {
     "text": _parse_text,
     "enum": _parse_enum,
     "bool": _parse_bool,
     "int": _parse_int,
     "number": _parse_number,
+    "year": _parse_calendar_year,
 }
 

@@ -3,13 +3,15 @@
 `validate.py` reads, parses and checks every table in one pass and collects every problem in one
 `Report`; `load` raises `InputError` with it, or with `skip_bad_rows` drops the bad rows (and
 the rows that depend on them) and lists each as a warning. A `years` filter keeps only the
-requested school years and reports a year that is not in the data.
+requested years (school years of libraries, calendar years of network) and reports a year that
+is not in the data. The partners tables (`network`, `partners`) are optional; once loaded their
+calendar `year` is carried in `school_year`, the edition's year.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -17,17 +19,32 @@ import pandas as pd
 from infographics.data.checklist import Checklist
 from infographics.data.limits import DEFAULT_LIMITS, Limits
 from infographics.data.origin import ROW, Origin
+from infographics.data.parse import empty_frame, with_edition_year
+from infographics.data.partnerconfig import PartnerConfig
 from infographics.data.rules import check_references
-from infographics.data.schema import TABLES, YEAR_COLUMN
+from infographics.data.schema import (
+    CALENDAR_YEAR_COLUMN,
+    NETWORK,
+    PARTNERS,
+    TABLES,
+    YEAR_COLUMN,
+    TableSchema,
+)
 from infographics.data.validate import check_source
 from infographics.errors import InputError, Problem, Report
+
+
+def _no_partners(schema: TableSchema) -> Callable[[], pd.DataFrame]:
+    return lambda: with_edition_year(empty_frame(schema))
 
 
 @dataclass(frozen=True, eq=False)
 class Tables:
     """Validated, typed input tables. Each frame has the canonical columns (plus unknown extra
     columns, kept as text), `_row` (spreadsheet row, header = 1) and `_file` ("libraries.csv" or
-    "monitor.xlsx[libraries]"). An absent optional table is an empty frame with its columns."""
+    "monitor.xlsx[libraries]"). An absent optional table is an empty frame with its columns.
+    `network` and `partners` carry their calendar `year` in `school_year` (the edition's year:
+    a school year for PO/VO, a calendar year for partners)."""
 
     provinces: pd.DataFrame
     pois: pd.DataFrame
@@ -36,17 +53,25 @@ class Tables:
     contacts: pd.DataFrame
     report: Report
     source: str
+    network: pd.DataFrame = field(default_factory=_no_partners(NETWORK))
+    partners: pd.DataFrame = field(default_factory=_no_partners(PARTNERS))
 
     def years(self) -> list[str]:
         """The school years present in libraries, sorted."""
         return sorted(self.libraries[YEAR_COLUMN].dropna().unique().tolist())
 
+    def calendar_years(self) -> list[str]:
+        """The calendar years present in network (the partners editions), sorted."""
+        return sorted(self.network[YEAR_COLUMN].dropna().unique().tolist())
+
     def for_year(self, year: str) -> Tables:
-        """Only `year`'s libraries and school locations; the other tables unchanged."""
+        """Only `year`'s rows of the tables with a year; the other tables unchanged."""
         return replace(
             self,
             libraries=_year_rows(self.libraries, [year]),
             school_locations=_year_rows(self.school_locations, [year]),
+            network=_year_rows(self.network, [year]),
+            partners=_year_rows(self.partners, [year]),
         )
 
 
@@ -58,6 +83,7 @@ def load(
     checklist: Checklist | None = None,
     unused: Sequence[str] = (),
     limits: Limits = DEFAULT_LIMITS,
+    partners: PartnerConfig | None = None,
 ) -> Tables:
     """Read, parse and validate the tables at `path` (a CSV folder or an .xlsx workbook).
 
@@ -66,20 +92,22 @@ def load(
     Errors that belong to no row (a missing file or required column) always raise. A wrong
     mapping or checklist file raises `ConfigError`. Errors in the tables named in `unused`
     (e.g. contacts, when only building pages) stay in the report but do not stop loading.
-    `limits` bounds file sizes, rows and cells (`limits.py`)."""
+    `limits` bounds file sizes, rows and cells (`limits.py`); `partners` is the partner
+    configuration the codes of partners.csv are checked against (default: the packaged one)."""
     if isinstance(years, str):
         years = [years]
-    checked = check_source(Path(path), mapping, checklist, limits)
+    checked = check_source(Path(path), mapping, checklist, limits, partners)
     frames, origins, report = checked.frames, checked.origins, checked.report
     if years is not None:
-        _check_years(frames["libraries"], origins["libraries"], years, report)
+        _check_years(frames, origins["libraries"], years, report)
     if any(p.table not in unused for p in report.errors):
         if not skip_bad_rows or not checked.can_skip_rows():
             raise InputError(report)
         frames, report = _skip_bad_rows(frames, origins, report)
+    frames = {name: with_edition_year(frame) for name, frame in frames.items()}
     if years is not None:
         frames = {
-            name: _year_rows(frame, years) if YEAR_COLUMN in TABLES[name].names else frame
+            name: _year_rows(frame, years) if YEAR_COLUMN in frame.columns else frame
             for name, frame in frames.items()
         }
     return Tables(**frames, report=report, source=str(path))
@@ -93,14 +121,18 @@ def _year_rows(frame: pd.DataFrame, years: Sequence[str]) -> pd.DataFrame:
 
 
 def _check_years(
-    libraries: pd.DataFrame, origin: Origin, years: Sequence[str], report: Report
+    frames: dict[str, pd.DataFrame], origin: Origin, years: Sequence[str], report: Report
 ) -> None:
-    present = set(libraries[YEAR_COLUMN].dropna())
+    """A requested year must be a school year of libraries or a calendar year of network."""
+    school = set(frames["libraries"][YEAR_COLUMN].dropna())
+    calendar = set(frames["network"][CALENDAR_YEAR_COLUMN].dropna())
     for year in years:
-        if year not in present:
-            known = ", ".join(sorted(present)) or "geen"
+        if year not in school and year not in calendar:
+            known = ", ".join(sorted(school)) or "geen"
+            what = "jaar" if calendar else "schooljaar"
+            also = f"; in network: {', '.join(sorted(calendar))}" if calendar else ""
             report.problems.append(origin.problem(
-                f"gevraagd schooljaar komt niet voor in libraries (wel: {known})",
+                f"gevraagd {what} komt niet voor in libraries (wel: {known}{also})",
                 column=YEAR_COLUMN, value=year))
 
 

@@ -4,13 +4,16 @@ cross-table problems.
 Reading and parsing (`sources.py`, `parse.py`) check each cell; these rules check what only shows
 across cells, rows and tables: duplicate keys, references between tables, parts that exceed their
 whole, counts under a programme that is answered `nee`, negative counts, checklist points above
-the block maximum, and e-mail addresses (as the sending code uses them). The rules come from
-`schema.py`. Every problem names file (and sheet), spreadsheet row, column and value, with a
-Dutch message.
+the block maximum, e-mail addresses (as the sending code uses them), and for the partners tables
+the category and function codes (against `partners.yaml`), partner rows of a library that did
+not take part that year, and a network province that differs from libraries (a warning). The
+rules come from `schema.py`. Every problem names file (and sheet), spreadsheet row, column and
+value, with a Dutch message.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Hashable, Iterator
 from typing import Any
@@ -20,7 +23,9 @@ import pandas as pd
 
 from infographics.data.checklist import Checklist
 from infographics.data.origin import ROW, Origin, show
+from infographics.data.partnerconfig import PartnerConfig
 from infographics.data.schema import (
+    CALENDAR_YEAR_COLUMN,
     CHECKLIST_BLOCKS,
     CONTACT_TARGETS,
     FLAG_COUNTS,
@@ -56,9 +61,11 @@ def check_tables(
     origins: dict[str, Origin],
     checklist: Checklist,
     broken: set[str] | frozenset[str] = frozenset(),
+    partners: PartnerConfig | None = None,
 ) -> Report:
     """All cross-row and cross-table rules; `broken` tables (missing, or missing a required
-    column) are left out of the reference checks so one missing file does not flag every row."""
+    column) are left out of the reference checks so one missing file does not flag every row.
+    Without `partners` (the partner configuration) the codes of partners.csv are not checked."""
     report = Report()
     for name, frame in frames.items():
         report.problems.extend(duplicate_keys(frame, origins[name]))
@@ -72,15 +79,38 @@ def check_tables(
                                                origins["school_locations"], checklist))
     report.problems.extend(bad_emails(frames["contacts"], origins["contacts"]))
     report.problems.extend(shared_emails(frames["contacts"], origins["contacts"]))
+    report.extend(check_partners(frames, origins, broken, partners))
+    return report
+
+
+def check_partners(
+    frames: dict[str, pd.DataFrame], origins: dict[str, Origin],
+    broken: set[str] | frozenset[str], partners: PartnerConfig | None,
+) -> Report:
+    """The rules of network.csv and partners.csv beyond keys, references and counts."""
+    report = Report()
+    network, rows = frames["network"], frames["partners"]
+    if partners is not None:
+        report.problems.extend(unknown_partner_codes(rows, origins["partners"], partners))
+    if "network" not in broken and "partners" not in broken:
+        report.problems.extend(partners_without_response(rows, network, origins))
+    if "network" not in broken and "libraries" not in broken:
+        report.problems.extend(moved_libraries(network, frames["libraries"],
+                                               origins["network"]))
     return report
 
 
 def duplicate_keys(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
     """A second row with the same key as an earlier one; names the earlier row."""
-    key = list(TABLES[origin.table].key)
+    schema = TABLES[origin.table]
+    key = list(schema.key)
     if not key:
         return
-    known = frame.dropna(subset=key)
+    # an empty optional key column (partners.function: general cooperation) is a value too
+    optional = [k for k in key if not (column := schema.column(k)) or not column.required]
+    known = frame.dropna(subset=[k for k in key if k not in optional])
+    known = known.assign(**{k: known[k].astype(object).where(known[k].notna(), "")
+                            for k in optional})
     dupes = flagged(known, known.duplicated(key, keep="first"))
     if not dupes:
         return
@@ -88,7 +118,7 @@ def duplicate_keys(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
     for rec in dupes:
         values = tuple(rec[k] for k in key)
         first_row = first.loc[values if len(key) > 1 else values[0]]
-        shown = ", ".join(show(v) for v in values)
+        shown = ", ".join(show(v) or "leeg" for v in values)
         yield origin.problem(
             f"dubbele sleutel ({', '.join(key)}) = ({shown}): staat al in rij {first_row}",
             rec[ROW], key[-1], rec[key[-1]],
@@ -150,7 +180,9 @@ def referenced(values: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
 def reference_message(rec: Record, ref: Reference) -> str:
     *context, last = ref.columns
     where = "".join(
-        f" in schooljaar {rec[c]}" if c == YEAR_COLUMN else f" met {c} {show(rec[c])}"
+        f" in schooljaar {rec[c]}" if c == YEAR_COLUMN
+        else f" in jaar {rec[c]}" if c == CALENDAR_YEAR_COLUMN
+        else f" met {c} {show(rec[c])}"
         for c in context
     )
     return f"onbekende {ref.label} '{show(rec[last])}'{where} (niet in {ref.ref_table})"
@@ -279,3 +311,69 @@ def shared_emails(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
             f"(rijen {', '.join(str(r) for r in group[ROW])})",
             second[ROW], "email", second["email"], severity="warning",
         )
+
+
+# --- partners -------------------------------------------------------------------------------------
+
+
+def unknown_partner_codes(
+    frame: pd.DataFrame, origin: Origin, partners: PartnerConfig
+) -> Iterator[Problem]:
+    """A category or function that the partner configuration does not know."""
+    for column, codes, noun in (("category", partners.category_ids, "partnercategorie"),
+                                ("function", partners.function_ids, "kernfunctie")):
+        known = frame[column]
+        for rec in flagged(frame, known.notna() & ~known.isin(codes)):
+            close = difflib.get_close_matches(str(rec[column]), codes, n=1)
+            hint = f"bedoelt u '{close[0]}'?" if close else f"kies uit {', '.join(codes)}"
+            yield origin.problem(f"onbekende {noun} '{show(rec[column])}'; {hint} "
+                                 "(de codes staan in partners.yaml)",
+                                 rec[ROW], column, rec[column])
+
+
+def partners_without_response(
+    partners: pd.DataFrame, network: pd.DataFrame, origins: dict[str, Origin]
+) -> Iterator[Problem]:
+    """A partners row of a library whose network row says it did not take part that year."""
+    silent = network[network["responded"].eq(False).fillna(False).astype(bool)]
+    rows = {(y, lib): row for y, lib, row
+            in zip(silent["year"], silent["library_id"], silent[ROW], strict=True)}
+    if not rows:
+        return
+    keys = pd.Series(list(zip(partners["year"], partners["library_id"], strict=True)),
+                     index=partners.index, dtype=object)
+    where = origins["network"].label
+    for rec in flagged(partners, keys.isin(list(rows)).to_numpy(dtype=bool)):
+        net_row = rows[(rec["year"], rec["library_id"])]
+        yield origins["partners"].problem(
+            f"bibliotheek '{show(rec['library_id'])}' deed in {rec['year']} niet mee aan de "
+            f"vragenlijst ({where} rij {net_row}: responded = nee), dus hoort hier geen rij",
+            rec[ROW], "cooperates", rec["cooperates"])
+
+
+def moved_libraries(
+    network: pd.DataFrame, libraries: pd.DataFrame, origin: Origin
+) -> Iterator[Problem]:
+    """A warning where libraries puts the same library, in a school year that covers the
+    network row's calendar year, only in other provinces (a library may move, so no error)."""
+    lib = libraries.dropna(subset=[YEAR_COLUMN, "library_id", "province"])
+    if lib.empty or network.empty:
+        return
+    first = lib[YEAR_COLUMN].str.slice(0, 4)
+    second = lib[YEAR_COLUMN].str.slice(5, 9)
+    columns = [YEAR_COLUMN, "library_id", "province"]
+    spans = pd.concat([lib[columns].assign(year=first), lib[columns].assign(year=second)])
+    spans = spans.rename(columns={"province": "lib_province"})
+    pairs = network[["year", "library_id", "province", ROW]].merge(
+        spans, on=["year", "library_id"], how="inner")
+    same = (pairs["province"] == pairs["lib_province"]).to_numpy(dtype=bool, na_value=False)
+    agrees = set(pairs[ROW][same])
+    for rec in flagged(pairs, ~pairs[ROW].isin(agrees) & pairs["province"].notna()):
+        if rec[ROW] in agrees:
+            continue
+        agrees.add(rec[ROW])  # one warning per network row
+        yield origin.problem(
+            f"libraries zet deze bibliotheek in schooljaar {rec[YEAR_COLUMN]} in provincie "
+            f"'{show(rec['lib_province'])}', network in {rec['year']} in "
+            f"'{show(rec['province'])}'; klopt dat (verhuisd)?",
+            rec[ROW], "province", rec["province"], severity="warning")

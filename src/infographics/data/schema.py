@@ -1,4 +1,4 @@
-"""The input data contract (version 1) as data: tables, their columns, types and keys, and
+"""The input data contract (version 2) as data: tables, their columns, types and keys, and
 what each text column holds (an id, a name drawn on the pages, a line of text, an address).
 
 `TABLES` maps a table name to its `TableSchema`; loading and validation read it, so the contract
@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["text", "int", "bool", "number", "enum"]
+# "year" is a calendar year (`2022`, network and partners): kept as its text, the edition key
+Kind = Literal["text", "int", "bool", "number", "enum", "year"]
 # What a text column holds, and so how `text.py` checks it where it enters:
 # - id: an identifier (ID_PATTERN); used in file names, links and references, never a path
 # - name: one line drawn on the pages in Lato: every character must be in the font
@@ -155,8 +156,42 @@ CONTACTS = TableSchema(
     optional_table=True,
 )
 
+# The general survey, per library organisation per calendar year (theme `partners`).
+NETWORK = TableSchema(
+    "network",
+    (
+        Column("year", "year", required=True),
+        Column("library_id", required=True, text="id"),
+        Column("library_name", required=True, text="name"),
+        Column("province", required=True, text="id"),
+        Column("inhabitants", "int"),
+        Column("responded", "bool", required=True),
+        Column("partners_total", "int"),
+        Column("shares_housing", "bool"),
+        Column("commercial_partners", "bool"),
+    ),
+    key=("year", "library_id"),
+    optional_table=True,
+)
+
+# Long form: one row per library, year, partner category and core function (empty = general).
+# The codes of `category` and `function` are configuration (layouts/partners.yaml), checked by
+# the rules against it.
+PARTNERS = TableSchema(
+    "partners",
+    (
+        Column("year", "year", required=True),
+        Column("library_id", required=True, text="id"),
+        Column("category", required=True, text="id"),
+        Column("function", text="id"),
+        Column("cooperates", "bool", required=True),
+    ),
+    key=("year", "library_id", "category", "function"),
+    optional_table=True,
+)
+
 TABLES: dict[str, TableSchema] = {
-    t.name: t for t in (PROVINCES, POIS, LIBRARIES, SCHOOL_LOCATIONS, CONTACTS)
+    t.name: t for t in (PROVINCES, POIS, LIBRARIES, SCHOOL_LOCATIONS, CONTACTS, NETWORK, PARTNERS)
 }
 
 # Consistency rules of the contract: (part, whole) pairs where part <= whole must hold.
@@ -173,6 +208,10 @@ PART_WHOLE: tuple[tuple[str, str], ...] = (
 
 # `school_year` (libraries, school_locations) is written `2020-2021`: two consecutive years.
 YEAR_COLUMN = "school_year"
+# `year` (network, partners) is a calendar year, `2022`; after loading it is carried in
+# `school_year` too (the edition's year: a school year for PO/VO, a calendar year for partners).
+CALENDAR_YEAR_COLUMN = "year"
+CALENDAR_YEARS = (1990, 2100)  # a plausible calendar year of the survey (inclusive)
 
 # Sums of parts that never exceed a whole (counted over the parts that are known).
 SUM_WHOLE: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -207,6 +246,9 @@ REFERENCES: tuple[Reference, ...] = (
         ("school_year", "library_id"),
         "bibliotheek",
     ),
+    Reference("network", ("province",), "provinces", ("province",), "provincie"),
+    Reference("partners", ("year", "library_id"), "network", ("year", "library_id"),
+              "bibliotheek"),
 )
 
 # contacts.entity_id refers to the table given by contacts.entity_type (empty for national).

@@ -20,6 +20,7 @@ from infographics.data.limits import DEFAULT_LIMITS, Limits
 from infographics.data.mapping import read_mapping
 from infographics.data.origin import Origin
 from infographics.data.parse import empty_frame, typed_table
+from infographics.data.partnerconfig import PartnerConfig, load_partner_config
 from infographics.data.rules import check_tables
 from infographics.data.schema import TABLES
 from infographics.data.sources import default_origin, read_source
@@ -43,12 +44,12 @@ class Checked:
 
 def validate_data(
     path: Path | str, mapping: Path | None = None, checklist: Checklist | None = None,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits = DEFAULT_LIMITS, partners: PartnerConfig | None = None,
 ) -> Report:
     """Every problem of the tables at `path`, errors and warnings; never raises for bad input
     (a wrong mapping or checklist file becomes a problem that names its file and line)."""
     try:
-        return check_source(Path(path), mapping, checklist, limits).report
+        return check_source(Path(path), mapping, checklist, limits, partners).report
     except ConfigError as exc:
         report = Report()
         report.add(exc.message, file=exc.file, row=exc.line, column=exc.key)
@@ -57,13 +58,15 @@ def validate_data(
 
 def check_source(
     path: Path, mapping: Path | None, checklist: Checklist | None,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits = DEFAULT_LIMITS, partners: PartnerConfig | None = None,
 ) -> Checked:
-    """Read, parse and check the tables at `path` (a CSV folder or a workbook) within `limits`.
-    A wrong mapping or checklist file raises `ConfigError`; every problem of the data is in the
-    report."""
+    """Read, parse and check the tables at `path` (a CSV folder or a workbook) within `limits`;
+    the codes of partners.csv against `partners` (default: the packaged configuration). A wrong
+    mapping, checklist or partner file raises `ConfigError`; every problem of the data is in
+    the report."""
     export_names = read_mapping(mapping, limits) if mapping is not None else {}
     checklist = checklist or load_checklist()
+    partners = partners or load_partner_config()
     report = Report()
     raws = read_source(path, report, limits)
     checked = Checked({}, {}, report, set())
@@ -80,7 +83,8 @@ def check_source(
         checked.frames[name] = frame
         if not sound:
             checked.broken.add(name)
-    report.extend(check_tables(checked.frames, checked.origins, checklist, checked.broken))
+    report.extend(check_tables(checked.frames, checked.origins, checklist, checked.broken,
+                               partners))
     report.problems.sort(key=_reading_order)
     return checked
 
