@@ -65,8 +65,9 @@ def _rows(year: str, level: str, entity_id: str, name: str,
     return rows
 
 
-def partners_figures(seed: int = 14) -> Figures:
-    """The edition's figures at every level, summed from the seeded library records."""
+def partners_figures(seed: int = 14, unknown: str = "") -> Figures:
+    """The edition's figures at every level, summed from the seeded library records; the
+    indicators starting with `unknown` (when given) are unknown everywhere (not asked)."""
     rng = random.Random(seed)
     rows: list[dict[str, object]] = []
     entities, infos = [], []
@@ -84,4 +85,9 @@ def partners_figures(seed: int = 14) -> Figures:
         for lib, (name, prov) in LIBRARIES.items():
             infos.append(LibraryInfo(year, lib, name, prov, PROVINCES[prov], "poi-noord",
                                      "POI Noord", SIZE[0], SIZE[1], len(LIBRARIES)))
-    return Figures(pd.DataFrame(rows, columns=COLUMNS), entities, infos)
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    if unknown:
+        gone = frame["indicator"].str.startswith(unknown)
+        frame.loc[gone, ["value", "numerator", "denominator"]] = None
+        frame.loc[gone, "n"] = 0
+    return Figures(frame, entities, infos)

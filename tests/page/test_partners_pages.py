@@ -189,3 +189,17 @@ def test_a_library_that_works_with_every_category_gets_the_none_text(figures, st
     gaps = page.blocks[0]
     assert gaps.lines == ()
     assert gaps.note == f"{LIBRARIES[gemeente[0]][0]} werkt al met alle soorten partners samen."
+
+
+@pytest.mark.parametrize(("level", "entity_id"),
+                         [("national", NATIONAL_ID), ("library", "bib-0002")])
+def test_a_category_not_asked_per_core_function_is_named_not_drawn(style, level, entity_id):
+    figures = partners_figures(unknown="partners_share_cat_zorg__")
+    matrix = block(content(figures, style, level, entity_id), "matrix")
+    assert [r.label for r in matrix.rows] == [
+        label for label in (r.label for r in block(content(partners_figures(), style, level,
+                                                           entity_id), "matrix").rows)
+        if label != "Zorg"]
+    assert matrix.note == "Niet per kernfunctie bekend: Zorg."
+    assert matrix.note in matrix.alt
+    assert verify_pdf(draw_page(content(figures, style, level, entity_id), style)) == []

@@ -63,6 +63,7 @@ class MatrixContent(DescribedContent):
     columns: tuple[str, ...]
     rows: tuple[MatrixRow, ...]
     yes_no: bool  # cells are the library's own yes/no, not shares
+    note: str = ""  # the categories left out: no figure for any column
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def _ranked(spec: L.RankedBars, at: _Resolving) -> RankedBarsContent:
     level, entity_id = _whose(ctx, spec.of)
     marked = spec.own and ctx.entity.level == "library"
     rows = []
-    for c in spec.categories:
+    for c in _categories(spec):
         fig = ctx.figure(spec.prefix + c.code, level, entity_id)
         own = _state(ctx.figure(spec.prefix + c.code)) if marked else None
         rows.append(RankedRow(c.label, c.group, nl.shown_value(fig.value, "percent"),
@@ -134,28 +135,44 @@ def _ranked(spec: L.RankedBars, at: _Resolving) -> RankedBarsContent:
 
 @resolve_block.register
 def _matrix(spec: L.Matrix, at: _Resolving) -> MatrixContent:
+    """A row per category with a cell per column; a category without any figure per column
+    (not asked per core function, or too few libraries) is named in the note, not drawn as a
+    row of dashes."""
     ctx = at.ctx
     level, entity_id = _whose(ctx, spec.of)
     yes_no = level == "library"
-    rows, parts = [], []
-    for c in spec.categories:
-        cells = []
-        for col in spec.columns:
-            fig = ctx.figure(f"{spec.prefix}{c.code}__{col.code}", level, entity_id)
-            if yes_no:
-                state = _state(fig)
-                cells.append(MatrixCell(None if state is None else float(state),
-                                        YES_NO[state], state))
-            else:
-                cells.append(MatrixCell(nl.shown_value(fig.value, "percent"),
-                                        ctx.fmt(fig, "percent")))
-        rows.append(MatrixRow(c.label, tuple(cells)))
+    rows, parts, without = [], [], []
+    for c in _categories(spec):
+        figs = [ctx.figures.get(ctx.entity.school_year, level, entity_id,
+                                f"{spec.prefix}{c.code}__{col.code}") for col in spec.columns]
+        if all(fig.value is None for fig in figs):
+            without.append(c.label)
+            continue
+        cells = tuple(_matrix_cell(ctx, fig, yes_no) for fig in figs)
+        rows.append(MatrixRow(c.label, cells))
         parts.append(f"{c.label}: " + ", ".join(
             f"{col.label} {cell.text}" for col, cell in zip(spec.columns, cells, strict=True)))
+    note = f"Niet per kernfunctie bekend: {', '.join(without)}." if without else ""
     title = ctx.fill(spec.title)
-    return MatrixContent(id=at.id, box=at.box, alt=f"Tabel {title}: " + "; ".join(parts) + ".",
-                         title=title, columns=tuple(col.label for col in spec.columns),
-                         rows=tuple(rows), yes_no=yes_no)
+    alt = f"Tabel {title}: " + "; ".join(parts) + "." + (f" {note}" if note else "")
+    return MatrixContent(id=at.id, box=at.box, alt=alt, title=title,
+                         columns=tuple(col.label for col in spec.columns), rows=tuple(rows),
+                         yes_no=yes_no, note=note)
+
+
+def _matrix_cell(ctx: _Context, fig: Figure, yes_no: bool) -> MatrixCell:
+    if yes_no:
+        state = _state(fig)
+        return MatrixCell(None if state is None else float(state), YES_NO[state], state)
+    return MatrixCell(nl.shown_value(fig.value, "percent"), ctx.fmt(fig, "percent"))
+
+
+def _categories(spec: L.RankedBars | L.Matrix | L.Gaps) -> tuple[L.Category, ...]:
+    """The block's categories (layout.py fills them from partners.yaml when the layout lists
+    none); a block without any is a layout mistake."""
+    if not spec.categories:
+        raise ValueError(f"blok {spec.kind} zonder categorieën (partners.yaml of categories:)")
+    return spec.categories
 
 
 @resolve_block.register
@@ -168,7 +185,7 @@ def _gaps(spec: L.Gaps, at: _Resolving) -> GapsContent:
              "size_class": "van vergelijkbare grootte"}[spec.compare]
     gaps: list[tuple[float, GapLine]] = []
     unknown = []
-    for c in spec.categories:
+    for c in _categories(spec):
         own = _state(ctx.figure(spec.prefix + c.code))
         if own is None:
             unknown.append(c.label)

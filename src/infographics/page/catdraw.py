@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from infographics.errors import PageError
@@ -67,19 +68,40 @@ def _ranked(b: RankedBarsContent, p: _Painter) -> None:
         top = _title(p, b.id, b.title, box.x, box.y + box.h, box.w)
         head = _size(p, t.sizes.note) * LEADING + 2 if b.own_label else 0
         row_h = (top - head - box.y) / max(1, len(b.rows))
-        size = _size(p, min(t.sizes.label, row_h * 0.62))
-        own_w = (stringWidth("onbekend", p.f.regular, size) + 16) if b.own_label else 0
-        texts = [(r.label, p.f.semibold) for r in b.rows]
-        label_w = min(box.w * 0.42, max(stringWidth(x, f, size) for x, f in texts) + 6)
-        size = _fit_width(b.id, texts, size, label_w - 6)
+        own_w = (stringWidth("onbekend", p.f.regular, t.sizes.label) + 16) if b.own_label else 0
+        label_w = box.w * 0.42
+        size, labels = _labels(p, b.id, [(r.label, bool(r.group)) for r in b.rows],
+                               min(t.sizes.label, row_h * 0.62), label_w - 6, row_h)
         value_w = stringWidth("100%", p.f.bold, size) + 6
         bar_w = box.w - label_w - value_w - own_w
         if b.own_label:
             _own_head(p, b, top, own_w)
         y = top - head
-        for row in b.rows:
-            _ranked_row(p, row, (box.x, y - row_h / 2), (label_w, bar_w, own_w), size, row_h)
+        for row, lines in zip(b.rows, labels, strict=True):
+            _ranked_row(p, row, lines, (box.x, y - row_h / 2), (label_w, bar_w, own_w), size,
+                        row_h)
             y -= row_h
+
+
+def _labels(p: _Painter, block_id: str, labels: list[tuple[str, bool]], size: float,
+            width: float, row_h: float) -> tuple[float, list[list[str]]]:
+    """The largest size (down to MIN_TEXT) at which every label wraps to at most two lines of
+    `width` that fit a row of `row_h` with, when it has one, a group line below; the lines."""
+    s = max(size, MIN_TEXT)
+    while s >= MIN_TEXT - 1e-9:
+        wrapped = [simpleSplit(text, p.f.semibold, s, width) for text, _ in labels]
+        if all(len(lines) <= 2 and _stack(s, len(lines), group) <= row_h
+               and all(stringWidth(x, p.f.semibold, s) <= width for x in lines)
+               for lines, (_, group) in zip(wrapped, labels, strict=True)):
+            return s, wrapped
+        s -= 0.25
+    raise PageError(block_id, f"labels passen niet in {width:.0f} x {row_h:.0f} pt, ook niet "
+                              f"op {MIN_TEXT} pt")
+
+
+def _stack(size: float, lines: int, group: bool) -> float:
+    """The height of a label of `lines` lines at `size`, with a group line below it or not."""
+    return lines * size * 1.1 + (max(MIN_TEXT, size - 1.5) * 1.1 if group else 0)
 
 
 def _own_head(p: _Painter, b: RankedBarsContent, top: float, own_w: float) -> None:
@@ -93,20 +115,23 @@ def _own_head(p: _Painter, b: RankedBarsContent, top: float, own_w: float) -> No
     p.c.drawRightString(b.box.x + b.box.w, top - size, name)
 
 
-def _ranked_row(p: _Painter, row: RankedRow, at: tuple[float, float],
+def _ranked_row(p: _Painter, row: RankedRow, lines: list[str], at: tuple[float, float],
                 widths: tuple[float, float, float], size: float, row_h: float) -> None:
-    """One category: label with its group, the bar, the share and the library's own mark."""
+    """One category: label (one or two lines) with its group below, the bar, the share and the
+    library's own mark."""
     c, t = p.c, p.t
     (x, mid), (label_w, bar_w, own_w) = at, widths
+    y = mid + _stack(size, len(lines), bool(row.group)) / 2 - size * 0.85
     p.color(t.colors.ink)
     c.setFont(p.f.semibold, size)
-    label_y = mid + (0.5 if row.group else -0.35) * size * (0.9 if row.group else 1)
-    c.drawString(x, label_y, row.label)
+    for line in lines:
+        c.drawString(x, y, line)
+        y -= size * 1.1
     if row.group:
-        small = _size(p, size - 1.5)
+        small = max(MIN_TEXT, size - 1.5)
         p.color(t.colors.muted)
         c.setFont(p.f.regular, small)
-        c.drawString(x, label_y - small * 1.05, row.group)
+        c.drawString(x, y + size * 1.1 - small * 1.1, row.group)
     bar_x, bar_h = x + label_w, min(row_h * 0.5, 9)
     p.color(t.colors.tile)
     c.rect(bar_x, mid - bar_h / 2, bar_w, bar_h, stroke=0, fill=1)
@@ -134,30 +159,46 @@ def _matrix(b: MatrixContent, p: _Painter) -> None:
     with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
         top = _title(p, b.id, b.title, box.x, box.y + box.h, box.w)
         size = _size(p, t.sizes.note)
-        label_w = min(box.w * 0.36, max(stringWidth(r.label, p.f.semibold, size)
-                                        for r in b.rows) + 6)
-        size = _fit_width(b.id, [(r.label, p.f.semibold) for r in b.rows], size, label_w - 6)
+        room = 0.55 if b.yes_no else 0.34  # a yes/no cell is only a mark: narrow columns
+        label_w = min(box.w * room, max((stringWidth(r.label, p.f.semibold, size)
+                                         for r in b.rows), default=0) + 10)
         cell_w = (box.w - label_w) / len(b.columns)
-        head_lines = [p.fit_lines(b.id, col, p.f.semibold, size, cell_w - 2, size * LEADING * 3,
-                                  min_size=MIN_TEXT)[0] for col in b.columns]
-        head_h = max(len(lines) for lines in head_lines) * size * LEADING + 3
-        p.color(t.colors.muted)
-        for i, lines in enumerate(head_lines):
-            p.lines(lines, p.f.semibold, size, box.x + label_w + i * cell_w + 1, top)
-        row_h = (top - head_h - box.y) / max(1, len(b.rows))
-        y = top - head_h
-        for n, row in enumerate(b.rows):
+        top -= _matrix_head(p, b, box.x + label_w, cell_w, top, size)
+        note_lines, ns = p.fit_lines(b.id, b.note, p.f.regular, size, box.w,
+                                     size * LEADING * 3, min_size=MIN_TEXT)
+        note_h = len(note_lines) * ns * LEADING + 4 if b.note else 0
+        row_h = min(size * 2.8, (top - box.y - note_h) / max(1, len(b.rows)))
+        size, labels = _labels(p, b.id, [(r.label, False) for r in b.rows], size, label_w - 4,
+                               row_h)
+        y = top
+        for n, (row, lines) in enumerate(zip(b.rows, labels, strict=True)):
             mid = y - row_h / 2
             if n % 2 == 0:  # a light band behind every other row, to follow a row across
                 p.color(t.colors.tile)
                 c.rect(box.x, y - row_h, box.w, row_h, stroke=0, fill=1)
             p.color(t.colors.ink)
             c.setFont(p.f.semibold, size)
-            c.drawString(box.x + 2, mid - size * 0.35, row.label)
+            for k, line in enumerate(lines):
+                c.drawString(box.x + 2, mid + _stack(size, len(lines), False) / 2 - size * 0.85
+                             - k * size * 1.1, line)
             for i, cell in enumerate(row.cells):
                 _cell(p, cell, box.x + label_w + i * cell_w, mid, min(row_h * 0.36, 5), size,
                       b.yes_no)
             y -= row_h
+        if b.note:
+            p.color(t.colors.muted)
+            p.lines(note_lines, p.f.regular, ns, box.x, y - 4)
+
+
+def _matrix_head(p: _Painter, b: MatrixContent, x: float, cell_w: float, top: float,
+                 size: float) -> float:
+    """The column heads, each wrapped to its cell (at most three lines); returns their height."""
+    heads = [p.fit_lines(b.id, col, p.f.semibold, size, cell_w - 2, size * LEADING * 3,
+                         min_size=MIN_TEXT) for col in b.columns]
+    p.color(p.t.colors.muted)
+    for i, (lines, s) in enumerate(heads):
+        p.lines(lines, p.f.semibold, s, x + i * cell_w + 1, top)
+    return max(len(lines) * s * LEADING for lines, s in heads) + 3
 
 
 def _cell(p: _Painter, cell: MatrixCell, x: float, mid: float, r_max: float, size: float,

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from infographics import yamlsrc
 from infographics.data.indicators import Indicators
+from infographics.data.partnerconfig import load_partner_config
 from infographics.errors import ConfigError
 from infographics.levels import FOLDERS, PageLevel, Subject
 from infographics.numbers import FORMATS
@@ -211,11 +212,12 @@ class Column(_Strict):
 
 class _Categories(BlockSpec):
     """A block over `categories`: each category's figure is `prefix` + its code, taken from the
-    page's own entity or, with `of`, from its country or province."""
+    page's own entity or, with `of`, from its country or province. Without `categories` the
+    block takes the partner categories of `partners.yaml` (labels and groups from there)."""
 
     title: str
     prefix: str
-    categories: tuple[Category, ...] = Field(min_length=1)
+    categories: tuple[Category, ...] = ()
     of: Literal["national", "province"] | None = None
 
     def derived_indicators(self) -> list[tuple[tuple[str | int, ...], str]]:
@@ -236,7 +238,7 @@ class Matrix(_Categories):
     `prefix` + category code + `__` + column code."""
 
     kind: Literal["matrix"]
-    columns: tuple[Column, ...] = Field(min_length=1)
+    columns: tuple[Column, ...] = ()  # without: the core functions of partners.yaml
 
     def derived_indicators(self) -> list[tuple[tuple[str | int, ...], str]]:
         return [(("categories", i, "code"), f"{self.prefix}{c.code}__{col.code}")
@@ -378,9 +380,33 @@ def load_layout(path: Path, indicators: Indicators | None = None) -> Layout:
         raise _fail(source, ("fallback", "layout"),
                     f"bestand {layout.fallback.layout!r} bestaat niet")
     _check_grid(layout, source)
+    layout = _with_partner_codes(layout, indicators)
     if indicators is not None:
         _check_references(layout, source, indicators)
     return layout
+
+
+def _with_partner_codes(layout: Layout, indicators: Indicators | None) -> Layout:
+    """The layout with every category block that lists no categories (a matrix no columns)
+    given those of the partner configuration, labels starting with a capital."""
+    config = indicators.partners if indicators is not None else load_partner_config()
+    groups = {g.id: g.label for g in config.groups}
+    categories = tuple(Category(code=c.id, label=_capital(c.label), group=groups.get(c.group, ""))
+                       for c in config.categories)
+    columns = tuple(Column(code=f.id, label=_capital(f.label)) for f in config.functions)
+    blocks: dict[str, Block] = {}
+    for block_id, block in layout.blocks.items():
+        update: dict[str, object] = {}
+        if isinstance(block, _Categories) and not block.categories:
+            update["categories"] = categories
+        if isinstance(block, Matrix) and not block.columns:
+            update["columns"] = columns
+        blocks[block_id] = block.model_copy(update=update) if update else block
+    return layout.model_copy(update={"blocks": blocks})
+
+
+def _capital(label: str) -> str:
+    return label[:1].upper() + label[1:]
 
 
 def _fail(source: yamlsrc.Source, path: yamlsrc.KeyPath, message: str) -> ConfigError:
