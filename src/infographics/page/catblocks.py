@@ -137,7 +137,7 @@ def _ranked(spec: L.RankedBars, at: _Resolving) -> RankedBarsContent:
 def _matrix(spec: L.Matrix, at: _Resolving) -> MatrixContent:
     """A row per category with a cell per column; a category without any figure per column
     (not asked per core function, or too few libraries) is named in the note, not drawn as a
-    row of dashes."""
+    row of dashes (on a library page, one it does not work with at all is left out)."""
     ctx = at.ctx
     level, entity_id = _whose(ctx, spec.of)
     yes_no = level == "library"
@@ -146,8 +146,9 @@ def _matrix(spec: L.Matrix, at: _Resolving) -> MatrixContent:
         figs = [ctx.figures.get(ctx.entity.school_year, level, entity_id,
                                 f"{spec.prefix}{c.code}__{col.code}") for col in spec.columns]
         if all(fig.value is None for fig in figs):
-            without.append(c.label)
-            continue
+            if not (yes_no and _state(ctx.figure(spec.prefix + c.code)) is False):
+                without.append(c.label)  # a category the library does not work with at all
+            continue  # has no functions to show; the gaps block names it
         cells = tuple(_matrix_cell(ctx, fig, yes_no) for fig in figs)
         rows.append(MatrixRow(c.label, cells))
         parts.append(f"{c.label}: " + ", ".join(
