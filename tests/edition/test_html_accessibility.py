@@ -85,7 +85,7 @@ def mail_contexts() -> dict[str, dict]:
     parts), a POI's, the national group's, and a test mail redirected to the sender."""
     attachment = {"filename": "po-2020-2021-nederland.pdf", "size": "88 kB",
                   "description": "landelijke infographic PO"}
-    base = {"school_year": "2020-2021", "entity_id": "bib-0001",
+    base = {"school_year": "2020-2021", "edition": "schooljaar 2020-2021", "entity_id": "bib-0001",
             "entity_name": "Bibliotheek Hunzedal", "provinces": ["Drenthe"],
             "salutation": "Femke de Groot", "to": [{"name": "Femke de Groot",
                                                     "email": "femke@example.org"}],
