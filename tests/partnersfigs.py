@@ -81,7 +81,8 @@ def partners_figures(seed: int = 14, unknown: str = "") -> Figures:
         for level, eid, name, members in groups:
             rows += _rows(year, level, eid, name, [recs[m] for m in members])
             if level != "size_class":
-                entities.append(Entity(year, level, eid, name))  # type: ignore[arg-type]
+                entities.append(Entity(year, level, eid, name,  # type: ignore[arg-type]
+                                       ("partners",)))
         for lib, (name, prov) in LIBRARIES.items():
             infos.append(LibraryInfo(year, lib, name, prov, PROVINCES[prov], "poi-noord",
                                      "POI Noord", SIZE[0], SIZE[1], len(LIBRARIES)))
@@ -90,4 +91,4 @@ def partners_figures(seed: int = 14, unknown: str = "") -> Figures:
         gone = frame["indicator"].str.startswith(unknown)
         frame.loc[gone, ["value", "numerator", "denominator"]] = None
         frame.loc[gone, "n"] = 0
-    return Figures(frame, entities, infos)
+    return Figures(frame, entities, infos, subject_years={"partners": YEARS})

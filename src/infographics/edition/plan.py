@@ -13,14 +13,7 @@ from dataclasses import dataclass, replace
 
 from infographics.data.measure import Figures
 from infographics.fileio import slug
-from infographics.levels import (
-    FOLDERS,
-    SUBJECT_INFO,
-    PageLevel,
-    Subject,
-    has_level,
-    is_calendar_year,
-)
+from infographics.levels import FOLDERS, PageLevel, Subject, has_level
 
 
 @dataclass(frozen=True)
@@ -54,11 +47,11 @@ def plan(figures: Figures, subjects: Sequence[Subject], levels: Sequence[PageLev
 
 
 def subject_years(figures: Figures, subject: Subject, years: Sequence[str] = ()) -> list[str]:
-    """The editions of `subject` in the figures (of `years` only, when given): the years of
-    its kind, school years for PO/VO and calendar years for partners, so a partners year is
-    never planned as a PO edition nor the other way round."""
-    calendar = SUBJECT_INFO[subject].year_kind == "calendar"
-    return [y for y in (years or figures.years()) if is_calendar_year(y) == calendar]
+    """The editions of `subject` in the figures (of `years` only, when given): school years for
+    PO/VO and calendar years for partners (`Figures.years`), so a partners year is never
+    planned as a PO edition nor the other way round."""
+    available = figures.years(subject)
+    return [y for y in years if y in available] if years else available
 
 
 def _level_jobs(figures: Figures, year: str, subject: Subject, level: PageLevel) -> list[Job]:
@@ -68,7 +61,7 @@ def _level_jobs(figures: Figures, year: str, subject: Subject, level: PageLevel)
     if level == "school":
         return _school_jobs(figures, year)
     jobs = []
-    for ent in figures.entities(level, year):
+    for ent in figures.entities(level, year, subject):
         name = "nederland" if level == "national" else slug(ent.name)
         path = f"{subject}/{FOLDERS[level]}/{subject}-{year}-{name}.pdf"
         jobs.append(Job(subject, level, ent.id, ent.name, year, path,
