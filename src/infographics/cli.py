@@ -56,7 +56,8 @@ def _folder(text: str) -> Path:
 def _add_layouts(p: argparse.ArgumentParser) -> None:
     p.add_argument("--layouts", type=_folder, metavar="MAP",
                    help="map met eigen layouts (po-lokaal.yaml, style.yaml, indicators.yaml, "
-                        "sterrenchecklist.yaml, ...); wat er niet in staat komt uit het pakket")
+                        "sterrenchecklist.yaml, partners.yaml, ...); wat er niet in staat komt "
+                        "uit het pakket")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -209,11 +210,13 @@ def _say(line: str) -> None:
 
 def _validate(args: argparse.Namespace) -> int:
     from infographics.data.checklist import load_checklist
+    from infographics.data.partnerconfig import load_partner_config
     from infographics.data.validate import validate_data
     from infographics.resources import layout_file
 
     checklist = load_checklist(layout_file("sterrenchecklist.yaml", args.layouts))
-    report = validate_data(args.data, args.mapping, checklist)
+    partners = load_partner_config(layout_file("partners.yaml", args.layouts))
+    report = validate_data(args.data, args.mapping, checklist, partners=partners)
     for problem in report.problems:
         print(problem)
     if args.report:

@@ -122,3 +122,96 @@ def test_star_indicators_follow_the_checklist(tmp_path):
     assert indicators.size_class_of(29999) == "klein"
     assert indicators.size_class_of(30000) == "groot"
     assert indicators.size_class_of(None) is None
+
+
+# --------------------------------------------------------------------------- means and templates
+
+PARTNERS_HEAD = HEAD + '  partners: {table: network, where: "responded"}\n'
+
+
+def test_a_mean_is_a_value_over_a_column(tmp_path):
+    path = write(tmp_path, PARTNERS_HEAD + "indicators:\n  m:\n    label: M\n"
+                 "    population: partners\n    value: mean(partners_total)\n")
+    mean = load_indicators(path)["m"]
+    assert mean.is_mean
+    assert not mean.is_share
+    rows = pd.DataFrame({"partners_total": pd.array([4, None, 8], dtype="Int64")})
+    assert mean.numerator.contributions(rows).tolist()[::2] == [4.0, 8.0]
+    assert pd.isna(mean.numerator.contributions(rows).iloc[1])  # unknown: not counted in N
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("    value: mean(nope)\n", "x.value: onbekende kolom 'nope'"),
+    ("    numerator: mean(partners_total)\n    denominator: count()\n",
+     "x: mean(kolom) kan alleen als 'value', niet in een aandeel"),
+])
+def test_a_wrong_mean_is_named(tmp_path, spec, message):
+    text = PARTNERS_HEAD + "indicators:\n  x:\n    label: X\n    population: partners\n" + spec
+    assert message in error_of(tmp_path, text)
+
+
+def test_network_conditions_know_the_pivot_columns(tmp_path):
+    path = write(tmp_path, PARTNERS_HEAD + "indicators:\n  x:\n    label: X\n"
+                 "    population: partners\n    numerator: count(grp_overheid and "
+                 "cat_gemeente__lezen_literatuur)\n    denominator: count()\n")
+    assert load_indicators(path)["x"].numerator.columns == {
+        "grp_overheid", "cat_gemeente__lezen_literatuur"}
+    assert "onbekende kolom 'cat_bieb'" in error_of(
+        tmp_path, PARTNERS_HEAD.replace('"responded"', '"cat_bieb"') + "indicators: {}\n")
+
+
+TEMPLATE = """\
+indicators: {}
+templates:
+  share_{id}:
+    over: groups
+    label: "deel {label}"
+    population: partners
+    numerator: count(grp_{id})
+    denominator: count()
+"""
+
+
+def test_a_template_gives_one_indicator_per_code(tmp_path):
+    items = load_indicators(write(tmp_path, PARTNERS_HEAD + TEMPLATE)).items
+    groups = ["overheid", "onderwijs", "basisvaardigheden", "sociaal_domein", "cultuur",
+              "commercieel"]
+    assert [k for k in items if k.startswith("share_")] == [f"share_{g}" for g in groups]
+    assert items["share_sociaal_domein"].label == "deel sociaal domein"
+    assert items["share_cultuur"].numerator.columns == {"grp_cultuur"}
+    assert items["share_cultuur"].is_share
+
+
+def test_a_pair_template_names_category_and_function(tmp_path):
+    text = PARTNERS_HEAD + TEMPLATE.replace("share_{id}", "pair_{category}__{function}").replace(
+        "groups", "category_functions").replace("grp_{id}", "cat_{id}")
+    items = load_indicators(write(tmp_path, text)).items
+    pairs = [k for k in items if k.startswith("pair_")]
+    assert len(pairs) == 14 * 5
+    assert items["pair_gemeente__lezen_literatuur"].label == (
+        "deel gemeente (voor lezen en literatuur)")
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("share_{id}", "share"), "templates.share: de id van een sjabloon moet {id} bevatten"),
+    (("grp_{id}", "grp_{id}_x"), "onbekende kolom 'grp_overheid_x' in 'grp_overheid_x' "
+                                 "(uitgewerkt voor 'overheid')"),
+    (("over: groups", "over: kinds"), "templates.share_{id}.over: onbekende waarde 'kinds'"),
+    (("indicators: {}", "indicators:\n  share_cultuur: {label: c, population: partners, "
+                        "value: count()}"), "indicator 'share_cultuur' bestaat al"),
+])
+def test_a_wrong_template_is_named(tmp_path, change, message):
+    text = PARTNERS_HEAD + TEMPLATE.replace(*change)
+    assert message in error_of(tmp_path, text)
+
+
+def test_the_packaged_partners_indicators(tmp_path):
+    items = load_indicators().items
+    partners = [k for k in items if k.startswith("partners_")]
+    assert len(partners) == 4 + 14 + 6 + 5 + 14 * 5
+    assert {"partners_libraries", "partners_mean", "partners_share_mfa",
+            "partners_share_commercial", "partners_share_grp_basisvaardigheden",
+            "partners_share_fn_ontmoeting_debat", "partners_share_cat_lezen_schrijven",
+            "partners_share_cat_hbo_wo__kunst_cultuur"} <= set(partners)
+    assert [k for k in items if items[k].is_mean] == ["partners_mean"]
+    assert all(items[k].population.table == "network" for k in partners)

@@ -174,7 +174,7 @@ class Figures:
         if subject is None:
             return sorted({e.school_year for e in self._entities})
         if subject in self._subject_years:
-            return self._subject_years[subject]
+            return list(self._subject_years[subject])
         return sorted({e.school_year for e in self._entities if subject in e.subjects})
 
     def export(self, level: str = "all") -> pd.DataFrame:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -62,13 +62,17 @@ def check_tables(
     checklist: Checklist,
     broken: set[str] | frozenset[str] = frozenset(),
     partners: PartnerConfig | None = None,
+    cell_errors: Iterable[Problem] = (),
 ) -> Report:
     """All cross-row and cross-table rules; `broken` tables (missing, or missing a required
     column) are left out of the reference checks so one missing file does not flag every row.
-    Without `partners` (the partner configuration) the codes of partners.csv are not checked."""
+    Without `partners` (the partner configuration) the codes of partners.csv are not checked.
+    `cell_errors` are the problems parsing found: a cell with an error is unknown, and an
+    unknown optional key cell is not taken for an empty one."""
     report = Report()
+    wrong = {(p.table, p.row, p.column) for p in cell_errors}
     for name, frame in frames.items():
-        report.problems.extend(duplicate_keys(frame, origins[name]))
+        report.problems.extend(duplicate_keys(frame, origins[name], wrong))
         report.problems.extend(negative_counts(frame, origins[name]))
     report.extend(check_references(frames, origins, broken))
     libraries, lib_origin = frames["libraries"], origins["libraries"]
@@ -100,8 +104,11 @@ def check_partners(
     return report
 
 
-def duplicate_keys(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
-    """A second row with the same key as an earlier one; names the earlier row."""
+def duplicate_keys(
+    frame: pd.DataFrame, origin: Origin, wrong: set[tuple[str, int | None, str]] | None = None,
+) -> Iterator[Problem]:
+    """A second row with the same key as an earlier one; names the earlier row. An empty
+    optional key cell is a value of its own, unless the cell is `wrong` (it had an error)."""
     schema = TABLES[origin.table]
     key = list(schema.key)
     if not key:
@@ -109,6 +116,10 @@ def duplicate_keys(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
     # an empty optional key column (partners.function: general cooperation) is a value too
     optional = [k for k in key if not (column := schema.column(k)) or not column.required]
     known = frame.dropna(subset=[k for k in key if k not in optional])
+    for k in optional:
+        wrong_rows = {row for table, row, column in wrong or () if (table, column)
+                      == (origin.table, k)}
+        known = known[~known[ROW].isin(wrong_rows)]
     known = known.assign(**{k: known[k].astype(object).where(known[k].notna(), "")
                             for k in optional})
     dupes = flagged(known, known.duplicated(key, keep="first"))

@@ -84,7 +84,7 @@ def check_source(
         if not sound:
             checked.broken.add(name)
     report.extend(check_tables(checked.frames, checked.origins, checklist, checked.broken,
-                               partners))
+                               partners, report.errors))
     report.problems.sort(key=_reading_order)
     return checked
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from infographics.data.checklist import load_checklist
 from infographics.data.indicators import Indicators, load_indicators
 from infographics.data.measure import Figures, measure
+from infographics.data.partnerconfig import load_partner_config
 from infographics.data.read import load
 from infographics.edition.failures import read_failures, write_failures
 from infographics.edition.incremental import (
@@ -88,8 +89,10 @@ def load_context(data: Path, mapping: Path | None = None,
     analyst's folder `layouts` where it has them. Problems in contacts.csv do not stop a build
     (no page shows a contact); `send` refuses them."""
     checklist = load_checklist(layout_file("sterrenchecklist.yaml", layouts))
-    indicators = load_indicators(layout_file("indicators.yaml", layouts), checklist)
-    tables = load(Path(data), mapping, unused=("contacts",), checklist=checklist)
+    partners = load_partner_config(layout_file("partners.yaml", layouts))
+    indicators = load_indicators(layout_file("indicators.yaml", layouts), checklist, partners)
+    tables = load(Path(data), mapping, unused=("contacts",), checklist=checklist,
+                  partners=partners)
     return Context(measure(tables, indicators), indicators,
                    load_style(layout_file("style.yaml", layouts)), report=tables.report,
                    layout_dir=layouts)
