@@ -2,23 +2,64 @@
 layout's `ranked_bars`, `matrix`, `gaps` and `year_list` spec + `Figures` into one frozen
 content per block, with its Dutch texts, drawn values and alternative text.
 
-The resolvers register with content.py's `resolve_block` (content.py imports this module at its
-end); their drawings are in catdraw.py. On a library page a share of libraries is the library's
+content.py registers `RESOLVERS` with its `resolve_block` (it imports this module, not the
+reverse: a resolver sees the page only through the `PageContext` protocol); the drawings are in
+catdraw.py. On a library page a share of libraries is the library's
 own 1 or 0, so it reads "ja" or "nee"; a missing figure is unknown ("onbekend"), never "nee".
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Final, Protocol
 
 from infographics import numbers as nl
-from infographics.data.measure import Figure
+from infographics.data.measure import Figure, Figures
 from infographics.levels import is_calendar_year
 from infographics.page import layout as L
-from infographics.page.blocks import BlockContent, DescribedContent
-from infographics.page.content import _Context, _Resolving, resolve_block
+from infographics.page.blocks import BlockContent, Box, DescribedContent
 
 YES_NO = {True: "ja", False: "nee", None: "onbekend"}
+
+
+class Target(Protocol):
+    """Whose page it is (content.PageTarget)."""
+
+    @property
+    def level(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def school_year(self) -> str: ...
+
+
+class PageContext(Protocol):
+    """What a resolver reads of the page being resolved (content._Context): its target, the
+    figures, the page's context texts, and figures looked up, formatted and filled in."""
+
+    @property
+    def entity(self) -> Target: ...
+    @property
+    def figures(self) -> Figures: ...
+    @property
+    def values(self) -> dict[str, str]: ...
+    def figure(self, indicator: str, level: str | None = None,
+               entity_id: str | None = None) -> Figure: ...
+    def other(self, level: str) -> tuple[str, str | None]: ...
+    def fmt(self, fig: Figure, fmt: str | None = None) -> str: ...
+    def fill(self, template: str | None) -> str: ...
+
+
+class Resolving(Protocol):
+    """What a resolver gets besides its spec (content._Resolving)."""
+
+    @property
+    def ctx(self) -> PageContext: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def box(self) -> Box: ...
 
 
 @dataclass(frozen=True)
@@ -95,7 +136,7 @@ class YearListContent(DescribedContent):
     rows: tuple[YearRow, ...]
 
 
-def _whose(ctx: _Context, of: str | None) -> tuple[str, str]:
+def _whose(ctx: PageContext, of: str | None) -> tuple[str, str]:
     """(level, entity id) of the figures a block shows: the page's own, or its country's or
     province's."""
     if of is None:
@@ -112,8 +153,7 @@ def _label(category: L.Category) -> str:
     return f"{category.label} ({category.group})" if category.group else category.label
 
 
-@resolve_block.register
-def _ranked(spec: L.RankedBars, at: _Resolving) -> RankedBarsContent:
+def _ranked(spec: L.RankedBars, at: Resolving) -> RankedBarsContent:
     ctx = at.ctx
     level, entity_id = _whose(ctx, spec.of)
     marked = spec.own and ctx.entity.level == "library"
@@ -133,8 +173,7 @@ def _ranked(spec: L.RankedBars, at: _Resolving) -> RankedBarsContent:
                              own_label="zelf" if marked else "")
 
 
-@resolve_block.register
-def _matrix(spec: L.Matrix, at: _Resolving) -> MatrixContent:
+def _matrix(spec: L.Matrix, at: Resolving) -> MatrixContent:
     """A row per category with a cell per column; a category without any figure per column
     (not asked per core function, or too few libraries) is named in the note, not drawn as a
     row of dashes (on a library page, one it does not work with at all is left out)."""
@@ -161,7 +200,7 @@ def _matrix(spec: L.Matrix, at: _Resolving) -> MatrixContent:
                          yes_no=yes_no, note=note)
 
 
-def _matrix_cell(ctx: _Context, fig: Figure, yes_no: bool) -> MatrixCell:
+def _matrix_cell(ctx: PageContext, fig: Figure, yes_no: bool) -> MatrixCell:
     if yes_no:
         state = _state(fig)
         return MatrixCell(None if state is None else float(state), YES_NO[state], state)
@@ -176,8 +215,7 @@ def _categories(spec: L.RankedBars | L.Matrix | L.Gaps) -> tuple[L.Category, ...
     return spec.categories
 
 
-@resolve_block.register
-def _gaps(spec: L.Gaps, at: _Resolving) -> GapsContent:
+def _gaps(spec: L.Gaps, at: Resolving) -> GapsContent:
     """The categories the library does not work with, those most common among its peers first,
     each with the share of libraries in its province (or country, size class) that do."""
     ctx = at.ctx
@@ -202,7 +240,7 @@ def _gaps(spec: L.Gaps, at: _Resolving) -> GapsContent:
                        lines=tuple(g for _, g in gaps), note=note)
 
 
-def edition_years(ctx: _Context) -> list[str]:
+def edition_years(ctx: PageContext) -> list[str]:
     """The editions up to the page's own that have the same kind of year (calendar years for
     partners, school years for PO/VO), oldest first."""
     own = ctx.entity.school_year
@@ -210,8 +248,7 @@ def edition_years(ctx: _Context) -> list[str]:
     return [y for y in ctx.figures.years() if is_calendar_year(y) == kind and y <= own]
 
 
-@resolve_block.register
-def _year_list(spec: L.YearList, at: _Resolving) -> YearListContent:
+def _year_list(spec: L.YearList, at: Resolving) -> YearListContent:
     ctx = at.ctx
     years = edition_years(ctx)
     words = ctx.entity.level == "library" and spec.format == "percent"
@@ -233,3 +270,9 @@ def _year_list(spec: L.YearList, at: _Resolving) -> YearListContent:
     title = ctx.fill(spec.title)
     return YearListContent(id=at.id, box=at.box, alt=f"Tabel {title}: " + "; ".join(parts) + ".",
                            title=title, years=tuple(years), rows=tuple(rows))
+
+
+# spec class -> its resolver, registered by content.py with `resolve_block`
+RESOLVERS: Final[dict[type, Callable[[Any, Resolving], BlockContent]]] = {
+    L.RankedBars: _ranked, L.Matrix: _matrix, L.Gaps: _gaps, L.YearList: _year_list,
+}

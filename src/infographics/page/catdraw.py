@@ -3,7 +3,8 @@ category x function matrix, the "nog niet samengewerkt met" list and the year-by
 with ReportLab straight onto the tagged canvas.
 
 Charts and tables are one Figure each with their alternative text (which states every number);
-the gaps list is a heading and one paragraph per line. No text is drawn below `MIN_TEXT`; text
+the gaps list is a heading and one paragraph per line. draw.py registers `DRAWINGS` with its
+`draw_block`. No text is drawn below `MIN_TEXT`; text
 that does not fit even then fails the page naming the block (draw.py's `fit_lines`). Every value
 is also written, never shown by colour or size alone; a yes/no is a filled or an open circle
 and the word.
@@ -12,6 +13,8 @@ and the word.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any, Final
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import simpleSplit
@@ -27,16 +30,18 @@ from infographics.page.catblocks import (
     RankedRow,
     YearListContent,
 )
-from infographics.page.draw import LEADING, _bbox, _mark, _Painter, draw_block
+from infographics.page.painter import LEADING, Painter
+from infographics.page.painter import bbox as _bbox
+from infographics.page.painter import mark as _mark
 
 MIN_TEXT = 6.5  # the smallest text on any page, in points
 
 
-def _size(p: _Painter, wanted: float) -> float:
+def _size(p: Painter, wanted: float) -> float:
     return max(MIN_TEXT, p.t.sizes.min, wanted)
 
 
-def _title(p: _Painter, block_id: str, title: str, x: float, top: float, w: float) -> float:
+def _title(p: Painter, block_id: str, title: str, x: float, top: float, w: float) -> float:
     """A block's one-line title from `top` down; returns the top of what follows."""
     if not title:
         return top
@@ -61,8 +66,7 @@ def _fit_width(block_id: str, texts: list[tuple[str, str]], size: float, width: 
 # --- ranked bars -----------------------------------------------------------------------------
 
 
-@draw_block.register
-def _ranked(b: RankedBarsContent, p: _Painter) -> None:
+def _ranked(b: RankedBarsContent, p: Painter) -> None:
     c, t, box = p.c, p.t, b.box
     with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
         top = _title(p, b.id, b.title, box.x, box.y + box.h, box.w)
@@ -83,7 +87,7 @@ def _ranked(b: RankedBarsContent, p: _Painter) -> None:
             y -= row_h
 
 
-def _labels(p: _Painter, block_id: str, labels: list[tuple[str, bool]], size: float,
+def _labels(p: Painter, block_id: str, labels: list[tuple[str, bool]], size: float,
             width: float, row_h: float) -> tuple[float, list[list[str]]]:
     """The largest size (down to MIN_TEXT) at which every label wraps to at most two lines of
     `width` that fit a row of `row_h` with, when it has one, a group line below; the lines."""
@@ -104,7 +108,7 @@ def _stack(size: float, lines: int, group: bool) -> float:
     return lines * size * 1.1 + (max(MIN_TEXT, size - 1.5) * 1.1 if group else 0)
 
 
-def _own_head(p: _Painter, b: RankedBarsContent, top: float, own_w: float) -> None:
+def _own_head(p: Painter, b: RankedBarsContent, top: float, own_w: float) -> None:
     """The head of the marks' column: the library's name, cut to the column."""
     size = _size(p, p.t.sizes.note)
     name = b.own_label
@@ -115,7 +119,7 @@ def _own_head(p: _Painter, b: RankedBarsContent, top: float, own_w: float) -> No
     p.c.drawRightString(b.box.x + b.box.w, top - size, name)
 
 
-def _ranked_row(p: _Painter, row: RankedRow, lines: list[str], at: tuple[float, float],
+def _ranked_row(p: Painter, row: RankedRow, lines: list[str], at: tuple[float, float],
                 widths: tuple[float, float, float], size: float, row_h: float) -> None:
     """One category: label (one or two lines) with its group below, the bar, the share and the
     library's own mark."""
@@ -153,8 +157,7 @@ def _ranked_row(p: _Painter, row: RankedRow, lines: list[str], at: tuple[float, 
 # --- matrix ----------------------------------------------------------------------------------
 
 
-@draw_block.register
-def _matrix(b: MatrixContent, p: _Painter) -> None:
+def _matrix(b: MatrixContent, p: Painter) -> None:
     c, t, box = p.c, p.t, b.box
     with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
         top = _title(p, b.id, b.title, box.x, box.y + box.h, box.w)
@@ -190,7 +193,7 @@ def _matrix(b: MatrixContent, p: _Painter) -> None:
             p.lines(note_lines, p.f.regular, ns, box.x, y - 4)
 
 
-def _matrix_head(p: _Painter, b: MatrixContent, x: float, cell_w: float, top: float,
+def _matrix_head(p: Painter, b: MatrixContent, x: float, cell_w: float, top: float,
                  size: float) -> float:
     """The column heads, each wrapped to its cell (at most three lines); returns their height."""
     heads = [p.fit_lines(b.id, col, p.f.semibold, size, cell_w - 2, size * LEADING * 3,
@@ -201,7 +204,7 @@ def _matrix_head(p: _Painter, b: MatrixContent, x: float, cell_w: float, top: fl
     return max(len(lines) * s * LEADING for lines, s in heads) + 3
 
 
-def _cell(p: _Painter, cell: MatrixCell, x: float, mid: float, r_max: float, size: float,
+def _cell(p: Painter, cell: MatrixCell, x: float, mid: float, r_max: float, size: float,
           yes_no: bool) -> None:
     """A dot and the value: a dot's area is the share (the text says it); a yes/no is a filled
     circle with a tick or an open circle (shape, not colour, says which)."""
@@ -221,8 +224,7 @@ def _cell(p: _Painter, cell: MatrixCell, x: float, mid: float, r_max: float, siz
 # --- gaps and year list -----------------------------------------------------------------------
 
 
-@draw_block.register
-def _gaps(b: GapsContent, p: _Painter) -> None:
+def _gaps(b: GapsContent, p: Painter) -> None:
     """A tile: the title, what the shares mean, one line per category (its label at the left,
     the share of peers at the right) and the note below."""
     c, t, box = p.c, p.t, b.box
@@ -253,7 +255,7 @@ def _gaps(b: GapsContent, p: _Painter) -> None:
             p.lines(note_lines, p.f.regular, ns, x, top - 3)
 
 
-def _gap_line(p: _Painter, b: GapsContent, line: GapLine, x: float, w: float, mid: float,
+def _gap_line(p: Painter, b: GapsContent, line: GapLine, x: float, w: float, mid: float,
               size: float) -> None:
     c, t = p.c, p.t
     with c.artifact():
@@ -267,8 +269,7 @@ def _gap_line(p: _Painter, b: GapsContent, line: GapLine, x: float, w: float, mi
         c.drawRightString(x + w, mid - size * 0.35, line.text)
 
 
-@draw_block.register
-def _year_list(b: YearListContent, p: _Painter) -> None:
+def _year_list(b: YearListContent, p: Painter) -> None:
     c, t, box = p.c, p.t, b.box
     with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
         top = _title(p, b.id, b.title, box.x, box.y + box.h, box.w)
@@ -291,3 +292,10 @@ def _year_list(b: YearListContent, p: _Painter) -> None:
             for i, text in enumerate(row.texts):
                 c.drawRightString(box.x + label_w + (i + 1) * value_w - 2, y - size, text)
             y -= row_h
+
+
+# content class -> its drawing, registered by draw.py (which imports this module, not the reverse)
+DRAWINGS: Final[dict[type, Callable[[Any, Painter], None]]] = {
+    RankedBarsContent: _ranked, MatrixContent: _matrix, GapsContent: _gaps,
+    YearListContent: _year_list,
+}

@@ -49,6 +49,7 @@ from infographics.page.blocks import (
     StarsContent,
     TextContent,
 )
+from infographics.page.catblocks import RESOLVERS
 from infographics.page.style import Style
 
 __all__ = ["Box", "PageContent", "PageTarget", "resolve", "resolve_block"]
@@ -523,5 +524,5 @@ def _top_score_note(ctx: _Context, level: str, entity_id: str) -> str:
     return ""
 
 
-# the kinds over a set of categories register their resolvers in their own module
-from infographics.page import catblocks as _catblocks  # noqa: E402, F401
+for _kind, _resolver in RESOLVERS.items():  # the kinds over a set of categories (catblocks.py)
+    resolve_block.register(_kind, _resolver)
