@@ -102,8 +102,12 @@ def edition_year(year: str) -> str:
 
 def edition_words(year: str) -> str:
     """An edition's year with what kind of year it is: 'schooljaar 2020-2021' (PO/VO) or
-    'kalenderjaar 2022' (partners)."""
-    text = edition_year(year)
+    'kalenderjaar 2022' (partners); anything else as it is (a sheet or mail never fails on
+    a year it can only show)."""
+    try:
+        text = edition_year(year)
+    except ValueError:
+        return str(year)
     return f"kalenderjaar {text}" if "-" not in text else f"schooljaar {text}"
 
 
