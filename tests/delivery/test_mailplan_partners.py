@@ -122,3 +122,22 @@ def test_entitlement_reads_network_libraries_per_calendar_year():
     assert not ents.may_receive(Recipient("poi", "noord"), page)
     del tables.network  # data without partners tables: as before
     assert Entitlements.from_tables(tables).province_of(CALENDAR, "a") is None
+
+
+def test_a_poi_bundles_the_partners_pages_of_its_provinces_per_calendar_year(manifest, ents):
+    from infographics.edition.bundle import plan_bundles
+
+    bundles = {(b.school_year, b.poi_id): b for b in plan_bundles(manifest.values(), ents)}
+    zuid = bundles[(CALENDAR, "zuid")]
+    assert sorted((e.level, e.entity_id) for e in zuid.pages) == [
+        ("library", "b"), ("library", "d"), ("national", "NL"), ("province", "P2")]
+    assert zuid.zip_path == f"bundels/{CALENDAR}/zuid-{CALENDAR}.zip"
+    assert zuid.print_pages == ()  # the print PDF holds local PO pages only
+    assert zuid.missing == ()
+    noord = bundles[(CALENDAR, "noord")]
+    assert sorted(e.entity_id for e in noord.pages if e.level == "library") == ["a"]
+    gone = {k: e for k, e in manifest.items() if not (e.subject == "partners" and
+                                                     e.entity_id == "d")}
+    (missing,) = {(b.school_year, b.poi_id): b for b in plan_bundles(
+        gone.values(), ents)}[(CALENDAR, "zuid")].missing
+    assert missing == "samenwerking lokale pagina ontbreekt: Bibliotheek D (d)"
