@@ -203,3 +203,13 @@ def test_a_category_not_asked_per_core_function_is_named_not_drawn(style, level,
     assert matrix.note == "Niet per kernfunctie bekend: Zorg."
     assert matrix.note in matrix.alt
     assert verify_pdf(draw_page(content(figures, style, level, entity_id), style)) == []
+
+
+def test_a_year_without_any_figure_per_core_function_says_so(style):
+    figures = partners_figures(unknown="partners_share_cat_")
+    page = content(figures, style, "national", NATIONAL_ID)
+    matrix = block(page, "matrix")
+    assert matrix.rows == ()
+    assert matrix.note == "Over 2022 zijn geen cijfers per kernfunctie bekend."
+    assert matrix.alt == f"{matrix.title}: {matrix.note}"
+    assert verify_pdf(draw_page(page, style), page.numbers) == []

@@ -193,8 +193,12 @@ def _matrix(spec: L.Matrix, at: Resolving) -> MatrixContent:
         parts.append(f"{c.label}: " + ", ".join(
             f"{col.label} {cell.text}" for col, cell in zip(spec.columns, cells, strict=True)))
     note = f"Niet per kernfunctie bekend: {', '.join(without)}." if without else ""
+    if not rows:  # nothing per core function this year: say so, draw no empty table
+        note = (f"Over {nl.edition_year(ctx.entity.school_year)} zijn geen cijfers per "
+                "kernfunctie bekend.")
     title = ctx.fill(spec.title)
-    alt = f"Tabel {title}: " + "; ".join(parts) + "." + (f" {note}" if note else "")
+    alt = (f"Tabel {title}: " + "; ".join(parts) + "." + (f" {note}" if note else "")
+           if rows else f"{title}: {note}")
     return MatrixContent(id=at.id, box=at.box, alt=alt, title=title,
                          columns=tuple(col.label for col in spec.columns), rows=tuple(rows),
                          yes_no=yes_no, note=note)

@@ -161,6 +161,12 @@ def _matrix(b: MatrixContent, p: Painter) -> None:
     c, t, box = p.c, p.t, b.box
     with c.tag("Figure", alt=b.alt, bbox=_bbox(box)):
         top = _title(p, b.id, b.title, box.x, box.y + box.h, box.w)
+        if not b.rows:  # only the note: no column heads over an empty table
+            lines, s = p.fit_lines(b.id, b.note, p.f.regular, t.sizes.label, box.w,
+                                   top - box.y, min_size=MIN_TEXT)
+            p.color(t.colors.ink)
+            p.lines(lines, p.f.regular, s, box.x, top)
+            return
         size = _size(p, t.sizes.note)
         room = 0.55 if b.yes_no else 0.34  # a yes/no cell is only a mark: narrow columns
         label_w = min(box.w * room, max((stringWidth(r.label, p.f.semibold, size)
