@@ -52,6 +52,16 @@ def test_school_year():
         nl.school_year("20-21")
 
 
+def test_an_edition_year_is_a_school_or_a_calendar_year():
+    assert nl.edition_year("2022") == "2022"
+    assert nl.edition_year("2020-2021") == "2020-2021"
+    with pytest.raises(ValueError, match="ongeldig schooljaar"):
+        nl.edition_year("22")
+    assert nl.edition_words("2022") == "kalenderjaar 2022"
+    assert nl.edition_words("2022-2023") == "schooljaar 2022-2023"
+    assert nl.edition_words("onzin") == "onzin"
+
+
 def test_format_value_by_name():
     assert nl.format_value(0.784, "percent") == "78%"
     assert nl.format_value(484000, "compact") == "484 duizend"

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from infographics import __version__, dutch_argparse
 from infographics.errors import InfographicsError, InputError, Report
-from infographics.levels import PAGE_LEVELS, SUBJECTS
+from infographics.levels import PAGE_LEVELS, SUBJECTS, has_level
 from infographics.portal import commands as portal_commands
 
 if TYPE_CHECKING:  # the commands import what they need when they run: a fast --help
@@ -101,12 +101,13 @@ def _add_build(sub: Subparsers[argparse.ArgumentParser]) -> None:
     _add_layouts(p)
     p.add_argument("--out", type=Path, default=Path("output"))
     p.add_argument("--subject", "--theme", dest="subject", default="po",
-                   choices=["po", "vo", "all"],
-                   help="onderwerp: po, vo of all (--theme is de oude naam)")
+                   choices=[*SUBJECTS, "all"],
+                   help=f"onderwerp: {', '.join(SUBJECTS)} of all (--theme is de oude naam)")
     p.add_argument("--level", default="all",
                    choices=["national", "province", "library", "school", "all"])
     p.add_argument("--only", nargs="+", default=[], metavar="ID", help="alleen deze entiteiten")
-    p.add_argument("--year", help="schooljaar, bijvoorbeeld 2020-2021 (standaard: alle)")
+    p.add_argument("--year", help="schooljaar, bijvoorbeeld 2020-2021, of kalenderjaar voor "
+                                  "partners, bijvoorbeeld 2022 (standaard: alle)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                    help="aantal processen (standaard: alle kernen)")
     p.add_argument("--no-verify", action="store_true",
@@ -268,7 +269,7 @@ def _build(args: argparse.Namespace) -> int:
 def _build_alone(args: argparse.Namespace) -> int:
     from infographics.edition import build as b
     from infographics.edition.incremental import edition_fingerprint
-    from infographics.edition.plan import plan
+    from infographics.edition.plan import plan, subject_years
     from infographics.numbers import count, integer
 
     started = time.perf_counter()
@@ -294,8 +295,9 @@ def _build_alone(args: argparse.Namespace) -> int:
         f"{args.jobs} proces{'sen' if args.jobs != 1 else ''}"
     print(f"{count(len(jobs), *PAGES)} gepland, bouwen met {where}", file=sys.stderr)
     scope = None if args.only else {
-        (year, subject, level) for year in years or ctx.figures.years()
-        for subject in subjects for level in levels if level != "school" or subject == "vo"}
+        (year, subject, level) for subject in subjects
+        for year in subject_years(ctx.figures, subject, years)
+        for level in levels if has_level(subject, level)}
     result = _run_build(args, ctx, jobs, edition, scope)
     if result is None:
         return 2

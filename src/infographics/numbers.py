@@ -91,6 +91,26 @@ def school_year(year: str) -> str:
     return f"{m.group(1)}-{m.group(2)}"
 
 
+def edition_year(year: str) -> str:
+    """An edition's year as written in Dutch: a school year '2020-2021' (PO/VO) or a calendar
+    year '2022' (partners), validated."""
+    text = str(year).strip()
+    if len(text) == 4 and text.isdigit():
+        return text
+    return school_year(text)
+
+
+def edition_words(year: str) -> str:
+    """An edition's year with what kind of year it is: 'schooljaar 2020-2021' (PO/VO) or
+    'kalenderjaar 2022' (partners); anything else as it is (a sheet or mail never fails on
+    a year it can only show)."""
+    try:
+        text = edition_year(year)
+    except ValueError:
+        return str(year)
+    return f"kalenderjaar {text}" if "-" not in text else f"schooljaar {text}"
+
+
 FORMATS: dict[str, Callable[[float | None], str]] = {
     "integer": integer,
     "decimal": decimal,

@@ -82,10 +82,10 @@ def test_slug():
 class _TwinFigures:
     """Two libraries whose names give the same slug."""
 
-    def years(self):
+    def years(self, subject=None):
         return [YEAR]
 
-    def entities(self, level, year=None):
+    def entities(self, level, year=None, subject=None):
         if level != "library":
             return []
         return [Entity(YEAR, "library", "bib-1", "Bibliotheek Aa"),

@@ -85,15 +85,17 @@ def mail_contexts() -> dict[str, dict]:
     parts), a POI's, the national group's, and a test mail redirected to the sender."""
     attachment = {"filename": "po-2020-2021-nederland.pdf", "size": "88 kB",
                   "description": "landelijke infographic PO"}
-    base = {"school_year": "2020-2021", "entity_id": "bib-0001",
+    base = {"school_year": "2020-2021", "edition": "schooljaar 2020-2021", "entity_id": "bib-0001",
             "entity_name": "Bibliotheek Hunzedal", "provinces": ["Drenthe"],
             "salutation": "Femke de Groot", "to": [{"name": "Femke de Groot",
                                                     "email": "femke@example.org"}],
-            "cc": [], "attachments": [attachment, attachment], "school_zip": False, "part": 1,
+            "cc": [], "attachments": [attachment, attachment], "school_zip": False,
+            "partners_year": "", "part": 1,
             "parts": 1, "sender_name": "Team Bibliotheekmonitor", "redirect": None,
             "portal_url": None}
     return {
-        "library": {**base, "kind": "library", "school_zip": True, "parts": 2},
+        "library": {**base, "kind": "library", "school_zip": True, "parts": 2,
+                    "partners_year": "2020"},
         "poi": {**base, "kind": "poi", "entity_name": "Biblionet Drenthe"},
         "national": {**base, "kind": "national", "entity_name": "Nederland",
                      "portal_url": "https://monitor.kb.example/portaal"},

@@ -1,8 +1,9 @@
 """Mail plan: the manifest of a built edition, the contacts table and the `Entitlements` into one
-`MailPlan` per recipient group (a library, a POI, or the national contacts) for one school year.
+`MailPlan` per recipient group (a library, a POI, or the national contacts) for one school year,
+which also carries the partners pages of the calendar year in which it starts (`editions_of`).
 
 Who gets what (data contract, contacts.csv), every file checked with `Entitlements.may_receive`:
-- a library's contacts: the library's local PO and VO pages, its province's pages and the
+- a library's contacts: the library's local PO, VO and partners pages, its province's pages and the
   national pages; its star-checklist school pages packed into one zip when there are any;
 - a POI's contacts: the provincial pages of its provinces, the national pages and its bundle
   (the zip made by `infographics bundle`; the local pages travel inside it, not loose);
@@ -23,7 +24,7 @@ from infographics.edition.entitlement import RECIPIENT_KINDS, Entitlements, Reci
 from infographics.edition.manifest import Entry
 from infographics.errors import InfographicsError
 from infographics.fileio import slug
-from infographics.levels import ORDER, FileLevel
+from infographics.levels import ORDER, FileLevel, is_calendar_year, subject_label
 from infographics.numbers import count
 
 # who a contact (and a mail) is for: the `entity_type` column of contacts.csv
@@ -126,12 +127,23 @@ def _one_of(choices: tuple[_Choice, ...], value: str, what: str) -> _Choice:
     raise ValueError(f"{what}: unexpected value {value!r}")
 
 
+def editions_of(year: str) -> tuple[str, ...]:
+    """The editions a mail for `year` carries: that edition, and with a school year the
+    partners edition of the calendar year in which it starts (2022-2023 carries 2022). So each
+    calendar year travels with exactly one school year and is never mailed twice."""
+    return (year,) if is_calendar_year(year) else (year, year[:4])
+
+
 def years_of(manifest: dict[str, Entry]) -> list[str]:
-    return sorted({e.school_year for e in manifest.values()})
+    """The years a mail can be for: every school year in the manifest, and a calendar year
+    (partners) only when no school year of the manifest carries it."""
+    keys = {e.school_year for e in manifest.values()}
+    carried = {k[:4] for k in keys if not is_calendar_year(k)}
+    return sorted(k for k in keys if not is_calendar_year(k) or k not in carried)
 
 
 def choose_year(manifest: dict[str, Entry], year: str | None) -> str:
-    """The requested school year, or the latest one in the manifest."""
+    """The requested year, or the latest one in the manifest."""
     years = years_of(manifest)
     if not years:
         raise InfographicsError("het manifest is leeg of ontbreekt; bouw eerst met "
@@ -139,9 +151,20 @@ def choose_year(manifest: dict[str, Entry], year: str | None) -> str:
     if year is None:
         return years[-1]
     if year not in years:
+        carrier = [y for y in years if year in editions_of(y)]
+        if carrier:
+            raise InfographicsError(f"de pagina's van {year} gaan mee met schooljaar "
+                                    f"{carrier[0]}; gebruik --year {carrier[0]}")
         raise InfographicsError(f"schooljaar {year} staat niet in het manifest "
                                 f"(wel: {', '.join(years)})")
     return year
+
+
+def library_edition(ents: Entitlements, year: str, library_id: str) -> str | None:
+    """The first of the mail's editions in which the library exists (its school year, else the
+    partners year it carries), or None."""
+    return next((y for y in editions_of(year) if ents.province_of(y, library_id) is not None),
+                None)
 
 
 def groups(contacts: Iterable[Contact]) -> dict[Recipient, list[Contact]]:
@@ -158,7 +181,8 @@ def plan_mail(manifest: dict[str, Entry], contacts: Iterable[Contact], ents: Ent
               year: str, usable: Callable[[Entry], bool] | None = None) -> list[MailPlan]:
     """One plan per recipient group with at least one contact and a known entity in `year`,
     ordered national, POIs, libraries. `usable` drops files (e.g. missing on disk)."""
-    entries = sorted((e for e in manifest.values() if e.school_year == year),
+    editions = editions_of(year)
+    entries = sorted((e for e in manifest.values() if e.school_year in editions),
                      key=lambda e: (ORDER.get(e.level, 9), e.subject, e.path))
     if usable is not None:
         entries = [e for e in entries if usable(e)]
@@ -198,13 +222,14 @@ def known(ents: Entitlements, recipient: Recipient, year: str) -> bool:
     if recipient.kind == "national":
         return True
     if recipient.kind == "library":
-        return ents.province_of(year, recipient.entity_id) is not None
+        return library_edition(ents, year, recipient.entity_id) is not None
     return recipient.entity_id in ents.pois()  # a POI
 
 
 def entity_name(ents: Entitlements, recipient: Recipient, year: str) -> str:
     if recipient.kind == "library":
-        return ents.library_names.get((year, recipient.entity_id), recipient.entity_id)
+        edition = library_edition(ents, year, recipient.entity_id) or year
+        return ents.library_names.get((edition, recipient.entity_id), recipient.entity_id)
     if recipient.kind == "poi":
         return ents.poi_names.get(recipient.entity_id, recipient.entity_id)
     return "Nederland"
@@ -212,7 +237,8 @@ def entity_name(ents: Entitlements, recipient: Recipient, year: str) -> str:
 
 def provinces_of(ents: Entitlements, recipient: Recipient, year: str) -> tuple[str, ...]:
     if recipient.kind == "library":
-        code = ents.province_of(year, recipient.entity_id)
+        edition = library_edition(ents, year, recipient.entity_id) or year
+        code = ents.province_of(edition, recipient.entity_id)
         codes = [code] if code else []
     elif recipient.kind == "poi":
         codes = sorted(ents.provinces_of(recipient.entity_id))
@@ -232,7 +258,7 @@ def _attachments(recipient: Recipient, files: list[Entry], ents: Entitlements,
                 f"{slug(recipient.entity_id)}.zip")
         out.append(Attachment(
             name, tuple(schools), True,
-            f"sterrenchecklist per schoollocatie ({'/'.join(t.upper() for t in subjects)}), "
+            f"sterrenchecklist per schoollocatie ({'/'.join(map(subject_label, subjects))}), "
             f"{count(len(schools), 'pagina', _PAGES)} in een zip"))
     return _unique_names(out)
 
@@ -241,8 +267,10 @@ _PAGES = "pagina's"
 
 
 def describe(entry: Entry, ents: Entitlements) -> str:
-    """What a file is, in Dutch, for the list of attachments."""
-    subject = entry.subject.upper()
+    """What a file is, in Dutch, for the list of attachments (a calendar-year edition, the
+    partners pages, says its year: "landelijke infographic samenwerking 2022")."""
+    subject = subject_label(entry.subject) + (
+        f" {entry.school_year}" if is_calendar_year(entry.school_year) else "")
     if entry.level == "national":
         return f"landelijke infographic {subject}"
     if entry.level == "province":

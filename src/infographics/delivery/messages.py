@@ -53,7 +53,7 @@ from infographics.delivery.mailplan import Attachment, Contact, MailPlan
 from infographics.edition.entitlement import Entitlements, RecipientKind
 from infographics.errors import InfographicsError
 from infographics.fileio import reproducible_zip
-from infographics.numbers import decimal
+from infographics.numbers import decimal, edition_words
 
 MB = 1_000_000
 DEFAULT_MAX_SIZE = 20 * MB
@@ -272,6 +272,7 @@ class TemplateContext(TypedDict):
     """What the mail templates can use (documented at the top of each template)."""
 
     school_year: str
+    edition: str  # the mail's year in words: "schooljaar 2022-2023", "kalenderjaar 2022"
     kind: RecipientKind
     entity_id: str
     entity_name: str
@@ -281,6 +282,7 @@ class TemplateContext(TypedDict):
     cc: list[Person]
     attachments: list[AttachmentLine]
     school_zip: bool
+    partners_year: str  # the partners edition (calendar year) the mail carries, else ""
     part: int
     parts: int
     sender_name: str
@@ -329,6 +331,7 @@ def context(part: Part, sender: str, redirect: Redirect | None = None,
     sizes = list(sizes) if sizes is not None else [p.raw_size for p in part.pieces]
     return {
         "school_year": plan.school_year,
+        "edition": edition_words(plan.school_year),
         "kind": plan.recipient.kind,
         "entity_id": plan.recipient.entity_id,
         "entity_name": plan.entity_name,
@@ -340,6 +343,8 @@ def context(part: Part, sender: str, redirect: Redirect | None = None,
                                        size=_mb(size))
                         for p, size in zip(part.pieces, sizes, strict=True)],
         "school_zip": any(p.source.packed for p in part.pieces),
+        "partners_year": next((e.school_year for e in plan.entries()
+                               if e.subject == "partners"), ""),
         "part": part.index,
         "parts": part.count,
         "sender_name": parseaddr(sender)[0] or "Team Bibliotheekmonitor",

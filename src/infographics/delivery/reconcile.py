@@ -35,10 +35,11 @@ import pandas as pd
 from infographics import errors
 from infographics.data.origin import Origin
 from infographics.data.rules import shared_emails
-from infographics.delivery.mailplan import Contact, MailPlan, groups, known
+from infographics.delivery.mailplan import Contact, MailPlan, editions_of, groups, known
 from infographics.delivery.messages import budget, encoded_size
 from infographics.edition.entitlement import Entitlements, Recipient
 from infographics.edition.manifest import Entry, sha256_file
+from infographics.levels import subject_label
 
 # the kinds of discrepancy: the names users pass to `--allow` (see the table above)
 DiscrepancyKind = Literal[
@@ -179,10 +180,12 @@ def _uncontacted(by_group: dict[Recipient, list[Contact]], ents: Entitlements, y
                  only: Sequence[str]) -> list[Discrepancy]:
     """Libraries, POIs and the country without any contact."""
     out = []
-    libraries = sorted({lib for (y, lib) in ents.library_province if y == year})
+    editions = editions_of(year)
+    libraries = sorted({lib for (y, lib) in ents.library_province if y in editions})
     for lib in libraries:
         if Recipient("library", lib) not in by_group and _wanted(lib, only):
-            name = ents.library_names.get((year, lib), lib)
+            name = next((ents.library_names[(y, lib)] for y in editions
+                         if (y, lib) in ents.library_names), lib)
             out.append(Discrepancy("geen-contact", f"bibliotheek {lib} ({name}) heeft geen "
                                                    "contactpersoon in contacts.csv", lib))
     for poi in ents.pois():
@@ -215,35 +218,24 @@ def _shared(contacts: Sequence[Contact], frame: pd.DataFrame,
 
 def _expected(plans: Sequence[MailPlan], ents: Entitlements, manifest: dict[str, Entry],
               year: str) -> list[Discrepancy]:
-    """Pages a recipient should get that the manifest does not have."""
-    pages = [e for e in manifest.values() if e.school_year == year and e.is_page]
-    subjects = sorted({e.subject for e in pages})
+    """Pages a recipient should get that the manifest does not have: of each subject with pages
+    in the mail's editions (a school year and the partners year it carries), looked up in that
+    subject's own edition."""
+    editions = editions_of(year)
+    pages = [e for e in manifest.values() if e.school_year in editions and e.is_page]
+    subjects = {e.subject: e.school_year for e in pages}  # subject -> its edition in this mail
     have = {(e.subject, e.level, ents.owner_library(e) if e.level == "library" else e.entity_id)
             for e in pages}
     bundles = {e.entity_id for e in manifest.values()
-               if e.school_year == year and e.level == "bundle"}
-    with_libraries = {p for (y, _), p in ents.library_province.items() if y == year}
+               if e.school_year in editions and e.level == "bundle"}
     out = []
     for plan in plans:
         r = plan.recipient
-        wanted: list[tuple[str, str, str, str]] = []
-        for subject in subjects:
-            wanted.append((subject, "national", "NL", f"landelijke infographic {subject.upper()}"))
-            if r.kind == "library":
-                prov = ents.province_of(year, r.entity_id) or ""
-                wanted.append((subject, "province", prov,
-                               f"provinciale infographic {subject.upper()} {prov}"))
-                wanted.append((subject, "library", r.entity_id,
-                               f"lokale infographic {subject.upper()} van {r.entity_id}"))
-            elif r.kind == "poi":
-                for prov in sorted(ents.provinces_of(r.entity_id) & with_libraries):
-                    wanted.append((subject, "province", prov,
-                                   f"provinciale infographic {subject.upper()} {prov}"))
-        for wanted_subject, level, entity, what in wanted:
+        for subject, level, entity, what in _pages_for(r, sorted(subjects.items()), ents):
             if level == "national":
-                found = any(t == wanted_subject and lv == "national" for t, lv, _ in have)
+                found = any(t == subject and lv == "national" for t, lv, _ in have)
             else:
-                found = (wanted_subject, level, entity) in have
+                found = (subject, level, entity) in have
             if not found:
                 out.append(Discrepancy("bijlage-ontbreekt", f"{plan.key}: {what} ontbreekt in het "
                                                         f"manifest ({year})", r.entity_id))
@@ -251,6 +243,26 @@ def _expected(plans: Sequence[MailPlan], ents: Entitlements, manifest: dict[str,
             out.append(Discrepancy("bundel-ontbreekt", f"{plan.key}: bundel ontbreekt: draai eerst "
                                                    "infographics bundle", r.entity_id))
     return out
+
+
+def _pages_for(r: Recipient, subjects: Sequence[tuple[str, str]], ents: Entitlements
+            ) -> list[tuple[str, str, str, str]]:
+    """(subject, level, entity, what) of every page `r` should get of each (subject, edition):
+    a library only the pages of an edition it is in."""
+    wanted: list[tuple[str, str, str, str]] = []
+    for subject, edition in subjects:
+        label = subject_label(subject)
+        wanted.append((subject, "national", "NL", f"landelijke infographic {label}"))
+        if r.kind == "library" and (prov := ents.province_of(edition, r.entity_id)):
+            wanted.append((subject, "province", prov, f"provinciale infographic {label} {prov}"))
+            wanted.append((subject, "library", r.entity_id,
+                           f"lokale infographic {label} van {r.entity_id}"))
+        elif r.kind == "poi":
+            with_libraries = {p for (y, _), p in ents.library_province.items() if y == edition}
+            for prov in sorted(ents.provinces_of(r.entity_id) & with_libraries):
+                wanted.append((subject, "province", prov,
+                               f"provinciale infographic {label} {prov}"))
+    return wanted
 
 
 def _files(rec: Reconciliation, plans: Sequence[MailPlan], manifest: dict[str, Entry],

@@ -78,7 +78,7 @@ from infographics.edition.lock import exclusive
 from infographics.edition.manifest import Entry, read_manifest
 from infographics.errors import InfographicsError, InputError, Problem
 from infographics.fileio import atomic_text, atomic_write, inside, slug
-from infographics.numbers import count, decimal, integer
+from infographics.numbers import count, decimal, edition_words, integer
 
 FAILURES = Path("verzending") / "failures.csv"
 LEDGER_ENV = "INFOGRAPHICS_VERZENDLOG"
@@ -485,7 +485,7 @@ def summary_lines(result: Result, opts: Options) -> list[str]:
     prep = result.prepared
     everyone = {(p.part.key, c.address) for p in result.planned for c in p.part.plan.contacts}
     explain = "; een zending is één bericht aan één adres" if _zendingen(everyone) else ""
-    lines = [f"Schooljaar {prep.year}: "
+    lines = [f"{edition_words(prep.year).capitalize()}: "
              f"{count(len(prep.plans), 'ontvangersgroep', 'ontvangersgroepen')}, "
              f"{count(len(result.planned), 'bericht', 'berichten')} aan "
              f"{_to(everyone, explain)}."]

@@ -39,7 +39,7 @@ from infographics.edition.manifest import (
 from infographics.edition.printpdf import PrintSection, print_pdf
 from infographics.errors import InfographicsError
 from infographics.fileio import atomic_write, inside, reproducible_zip, slug
-from infographics.levels import ADJECTIVES, BUNDLE_LEVELS, BundleLevel, PageLevel
+from infographics.levels import ADJECTIVES, BUNDLE_LEVELS, BundleLevel, PageLevel, subject_label
 
 FOLDER = "bundels"
 FORMAT = "1"  # part of every digest: bump it when the way a bundle is made changes
@@ -150,7 +150,7 @@ def _missing(year: str, poi: str, pages: list[Entry], year_pages: list[Entry],
     wanted += [("library", lib, ent.library_names.get((year, lib), lib))
                for lib in ent.libraries_of(year, poi)]
     return tuple(
-        f"{subject.upper()} {ADJECTIVES[level]} pagina ontbreekt: {name} ({entity})"
+        f"{subject_label(subject)} {ADJECTIVES[level]} pagina ontbreekt: {name} ({entity})"
         for subject in sorted({t for t, _ in built_levels})
         for level, entity, name in wanted
         if (subject, level) in built_levels and (subject, level, entity) not in have)

@@ -52,19 +52,19 @@ class Entitlements:
 
     @classmethod
     def from_tables(cls, tables: TablesLike) -> Entitlements:
-        """From data.read.Tables (or anything with its four reference frames)."""
-        libs, schools = tables.libraries, tables.school_locations
+        """From data.read.Tables (or anything with its four reference frames). A library's
+        province per edition comes from libraries.csv (school years) and, when the data has
+        it, network.csv (calendar years: the partners pages)."""
+        libs, schools = _library_rows(tables), tables.school_locations
         return cls(
-            {(str(y), str(i)): str(p) for y, i, p in
-             zip(libs["school_year"], libs["library_id"], libs["province"], strict=True)},
+            {(y, i): p for y, i, _, p in libs},
             dict(zip(tables.provinces["province"].astype(str),
                      tables.provinces["poi_id"].astype(str), strict=True)),
             dict(zip(tables.provinces["province"].astype(str),
                      tables.provinces["province_name"].astype(str), strict=True)),
             dict(zip(tables.pois["poi_id"].astype(str), tables.pois["poi_name"].astype(str),
                      strict=True)),
-            {(str(y), str(i)): str(n) for y, i, n in
-             zip(libs["school_year"], libs["library_id"], libs["library_name"], strict=True)},
+            {(y, i): n for y, i, n, _ in libs},
             {(str(y), str(loc)): str(lib) for y, loc, lib in
              zip(schools["school_year"], schools["location_id"], schools["library_id"],
                  strict=True)},
@@ -133,3 +133,26 @@ class Entitlements:
     def entitled(self, recipient: Recipient, entries: Iterable[Entry]) -> list[Entry]:
         """The entries `recipient` may receive, in the given order."""
         return [e for e in entries if self.may_receive(recipient, e)]
+
+
+def _library_rows(tables: TablesLike) -> list[tuple[str, str, str, str]]:
+    """(edition, library_id, library_name, province) of every library row: libraries.csv's per
+    school year, then network.csv's per calendar year (`year` 2022 as the edition "2022"),
+    when the tables have one."""
+    libs = tables.libraries
+    rows = [(str(y), str(i), str(n), str(p)) for y, i, n, p in zip(
+        libs["school_year"], libs["library_id"], libs["library_name"], libs["province"],
+        strict=True)]
+    network = getattr(tables, "network", None)
+    if network is not None and len(network):
+        years = network["school_year"] if "school_year" in network else network["year"]
+        rows += [(_year_key(y), str(i), str(n), str(p)) for y, i, n, p in zip(
+            years, network["library_id"], network["library_name"], network["province"],
+            strict=True)]
+    return rows
+
+
+def _year_key(year: object) -> str:
+    """A calendar year cell (2022, 2022.0 or "2022") as the edition key "2022"."""
+    text = str(year).strip()
+    return text.removesuffix(".0")

@@ -27,7 +27,7 @@ from infographics.fileio import atomic_text
 from infographics.levels import FILE_LEVELS, PAGE_LEVELS, SUBJECTS, FileLevel, PageLevel, Subject
 
 NAME: Final = "manifest.csv"
-BundleSubject = Literal["all"]  # the subject of a bundle's files: both
+BundleSubject = Literal["all"]  # the subject of a bundle's files: all of them
 FileSubject = Subject | BundleSubject
 
 
@@ -35,8 +35,8 @@ FileSubject = Subject | BundleSubject
 class Entry:
     """One row of the manifest: a file, whose it is, and its sha256."""
 
-    school_year: str
-    subject: FileSubject  # po, vo, or "all" for bundles
+    school_year: str  # the edition's year: a school year for PO/VO, a calendar year for partners
+    subject: FileSubject  # po, vo, partners, or "all" for bundles
     level: FileLevel  # a page level, or bundle / print
     entity_id: str  # NL, province code, library_id, location_id or poi_id
     entity_name: str

@@ -1,6 +1,6 @@
 """Planning: the figures' entities, per school year, subject and level, into the `Job`s of an
 edition, each with a readable and stable file name:
-`po/lokaal/po-2020-2021-bibliotheek-zuidrand.pdf`.
+`po/lokaal/po-2020-2021-bibliotheek-zuidrand.pdf`, `partners/lokaal/partners-2022-....pdf`.
 
 File names are decided over the whole edition, so a partial build (`--only`) names a page
 exactly as a full build does; two entities whose names give the same slug get their id added.
@@ -13,12 +13,13 @@ from dataclasses import dataclass, replace
 
 from infographics.data.measure import Figures
 from infographics.fileio import slug
-from infographics.levels import FOLDERS, PageLevel, Subject
+from infographics.levels import FOLDERS, PageLevel, Subject, has_level
 
 
 @dataclass(frozen=True)
 class Job:
-    """One page to build: whose page it is and where its file goes."""
+    """One page to build: whose page it is and where its file goes. `school_year` is the
+    edition's year: a school year for PO/VO, a calendar year for partners."""
 
     subject: Subject
     level: PageLevel
@@ -34,8 +35,9 @@ def plan(figures: Figures, subjects: Sequence[Subject], levels: Sequence[PageLev
     """Every page to build, in a stable order; with `only`, the pages of those entities (a
     school page also when its library is named). File names are decided over the whole
     edition first, so a partial build names a page exactly as a full build does."""
-    jobs = _unique_paths([job for year in years or figures.years()
-                          for subject in subjects for level in levels
+    jobs = _unique_paths([job for subject in subjects
+                          for year in subject_years(figures, subject, years)
+                          for level in levels
                           for job in _level_jobs(figures, year, subject, level)])
     if only:
         wanted = set(only)
@@ -44,12 +46,22 @@ def plan(figures: Figures, subjects: Sequence[Subject], levels: Sequence[PageLev
     return jobs
 
 
+def subject_years(figures: Figures, subject: Subject, years: Sequence[str] = ()) -> list[str]:
+    """The editions of `subject` in the figures (of `years` only, when given): school years for
+    PO/VO and calendar years for partners (`Figures.years`), so a partners year is never
+    planned as a PO edition nor the other way round."""
+    available = figures.years(subject)
+    return [y for y in years if y in available] if years else available
+
+
 def _level_jobs(figures: Figures, year: str, subject: Subject, level: PageLevel) -> list[Job]:
-    """The pages of one school year, subject and level (school pages exist for VO only)."""
+    """The pages of one edition, subject and level (school pages exist for VO only)."""
+    if not has_level(subject, level):
+        return []
     if level == "school":
-        return _school_jobs(figures, year) if subject == "vo" else []
+        return _school_jobs(figures, year)
     jobs = []
-    for ent in figures.entities(level, year):
+    for ent in figures.entities(level, year, subject):
         name = "nederland" if level == "national" else slug(ent.name)
         path = f"{subject}/{FOLDERS[level]}/{subject}-{year}-{name}.pdf"
         jobs.append(Job(subject, level, ent.id, ent.name, year, path,

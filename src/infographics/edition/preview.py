@@ -40,7 +40,7 @@ from infographics.edition.workers import process_pool
 from infographics.errors import InfographicsError
 from infographics.fileio import atomic_binary, atomic_write
 from infographics.levels import BUNDLE_LEVELS, LABELS, ORDER, SUBJECT_LABELS
-from infographics.numbers import integer
+from infographics.numbers import edition_words, integer
 from infographics.resources import TEMPLATES
 
 FOLDER = "preview"
@@ -552,6 +552,7 @@ def render_sheet(sheets: list[YearSheet], pages: int, warnings: list[Notice],
                       autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["getal"] = integer
+    env.filters["jaar"] = edition_words
     return env.get_template("index.html.j2").render(
         sheets=sheets, pages=pages, warnings=warnings, edition=edition)
 

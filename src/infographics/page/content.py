@@ -53,6 +53,7 @@ from infographics.page.blocks import (
     StepsContent,
     TextContent,
 )
+from infographics.page.catblocks import RESOLVERS
 from infographics.page.mapclasses import class_of, make_classes
 from infographics.page.style import Style
 
@@ -125,7 +126,7 @@ class _Context:
         ents = {e.id: e.name for e in figures.entities(entity.level, entity.school_year)}
         self.values: dict[str, str] = {
             "entity_name": ents.get(entity.id, entity.id),
-            "school_year": nl.school_year(entity.school_year),
+            "school_year": nl.edition_year(entity.school_year),
         }
         if entity.level == "library":
             self._library = figures.library(entity.school_year, entity.id)
@@ -436,17 +437,29 @@ def _short(name: str, limit: int = 24) -> str:
     return cut + "\u2026"
 
 
+def _scale(values: list[float | None], fmt: str) -> float:
+    """What a comparison's bar of full length stands for: 1 for a share, else the largest
+    value (a mean of 16 partners against 12 draws bars of 100% and 75%)."""
+    if fmt in ("percent", "percent1"):
+        return 1.0
+    return max((v for v in values if v), default=1.0)
+
+
+def _scaled(value: float | None, scale: float) -> float | None:
+    return None if value is None else value / scale
+
+
 @resolve_block.register
 def _comparison(spec: L.Comparison, at: _Resolving) -> ComparisonContent:
     ctx = at.ctx
     series = [(key, s) for key in spec.series if (s := _series(ctx, key)) is not None]
     groups, alts = [], []
     for item in spec.items:
-        bars = []
-        for key, s in series:
-            fig = ctx.figure(item.indicator, s.level, s.entity_id)
-            bars.append(Bar(s.label, nl.shown_value(fig.value, "percent"),
-                            ctx.fmt(fig, "percent"), at.style.colors.series.of(key)))
+        figs = [(key, s, ctx.figure(item.indicator, s.level, s.entity_id)) for key, s in series]
+        scale = _scale([fig.value for _, _, fig in figs], spec.format)
+        bars = [Bar(s.label, _scaled(nl.shown_value(fig.value, spec.format), scale),
+                    ctx.fmt(fig, spec.format), at.style.colors.series.of(key))
+                for key, s, fig in figs]
         label = ctx.fill(item.label)
         groups.append(ComparisonGroup(label, tuple(bars)))
         alts.append(f"{label}: " + ", ".join(f"{bar.label} {bar.text}" for bar in bars))
@@ -600,3 +613,7 @@ def _steps(spec: L.Steps, at: _Resolving) -> StepsContent:
         if template:
             steps.append(ctx.fill(template))
     return StepsContent(id=at.id, box=at.box, title=ctx.fill(spec.title), steps=tuple(steps))
+
+
+for _kind, _resolver in RESOLVERS.items():  # the kinds over a set of categories (catblocks.py)
+    resolve_block.register(_kind, _resolver)

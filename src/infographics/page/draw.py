@@ -14,7 +14,6 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import singledispatch
-from typing import Literal
 
 from matplotlib.figure import Figure
 from reportlab.lib.colors import HexColor
@@ -46,13 +45,17 @@ from infographics.page.blocks import (
     StepsContent,
     TextContent,
 )
+from infographics.page.catdraw import DRAWINGS
 from infographics.page.maplabels import TextFace
 from infographics.page.mplcanvas import draw_figure
+from infographics.page.painter import LEADING
+from infographics.page.painter import Painter as _Painter
+from infographics.page.painter import bbox as _bbox
+from infographics.page.painter import mark as _mark
 from infographics.page.style import Style
-from infographics.page.tagging import BBox, TaggedCanvas
+from infographics.page.tagging import TaggedCanvas
 
 AUTHOR = "KB - Bibliotheekmonitor"
-LEADING = 1.22
 
 
 def draw_page(content: PageContent, style: Style, author: str = AUTHOR,
@@ -79,58 +82,6 @@ def draw_page(content: PageContent, style: Style, author: str = AUTHOR,
     c.showPage()
     c.save()
     return buf.getvalue()
-
-
-def _bbox(box: Box, bottom: float = 0.0) -> BBox:
-    """(x0, y0, x1, y1) of `box`, its bottom raised by `bottom`."""
-    return box.x, box.y + bottom, box.x + box.w, box.y + box.h
-
-
-class _Painter:
-    """The canvas and the style a page is drawn with, and the text helpers every block uses."""
-
-    def __init__(self, c: TaggedCanvas, style: Style):
-        self.c, self.t = c, style
-        self.f = style.fonts
-
-    def color(self, hex_color: str) -> None:
-        self.c.setFillColor(HexColor(hex_color))
-
-    def panel(self, box: Box, hex_color: str, radius: float) -> None:
-        """A block's rounded background, drawn as an artifact (decoration, not content)."""
-        with self.c.artifact():
-            self.color(hex_color)
-            self.c.roundRect(box.x, box.y, box.w, box.h, radius, stroke=0, fill=1)
-
-    def fit_lines(self, block_id: str, text: str, font: str, size: float, width: float,
-                  height: float, min_size: float | None = None) -> tuple[list[str], float]:
-        """Wrap `text` to `width`; shrink until the lines fit `height` or fail naming the block."""
-        floor = min_size if min_size is not None else self.t.sizes.min
-        s = size
-        while s >= floor - 1e-9:
-            lines: list[str] = []
-            for para in text.split("\n"):
-                lines.extend(simpleSplit(para, font, s, width) or [""])
-            widest = max((stringWidth(line, font, s) for line in lines), default=0)
-            if len(lines) * s * LEADING <= height + 0.01 and widest <= width + 0.01:
-                return lines, s
-            s -= 0.25
-        raise PageError(block_id, f"tekst past niet in het blok ({width:.0f} x {height:.0f} pt), "
-                                  f"ook niet op {floor} pt: {text[:60]!r}")
-
-    def lines(self, lines: list[str], font: str, size: float, x: float, top: float,
-              align: Literal["left", "center"] = "left", width: float = 0) -> float:
-        """Draw lines from `top` down (first baseline at top - ascent); returns the bottom."""
-        ascent = fonts.metrics(font)[0] * size
-        y = top - ascent
-        self.c.setFont(font, size)
-        for line in lines:
-            if align == "center":
-                self.c.drawCentredString(x + width / 2, y, line)
-            else:
-                self.c.drawString(x, y, line)
-            y -= size * LEADING
-        return y + size * LEADING - 0.3 * size  # just below the last line's descenders
 
 
 @singledispatch
@@ -408,22 +359,6 @@ def _offer(p: _Painter, b: OffersContent, row: OfferRow, mid: float, row_h: floa
         c.drawRightString(box.x + box.w, mid - size * 0.35, row.word)
 
 
-def _mark(c: TaggedCanvas, x: float, y: float, r: float, state: bool | None, t: Style) -> None:
-    """A filled circle with a tick for yes, an outlined circle for no (meaning not by colour)."""
-    c.setLineWidth(1)
-    c.setStrokeColor(HexColor(t.colors.accent if state else t.colors.track))
-    c.setFillColor(HexColor(t.colors.accent))
-    c.circle(x, y, r, stroke=1, fill=1 if state else 0)
-    if state:
-        c.setStrokeColor(HexColor("#ffffff"))
-        c.setLineWidth(1.2)
-        path = c.beginPath()
-        path.moveTo(x - r * 0.45, y)
-        path.lineTo(x - r * 0.1, y - r * 0.4)
-        path.lineTo(x + r * 0.5, y + r * 0.4)
-        c.drawPath(path, stroke=1, fill=0)
-
-
 @draw_block.register
 def _stars(b: StarsContent, p: _Painter) -> None:
     c, t, box = p.c, p.t, b.box
@@ -559,3 +494,7 @@ def _fit_steps(p: _Painter, b: StepsContent, width: float, height: float
             return wrapped, size, gap
         size -= 0.25
     raise PageError(b.id, f"de stappen passen niet in het blok ({width:.0f} x {height:.0f} pt)")
+
+
+for _kind, _drawing in DRAWINGS.items():  # the kinds over a set of categories (catdraw.py)
+    draw_block.register(_kind, _drawing)

@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from infographics import yamlsrc
 from infographics.data.indicators import Indicators
+from infographics.data.partnerconfig import load_partner_config
 from infographics.errors import ConfigError
 from infographics.levels import FOLDERS, PageLevel, Subject
 from infographics.numbers import FORMATS
@@ -93,6 +94,11 @@ class BlockSpec(_Strict):
     def main_indicator(self) -> str | None:
         """The indicator whose figure the block is about (None: a block without one)."""
         return None
+
+    def derived_indicators(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """(key path, indicator) of the indicators a kind composes from codes (a prefix and a
+        category code), for the reference check; none for most kinds."""
+        return []
 
 
 class Header(BlockSpec):
@@ -161,6 +167,7 @@ class Comparison(BlockSpec):
     items: tuple[Item, ...] = Field(min_length=1)
     series: tuple[Series, ...] = ("library", "province", "size_class", "national")
     title: str | None = None
+    format: Format = "percent"  # a share; another format draws bars against the largest value
 
 
 class Pictogram(BlockSpec):
@@ -232,9 +239,80 @@ class Offers(BlockSpec):
     title: str
 
 
+# --- kinds over a set of categories (the partners pages) --------------------------------------
+
+
+class Category(_Strict):
+    """A category of a ranked chart, matrix or list: its code (the indicator is the block's
+    `prefix` + code), its Dutch label and optionally its group, named after the label."""
+
+    code: str
+    label: str
+    group: str = ""
+
+
+class Column(_Strict):
+    code: str
+    label: str
+
+
+class _Categories(BlockSpec):
+    """A block over `categories`: each category's figure is `prefix` + its code, taken from the
+    page's own entity or, with `of`, from its country or province. Without `categories` the
+    block takes the partner categories of `partners.yaml` (labels and groups from there)."""
+
+    title: str
+    prefix: str
+    categories: tuple[Category, ...] = ()
+    of: Literal["national", "province"] | None = None
+
+    def derived_indicators(self) -> list[tuple[tuple[str | int, ...], str]]:
+        return [(("categories", i, "code"), self.prefix + c.code)
+                for i, c in enumerate(self.categories)]
+
+
+class RankedBars(_Categories):
+    """The categories as bars, largest share first, each named with its group; with `own` on a
+    library page, each row also says whether the library itself works with it."""
+
+    kind: Literal["ranked_bars"]
+    own: bool = False
+
+
+class Matrix(_Categories):
+    """Categories (rows) by `columns` (e.g. core functions): cell indicator is
+    `prefix` + category code + `__` + column code."""
+
+    kind: Literal["matrix"]
+    columns: tuple[Column, ...] = ()  # without: the core functions of partners.yaml
+
+    def derived_indicators(self) -> list[tuple[tuple[str | int, ...], str]]:
+        return [(("categories", i, "code"), f"{self.prefix}{c.code}__{col.code}")
+                for i, c in enumerate(self.categories) for col in self.columns]
+
+
+class Gaps(_Categories):
+    """On a library page: the categories the library does not (yet) work with, each with the
+    share of libraries in its province (`compare`) that do; `none_text` when there are none."""
+
+    kind: Literal["gaps"]
+    compare: Literal["national", "province", "size_class"] = "province"
+    none_text: str
+
+
+class YearList(BlockSpec):
+    """The items' figures year by year, for every edition of the page's kind of year up to the
+    page's own (a plain list; on a library page a share of 1 or 0 reads "ja" or "nee")."""
+
+    kind: Literal["year_list"]
+    title: str
+    items: tuple[Item, ...] = Field(min_length=1)
+    format: Format = "percent"
+
+
 Block = Annotated[
     Header | Section | Kpi | Text | Donut | Bars | Comparison | Pictogram | Map | Source
-    | Stars | BlockBars | Distribution | Offers | Steps,
+    | Stars | BlockBars | Distribution | Offers | Steps | RankedBars | Matrix | Gaps | YearList,
     Field(discriminator="kind"),
 ]
 
@@ -349,9 +427,33 @@ def load_layout(path: Path, indicators: Indicators | None = None) -> Layout:
                     f"bestand {layout.fallback.layout!r} bestaat niet")
     _check_grid(layout, source)
     _check_missing(layout, source)
+    layout = _with_partner_codes(layout, indicators)
     if indicators is not None:
         _check_references(layout, source, indicators)
     return layout
+
+
+def _with_partner_codes(layout: Layout, indicators: Indicators | None) -> Layout:
+    """The layout with every category block that lists no categories (a matrix no columns)
+    given those of the partner configuration, labels starting with a capital."""
+    config = indicators.partners if indicators is not None else load_partner_config()
+    groups = {g.id: g.label for g in config.groups}
+    categories = tuple(Category(code=c.id, label=_capital(c.label), group=groups.get(c.group, ""))
+                       for c in config.categories)
+    columns = tuple(Column(code=f.id, label=_capital(f.label)) for f in config.functions)
+    blocks: dict[str, Block] = {}
+    for block_id, block in layout.blocks.items():
+        update: dict[str, object] = {}
+        if isinstance(block, _Categories) and not block.categories:
+            update["categories"] = categories
+        if isinstance(block, Matrix) and not block.columns:
+            update["columns"] = columns
+        blocks[block_id] = block.model_copy(update=update) if update else block
+    return layout.model_copy(update={"blocks": blocks})
+
+
+def _capital(label: str) -> str:
+    return label[:1].upper() + label[1:]
 
 
 def _fail(source: yamlsrc.Source, path: yamlsrc.KeyPath, message: str) -> ConfigError:
@@ -444,7 +546,7 @@ def _string_fields(block: BlockSpec, names: frozenset[str]) -> list[tuple[yamlsr
 
 
 _TEMPLATE_FIELDS = frozenset({"title", "subtitle", "text", "label", "detail", "empty_text",
-                              "unknown_text", "alt"})
+                              "unknown_text", "alt", "none_text"})
 _INDICATOR_FIELDS = frozenset({"value", "indicator", "empty_when"})
 
 
@@ -462,7 +564,7 @@ def _check_references(layout: Layout, source: yamlsrc.Source, indicators: Indica
                     f"onbekende indicator {layout.fallback.when_zero!r}")
     for block_id, block in layout.blocks.items():
         base = ("blocks", block_id)
-        for key, ind in _indicators_of(block):
+        for key, ind in _indicators_of(block) + block.derived_indicators():
             if ind not in indicators:
                 raise _fail(source, base + key, f"onbekende indicator {ind!r}")
         for key, text in _templates(block):

@@ -28,6 +28,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from infographics.data.rules import valid_email
+from infographics.numbers import edition_words
 from infographics.portal import auth, figview, pages
 from infographics.portal.catalog import Editions
 from infographics.portal.files import FileCheck
@@ -75,6 +76,8 @@ def create_app(settings: Settings, store: Store | None = None, mailer: Mailer | 
         SEND_FILE_MAX_AGE_DEFAULT=3600)
     app.jinja_env.autoescape = True  # every template, whatever its name
     app.jinja_env.undefined = StrictUndefined
+    # "schooljaar 2022-2023" (PO/VO) or "kalenderjaar 2022" (partners)
+    app.jinja_env.filters["jaar"] = edition_words
     editions = editions or Editions(settings)
     mailer = mailer or _mailer(settings)
     logins = LoginQueue(LoginWorker(settings, store, editions, mailer).handle)

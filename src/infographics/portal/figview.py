@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
+from infographics.levels import SUBJECT_INFO
 from infographics.numbers import DASH, integer, percent
 from infographics.portal.access import FigureKey, FigureScope
 from infographics.portal.csvout import csv_line, csv_text
@@ -31,7 +32,7 @@ bp = Blueprint("figures", __name__)
 LEVELS: Final = ("library", "poi", "province", "national")  # what can be chosen, in this order
 LEVEL_NAMES: Final = {"library": "bibliotheek", "poi": "POI", "province": "provincie",
                       "size_class": "grootteklasse", "national": "land"}
-SUBJECT_TITLES: Final = {"po": "Primair onderwijs", "vo": "Voortgezet onderwijs"}
+SUBJECT_TITLES: Final[dict[str, str]] = {s: info.title for s, info in SUBJECT_INFO.items()}
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,8 @@ def blocks(figures: Figures, indicators: Indicators, keys: list[FigureKey]) -> l
     """Every indicator as a row with one cell per key, grouped by subject."""
     grouped: dict[str, list[Row]] = {}
     for ind in indicators.items.values():
-        subject = ind.population.name[:2]
+        subject = next((s for s in SUBJECT_TITLES if ind.id.startswith(f"{s}_")),
+                       ind.population.name[:2])
         cells = tuple(cell(figures, indicators, k, ind.id) for k in keys)
         grouped.setdefault(subject, []).append(Row(ind.id, ind.label, cells))
     return [Block(SUBJECT_TITLES.get(s, s.upper()), tuple(rows)) for s, rows in grouped.items()]
