@@ -28,6 +28,7 @@ from infographics.data.checklist import load_checklist
 from infographics.data.indicators import Indicators, load_indicators
 from infographics.data.measure import Figures, measure
 from infographics.data.read import load
+from infographics.data.series import SeriesConfig, load_series
 from infographics.edition.failures import read_failures, write_failures
 from infographics.edition.incremental import (
     EditionState,
@@ -69,6 +70,7 @@ class Context:
     figures: Figures
     indicators: Indicators
     style: Style
+    series: SeriesConfig | None = None  # breaks and marks (None: the packaged series.yaml)
     layouts: dict[tuple[Subject, PageLevel, str], Layout] = field(default_factory=dict)
     layout_reprs: dict[int, str] = field(default_factory=dict)  # by id() of a cached layout
     report: Report | None = None  # what loading found (warnings, and ignored contact errors)
@@ -91,8 +93,9 @@ def load_context(data: Path, mapping: Path | None = None,
     indicators = load_indicators(layout_file("indicators.yaml", layouts), checklist)
     tables = load(Path(data), mapping, unused=("contacts",), checklist=checklist)
     return Context(measure(tables, indicators), indicators,
-                   load_style(layout_file("style.yaml", layouts)), report=tables.report,
-                   layout_dir=layouts)
+                   load_style(layout_file("style.yaml", layouts)),
+                   load_series(layout_file("series.yaml", layouts), indicators),
+                   report=tables.report, layout_dir=layouts)
 
 
 def check_layouts(ctx: Context, jobs: Sequence[Job]) -> None:
@@ -122,7 +125,7 @@ def page_content(ctx: Context, job: Job) -> tuple[Layout, PageContent]:
         if not fig.value:
             layout = ctx.layout(job.subject, job.level, fallback_path(layout))
     content = resolve(layout, ctx.figures, PageTarget(job.level, job.entity_id, job.school_year),
-                      ctx.style)
+                      ctx.style, ctx.series)
     return layout, content
 
 

@@ -4,6 +4,10 @@ edition, each with a readable and stable file name:
 
 File names are decided over the whole edition, so a partial build (`--only`) names a page
 exactly as a full build does; two entities whose names give the same slug get their id added.
+
+Which years: without a choice the latest year of each subject, `all` every year of each
+subject, else the years named; a subject has a year when someone answered its survey that year
+(its respondents indicator, `RESPONDENTS`), so PO in a year before the PO survey makes no pages.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from infographics.data.measure import Figures
+from infographics.data.measure import NATIONAL_ID, Figures
 from infographics.fileio import slug
 from infographics.levels import FOLDERS, PageLevel, Subject
 
@@ -29,13 +33,47 @@ class Job:
     library_id: str = ""  # the library of a local or school page, else ""
 
 
+# per subject, the indicator that counts who answered its survey: a year without any has no
+# pages of that subject (a subject not named here has every year of the data)
+RESPONDENTS: dict[str, str] = {"po": "po_libraries", "vo": "vo_libraries"}
+ALL = "all"
+
+
+def subject_years(figures: Figures, subject: Subject) -> list[str]:
+    """The years of the data in which `subject` has respondents, oldest first."""
+    indicator = RESPONDENTS.get(subject)
+    if indicator is None:
+        return figures.years()
+    out = []
+    for year in figures.years():
+        try:
+            if figures.get(year, "national", NATIONAL_ID, indicator).value:
+                out.append(year)
+        except KeyError:  # an indicator file without it: every year counts
+            out.append(year)
+    return out
+
+
+def plan_years(figures: Figures, subject: Subject, years: Sequence[str] = ()) -> list[str]:
+    """The years to build for `subject`: none chosen = its latest year, `all` = all its years,
+    else the chosen years it has."""
+    have = subject_years(figures, subject)
+    if not years:
+        return have[-1:]
+    if ALL in years:
+        return have
+    return [y for y in have if y in set(years)]
+
+
 def plan(figures: Figures, subjects: Sequence[Subject], levels: Sequence[PageLevel],
          only: Sequence[str] = (), years: Sequence[str] = ()) -> list[Job]:
     """Every page to build, in a stable order; with `only`, the pages of those entities (a
-    school page also when its library is named). File names are decided over the whole
-    edition first, so a partial build names a page exactly as a full build does."""
-    jobs = _unique_paths([job for year in years or figures.years()
-                          for subject in subjects for level in levels
+    school page also when its library is named). `years` as `plan_years`. File names are
+    decided over the whole edition first, so a partial build names a page exactly as a full
+    build does."""
+    jobs = _unique_paths([job for subject in subjects
+                          for year in plan_years(figures, subject, years)
+                          for level in levels
                           for job in _level_jobs(figures, year, subject, level)])
     if only:
         wanted = set(only)

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import singledispatch
+from functools import cache, singledispatch
 from typing import Any, NamedTuple
 
 import pandas as pd
 
 from infographics import numbers as nl
 from infographics.data.checklist import Checklist
+from infographics.data.marks import mark
 from infographics.data.measure import NATIONAL_ID, Figure, Figures, LibraryInfo
+from infographics.data.series import SeriesConfig, load_series
+from infographics.data.trends import change, trend
 from infographics.levels import FOLDERS, PageLevel
 from infographics.page import layout as L
 from infographics.page.blocks import (
@@ -48,6 +51,9 @@ from infographics.page.blocks import (
     SourceContent,
     StarsContent,
     TextContent,
+    TrendContent,
+    TrendPanel,
+    TrendPoint,
 )
 from infographics.page.style import Style
 
@@ -108,12 +114,18 @@ def _library_values(info: LibraryInfo) -> dict[str, str]:
     }
 
 
+@cache
+def default_series() -> SeriesConfig:
+    """The packaged series configuration (breaks and the marks rule), read once."""
+    return load_series()
+
+
 class _Context:
     """Looks up figures for the page target and fills placeholders in texts; records every
     formatted figure shown (`shown`)."""
 
-    def __init__(self, figures: Figures, entity: PageTarget):
-        self.figures, self.entity = figures, entity
+    def __init__(self, figures: Figures, entity: PageTarget, series: SeriesConfig):
+        self.figures, self.entity, self.series = figures, entity, series
         self.shown: list[str] = []
         self._library: LibraryInfo | None = None
         self._school: _School | None = None
@@ -189,21 +201,35 @@ class _Context:
         self.shown.append(text)
         return text
 
+    def own(self) -> tuple[str, str]:
+        """(level, entity id) whose figures the page shows (a school page: its library's)."""
+        if self.entity.level == "school":
+            return "library", self.library.library_id
+        return self.entity.level, self.entity.id
+
     def fill(self, template: str | None) -> str:
         if template is None:
             return ""
-        return L.PLACEHOLDER.sub(self._placeholder, template)
+        text = L.PLACEHOLDER.sub(self._placeholder, template)
+        return _EMPTY_BRACKETS.sub("", text) if "()" in text.replace(" ", "") else text
 
     def _placeholder(self, m: re.Match[str]) -> str:
-        name, other, n, fmt = m.groups()
+        name, other, part, fmt = m.groups()
         if name in self.values:
             return self.values[name]
+        if part == ".change":
+            return change(trend(self.figures, self.series, *self.own(), name,
+                                self.entity.school_year, 2))
         fig = self.figure(name, *self.other(other)) if other else self.figure(name)
-        if n:
+        if part == ".n":
             text = nl.integer(fig.n)
             self.shown.append(text)
             return text
         return self.fmt(fig, fmt)
+
+
+# what a `.change` placeholder leaves when there is no comparable year: " ()" goes
+_EMPTY_BRACKETS = re.compile(r"\s*\(\s*\)")
 
 
 def _conversation(school: _School, checklist: Checklist) -> dict[str, str]:
@@ -230,9 +256,11 @@ def _empty(ctx: _Context, spec: L.BlockSpec) -> bool:
     return fig.value is None or fig.value == 0
 
 
-def resolve(layout: L.Layout, figures: Figures, entity: PageTarget, style: Style) -> PageContent:
-    """Everything a page shows, decided: strings, values, chart rows and alt texts."""
-    ctx = _Context(figures, entity)
+def resolve(layout: L.Layout, figures: Figures, entity: PageTarget, style: Style,
+            series: SeriesConfig | None = None) -> PageContent:
+    """Everything a page shows, decided: strings, values, chart rows and alt texts. Only figures
+    of the page's school year and the years before it are read."""
+    ctx = _Context(figures, entity, series or default_series())
     blocks = tuple(_block(ctx, block_id, spec, Box(*layout.box(spec)), style)
                    for block_id, spec in layout.ordered())
     title = ctx.fill(layout.title)
@@ -381,22 +409,39 @@ def _short(name: str, limit: int = 24) -> str:
 
 @resolve_block.register
 def _comparison(spec: L.Comparison, at: _Resolving) -> ComparisonContent:
+    """Per indicator a bar per series; with `marks`, each other series' bar says whether the
+    page's own entity is higher, similar or lower (marks.py)."""
     ctx = at.ctx
     series = [(key, s) for key in spec.series if (s := _series(ctx, key)) is not None]
+    own = next((s for _, s in series if (s.level, s.entity_id) == ctx.own()), None)
+    marking = spec.marks and own is not None
     groups, alts = [], []
     for item in spec.items:
-        bars = []
-        for key, s in series:
-            fig = ctx.figure(item.indicator, s.level, s.entity_id)
-            bars.append(Bar(s.label, nl.shown_value(fig.value, "percent"),
-                            ctx.fmt(fig, "percent"), at.style.colors.series.of(key)))
+        own_fig = ctx.figure(item.indicator, *ctx.own()) if own is not None else None
+        bars = [_comparison_bar(ctx, item.indicator, key, s, own_fig if marking else None,
+                                at.style) for key, s in series]
         label = ctx.fill(item.label)
         groups.append(ComparisonGroup(label, tuple(bars)))
-        alts.append(f"{label}: " + ", ".join(f"{bar.label} {bar.text}" for bar in bars))
+        alts.append(f"{label}: " + ", ".join(
+            f"{bar.label} {bar.text}" + (f" ({own.label if own else ''} {bar.mark})"
+                                         if bar.mark else "") for bar in bars))
+    legend = (f"{own.label} vergeleken met de groep: hoger, vergelijkbaar of lager"
+              if marking and own is not None else "")
     alt = "Staafdiagram, vergelijking: " + "; ".join(alts) + "."
     return ComparisonContent(id=at.id, box=at.box, alt=alt,
                              title=ctx.fill(spec.title) if spec.title else "",
-                             groups=tuple(groups))
+                             groups=tuple(groups), legend=legend)
+
+
+def _comparison_bar(ctx: _Context, indicator: str, key: L.Series, s: _Series,
+                    own: Figure | None, style: Style) -> Bar:
+    """One series' bar; marked against `own` unless it is the page's own bar, `own` is None
+    or either figure is unknown or suppressed."""
+    fig = ctx.figure(indicator, s.level, s.entity_id)
+    is_own = (s.level, s.entity_id) == ctx.own()
+    marked = mark(own, fig, ctx.series.marks) if own is not None and not is_own else None
+    return Bar(s.label, nl.shown_value(fig.value, "percent"), ctx.fmt(fig, "percent"),
+               style.colors.series.of(key), marked)
 
 
 @resolve_block.register
@@ -509,3 +554,65 @@ def _top_score_note(ctx: _Context, level: str, entity_id: str) -> str:
     if maximum.value:
         return f"{nl.integer(maximum.value)} samenwerkingen halen alle {top} punten."
     return ""
+
+
+@resolve_block.register
+def _trend(spec: L.Trend, at: _Resolving) -> TrendContent:
+    """The page's entity over its last school years, per indicator, on one scale; the notes
+    say what changed at each break and which organisations a library continues."""
+    ctx = at.ctx
+    panels, alts, notes = [], [], []
+    for item in spec.items:
+        t = trend(ctx.figures, ctx.series, *ctx.own(), item.indicator, ctx.entity.school_year,
+                  spec.years, spec.format)
+        points = tuple(TrendPoint(nl.school_year(p.school_year), p.value, p.text)
+                       for p in t.points)
+        starts = tuple(i for i, p in enumerate(t.points) if i and ctx.series.break_between(
+            item.indicator, t.points[i - 1].school_year, p.school_year))
+        label = ctx.fill(item.label)
+        panels.append(TrendPanel(label, points, t.runs, starts))
+        alts.append(f"{label}: {_trend_alt(points, t.runs, starts)}")
+        for brk in t.breaks:
+            note = f"Trendbreuk {nl.school_year(brk.school_year)}: {brk.note}"
+            if note not in notes:
+                notes.append(note)
+        for run in t.runs:  # the first and last value of each line are written at it
+            ctx.shown.extend({points[run[0]].text, points[run[-1]].text})
+    if ctx.entity.level in ("library", "school") and (lineage := _lineage(ctx)):
+        notes.append(lineage)
+    values = [p.value for panel in panels for p in panel.points if p.value is not None]
+    top = 1.0 if spec.format == "percent" else (max(values) * 1.15 if values else 1.0) or 1.0
+    title = ctx.fill(spec.title) if spec.title else ""
+    alt = ("Lijndiagram" + (f" {title}" if title else "") + ", per schooljaar: "
+           + "; ".join(alts) + ".")
+    return TrendContent(id=at.id, box=at.box, alt=alt, title=title, panels=tuple(panels),
+                        top=top, notes=tuple(notes))
+
+
+def _trend_alt(points: tuple[TrendPoint, ...], runs: tuple[tuple[int, ...], ...],
+               starts: tuple[int, ...]) -> str:
+    """Every year's value, line by line: 'lijn 2020-2021 78%, 2021-2022 80%, trendbreuk
+    2022-2023, lijn 2022-2023 89%' (a year without a value: 'onbekend')."""
+    parts = []
+    in_run = {i: run for run in runs for i in run}
+    for i, point in enumerate(points):
+        if i in starts:
+            parts.append(f"trendbreuk {point.school_year}")
+        if i not in in_run:
+            parts.append(f"{point.school_year} onbekend")
+        elif in_run[i][0] == i:
+            parts.append("lijn " + ", ".join(f"{points[j].school_year} {points[j].text}"
+                                             for j in in_run[i]))
+    return ", ".join(parts)
+
+
+def _lineage(ctx: _Context) -> str:
+    """On a library's page: which organisations it continues since when (a merger), or ''."""
+    info = ctx.library
+    if not info.successor_of:
+        return ""
+    first = ctx.figures.library_years(info.library_id, ctx.entity.school_year)[0]
+    names = [ctx.figures.library_name(i, first) for i in info.successor_of]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
+    return (f"{info.library_name} is in {nl.school_year(first)} ontstaan uit {joined}; de lijn "
+            f"toont alleen de eigen jaren, zonder de cijfers van die organisaties.")
