@@ -122,8 +122,8 @@ def comparison(groups: Sequence[ComparisonGroup], width: float, height: float,
     label_w = _label_room(names, size, width, 0.2)  # room for the series names at the left
     gap = 0.025
     panel_w = (1 - label_w - gap * (k - 1)) / k
-    legend_h = (style.sizes.note * 1.6 + 2) / height if legend else 0.0
-    mark_w = (_mark_room(style) / (panel_w * width)) if legend else 0.0
+    legend_lines = _legend_lines(legend, width, style)
+    legend_h = ((len(legend_lines) + 1) * style.sizes.note * 1.25 + 4) / height if legend else 0.0
     titles = [simpleSplit(group.label, "Lato-Bold", size, panel_w * width - 2)
               for group in groups]
     title_h = (max(2, *(len(t) for t in titles)) + 0.6) * (size + 2) / height
@@ -134,48 +134,55 @@ def comparison(groups: Sequence[ComparisonGroup], width: float, height: float,
                  fontproperties=_props(size, "bold"), color=style.colors.ink, linespacing=1.15)
         for i, bar in enumerate(group.bars):
             y = len(group.bars) - 1 - i
-            _comparison_bar(panel, bar, y, 1 - mark_w, style)
+            # with marks: the bar in the row's upper part, its mark (shape and word) below it
+            low, high = (0.42, 0.92) if legend else (0.2, 0.8)
+            _comparison_bar(panel, bar, y + low, high - low, style)
             if bar.mark:
-                _mark(panel, 1 - mark_w + 0.04, y + 0.5, bar.mark, style)
+                _mark(panel, 0.0, y + 0.2, bar.mark, style)
             if g == 0:
-                fig.text(label_w - 0.015, legend_h + (y + 0.5) / len(group.bars)
+                fig.text(label_w - 0.015, legend_h + (y + (low + high) / 2) / len(group.bars)
                          * (1 - title_h - legend_h), bar.label, ha="right", va="center",
                          fontproperties=_props(size), color=style.colors.ink)
     if legend:
-        _marks_legend(fig, legend, legend_h / 2, width, style)
+        _marks_legend(fig, legend_lines, height, width, style)
     return fig
 
 
-def _comparison_bar(panel: _Panel, bar: Bar, y: float, scale: float, style: Style) -> None:
-    """One bar on row `y`, its full length `scale` of the panel, with its value written."""
+def _comparison_bar(panel: _Panel, bar: Bar, y: float, h: float, style: Style) -> None:
+    """One bar from `y` up, `h` rows high, with its value written."""
     size = style.sizes.label
-    panel.rect(0, y + 0.2, scale, 0.6, style.colors.tile)
+    panel.rect(0, y, 1, h, style.colors.tile)
     frac = _clip01(bar.fraction)
     if bar.fraction is not None and frac > 0:
-        panel.rect(0, y + 0.2, frac * scale, 0.6, bar.color)
-    inside = frac > 0.72 if scale == 1 else frac > 0.55
-    end = frac * scale
-    panel.text(end - 0.03 if inside else end + 0.03, y + 0.5, bar.text,
+        panel.rect(0, y, frac, h, bar.color)
+    inside = frac > 0.72
+    panel.text(frac - 0.03 if inside else frac + 0.03, y + h / 2, bar.text,
                ha="right" if inside else "left", va="center",
                fontproperties=_props(size, "bold"),
                color="#ffffff" if inside else style.colors.ink)
 
 
-def _mark_room(style: Style) -> float:
-    """Points a mark takes at a bar's right: its shape and the longest word."""
-    return 10 + max(stringWidth(w, "Lato", style.sizes.note) for w in MARK_WORDS) + 2
-
-
 def _mark(panel: _Panel, x: float, y: float, word: str, style: Style) -> None:
-    panel.marker(x, y, marker=MARK_SHAPES[word], markersize=5.5, color=style.colors.ink,
-                 markeredgewidth=0)
-    panel.text(x + 8 / (panel.width * panel.fig.get_figwidth() * 72), y, word, ha="left",
-               va="center", fontproperties=_props(style.sizes.note), color=style.colors.ink)
+    """A mark: its shape (a path, so no font needs the glyph) and its word beside it."""
+    points = panel.width * panel.fig.get_figwidth() * 72
+    panel.marker(x + 3 / points, y, marker=MARK_SHAPES[word], markersize=5.5,
+                 color=style.colors.ink, markeredgewidth=0)
+    panel.text(x + 8 / points, y, word, ha="left", va="center",
+               fontproperties=_props(style.sizes.note), color=style.colors.ink)
 
 
-def _marks_legend(fig: Figure, text: str, y: float, width: float, style: Style) -> None:
-    """The legend of the marks: each shape with its word, then what they compare."""
+def _legend_lines(text: str, width: float, style: Style) -> list[str]:
+    """The marks legend's explanation, wrapped to the figure's width."""
+    return simpleSplit(text, "Lato", style.sizes.note, width - 2) if text else []
+
+
+def _marks_legend(fig: Figure, lines: list[str], height: float, width: float,
+                  style: Style) -> None:
+    """The legend of the marks at the bottom: each shape with its word, and below it what
+    they compare (`lines`)."""
     size = style.sizes.note
+    step = size * 1.25 / height
+    y = (len(lines) + 0.5) * step
     x = 0.0
     for word in MARK_WORDS:
         fig.add_artist(Line2D([x + 3 / width], [y], marker=MARK_SHAPES[word], markersize=5.5,
@@ -184,8 +191,9 @@ def _marks_legend(fig: Figure, text: str, y: float, width: float, style: Style) 
         fig.text(x + 8 / width, y, word, ha="left", va="center", fontproperties=_props(size),
                  color=style.colors.ink)
         x += (8 + stringWidth(word, "Lato", size) + 10) / width
-    fig.text(x, y, "\u2013 " + text, ha="left", va="center", fontproperties=_props(size),
-             color=style.colors.muted)
+    for i, line in enumerate(lines):
+        fig.text(0, (len(lines) - i - 0.5) * step, line, ha="left", va="center",
+                 fontproperties=_props(size), color=style.colors.muted)
 
 
 def trend(panels: Sequence[TrendPanel], top: float, width: float, height: float,

@@ -134,6 +134,8 @@ class _Context:
             "entity_name": ents.get(entity.id, entity.id),
             "school_year": nl.school_year(entity.school_year),
         }
+        if entity.level in ("library", "province", "school"):
+            self.values["marks_rule"] = _marks_rule(series)
         if entity.level == "library":
             self._library = figures.library(entity.school_year, entity.id)
             self.values.update(_library_values(self._library))
@@ -230,6 +232,14 @@ class _Context:
 
 # what a `.change` placeholder leaves when there is no comparable year: " ()" goes
 _EMPTY_BRACKETS = re.compile(r"\s*\(\s*\)")
+
+
+def _marks_rule(series: SeriesConfig) -> str:
+    """The marks rule in words, as the page explains its marks."""
+    rule = series.marks
+    return (f"hoger of lager bij minstens {nl.decimal(rule.min_difference, 0)} procentpunt "
+            f"verschil, buiten de {nl.percent(rule.confidence)}-onzekerheidsmarge; "
+            "anders vergelijkbaar")
 
 
 def _conversation(school: _School, checklist: Checklist) -> dict[str, str]:
@@ -425,7 +435,7 @@ def _comparison(spec: L.Comparison, at: _Resolving) -> ComparisonContent:
         alts.append(f"{label}: " + ", ".join(
             f"{bar.label} {bar.text}" + (f" ({own.label if own else ''} {bar.mark})"
                                          if bar.mark else "") for bar in bars))
-    legend = (f"{own.label} vergeleken met de groep: hoger, vergelijkbaar of lager"
+    legend = (f"{own.label} vergeleken met elke groep: {ctx.values['marks_rule']}."
               if marking and own is not None else "")
     alt = "Staafdiagram, vergelijking: " + "; ".join(alts) + "."
     return ComparisonContent(id=at.id, box=at.box, alt=alt,
@@ -607,12 +617,15 @@ def _trend_alt(points: tuple[TrendPoint, ...], runs: tuple[tuple[int, ...], ...]
 
 
 def _lineage(ctx: _Context) -> str:
-    """On a library's page: which organisations it continues since when (a merger), or ''."""
+    """On a library's page: which organisations it continues since when (a merger), or ''.
+    Organisations the data does not hold before the library's first year are named by id."""
     info = ctx.library
     if not info.successor_of:
         return ""
     first = ctx.figures.library_years(info.library_id, ctx.entity.school_year)[0]
     names = [ctx.figures.library_name(i, first) for i in info.successor_of]
     joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
-    return (f"{info.library_name} is in {nl.school_year(first)} ontstaan uit {joined}; de lijn "
-            f"toont alleen de eigen jaren, zonder de cijfers van die organisaties.")
+    rest = "de lijn toont alleen de eigen jaren, zonder de cijfers van die organisaties."
+    if any(name == i for name, i in zip(names, info.successor_of, strict=True)):
+        return f"{info.library_name} zet {joined} voort; {rest}"
+    return f"{info.library_name} is in {nl.school_year(first)} ontstaan uit {joined}; {rest}"

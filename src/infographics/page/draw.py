@@ -293,7 +293,7 @@ def _trend(b: TrendContent, p: _Painter) -> None:
     lines, s = ([], t.sizes.note) if not notes else p.fit_lines(
         b.id, notes, p.f.regular, t.sizes.note, box.w, box.h * 0.4,
         min_size=max(t.sizes.min, 6.5))
-    notes_h = len(lines) * s * LEADING + (3 if lines else 0)
+    notes_h = len(lines) * s * LEADING + (5 if lines else 0)
     chart = replace(b, box=Box(box.x, box.y + notes_h, box.w, box.h - notes_h))
     _figure(p, chart, b.title, lambda w, h: charts.trend(b.panels, b.top, w, h, t))
     if lines:

@@ -33,16 +33,16 @@ LAYOUT_DIR = LAYOUTS
 CONTEXT_KEYS = frozenset({
     "entity_name", "school_year", "province_name", "poi_name", "size_class_label",
     "size_class_count", "location_name", "library_name", "municipality", "stars", "max_stars",
-    "score_share", "best_block", "growth_block",
+    "score_share", "best_block", "growth_block", "marks_rule",
 })
 _PAGE = frozenset({"entity_name", "school_year"})
 _LIBRARY = _PAGE | {"province_name", "poi_name", "size_class_label", "size_class_count",
-                    "library_name"}
+                    "library_name", "marks_rule"}
 # what content._Context knows on a page of each level: its context keys, and the levels that
 # {indicator@level} may name (the page's country, province, size class or library)
 LEVEL_CONTEXT: Final[dict[PageLevel, frozenset[str]]] = {
     "national": _PAGE,
-    "province": _PAGE | {"province_name"},
+    "province": _PAGE | {"province_name", "marks_rule"},
     "library": _LIBRARY,
     "school": _LIBRARY | {"location_name", "municipality", "stars", "score_share",
                           "best_block", "growth_block"},
