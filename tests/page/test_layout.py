@@ -75,7 +75,7 @@ def test_kinds_used_by_the_po_layouts(indicators):
     for name in SHIPPED:
         kinds |= {b.kind for b in L.load_layout(L.LAYOUT_DIR / name, indicators).blocks.values()}
     assert kinds == {"header", "section", "text", "source", "kpi", "donut", "pictogram", "bars",
-                     "comparison", "map", "offers"}
+                     "comparison", "map", "offers", "trend"}
 
 
 def test_reading_order_is_top_to_bottom_then_left_to_right(indicators):

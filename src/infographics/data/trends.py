@@ -67,12 +67,12 @@ def _lookup(figures: Figures, year: str, level: str, entity_id: str,
 
 def trend(figures: Figures, series: SeriesConfig, level: str, entity_id: str, indicator: str,
           school_year: str, span: int = SPAN, fmt: str | None = None) -> Trend:
-    """The last up to `span` school years up to `school_year` from the first year this entity
-    has a known figure, each year's figure read from that year's rows only."""
+    """The last up to `span` school years up to `school_year` from the first year in which rows
+    count for this entity's figure (known or suppressed), each read from that year's rows only."""
     years = [y for y in figures.years() if y <= school_year]
     found = {y: _lookup(figures, y, level, entity_id, indicator) for y in years}
-    known = [y for y in years if _known(found[y])]
-    first = known[0] if known else school_year
+    counted = [y for y in years if (fig := found[y]) is not None and fig.n > 0]
+    first = counted[0] if counted else school_year  # a suppressed year is a gap in the line
     shown = [y for y in years if y >= first][-span:]
     fmt = fmt or _fmt(indicator)
     points = []

@@ -209,7 +209,7 @@ def trend(panels: Sequence[TrendPanel], top: float, width: float, height: float,
     size = style.sizes.label
     titles = [simpleSplit(p.label, "Lato-Bold", size, panel_w * width - 2) for p in panels]
     title_h = (max(1, *(len(t) for t in titles)) * 1.15 + 0.3) * size / height
-    years_h = (style.sizes.note + 4) / height
+    years_h = (style.sizes.note * 1.3 + 4) / height
     marked_h = (style.sizes.note + 2) / height if any(p.breaks for p in panels) else 0.0
     values_h = (size + 3) / height  # room above the highest point for its value
     plot_h = 1 - title_h - marked_h - values_h - years_h
@@ -232,9 +232,9 @@ def _trend_panel(plot: _Panel, tp: TrendPanel, style: Style, marked_at: float) -
     n = len(tp.points)
     note = style.sizes.note
     plot.line([0, 1], [0, 0], color=style.colors.track, linewidth=0.6)
+    below = 2.5 / (plot.height * plot.fig.get_figheight() * 72) * plot.rows  # 2,5 pt
     for j in range(n):
-        plot.line([_trend_x(j, n)] * 2, [0, -0.04 * plot.rows], color=style.colors.track,
-                  linewidth=0.6)
+        plot.line([_trend_x(j, n)] * 2, [0, -below], color=style.colors.track, linewidth=0.6)
     for b in tp.breaks:
         x = (_trend_x(b - 1, n) + _trend_x(b, n)) / 2
         plot.line([x, x], [0, marked_at], color=style.colors.muted, linewidth=0.8,
@@ -256,7 +256,7 @@ def _trend_panel(plot: _Panel, tp: TrendPanel, style: Style, marked_at: float) -
     if n > 1:
         ends.append((n - 1, "right", 1.0))
     for j, ha, x in ends:
-        plot.text(x, -0.06 * plot.rows, tp.points[j].school_year, ha=ha, va="top",
+        plot.text(x, -below, tp.points[j].school_year, ha=ha, va="top",
                   fontproperties=_props(note), color=style.colors.muted)
 
 

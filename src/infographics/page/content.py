@@ -266,6 +266,19 @@ def _empty(ctx: _Context, spec: L.BlockSpec) -> bool:
     return fig.value is None or fig.value == 0
 
 
+NO_HISTORY = "Er zijn nog geen eerdere schooljaren om mee te vergelijken."
+
+
+def _history(ctx: _Context, spec: L.Trend) -> bool:
+    """Whether any of the trend's indicators has a known figure in a year before the page's."""
+    for item in spec.items:
+        t = trend(ctx.figures, ctx.series, *ctx.own(), item.indicator, ctx.entity.school_year,
+                  spec.years)
+        if sum(len(run) for run in t.runs) > 1:
+            return True
+    return False
+
+
 def resolve(layout: L.Layout, figures: Figures, entity: PageTarget, style: Style,
             series: SeriesConfig | None = None) -> PageContent:
     """Everything a page shows, decided: strings, values, chart rows and alt texts. Only figures
@@ -286,6 +299,9 @@ def _block(ctx: _Context, block_id: str, spec: L.BlockSpec, box: Box,
     if _empty(ctx, spec):
         return TextContent(id=block_id, box=box, text=ctx.fill(spec.empty_text),
                            tile=isinstance(spec, L.Kpi))
+    if isinstance(spec, L.Trend) and not _history(ctx, spec):
+        return TextContent(id=block_id, box=box, size="label",
+                           text=ctx.fill(spec.empty_text or NO_HISTORY))
     content = resolve_block(spec, _Resolving(ctx, block_id, box, style))
     if spec.alt and isinstance(content, DescribedContent):
         content = replace(content, alt=ctx.fill(spec.alt))
