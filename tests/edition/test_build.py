@@ -13,12 +13,13 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import multiyear
 import pypdf
 import pytest
 
 from infographics.data.measure import Entity, Figure
 from infographics.edition import build
-from infographics.edition.build import Recorder, build_edition
+from infographics.edition.build import Recorder, build_edition, load_context, render
 from infographics.edition.manifest import read_manifest, sha256_file
 from infographics.edition.outcome import BuildResult, Built
 from infographics.edition.plan import Job, plan, slug
@@ -366,3 +367,20 @@ def test_a_page_file_that_no_row_lists_is_removed_by_the_next_build(ctx, jobs, t
     assert len(build_edition(chosen, SAMPLE, tmp_path, ctx=ctx).skipped) == 2
     assert not stray.exists()
     assert len(list(tmp_path.rglob("*.pdf"))) == 2
+
+
+def test_an_earlier_edition_is_byte_identical_with_or_without_later_years(tmp_path):
+    """Nothing of 2022-2023 leaks into the 2021-2022 edition: its pages are the same bytes
+    whether or not the data holds 2022-2023."""
+    with_later = load_context(multiyear.write(tmp_path / "all"))
+    without = load_context(multiyear.write(tmp_path / "upto", multiyear.YEARS[:3]))
+    year = ["2021-2022"]
+    jobs = plan(with_later.figures, ["po", "vo"], ["national", "province", "library"], years=year)
+    assert jobs == plan(without.figures, ["po", "vo"], ["national", "province", "library"],
+                        years=year)
+    assert {j.entity_id for j in jobs} >= {"NL", "PV25", "bib-m", "bib-c"}
+    for job in jobs:
+        assert render(with_later, job) == render(without, job), job.path
+    latest = plan(with_later.figures, ["po"], ["national"])[0]
+    assert latest.school_year == "2022-2023"
+    assert render(with_later, latest) != render(with_later, jobs[0])

@@ -23,7 +23,8 @@ def ctx():
 
 @cache
 def jobs():
-    return plan(ctx().figures, ["vo"], ["national", "province", "library", "school"])
+    return plan(ctx().figures, ["vo"], ["national", "province", "library", "school"],
+                years=[YEAR])
 
 
 def _text(job) -> str:
