@@ -10,6 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
+import multiyear
 import pytest
 
 from infographics.cli import main
@@ -269,3 +270,30 @@ def test_a_dry_run_outside_the_edition_does_not_lock_it(tmp_path, capsys):
     assert code in (0, 1)  # 1: the edition lacks pages other mails would need
     assert "al gebouwd" not in capsys.readouterr().err
     assert list((tmp_path / "elders").glob("*.eml"))
+
+
+def test_build_years_latest_by_default_repeatable_or_all(tmp_path):
+    data = multiyear.write(tmp_path / "data")
+
+    def built(*years: str) -> list[str]:
+        out = tmp_path / ("out-" + "-".join(years))
+        args = ["build", "--data", str(data), "--out", str(out), "--subject", "all",
+                "--level", "national", "--jobs", "1", "--no-progress"]
+        assert main(args + [a for y in years for a in ("--year", y)]) == 0
+        return sorted(p.name for p in out.rglob("*.pdf"))
+
+    assert built() == ["po-2022-2023-nederland.pdf", "vo-2022-2023-nederland.pdf"]
+    assert built("2019-2020", "2021-2022") == [  # no PO survey in 2019-2020: no PO page
+        "po-2021-2022-nederland.pdf", "vo-2019-2020-nederland.pdf", "vo-2021-2022-nederland.pdf"]
+    assert len(built("all")) == 3 + 4
+
+
+def test_figures_of_an_edition_are_its_years_and_those_it_shows(tmp_path, capsys):
+    data = multiyear.write(tmp_path / "data")
+    assert main(["figures", "--data", str(data), "--level", "national", "--year",
+                 "2021-2022"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert sorted({r["school_year"] for r in rows}) == ["2019-2020", "2020-2021", "2021-2022"]
+    assert main(["figures", "--data", str(data), "--level", "national"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert sorted({r["school_year"] for r in rows}) == list(multiyear.YEARS)
