@@ -248,9 +248,11 @@ def _trend_panel(plot: _Panel, tp: TrendPanel, style: Style, marked_at: float) -
             plot.line(xs, ys, color=style.colors.primary, linewidth=1.6)
         for x, y in zip(xs, ys, strict=True):
             plot.marker(x, y, marker="o", markersize=3.5, color=style.colors.primary)
-        for j in sorted({run[0], run[-1]}):
-            plot.text(_trend_x(j, n), (tp.points[j].value or 0.0) + plot.rows * 0.06,
-                      tp.points[j].text, ha="center", va="bottom",
+        for j in sorted({run[0], run[-1]}):  # the panel's ends align inwards, to stay inside
+            ha = "left" if j == 0 and n > 1 else "right" if j == n - 1 and n > 1 else "center"
+            shift = {"left": -0.06, "right": 0.06, "center": 0.0}[ha]
+            plot.text(_trend_x(j, n) + shift, (tp.points[j].value or 0.0) + plot.rows * 0.06,
+                      tp.points[j].text, ha=ha, va="bottom",
                       fontproperties=_props(style.sizes.label, "bold"), color=style.colors.ink)
     ends = [(0, "left" if n > 1 else "center", 0.0 if n > 1 else 0.5)]
     if n > 1:
