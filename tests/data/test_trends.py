@@ -9,7 +9,7 @@ import multiyear
 import pytest
 
 from infographics.data.measure import NATIONAL_ID
-from infographics.data.trends import change, shown_years, trend
+from infographics.data.trends import change, shown_years, trend, year_text
 from infographics.edition.build import load_context
 
 
@@ -90,3 +90,10 @@ def test_shown_years():
     assert shown_years(years, "2021-2022") == years[1:]
     assert shown_years(years, "2018-2019") == years[:3]
     assert shown_years(years, "2030-2031") == []
+
+
+def test_calendar_years_and_school_years_are_not_mixed():
+    years = ["2021", "2021-2022", "2022", "2022-2023"]
+    assert shown_years(years, "2022") == ["2021", "2022"]
+    assert shown_years(years, "2022-2023") == ["2021-2022", "2022-2023"]
+    assert (year_text("2022"), year_text("2022-2023")) == ("2022", "2022-2023")

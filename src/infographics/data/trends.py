@@ -43,10 +43,22 @@ class Trend:
         return tuple(p.school_year for p in self.points)
 
 
+def year_text(year: str) -> str:
+    """A year as a page writes it: a school year `2020-2021`, a calendar year `2022`."""
+    return nl.school_year(year) if "-" in year else str(int(year))
+
+
+def _same_kind(year: str, other: str) -> bool:
+    """Both school years or both calendar years (a data set may hold both kinds)."""
+    return ("-" in year) == ("-" in other)
+
+
 def shown_years(years: list[str], school_year: str, span: int = SPAN) -> list[str]:
     """The school years an edition of `school_year` may show: it and up to `span` - 1 before
     it (none when the data lacks `school_year`)."""
-    return [y for y in years if y <= school_year][-span:] if school_year in years else []
+    if school_year not in years:
+        return []
+    return [y for y in years if y <= school_year and _same_kind(y, school_year)][-span:]
 
 
 def _fmt(indicator: str) -> str:
@@ -69,7 +81,7 @@ def trend(figures: Figures, series: SeriesConfig, level: str, entity_id: str, in
           school_year: str, span: int = SPAN, fmt: str | None = None) -> Trend:
     """The last up to `span` school years up to `school_year` from the first year in which rows
     count for this entity's figure (known or suppressed), each read from that year's rows only."""
-    years = [y for y in figures.years() if y <= school_year]
+    years = [y for y in figures.years() if y <= school_year and _same_kind(y, school_year)]
     found = {y: _lookup(figures, y, level, entity_id, indicator) for y in years}
     counted = [y for y in years if (fig := found[y]) is not None and fig.n > 0]
     first = counted[0] if counted else school_year  # a suppressed year is a gap in the line
@@ -111,7 +123,7 @@ def change(t: Trend) -> str:
     if before.value is None or now.value is None or not any(
             len(run) > 1 and run[-1] == len(t.points) - 1 for run in t.runs):
         return ""
-    year = nl.school_year(before.school_year)
+    year = year_text(before.school_year)
     if t.fmt == "percent":
         points = round((now.value - before.value) * 100)
         if points == 0:

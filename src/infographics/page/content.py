@@ -23,7 +23,7 @@ from infographics.data.checklist import Checklist
 from infographics.data.marks import mark
 from infographics.data.measure import NATIONAL_ID, Figure, Figures, LibraryInfo
 from infographics.data.series import SeriesConfig, load_series
-from infographics.data.trends import change, trend
+from infographics.data.trends import change, trend, year_text
 from infographics.levels import FOLDERS, PageLevel
 from infographics.page import layout as L
 from infographics.page.blocks import (
@@ -591,7 +591,7 @@ def _trend(spec: L.Trend, at: _Resolving) -> TrendContent:
     for item in spec.items:
         t = trend(ctx.figures, ctx.series, *ctx.own(), item.indicator, ctx.entity.school_year,
                   spec.years, spec.format)
-        points = tuple(TrendPoint(nl.school_year(p.school_year), p.value, p.text)
+        points = tuple(TrendPoint(year_text(p.school_year), p.value, p.text)
                        for p in t.points)
         starts = tuple(i for i, p in enumerate(t.points) if i and ctx.series.break_between(
             item.indicator, t.points[i - 1].school_year, p.school_year))
@@ -599,7 +599,7 @@ def _trend(spec: L.Trend, at: _Resolving) -> TrendContent:
         panels.append(TrendPanel(label, points, t.runs, starts))
         alts.append(f"{label}: {_trend_alt(points, t.runs, starts)}")
         for brk in t.breaks:
-            note = f"Trendbreuk {nl.school_year(brk.school_year)}: {brk.note}"
+            note = f"Trendbreuk {year_text(brk.school_year)}: {brk.note}"
             if note not in notes:
                 notes.append(note)
         for run in t.runs:  # the first and last value of each line are written at it
@@ -644,4 +644,4 @@ def _lineage(ctx: _Context) -> str:
     rest = "de lijn toont alleen de eigen jaren, zonder de cijfers van die organisaties."
     if any(name == i for name, i in zip(names, info.successor_of, strict=True)):
         return f"{info.library_name} zet {joined} voort; {rest}"
-    return f"{info.library_name} is in {nl.school_year(first)} ontstaan uit {joined}; {rest}"
+    return f"{info.library_name} is in {year_text(first)} ontstaan uit {joined}; {rest}"
