@@ -33,7 +33,7 @@ HANDFUL = ["NL", "PV21", "bib-0001", "bib-0027", "bib-0078"]
 
 @pytest.fixture(scope="module")
 def jobs(ctx) -> list[Job]:
-    return plan(ctx.figures, ["po"], ["national", "province", "library"])
+    return plan(ctx.figures, ["po"], ["national", "province", "library"], years=[YEAR])
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -68,8 +68,8 @@ def test_plan_library_jobs_carry_the_library_id(jobs):
 
 
 def test_plan_is_stable_and_only_filters(ctx, jobs):
-    assert plan(ctx.figures, ["po"], ["national", "province", "library"]) == jobs
-    only = plan(ctx.figures, ["po"], ["national", "province", "library"],
+    assert plan(ctx.figures, ["po"], ["national", "province", "library"], years=[YEAR]) == jobs
+    only = plan(ctx.figures, ["po"], ["national", "province", "library"], years=[YEAR],
                 only=["bib-0027", "PV21"])
     assert [j.entity_id for j in only] == ["PV21", "bib-0027"]
     assert plan(ctx.figures, ["po"], ["library"], years=["2019-2020"]) == []
