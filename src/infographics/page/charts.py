@@ -1,9 +1,11 @@
 """Charts: resolved chart data into drawings on a ReportLab canvas, one small function per kind.
 
-Bar-type charts (`bar_list`, `comparison`) are built as matplotlib figures and drawn straight
-onto the canvas as vector paths and real text (see mplcanvas.py); simple shapes (ring, people
-pictogram, province tile map, stars) are drawn with ReportLab directly, which is faster. All text
-uses the bundled Lato family; every value is also written as a label, never shown by colour alone.
+Bar-type charts (`bar_list`, `comparison` with its hoger / vergelijkbaar / lager marks as a
+shape and a word) and the small multiples of a `trend` are built as matplotlib figures and
+drawn straight onto the canvas as vector paths and real text (see mplcanvas.py); simple shapes
+(ring, people pictogram, province tile map, stars) are drawn with ReportLab directly, which is
+faster. All text uses the bundled Lato family; every value is also written as a label, never
+shown by colour alone.
 """
 
 from __future__ import annotations
