@@ -59,7 +59,8 @@ def ctx() -> Context:
 @pytest.fixture(scope="session")
 def po_jobs(ctx: Context) -> dict[str, Job]:
     """Every PO page of the sample, by entity id (NL, PV20..PV31, bib-0001..bib-0140)."""
-    return {j.entity_id: j for j in plan(ctx.figures, ["po"], ["national", "province", "library"])}
+    return {j.entity_id: j for j in plan(ctx.figures, ["po"], ["national", "province", "library"],
+                                         years=[YEAR])}
 
 
 @dataclass(frozen=True)

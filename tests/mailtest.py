@@ -74,7 +74,7 @@ def standin_edition(factory: pytest.TempPathFactory, ctx) -> Path:
 
     def make(building: Path) -> None:
         entries = []
-        for job in plan(ctx.figures, SUBJECTS, PAGE_LEVELS):
+        for job in plan(ctx.figures, SUBJECTS, PAGE_LEVELS, years=["all"]):
             data = standin_pdf(job.level, job.entity_id, job.library_id, job.school_year,
                                job.path)
             file = building / job.path

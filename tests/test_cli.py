@@ -10,11 +10,13 @@ import json
 import shutil
 from pathlib import Path
 
+import multiyear
 import pytest
 
 from infographics.cli import main
 from infographics.edition import build
 from infographics.edition.plan import plan
+from infographics.numbers import integer
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 BAD_LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
@@ -34,7 +36,8 @@ def broken_copy(tmp_path: Path) -> Path:
 
 
 def national(rows: list[dict]) -> dict[str, dict]:
-    return {r["indicator"]: r for r in rows}
+    """The sample's published 2020-2021 figures by indicator (the sample may hold more years)."""
+    return {r["indicator"]: r for r in rows if r["school_year"] == "2020-2021"}
 
 
 def test_figures_csv(capsys):
@@ -72,7 +75,7 @@ def test_figures_to_a_file(tmp_path, capsys):
     assert {r["entity_id"] for r in rows} == {f"PV{n}" for n in range(20, 32)}
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert f"{len(rows)} cijfers geschreven naar {out}" in captured.err
+    assert f"{integer(len(rows))} cijfers geschreven naar {out}" in captured.err
 
 
 def test_validate_sample_is_ok(capsys):
@@ -97,7 +100,7 @@ def test_validate_broken_copy_names_file_and_row(tmp_path, capsys):
 def test_build_one_library(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", "--data", str(SAMPLE), "--only", "bib-0027", "--level", "library",
-                 "--out", str(out)]) == 0
+                 "--year", "2020-2021", "--out", str(out)]) == 0
     rows = list(csv.DictReader((out / "manifest.csv").open(encoding="utf-8")))
     assert [(r["subject"], r["level"], r["entity_id"], r["library_id"]) for r in rows] == [
         ("po", "library", "bib-0027", "bib-0027")]
@@ -219,12 +222,13 @@ def test_own_layouts_come_first_and_the_rest_from_the_package(tmp_path, capsys):
     shutil.copy(LAYOUTS / "vo-lokaal.yaml", own / "vo-lokaal.yaml")  # fallback: packaged
     out = tmp_path / "out"
     args = ["build", "--data", str(SAMPLE), "--out", str(out), "--layouts", str(own),
-            "--no-progress", "--only", "NL", "bib-0001"]
+            "--no-progress", "--only", "NL", "bib-0001", "--year", "2020-2021"]
     assert main([*args, "--subject", "po", "--level", "national"]) == 0
     assert "(eigen layout)" in _page_text(out / "po/landelijk/po-2020-2021-nederland.pdf")
     assert main([*args, "--subject", "vo", "--level", "library"]) == 0
     assert main(["build", "--data", str(SAMPLE), "--out", str(tmp_path / "gewoon"),
-                 "--no-progress", "--subject", "po", "--level", "national"]) == 0
+                 "--no-progress", "--subject", "po", "--level", "national",
+                 "--year", "2020-2021"]) == 0
     plain = _page_text(tmp_path / "gewoon/po/landelijk/po-2020-2021-nederland.pdf")
     assert "(eigen layout)" not in plain
 
@@ -269,3 +273,30 @@ def test_a_dry_run_outside_the_edition_does_not_lock_it(tmp_path, capsys):
     assert code in (0, 1)  # 1: the edition lacks pages other mails would need
     assert "al gebouwd" not in capsys.readouterr().err
     assert list((tmp_path / "elders").glob("*.eml"))
+
+
+def test_build_years_latest_by_default_repeatable_or_all(tmp_path):
+    data = multiyear.write(tmp_path / "data")
+
+    def built(*years: str) -> list[str]:
+        out = tmp_path / ("out-" + "-".join(years))
+        args = ["build", "--data", str(data), "--out", str(out), "--subject", "all",
+                "--level", "national", "--jobs", "1", "--no-progress"]
+        assert main(args + [a for y in years for a in ("--year", y)]) == 0
+        return sorted(p.name for p in out.rglob("*.pdf"))
+
+    assert built() == ["po-2022-2023-nederland.pdf", "vo-2022-2023-nederland.pdf"]
+    assert built("2019-2020", "2021-2022") == [  # no PO survey in 2019-2020: no PO page
+        "po-2021-2022-nederland.pdf", "vo-2019-2020-nederland.pdf", "vo-2021-2022-nederland.pdf"]
+    assert len(built("all")) == 3 + 4
+
+
+def test_figures_of_an_edition_are_its_years_and_those_it_shows(tmp_path, capsys):
+    data = multiyear.write(tmp_path / "data")
+    assert main(["figures", "--data", str(data), "--level", "national", "--year",
+                 "2021-2022"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert sorted({r["school_year"] for r in rows}) == ["2019-2020", "2020-2021", "2021-2022"]
+    assert main(["figures", "--data", str(data), "--level", "national"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert sorted({r["school_year"] for r in rows}) == list(multiyear.YEARS)

@@ -92,6 +92,9 @@ def _add_figures(sub: Subparsers[argparse.ArgumentParser]) -> None:
     p.add_argument("--level", default="all",
                    choices=["all", "national", "province", "poi", "size_class", "library"])
     p.add_argument("--format", default="csv", choices=["csv", "json"])
+    p.add_argument("--year", action="append", default=[], metavar="JAAR",
+                   help="de cijfers van de editie van dit schooljaar: dat jaar en de jaren die "
+                        "haar trends tonen (herhaalbaar; standaard of 'all': alle jaren)")
     p.add_argument("--output", type=Path, help="bestand (standaard: scherm)")
 
 
@@ -106,8 +109,10 @@ def _add_build(sub: Subparsers[argparse.ArgumentParser]) -> None:
     p.add_argument("--level", default="all",
                    choices=["national", "province", "library", "school", "all"])
     p.add_argument("--only", nargs="+", default=[], metavar="ID", help="alleen deze entiteiten")
-    p.add_argument("--year", help="schooljaar, bijvoorbeeld 2020-2021, of kalenderjaar voor "
-                                  "partners, bijvoorbeeld 2022 (standaard: alle)")
+    p.add_argument("--year", action="append", default=[], metavar="JAAR",
+                   help="schooljaar (2022-2023) of, voor partners, kalenderjaar (2022); "
+                        "herhaalbaar; of 'all' voor alle jaren (standaard: het laatste jaar "
+                        "van elk onderwerp)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                    help="aantal processen (standaard: alle kernen)")
     p.add_argument("--no-verify", action="store_true",
@@ -227,13 +232,16 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _figures(args: argparse.Namespace) -> int:
+    from infographics.data.trends import shown_years
     from infographics.edition.build import load_context
     from infographics.numbers import count
 
     ctx = load_context(args.data, args.mapping, args.layouts)
     _ignored_contact_errors(ctx.report)
     figures = ctx.figures
-    frame = figures.export(args.level)
+    years = None if not args.year or "all" in args.year else sorted(
+        {y for year in args.year for y in shown_years(figures.years(), year)})
+    frame = figures.export(args.level, years)
     if args.format == "csv":
         text = frame.to_csv(index=False)
     else:
@@ -269,13 +277,13 @@ def _build(args: argparse.Namespace) -> int:
 def _build_alone(args: argparse.Namespace) -> int:
     from infographics.edition import build as b
     from infographics.edition.incremental import edition_fingerprint
-    from infographics.edition.plan import plan, subject_years
+    from infographics.edition.plan import plan, plan_years
     from infographics.numbers import count, integer
 
     started = time.perf_counter()
     subjects = SUBJECTS if args.subject == "all" else (args.subject,)
     levels = PAGE_LEVELS if args.level == "all" else (args.level,)
-    years = [args.year] if args.year else []
+    years = sorted(set(args.year))
     choices = {"subjects": subjects, "levels": levels, "years": years, "only": sorted(args.only),
                "verify": not args.no_verify}
     edition = edition_fingerprint(args.data, args.mapping, choices, args.layouts)
@@ -296,7 +304,7 @@ def _build_alone(args: argparse.Namespace) -> int:
     print(f"{count(len(jobs), *PAGES)} gepland, bouwen met {where}", file=sys.stderr)
     scope = None if args.only else {
         (year, subject, level) for subject in subjects
-        for year in subject_years(ctx.figures, subject, years)
+        for year in plan_years(ctx.figures, subject, years)
         for level in levels if has_level(subject, level)}
     result = _run_build(args, ctx, jobs, edition, scope)
     if result is None:
@@ -386,6 +394,13 @@ def _bundle(args: argparse.Namespace) -> int:
         return _make_bundles(args)
 
 
+def _bundle_years(args: argparse.Namespace) -> list[str] | None:
+    """The years to bundle: `bundle --year Y`, or the years `build --year ... --bundle` built
+    (None: every year in the manifest, also for `--year all`)."""
+    years = args.year if isinstance(args.year, list) else [args.year] if args.year else []
+    return None if not years or "all" in years else list(years)
+
+
 def _make_bundles(args: argparse.Namespace) -> int:
     """The bundles, with the output folder's lock held (by `bundle` or `build --bundle`)."""
     from infographics.data.read import load
@@ -407,8 +422,7 @@ def _make_bundles(args: argparse.Namespace) -> int:
         print(f"{e.path}: {what}, {size} MB")
 
     try:
-        bundles, outcomes = run_bundles(args.out, entitlements,
-                                        [args.year] if args.year else None, done)
+        bundles, outcomes = run_bundles(args.out, entitlements, _bundle_years(args), done)
     except Stopped:
         print(f"Gestopt na {count(len(made), 'bundelbestand', 'bundelbestanden')}; "
               f"vastgelegd in {args.out / 'manifest.csv'}", file=sys.stderr)

@@ -375,7 +375,7 @@ def test_too_many_rows(tmp_path):
 
 def test_too_many_columns(tmp_path):
     report = validate_data(copy_mini(tmp_path), limits=Limits(columns=20))
-    the_problem(report, "libraries.csv", 1, "", "34 kolommen (maximaal 20)")
+    the_problem(report, "libraries.csv", 1, "", "35 kolommen (maximaal 20)")
 
 
 def test_cell_too_long(tmp_path):

@@ -13,12 +13,13 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import multiyear
 import pypdf
 import pytest
 
-from infographics.data.measure import Entity
+from infographics.data.measure import Entity, Figure
 from infographics.edition import build
-from infographics.edition.build import Recorder, build_edition
+from infographics.edition.build import Recorder, build_edition, load_context, render
 from infographics.edition.manifest import read_manifest, sha256_file
 from infographics.edition.outcome import BuildResult, Built
 from infographics.edition.plan import Job, plan, slug
@@ -32,7 +33,7 @@ HANDFUL = ["NL", "PV21", "bib-0001", "bib-0027", "bib-0078"]
 
 @pytest.fixture(scope="module")
 def jobs(ctx) -> list[Job]:
-    return plan(ctx.figures, ["po"], ["national", "province", "library"])
+    return plan(ctx.figures, ["po"], ["national", "province", "library"], years=[YEAR])
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -67,8 +68,8 @@ def test_plan_library_jobs_carry_the_library_id(jobs):
 
 
 def test_plan_is_stable_and_only_filters(ctx, jobs):
-    assert plan(ctx.figures, ["po"], ["national", "province", "library"]) == jobs
-    only = plan(ctx.figures, ["po"], ["national", "province", "library"],
+    assert plan(ctx.figures, ["po"], ["national", "province", "library"], years=[YEAR]) == jobs
+    only = plan(ctx.figures, ["po"], ["national", "province", "library"], years=[YEAR],
                 only=["bib-0027", "PV21"])
     assert [j.entity_id for j in only] == ["PV21", "bib-0027"]
     assert plan(ctx.figures, ["po"], ["library"], years=["2019-2020"]) == []
@@ -84,6 +85,9 @@ class _TwinFigures:
 
     def years(self, subject=None):
         return [YEAR]
+
+    def get(self, year, level, entity_id, indicator):  # both libraries answered the survey
+        return Figure(indicator, 2.0, 2.0, None, 2)
 
     def entities(self, level, year=None, subject=None):
         if level != "library":
@@ -363,3 +367,20 @@ def test_a_page_file_that_no_row_lists_is_removed_by_the_next_build(ctx, jobs, t
     assert len(build_edition(chosen, SAMPLE, tmp_path, ctx=ctx).skipped) == 2
     assert not stray.exists()
     assert len(list(tmp_path.rglob("*.pdf"))) == 2
+
+
+def test_an_earlier_edition_is_byte_identical_with_or_without_later_years(tmp_path):
+    """Nothing of 2022-2023 leaks into the 2021-2022 edition: its pages are the same bytes
+    whether or not the data holds 2022-2023."""
+    with_later = load_context(multiyear.write(tmp_path / "all"))
+    without = load_context(multiyear.write(tmp_path / "upto", multiyear.YEARS[:3]))
+    year = ["2021-2022"]
+    jobs = plan(with_later.figures, ["po", "vo"], ["national", "province", "library"], years=year)
+    assert jobs == plan(without.figures, ["po", "vo"], ["national", "province", "library"],
+                        years=year)
+    assert {j.entity_id for j in jobs} >= {"NL", "PV25", "bib-m", "bib-c"}
+    for job in jobs:
+        assert render(with_later, job) == render(without, job), job.path
+    latest = plan(with_later.figures, ["po"], ["national"])[0]
+    assert latest.school_year == "2022-2023"
+    assert render(with_later, latest) != render(with_later, jobs[0])

@@ -27,7 +27,8 @@ from infographics import fileio
 from infographics.cli import main
 from infographics.edition.manifest import read_manifest
 
-BUILD = ["build", "--data", MINI, "--subject", "all", "--level", "all", "--no-progress"]
+BUILD = ["build", "--data", MINI, "--subject", "all", "--level", "all", "--year", "all",
+         "--no-progress"]
 
 
 def build_args(out: Path, *extra: str | Path) -> list[str | Path]:

@@ -33,8 +33,8 @@ from faults.kit import (
     unbundle,
 )
 
-BUILD = ["build", "--data", MINI, "--subject", "all", "--level", "all", "--jobs", "2",
-         "--no-progress"]
+BUILD = ["build", "--data", MINI, "--subject", "all", "--level", "all", "--year", "all",
+         "--jobs", "2", "--no-progress"]
 PAGES = 36
 BUNDLE_FILES = 8
 

@@ -43,7 +43,7 @@ MAILS = 8  # one per library with contacts (5), POI (2) and the national contact
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("built") / "out"
     run = run_cli(["build", "--data", MINI, "--out", out, "--subject", "all", "--level", "all",
-                   "--jobs", "1", "--no-progress", "--no-verify", "--bundle"])
+                   "--year", "all", "--jobs", "1", "--no-progress", "--no-verify", "--bundle"])
     assert run.returncode == 0, run.stderr
     return out
 

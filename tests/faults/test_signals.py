@@ -26,8 +26,8 @@ from faults.kit import (
     unbundle,
 )
 
-BUILD = ["build", "--data", MINI, "--subject", "all", "--level", "all", "--jobs", "2",
-         "--no-progress"]
+BUILD = ["build", "--data", MINI, "--subject", "all", "--level", "all", "--year", "all",
+         "--jobs", "2", "--no-progress"]
 HOW = {"Ctrl-C": (signal.SIGINT, True, 130), "SIGTERM": (signal.SIGTERM, False, 143)}
 
 

@@ -33,7 +33,7 @@ def content_classes() -> list[type[B.BlockContent]]:
 
 def test_every_spec_kind_has_a_resolver():
     specs = spec_classes()
-    assert len(specs) == 19  # 15 + ranked_bars, matrix, gaps, year_list (catblocks.py)
+    assert len(specs) == 20  # 15 + ranked_bars, matrix, gaps, year_list (catblocks.py), trend
     fallback = resolve_block.registry[object]
     assert [s.__name__ for s in specs if resolve_block.dispatch(s) is fallback] == []
 
@@ -56,6 +56,7 @@ def test_an_unknown_content_is_not_drawn_silently():
 
 @pytest.mark.parametrize("cls", content_classes() + [B.PageContent, B.Bar, B.BlockRow, B.MapCell,
                                                      B.OfferRow, B.DistributionRow,
+                                                     B.TrendPoint, B.TrendPanel,
                                                      B.ComparisonGroup, B.Box])
 def test_contents_are_frozen_dataclasses(cls):
     assert dataclasses.is_dataclass(cls)

@@ -348,8 +348,10 @@ def cells(img, size: int = CELL):
     return a[:h, :w].reshape(h // size, size, w // size, size).mean(axis=(1, 3))
 
 
+# the latest school year of the sample, with its trends over the years before it
 GOLDEN_PAGES = {
     ("po", "national", "NL"): "po-landelijk-nederland",
+    ("po", "province", "PV25"): "po-provinciaal-gelderland",
     ("po", "library", "bib-0027"): "po-lokaal-bib-0027",
     ("vo", "library", "bib-0027"): "vo-lokaal-bib-0027",
     ("vo", "school", "09JC00"): "vo-school-09jc00",
@@ -358,8 +360,8 @@ GOLDEN_PAGES = {
 
 @pytest.fixture(scope="module")
 def golden_jobs(ctx):
-    jobs = plan(ctx.figures, ["po", "vo"], ["national", "library", "school"],
-                only=[key[2] for key in GOLDEN_PAGES])
+    jobs = plan(ctx.figures, ["po", "vo"], ["national", "province", "library", "school"],
+                only=[key[2] for key in GOLDEN_PAGES])  # the latest year: plan's default
     return {(j.subject, j.level, j.entity_id): j for j in jobs}
 
 

@@ -75,7 +75,7 @@ def test_kinds_used_by_the_po_layouts(indicators):
     for name in SHIPPED:
         kinds |= {b.kind for b in L.load_layout(L.LAYOUT_DIR / name, indicators).blocks.values()}
     assert kinds == {"header", "section", "text", "source", "kpi", "donut", "pictogram", "bars",
-                     "comparison", "map", "offers"}
+                     "comparison", "map", "offers", "trend"}
 
 
 def test_reading_order_is_top_to_bottom_then_left_to_right(indicators):
@@ -361,3 +361,24 @@ def test_an_error_in_the_analysts_layout_names_its_file(tmp_path, indicators):
     err = error_of(L.layout_path("po", "library", tmp_path), indicators)
     assert err.file == str(path)
     assert "onbekende indicator 'po_bestaat_niet'" in str(err)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("{po_libraries.change:percent}", "plaatshouder {po_libraries.change:percent}: .change "
+                                      "hoort bij een indicator, zonder @ of formaat"),
+    ("{entity_name.change}", "plaatshouder {entity_name.change}: .change hoort bij een "
+                             "indicator"),
+])
+def test_a_change_placeholder_names_an_indicator_only(tmp_path, indicators, text, message):
+    path = tmp_path / "po-landelijk.yaml"
+    path.write_text("extends: po-base.yaml\nlevel: national\nblocks:\n"
+                    f"  intro: {{text: \"{text}\"}}\n", encoding="utf-8")
+    assert message in str(error_of(path, indicators))
+
+
+def test_a_trend_has_one_to_four_indicators(tmp_path, indicators):
+    items = "".join(f"      - {{indicator: po_libraries, label: x{i}}}\n" for i in range(5))
+    path = tmp_path / "po-landelijk.yaml"
+    path.write_text("extends: po-base.yaml\nlevel: national\nblocks:\n  trend:\n"
+                    f"    items:\n{items}", encoding="utf-8")
+    assert "blocks.trend.items" in str(error_of(path, indicators))

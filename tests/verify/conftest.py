@@ -22,8 +22,8 @@ def build(ctx: Context, job: Job) -> tuple[bytes, tuple[str, ...]]:
 @pytest.fixture(scope="session")
 def page_jobs(ctx: Context) -> list[Job]:
     """The national PO page and two local ones."""
-    national = plan(ctx.figures, ["po"], ["national"])
-    local = plan(ctx.figures, ["po"], ["library"])
+    national = plan(ctx.figures, ["po"], ["national"], years=["2020-2021"])
+    local = plan(ctx.figures, ["po"], ["library"], years=["2020-2021"])
     return [national[0], local[0], local[len(local) // 2]]
 
 

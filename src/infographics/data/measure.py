@@ -117,6 +117,7 @@ class LibraryInfo:
     size_class: str | None
     size_class_label: str | None
     size_class_count: int
+    successor_of: tuple[str, ...] = ()  # the organisations this library continues (a merger)
 
 
 class Figures:
@@ -177,9 +178,22 @@ class Figures:
             return list(self._subject_years[subject])
         return sorted({e.school_year for e in self._entities if subject in e.subjects})
 
-    def export(self, level: str = "all") -> pd.DataFrame:
-        """The long-form table for analysts (shares as fractions, suppressed values empty)."""
+    def library_name(self, library_id: str, before: str) -> str:
+        """The name of a library organisation in its last school year before `before` (the
+        organisations a merged library continues); its id when it has none."""
+        years = [y for (y, i) in self._libraries if i == library_id and y < before]
+        return self._libraries[(max(years), library_id)].library_name if years else library_id
+
+    def library_years(self, library_id: str, until: str) -> list[str]:
+        """The school years up to `until` in which this library organisation exists."""
+        return sorted(y for (y, i) in self._libraries if i == library_id and y <= until)
+
+    def export(self, level: str = "all", years: list[str] | None = None) -> pd.DataFrame:
+        """The long-form table for analysts (shares as fractions, suppressed values empty), of
+        the school `years` only when given."""
         frame = self.frame if level == "all" else self.frame[self.frame.level == level]
+        if years is not None:
+            frame = frame[frame.school_year.isin(years)]
         frame = frame.reset_index(drop=True).copy()
         for column in ("value", "numerator", "denominator"):  # counts as 5386, not 5386.0
             frame[column] = pd.Series([_whole(v) for v in frame[column]], dtype=object)
@@ -350,12 +364,22 @@ def _library_info(libraries: pd.DataFrame, indicators: Indicators) -> list[Libra
     names = ("school_year", "library_id", "library_name", "province", "province_name",
              "poi_id", "poi_name", "size_class")
     columns = [libraries[name].tolist() for name in names]  # plain Python cells (Any)
+    successors = [_ids(v) for v in (libraries["successor_of"].tolist()
+                                    if "successor_of" in libraries else [None] * len(libraries))]
     return [
         LibraryInfo(year, library_id, library_name, province, province_name, poi_id, poi_name,
-                    size_class, labels.get(size_class), int(counts.get((year, size_class), 0)))
-        for year, library_id, library_name, province, province_name, poi_id, poi_name, size_class
-        in zip(*columns, strict=True)
+                    size_class, labels.get(size_class), int(counts.get((year, size_class), 0)),
+                    before)
+        for (year, library_id, library_name, province, province_name, poi_id, poi_name,
+             size_class), before in zip(zip(*columns, strict=True), successors, strict=True)
     ]
+
+
+def _ids(cell: Any) -> tuple[str, ...]:
+    """`successor_of`: library ids separated by ';' (empty: none)."""
+    if cell is None or cell is pd.NA or cell != cell:
+        return ()
+    return tuple(part.strip() for part in str(cell).split(";") if part.strip())
 
 
 def measure(tables: TablesLike, indicators: Indicators) -> Figures:

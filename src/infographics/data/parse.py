@@ -114,7 +114,7 @@ def _conform(
         if column.required:
             report.problems.append(origin.problem(f"verplichte kolom ontbreekt{via}", 1,
                                                   column.name))
-        else:
+        elif not column.may_lack:
             report.problems.append(origin.problem(
                 f"kolom ontbreekt{via}; alle waarden gelden als onbekend", 1, column.name,
                 severity="warning"))

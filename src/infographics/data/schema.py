@@ -34,6 +34,7 @@ class Column:
     choices: tuple[str, ...] = ()  # for kind == "enum"
     default: str | None = None  # value used for an empty cell (e.g. contacts.role = "to")
     text: TextKind | None = None  # for kind == "text": what it holds (None: unchecked text)
+    may_lack: bool = False  # a table may lack this column without a warning (version 2 columns)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ LIBRARIES = TableSchema(
             "vo_offers_reading_programmes",
             "vo_offers_subject_advice",
         ),
+        # a merger: the library ids this one continues, separated by ';'
+        Column("successor_of", may_lack=True),
     ),
     key=("school_year", "library_id"),
 )

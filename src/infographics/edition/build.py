@@ -29,6 +29,7 @@ from infographics.data.indicators import Indicators, load_indicators
 from infographics.data.measure import Figures, measure
 from infographics.data.partnerconfig import load_partner_config
 from infographics.data.read import load
+from infographics.data.series import SeriesConfig, load_series
 from infographics.edition.failures import read_failures, write_failures
 from infographics.edition.incremental import (
     EditionState,
@@ -70,6 +71,7 @@ class Context:
     figures: Figures
     indicators: Indicators
     style: Style
+    series: SeriesConfig | None = None  # breaks and marks (None: the packaged series.yaml)
     layouts: dict[tuple[Subject, PageLevel, str], Layout] = field(default_factory=dict)
     layout_reprs: dict[int, str] = field(default_factory=dict)  # by id() of a cached layout
     report: Report | None = None  # what loading found (warnings, and ignored contact errors)
@@ -94,8 +96,9 @@ def load_context(data: Path, mapping: Path | None = None,
     tables = load(Path(data), mapping, unused=("contacts",), checklist=checklist,
                   partners=partners)
     return Context(measure(tables, indicators), indicators,
-                   load_style(layout_file("style.yaml", layouts)), report=tables.report,
-                   layout_dir=layouts)
+                   load_style(layout_file("style.yaml", layouts)),
+                   load_series(layout_file("series.yaml", layouts), indicators),
+                   report=tables.report, layout_dir=layouts)
 
 
 def check_layouts(ctx: Context, jobs: Sequence[Job]) -> None:
@@ -125,7 +128,7 @@ def page_content(ctx: Context, job: Job) -> tuple[Layout, PageContent]:
         if not fig.value:
             layout = ctx.layout(job.subject, job.level, fallback_path(layout))
     content = resolve(layout, ctx.figures, PageTarget(job.level, job.entity_id, job.school_year),
-                      ctx.style)
+                      ctx.style, ctx.series)
     return layout, content
 
 

@@ -4,6 +4,10 @@ edition, each with a readable and stable file name:
 
 File names are decided over the whole edition, so a partial build (`--only`) names a page
 exactly as a full build does; two entities whose names give the same slug get their id added.
+
+Which years: without a choice the latest year of each subject, `all` every year of each
+subject, else the years named; a subject has a year when someone answered its survey that year
+(`Figures.years(subject)`), so PO in a year before the PO survey makes no pages.
 """
 
 from __future__ import annotations
@@ -30,13 +34,37 @@ class Job:
     library_id: str = ""  # the library of a local or school page, else ""
 
 
+ALL = "all"
+
+
+def subject_years(figures: Figures, subject: Subject, years: Sequence[str] = ()) -> list[str]:
+    """The editions of `subject` in the figures (of `years` only, when given), oldest first:
+    school years for PO/VO, calendar years for partners (`Figures.years`: a year in which
+    someone answered the subject's survey), so a partners year is never planned as a PO
+    edition nor the other way round, and PO in a year before the PO survey makes no pages."""
+    available = figures.years(subject)
+    return [y for y in available if y in set(years)] if years else available
+
+
+def plan_years(figures: Figures, subject: Subject, years: Sequence[str] = ()) -> list[str]:
+    """The years to build for `subject`: none chosen = its latest year, `all` = all its years,
+    else the chosen years it has."""
+    have = subject_years(figures, subject)
+    if not years:
+        return have[-1:]
+    if ALL in years:
+        return have
+    return [y for y in have if y in set(years)]
+
+
 def plan(figures: Figures, subjects: Sequence[Subject], levels: Sequence[PageLevel],
          only: Sequence[str] = (), years: Sequence[str] = ()) -> list[Job]:
     """Every page to build, in a stable order; with `only`, the pages of those entities (a
-    school page also when its library is named). File names are decided over the whole
-    edition first, so a partial build names a page exactly as a full build does."""
+    school page also when its library is named). `years` as `plan_years`. File names are
+    decided over the whole edition first, so a partial build names a page exactly as a full
+    build does."""
     jobs = _unique_paths([job for subject in subjects
-                          for year in subject_years(figures, subject, years)
+                          for year in plan_years(figures, subject, years)
                           for level in levels
                           for job in _level_jobs(figures, year, subject, level)])
     if only:
@@ -44,14 +72,6 @@ def plan(figures: Figures, subjects: Sequence[Subject], levels: Sequence[PageLev
         jobs = [j for j in jobs if j.entity_id in wanted
                 or (j.level == "school" and j.library_id in wanted)]
     return jobs
-
-
-def subject_years(figures: Figures, subject: Subject, years: Sequence[str] = ()) -> list[str]:
-    """The editions of `subject` in the figures (of `years` only, when given): school years for
-    PO/VO and calendar years for partners (`Figures.years`), so a partners year is never
-    planned as a PO edition nor the other way round."""
-    available = figures.years(subject)
-    return [y for y in years if y in available] if years else available
 
 
 def _level_jobs(figures: Figures, year: str, subject: Subject, level: PageLevel) -> list[Job]:

@@ -40,6 +40,7 @@ class Bar:
     fraction: float | None
     text: str
     color: str
+    mark: str | None = None  # the page's entity against this bar: hoger / vergelijkbaar / lager
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,27 @@ class OfferRow:
     label: str
     state: bool | None
     word: str
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One school year of a trend panel: drawn at `value` (None: a gap), labelled `text`."""
+
+    school_year: str
+    value: float | None
+    text: str
+
+
+@dataclass(frozen=True)
+class TrendPanel:
+    """One indicator over the years: its points (oldest first), the runs of point indexes a
+    line joins (never across a break or an unknown year) and where a break lies (`breaks`: the
+    index of the first point of the new method)."""
+
+    label: str
+    points: tuple[TrendPoint, ...]
+    runs: tuple[tuple[int, ...], ...]
+    breaks: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -182,6 +204,18 @@ class BarsContent(DescribedContent):
 class ComparisonContent(DescribedContent):
     title: str
     groups: tuple[ComparisonGroup, ...]
+    legend: str = ""  # what the marks mean (empty: the block has no marks)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrendContent(DescribedContent):
+    """Small multiples over the school years, on one scale from 0 to `top`, with the notes
+    (what changed at a break, which organisations a library continues) below."""
+
+    title: str
+    panels: tuple[TrendPanel, ...]
+    top: float
+    notes: tuple[str, ...]
 
 
 @dataclass(frozen=True, kw_only=True)

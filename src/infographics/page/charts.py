@@ -1,9 +1,11 @@
 """Charts: resolved chart data into drawings on a ReportLab canvas, one small function per kind.
 
-Bar-type charts (`bar_list`, `comparison`) are built as matplotlib figures and drawn straight
-onto the canvas as vector paths and real text (see mplcanvas.py); simple shapes (ring, people
-pictogram, stars) are drawn with ReportLab directly, which is faster. All text
-uses the bundled Lato family; every value is also written as a label, never shown by colour alone.
+Bar-type charts (`bar_list`, `comparison` with its hoger / vergelijkbaar / lager marks as a
+shape and a word) and the small multiples of a `trend` are built as matplotlib figures and
+drawn straight onto the canvas as vector paths and real text (see mplcanvas.py); simple shapes
+(ring, people pictogram, stars) are drawn with ReportLab directly, which is
+faster. All text uses the bundled Lato family; every value is also written as a label, never
+shown by colour alone.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from infographics.page.blocks import Bar, BlockRow, ComparisonGroup
+from infographics.page.blocks import Bar, BlockRow, ComparisonGroup, TrendPanel
 from infographics.page.fonts import FAMILY
 from infographics.page.style import Style
 
@@ -66,6 +68,11 @@ class _Panel:
         self.fig.add_artist(Line2D([fx], [fy], linestyle="none", transform=self.fig.transFigure,
                                    **kwargs))
 
+    def line(self, xs: Sequence[float], ys: Sequence[float], **kwargs: Any) -> None:
+        points = [self.xy(x, y) for x, y in zip(xs, ys, strict=True)]
+        self.fig.add_artist(Line2D([p[0] for p in points], [p[1] for p in points],
+                                   transform=self.fig.transFigure, **kwargs))
+
 
 def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width / 72, height / 72), dpi=72)
@@ -91,9 +98,16 @@ def bar_list(bars: Sequence[Bar], width: float, height: float, style: Style) -> 
     return fig
 
 
+# The marks of a comparison: matplotlib marker and word (the shape, not only the colour, says it)
+MARK_SHAPES = {"hoger": "^", "vergelijkbaar": "o", "lager": "v"}
+MARK_WORDS = ("hoger", "vergelijkbaar", "lager")
+
+
 def comparison(groups: Sequence[ComparisonGroup], width: float, height: float,
-               style: Style) -> Figure:
-    """Small multiples: one panel per indicator, one labelled bar per comparison group."""
+               style: Style, legend: str = "") -> Figure:
+    """Small multiples: one panel per indicator, one labelled bar per comparison group; with a
+    `legend`, each marked bar has its mark (shape and word) at the panel's right and the
+    legend line explains them at the bottom."""
     fig = _figure(width, height)
     k = len(groups)
     size = style.sizes.label
@@ -101,32 +115,144 @@ def comparison(groups: Sequence[ComparisonGroup], width: float, height: float,
     label_w = _label_room(names, size, width, 0.2)  # room for the series names at the left
     gap = 0.025
     panel_w = (1 - label_w - gap * (k - 1)) / k
+    legend_lines = _legend_lines(legend, width, style)
+    legend_h = ((len(legend_lines) + 1) * style.sizes.note * 1.25 + 4) / height if legend else 0.0
     titles = [simpleSplit(group.label, "Lato-Bold", size, panel_w * width - 2)
               for group in groups]
     title_h = (max(2, *(len(t) for t in titles)) + 0.6) * (size + 2) / height
     for g, group in enumerate(groups):
-        bars = group.bars
         left = label_w + g * (panel_w + gap)
-        n = len(bars)
-        panel = _Panel(fig, left, 0, panel_w, 1 - title_h, n)
+        panel = _Panel(fig, left, legend_h, panel_w, 1 - title_h - legend_h, len(group.bars))
         fig.text(left, 1, "\n".join(titles[g]), ha="left", va="top",
                  fontproperties=_props(size, "bold"), color=style.colors.ink, linespacing=1.15)
-        for i, bar in enumerate(bars):
-            y = n - 1 - i
-            panel.rect(0, y + 0.2, 1, 0.6, style.colors.tile)
-            frac = _clip01(bar.fraction)
-            if bar.fraction is not None and frac > 0:
-                panel.rect(0, y + 0.2, frac, 0.6, bar.color)
-            inside = frac > 0.72
-            panel.text(frac - 0.03 if inside else frac + 0.03, y + 0.5, bar.text,
-                       ha="right" if inside else "left", va="center",
-                       fontproperties=_props(size, "bold"),
-                       color="#ffffff" if inside else style.colors.ink)
+        for i, bar in enumerate(group.bars):
+            y = len(group.bars) - 1 - i
+            # with marks: the bar in the row's upper part, its mark (shape and word) below it
+            low, high = (0.42, 0.92) if legend else (0.2, 0.8)
+            _comparison_bar(panel, bar, y + low, high - low, style)
+            if bar.mark:
+                _mark(panel, 0.0, y + 0.2, bar.mark, style)
             if g == 0:
-                fig.text(label_w - 0.015, (y + 0.5) / n * (1 - title_h), bar.label,
-                         ha="right", va="center", fontproperties=_props(size),
-                         color=style.colors.ink)
+                fig.text(label_w - 0.015, legend_h + (y + (low + high) / 2) / len(group.bars)
+                         * (1 - title_h - legend_h), bar.label, ha="right", va="center",
+                         fontproperties=_props(size), color=style.colors.ink)
+    if legend:
+        _marks_legend(fig, legend_lines, height, width, style)
     return fig
+
+
+def _comparison_bar(panel: _Panel, bar: Bar, y: float, h: float, style: Style) -> None:
+    """One bar from `y` up, `h` rows high, with its value written."""
+    size = style.sizes.label
+    panel.rect(0, y, 1, h, style.colors.tile)
+    frac = _clip01(bar.fraction)
+    if bar.fraction is not None and frac > 0:
+        panel.rect(0, y, frac, h, bar.color)
+    inside = frac > 0.72
+    panel.text(frac - 0.03 if inside else frac + 0.03, y + h / 2, bar.text,
+               ha="right" if inside else "left", va="center",
+               fontproperties=_props(size, "bold"),
+               color="#ffffff" if inside else style.colors.ink)
+
+
+def _mark(panel: _Panel, x: float, y: float, word: str, style: Style) -> None:
+    """A mark: its shape (a path, so no font needs the glyph) and its word beside it."""
+    points = panel.width * panel.fig.get_figwidth() * 72
+    panel.marker(x + 3 / points, y, marker=MARK_SHAPES[word], markersize=5.5,
+                 color=style.colors.ink, markeredgewidth=0)
+    panel.text(x + 8 / points, y, word, ha="left", va="center",
+               fontproperties=_props(style.sizes.note), color=style.colors.ink)
+
+
+def _legend_lines(text: str, width: float, style: Style) -> list[str]:
+    """The marks legend's explanation, wrapped to the figure's width."""
+    return simpleSplit(text, "Lato", style.sizes.note, width - 2) if text else []
+
+
+def _marks_legend(fig: Figure, lines: list[str], height: float, width: float,
+                  style: Style) -> None:
+    """The legend of the marks at the bottom: each shape with its word, and below it what
+    they compare (`lines`)."""
+    size = style.sizes.note
+    step = size * 1.25 / height
+    y = (len(lines) + 0.5) * step
+    x = 0.0
+    for word in MARK_WORDS:
+        fig.add_artist(Line2D([x + 3 / width], [y], marker=MARK_SHAPES[word], markersize=5.5,
+                              color=style.colors.ink, markeredgewidth=0, linestyle="none",
+                              transform=fig.transFigure))
+        fig.text(x + 8 / width, y, word, ha="left", va="center", fontproperties=_props(size),
+                 color=style.colors.ink)
+        x += (8 + stringWidth(word, "Lato", size) + 10) / width
+    for i, line in enumerate(lines):
+        fig.text(0, (len(lines) - i - 0.5) * step, line, ha="left", va="center",
+                 fontproperties=_props(size), color=style.colors.muted)
+
+
+def trend(panels: Sequence[TrendPanel], top: float, width: float, height: float,
+          style: Style) -> Figure:
+    """Small multiples over the school years on one scale (0..`top`): per panel its label, a
+    line per run of comparable years (never across a break: there a dashed rule marked
+    'trendbreuk'), the first and last value of each line written, the first and last year
+    below."""
+    fig = _figure(width, height)
+    k = len(panels)
+    gap = 0.04
+    panel_w = (1 - gap * (k - 1)) / k
+    size = style.sizes.label
+    titles = [simpleSplit(p.label, "Lato-Bold", size, panel_w * width - 2) for p in panels]
+    title_h = (max(1, *(len(t) for t in titles)) * 1.15 + 0.3) * size / height
+    years_h = (style.sizes.note * 1.3 + 4) / height
+    marked_h = (style.sizes.note + 2) / height if any(p.breaks for p in panels) else 0.0
+    values_h = (size + 3) / height  # room above the highest point for its value
+    plot_h = 1 - title_h - marked_h - values_h - years_h
+    for i, tp in enumerate(panels):
+        left = i * (panel_w + gap)
+        fig.text(left, 1, "\n".join(titles[i]), ha="left", va="top",
+                 fontproperties=_props(size, "bold"), color=style.colors.ink, linespacing=1.15)
+        plot = _Panel(fig, left, years_h, panel_w, plot_h, top)
+        _trend_panel(plot, tp, style, (plot_h + values_h) / plot_h * top)
+    return fig
+
+
+def _trend_x(i: int, n: int) -> float:
+    return 0.5 if n == 1 else 0.1 + 0.8 * i / (n - 1)
+
+
+def _trend_panel(plot: _Panel, tp: TrendPanel, style: Style, marked_at: float) -> None:
+    """One indicator: baseline with a tick per year, the breaks (dashed rule up to
+    `marked_at`, marked 'trendbreuk'), a line per run with its first and last value."""
+    n = len(tp.points)
+    note = style.sizes.note
+    plot.line([0, 1], [0, 0], color=style.colors.track, linewidth=0.6)
+    below = 2.5 / (plot.height * plot.fig.get_figheight() * 72) * plot.rows  # 2,5 pt
+    for j in range(n):
+        plot.line([_trend_x(j, n)] * 2, [0, -below], color=style.colors.track, linewidth=0.6)
+    for b in tp.breaks:
+        x = (_trend_x(b - 1, n) + _trend_x(b, n)) / 2
+        plot.line([x, x], [0, marked_at], color=style.colors.muted, linewidth=0.8,
+                  linestyle=(0, (2, 1.5)))
+        plot.text(x, marked_at, "trendbreuk", ha="center", va="bottom",
+                  fontproperties=_props(note), color=style.colors.muted)
+    for run in tp.runs:
+        xs = [_trend_x(j, n) for j in run]
+        ys = [tp.points[j].value or 0.0 for j in run]
+        if len(run) > 1:
+            plot.line(xs, ys, color=style.colors.primary, linewidth=1.6)
+        for x, y in zip(xs, ys, strict=True):
+            plot.marker(x, y, marker="o", markersize=3.5, color=style.colors.primary)
+        for j in sorted({run[0], run[-1]}):  # the panel's ends align inwards, to stay inside
+            ha = "left" if j == 0 and n > 1 else "right" if j == n - 1 and n > 1 else "center"
+            shift = {"left": -0.06, "right": 0.06, "center": 0.0}[ha]
+            plot.text(_trend_x(j, n) + shift, (tp.points[j].value or 0.0) + plot.rows * 0.06,
+                      tp.points[j].text, ha=ha, va="bottom",
+                      fontproperties=_props(style.sizes.label, "bold"), color=style.colors.ink)
+    ends = [(0, "left" if n > 1 else "center", 0.0 if n > 1 else 0.5)]
+    if n > 1:
+        ends.append((n - 1, "right", 1.0))
+    for j, ha, x in ends:
+        plot.text(x, -below, tp.points[j].school_year, ha=ha, va="top",
+                  fontproperties=_props(note), color=style.colors.muted)
 
 
 def block_bars(rows: Sequence[BlockRow], width: float, height: float, style: Style) -> Figure:

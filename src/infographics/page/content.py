@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import singledispatch
+from functools import cache, singledispatch
 from typing import Any, NamedTuple
 
 import pandas as pd
 
 from infographics import numbers as nl
 from infographics.data.checklist import Checklist
+from infographics.data.marks import mark
 from infographics.data.measure import NATIONAL_ID, Figure, Figures, LibraryInfo
+from infographics.data.series import SeriesConfig, load_series
+from infographics.data.trends import change, trend, year_text
 from infographics.levels import FOLDERS, PageLevel
 from infographics.page import geo
 from infographics.page import layout as L
@@ -52,6 +55,9 @@ from infographics.page.blocks import (
     StarsContent,
     StepsContent,
     TextContent,
+    TrendContent,
+    TrendPanel,
+    TrendPoint,
 )
 from infographics.page.catblocks import RESOLVERS
 from infographics.page.mapclasses import class_of, make_classes
@@ -114,12 +120,18 @@ def _library_values(info: LibraryInfo) -> dict[str, str]:
     }
 
 
+@cache
+def default_series() -> SeriesConfig:
+    """The packaged series configuration (breaks and the marks rule), read once."""
+    return load_series()
+
+
 class _Context:
     """Looks up figures for the page target and fills placeholders in texts; records every
     formatted figure shown (`shown`)."""
 
-    def __init__(self, figures: Figures, entity: PageTarget):
-        self.figures, self.entity = figures, entity
+    def __init__(self, figures: Figures, entity: PageTarget, series: SeriesConfig):
+        self.figures, self.entity, self.series = figures, entity, series
         self.shown: list[str] = []
         self._library: LibraryInfo | None = None
         self._school: _School | None = None
@@ -128,6 +140,8 @@ class _Context:
             "entity_name": ents.get(entity.id, entity.id),
             "school_year": nl.edition_year(entity.school_year),
         }
+        if entity.level in ("library", "province", "school"):
+            self.values["marks_rule"] = _marks_rule(series)
         if entity.level == "library":
             self._library = figures.library(entity.school_year, entity.id)
             self.values.update(_library_values(self._library))
@@ -197,21 +211,43 @@ class _Context:
         self.shown.append(text)
         return text
 
+    def own(self) -> tuple[str, str]:
+        """(level, entity id) whose figures the page shows (a school page: its library's)."""
+        if self.entity.level == "school":
+            return "library", self.library.library_id
+        return self.entity.level, self.entity.id
+
     def fill(self, template: str | None) -> str:
         if template is None:
             return ""
-        return L.PLACEHOLDER.sub(self._placeholder, template)
+        text = L.PLACEHOLDER.sub(self._placeholder, template)
+        return _EMPTY_BRACKETS.sub("", text) if "()" in text.replace(" ", "") else text
 
     def _placeholder(self, m: re.Match[str]) -> str:
-        name, other, n, fmt = m.groups()
+        name, other, part, fmt = m.groups()
         if name in self.values:
             return self.values[name]
+        if part == ".change":
+            return change(trend(self.figures, self.series, *self.own(), name,
+                                self.entity.school_year, 2))
         fig = self.figure(name, *self.other(other)) if other else self.figure(name)
-        if n:
+        if part == ".n":
             text = nl.integer(fig.n)
             self.shown.append(text)
             return text
         return self.fmt(fig, fmt)
+
+
+# what a `.change` placeholder leaves when there is no comparable year: " ()" goes
+_EMPTY_BRACKETS = re.compile(r"\s*\(\s*\)")
+
+
+def _marks_rule(series: SeriesConfig) -> str:
+    """The marks rule in words, as the page explains its marks."""
+    rule = series.marks
+    return (f"hoger of lager bij minstens {nl.decimal(rule.min_difference, 0)} procentpunt "
+            f"verschil, buiten de {nl.percent(rule.confidence)}-onzekerheidsmarge; "
+            "anders vergelijkbaar")
 
 
 def _conversation(school: _School, checklist: Checklist) -> dict[str, str]:
@@ -242,9 +278,24 @@ def _missing_text(ctx: _Context, spec: L.BlockSpec) -> str | None:
     return spec.empty_text if value == 0 else None
 
 
-def resolve(layout: L.Layout, figures: Figures, entity: PageTarget, style: Style) -> PageContent:
-    """Everything a page shows, decided: strings, values, chart rows and alt texts."""
-    ctx = _Context(figures, entity)
+NO_HISTORY = "Er zijn nog geen eerdere schooljaren om mee te vergelijken."
+
+
+def _history(ctx: _Context, spec: L.Trend) -> bool:
+    """Whether any of the trend's indicators has a known figure in a year before the page's."""
+    for item in spec.items:
+        t = trend(ctx.figures, ctx.series, *ctx.own(), item.indicator, ctx.entity.school_year,
+                  spec.years)
+        if sum(len(run) for run in t.runs) > 1:
+            return True
+    return False
+
+
+def resolve(layout: L.Layout, figures: Figures, entity: PageTarget, style: Style,
+            series: SeriesConfig | None = None) -> PageContent:
+    """Everything a page shows, decided: strings, values, chart rows and alt texts. Only figures
+    of the page's school year and the years before it are read."""
+    ctx = _Context(figures, entity, series or default_series())
     blocks = tuple(_block(ctx, block_id, spec, Box(*layout.box(spec)), style)
                    for block_id, spec in layout.ordered())
     title = ctx.fill(layout.title)
@@ -255,14 +306,18 @@ def resolve(layout: L.Layout, figures: Figures, entity: PageTarget, style: Style
 
 def _block(ctx: _Context, block_id: str, spec: L.BlockSpec, box: Box,
            style: Style) -> BlockContent:
-    """One block's content: its empty text (a KPI tile: with its fallback figure), or what its
-    kind's resolver makes of it (with the layout's own alternative text, if it gives one)."""
+    """One block's content: its empty text (a KPI tile: with its fallback figure), a trend
+    without earlier years as a sentence, or what its kind's resolver makes of it (with the
+    layout's own alternative text, if it gives one)."""
     at = _Resolving(ctx, block_id, box, style)
     missing = _missing_text(ctx, spec)
     if missing is not None:
         if isinstance(spec, L.Kpi) and spec.fallback is not None:
             return _fallback_kpi(spec, spec.fallback, at, ctx.fill(missing))
         return TextContent(id=block_id, box=box, text=ctx.fill(missing))
+    if isinstance(spec, L.Trend) and not _history(ctx, spec):
+        return TextContent(id=block_id, box=box, size="label",
+                           text=ctx.fill(spec.empty_text or NO_HISTORY))
     content = resolve_block(spec, at)
     if spec.alt and isinstance(content, DescribedContent):
         content = replace(content, alt=ctx.fill(spec.alt))
@@ -451,22 +506,44 @@ def _scaled(value: float | None, scale: float) -> float | None:
 
 @resolve_block.register
 def _comparison(spec: L.Comparison, at: _Resolving) -> ComparisonContent:
+    """Per indicator a bar per series; with `marks`, each other series' bar says whether the
+    page's own entity is higher, similar or lower (marks.py)."""
     ctx = at.ctx
     series = [(key, s) for key in spec.series if (s := _series(ctx, key)) is not None]
+    own = next((s for _, s in series if (s.level, s.entity_id) == ctx.own()), None)
+    marking = spec.marks and own is not None and spec.format in ("percent", "percent1")
     groups, alts = [], []
     for item in spec.items:
         figs = [(key, s, ctx.figure(item.indicator, s.level, s.entity_id)) for key, s in series]
         scale = _scale([fig.value for _, _, fig in figs], spec.format)
-        bars = [Bar(s.label, _scaled(nl.shown_value(fig.value, spec.format), scale),
-                    ctx.fmt(fig, spec.format), at.style.colors.series.of(key))
-                for key, s, fig in figs]
+        own_fig = ctx.figure(item.indicator, *ctx.own()) if own is not None else None
+        bars = [_comparison_bar(ctx, (key, s, fig), own_fig if marking else None, spec.format,
+                                scale, at.style) for key, s, fig in figs]
         label = ctx.fill(item.label)
         groups.append(ComparisonGroup(label, tuple(bars)))
-        alts.append(f"{label}: " + ", ".join(f"{bar.label} {bar.text}" for bar in bars))
+        alts.append(f"{label}: " + ", ".join(
+            f"{bar.label} {bar.text}" + (f" ({own.label if own else ''} {bar.mark})"
+                                         if bar.mark else "") for bar in bars))
+    legend = (f"{own.label} vergeleken met elke groep: {ctx.values['marks_rule']}."
+              if marking and own is not None else "")
     alt = "Staafdiagram, vergelijking: " + "; ".join(alts) + "."
     return ComparisonContent(id=at.id, box=at.box, alt=alt,
                              title=ctx.fill(spec.title) if spec.title else "",
-                             groups=tuple(groups))
+                             groups=tuple(groups), legend=legend)
+
+
+def _comparison_bar(ctx: _Context, shown: tuple[L.Series, _Series, Figure], own: Figure | None,
+                    fmt: str, scale: float, style: Style) -> Bar:
+    """One series' bar, its length as a fraction of `scale`; marked against `own` unless it is
+    the page's own bar, `own` is None, the figures are not shares (a mean has no interval to
+    mark with) or either figure is unknown or suppressed."""
+    key, s, fig = shown
+    is_own = (s.level, s.entity_id) == ctx.own()
+    share = fmt in ("percent", "percent1")
+    marked = mark(own, fig, ctx.series.marks) if own is not None and share and not is_own \
+        else None
+    return Bar(s.label, _scaled(nl.shown_value(fig.value, fmt), scale), ctx.fmt(fig, fmt),
+               style.colors.series.of(key), marked)
 
 
 @resolve_block.register
@@ -617,3 +694,67 @@ def _steps(spec: L.Steps, at: _Resolving) -> StepsContent:
 
 for _kind, _resolver in RESOLVERS.items():  # the kinds over a set of categories (catblocks.py)
     resolve_block.register(_kind, _resolver)
+
+
+def _trend(spec: L.Trend, at: _Resolving) -> TrendContent:
+    """The page's entity over its last school years, per indicator, on one scale; the notes
+    say what changed at each break and which organisations a library continues."""
+    ctx = at.ctx
+    panels, alts, notes = [], [], []
+    for item in spec.items:
+        t = trend(ctx.figures, ctx.series, *ctx.own(), item.indicator, ctx.entity.school_year,
+                  spec.years, spec.format)
+        points = tuple(TrendPoint(year_text(p.school_year), p.value, p.text)
+                       for p in t.points)
+        starts = tuple(i for i, p in enumerate(t.points) if i and ctx.series.break_between(
+            item.indicator, t.points[i - 1].school_year, p.school_year))
+        label = ctx.fill(item.label)
+        panels.append(TrendPanel(label, points, t.runs, starts))
+        alts.append(f"{label}: {_trend_alt(points, t.runs, starts)}")
+        for brk in t.breaks:
+            note = f"Trendbreuk {year_text(brk.school_year)}: {brk.note}"
+            if note not in notes:
+                notes.append(note)
+        for run in t.runs:  # the first and last value of each line are written at it
+            ctx.shown.extend({points[run[0]].text, points[run[-1]].text})
+    if ctx.entity.level in ("library", "school") and (lineage := _lineage(ctx)):
+        notes.append(lineage)
+    values = [p.value for panel in panels for p in panel.points if p.value is not None]
+    top = 1.0 if spec.format == "percent" else (max(values) * 1.15 if values else 1.0) or 1.0
+    title = ctx.fill(spec.title) if spec.title else ""
+    alt = ("Lijndiagram" + (f" {title}" if title else "") + ", per schooljaar: "
+           + "; ".join(alts) + ".")
+    return TrendContent(id=at.id, box=at.box, alt=alt, title=title, panels=tuple(panels),
+                        top=top, notes=tuple(notes))
+
+
+def _trend_alt(points: tuple[TrendPoint, ...], runs: tuple[tuple[int, ...], ...],
+               starts: tuple[int, ...]) -> str:
+    """Every year's value, line by line: 'lijn 2020-2021 78%, 2021-2022 80%, trendbreuk
+    2022-2023, lijn 2022-2023 89%' (a year without a value: 'onbekend')."""
+    parts = []
+    in_run = {i: run for run in runs for i in run}
+    for i, point in enumerate(points):
+        if i in starts:
+            parts.append(f"trendbreuk {point.school_year}")
+        if i not in in_run:
+            parts.append(f"{point.school_year} onbekend")
+        elif in_run[i][0] == i:
+            parts.append("lijn " + ", ".join(f"{points[j].school_year} {points[j].text}"
+                                             for j in in_run[i]))
+    return ", ".join(parts)
+
+
+def _lineage(ctx: _Context) -> str:
+    """On a library's page: which organisations it continues since when (a merger), or ''.
+    Organisations the data does not hold before the library's first year are named by id."""
+    info = ctx.library
+    if not info.successor_of:
+        return ""
+    first = ctx.figures.library_years(info.library_id, ctx.entity.school_year)[0]
+    names = [ctx.figures.library_name(i, first) for i in info.successor_of]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
+    rest = "de lijn toont alleen de eigen jaren, zonder de cijfers van die organisaties."
+    if any(name == i for name, i in zip(names, info.successor_of, strict=True)):
+        return f"{info.library_name} zet {joined} voort; {rest}"
+    return f"{info.library_name} is in {year_text(first)} ontstaan uit {joined}; {rest}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import singledispatch
 
 from matplotlib.figure import Figure
@@ -44,6 +44,7 @@ from infographics.page.blocks import (
     StarsContent,
     StepsContent,
     TextContent,
+    TrendContent,
 )
 from infographics.page.catdraw import DRAWINGS
 from infographics.page.maplabels import TextFace
@@ -290,7 +291,24 @@ def _bars(b: BarsContent, p: _Painter) -> None:
 
 @draw_block.register
 def _comparison(b: ComparisonContent, p: _Painter) -> None:
-    _figure(p, b, b.title, lambda w, h: charts.comparison(b.groups, w, h, p.t))
+    _figure(p, b, b.title, lambda w, h: charts.comparison(b.groups, w, h, p.t, b.legend))
+
+
+@draw_block.register
+def _trend(b: TrendContent, p: _Painter) -> None:
+    """The small multiples as one Figure, the notes (breaks, a merger) as a paragraph below."""
+    t, box = p.t, b.box
+    notes = " ".join(b.notes)
+    lines, s = ([], t.sizes.note) if not notes else p.fit_lines(
+        b.id, notes, p.f.regular, t.sizes.note, box.w, box.h * 0.4,
+        min_size=max(t.sizes.min, 6.5))
+    notes_h = len(lines) * s * LEADING + (5 if lines else 0)
+    chart = replace(b, box=Box(box.x, box.y + notes_h, box.w, box.h - notes_h))
+    _figure(p, chart, b.title, lambda w, h: charts.trend(b.panels, b.top, w, h, t))
+    if lines:
+        with p.c.tag("P", text=notes):
+            p.color(t.colors.muted)
+            p.lines(lines, p.f.regular, s, box.x, box.y + notes_h - 1)
 
 
 @draw_block.register

@@ -3,8 +3,10 @@
 A layout places blocks on a grid (`at: [column, row]`, `span: [columns, rows]`); a level's file
 `extends:` a base file and overrides blocks by id (a block set to `null` is removed). Texts may
 hold placeholders: `{indicator}` or `{indicator:format}` (formats of numbers.py), `{indicator.n}`
-for its N, `{indicator@national}` (or @province, @size_class) for the figure of the page's
-country, province or size class, and the page context: {entity_name}, {school_year},
+for its N, `{indicator.change}` for how it compares with the year before ("89 meer dan in
+2020-2021"; empty when there is no comparable year: empty brackets around it are dropped),
+`{indicator@national}` (or @province, @size_class) for the figure of the page's country,
+province or size class, and the page context: {entity_name}, {school_year},
 {province_name}, {poi_name}, {size_class_label}, {size_class_count}, {location_name},
 {library_name}, {municipality}, {stars}, ..., each only on the levels whose pages know
 it (no {province_name} or {x@province} on a national page).
@@ -43,16 +45,16 @@ LAYOUT_DIR = LAYOUTS
 CONTEXT_KEYS = frozenset({
     "entity_name", "school_year", "province_name", "poi_name", "size_class_label",
     "size_class_count", "location_name", "library_name", "municipality", "stars", "max_stars",
-    "score_share", "best_block", "growth_block",
+    "score_share", "best_block", "growth_block", "marks_rule",
 })
 _PAGE = frozenset({"entity_name", "school_year"})
 _LIBRARY = _PAGE | {"province_name", "poi_name", "size_class_label", "size_class_count",
-                    "library_name"}
+                    "library_name", "marks_rule"}
 # what content._Context knows on a page of each level: its context keys, and the levels that
 # {indicator@level} may name (the page's country, province, size class or library)
 LEVEL_CONTEXT: Final[dict[PageLevel, frozenset[str]]] = {
     "national": _PAGE,
-    "province": _PAGE | {"province_name"},
+    "province": _PAGE | {"province_name", "marks_rule"},
     "library": _LIBRARY,
     "school": _LIBRARY | {"location_name", "municipality", "stars", "score_share",
                           "best_block", "growth_block"},
@@ -64,7 +66,8 @@ LEVEL_OTHERS: Final[dict[PageLevel, frozenset[str]]] = {
     "school": frozenset({"national", "province", "size_class", "library"}),
 }
 PLACEHOLDER = re.compile(
-    r"\{([a-z0-9_]+)(?:@(national|province|size_class|library))?(\.n)?(?::([a-z0-9_]+))?\}"
+    r"\{([a-z0-9_]+)(?:@(national|province|size_class|library))?(\.n|\.change)?"
+    r"(?::([a-z0-9_]+))?\}"
 )
 Series = Literal["library", "province", "size_class", "national"]
 Format = Literal["integer", "decimal", "percent", "percent1", "compact", "in_ten"]
@@ -168,6 +171,18 @@ class Comparison(BlockSpec):
     series: tuple[Series, ...] = ("library", "province", "size_class", "national")
     title: str | None = None
     format: Format = "percent"  # a share; another format draws bars against the largest value
+    marks: bool = True  # mark each comparison hoger / vergelijkbaar / lager (series.yaml)
+
+
+class Trend(BlockSpec):
+    """Small multiples: per indicator its last `years` school years up to the page's year, on
+    one scale (shares 0-100%, counts from 0 to the largest value of the block)."""
+
+    kind: Literal["trend"]
+    items: tuple[Item, ...] = Field(min_length=1, max_length=4)
+    format: Literal["integer", "percent"] = "percent"
+    years: int = Field(default=5, ge=2, le=10)
+    title: str | None = None
 
 
 class Pictogram(BlockSpec):
@@ -312,7 +327,8 @@ class YearList(BlockSpec):
 
 Block = Annotated[
     Header | Section | Kpi | Text | Donut | Bars | Comparison | Pictogram | Map | Source
-    | Stars | BlockBars | Distribution | Offers | Steps | RankedBars | Matrix | Gaps | YearList,
+    | Stars | BlockBars | Distribution | Offers | Steps | RankedBars | Matrix | Gaps | YearList
+    | Trend,
     Field(discriminator="kind"),
 ]
 
@@ -577,9 +593,11 @@ def _check_references(layout: Layout, source: yamlsrc.Source, indicators: Indica
 def _placeholder_problem(m: re.Match[str], level: PageLevel, indicators: Indicators
                          ) -> str | None:
     """What is wrong with one placeholder on a page of `level`, or None."""
-    name, other, _, fmt = m.groups()
+    name, other, part, fmt = m.groups()
     if name not in CONTEXT_KEYS and name not in indicators:
         return f"onbekende plaatshouder {{{name}}}"
+    if part == ".change" and (name not in indicators or other or fmt):
+        return f"plaatshouder {m[0]}: .change hoort bij een indicator, zonder @ of formaat"
     if name in CONTEXT_KEYS and name not in LEVEL_CONTEXT[level]:
         return f"plaatshouder {{{name}}} is er niet op een pagina van niveau {level!r}"
     if other and other not in LEVEL_OTHERS[level]:
