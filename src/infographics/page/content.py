@@ -696,6 +696,7 @@ for _kind, _resolver in RESOLVERS.items():  # the kinds over a set of categories
     resolve_block.register(_kind, _resolver)
 
 
+@resolve_block.register
 def _trend(spec: L.Trend, at: _Resolving) -> TrendContent:
     """The page's entity over its last school years, per indicator, on one scale; the notes
     say what changed at each break and which organisations a library continues."""
