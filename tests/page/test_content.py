@@ -224,3 +224,17 @@ def test_blocks_are_in_reading_order(page):
     boxes = [b.box for b in page("bib-0027").content.blocks]
     tops = [round(b.y + b.h, 3) for b in boxes]
     assert tops == sorted(tops, reverse=True)
+
+
+def test_a_soft_hyphen_in_a_label_is_not_drawn_as_a_hyphen(ctx):
+    """vo-lokaal.yaml writes 'lees\u00adbeleid' (a break hint); the wrapping does not hyphenate,
+    so the page says 'leesbeleid' and never 'lees-beleid' or the invisible character."""
+    from infographics.edition.build import page_content
+    from infographics.edition.plan import plan
+
+    job = next(j for j in plan(ctx.figures, ["vo"], ["library"], years=[YEAR])
+               if j.entity_id == "bib-0027")
+    _, content = page_content(ctx, job)
+    labels = [row.label for b in content.blocks if isinstance(b, OffersContent) for row in b.rows]
+    assert "Advies leesbeleid" in labels
+    assert not any("\u00ad" in label for label in labels)

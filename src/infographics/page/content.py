@@ -218,9 +218,11 @@ class _Context:
         return self.entity.level, self.entity.id
 
     def fill(self, template: str | None) -> str:
+        """The template with its placeholders filled; a soft hyphen is dropped, as the line
+        breaking does not hyphenate (drawn, it would show as a hyphen mid-line)."""
         if template is None:
             return ""
-        text = L.PLACEHOLDER.sub(self._placeholder, template)
+        text = L.PLACEHOLDER.sub(self._placeholder, template.replace(SOFT_HYPHEN, ""))
         return _EMPTY_BRACKETS.sub("", text) if "()" in text.replace(" ", "") else text
 
     def _placeholder(self, m: re.Match[str]) -> str:
@@ -264,6 +266,9 @@ def _conversation(school: _School, checklist: Checklist) -> dict[str, str]:
 
 def _default_format(fig: Figure) -> str:
     return "percent" if "_share" in fig.indicator else "integer"
+
+
+SOFT_HYPHEN = "\u00ad"
 
 
 def _missing_text(ctx: _Context, spec: L.BlockSpec) -> str | None:
