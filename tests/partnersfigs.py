@@ -44,6 +44,9 @@ def _records(year: str, rng: random.Random) -> dict[str, dict[str, float]]:
         for group, cats in GROUPS.items():
             values[f"partners_share_grp_{group}"] = float(
                 any(values[f"partners_share_cat_{c}"] for c in cats))
+        for fn in FUNCTIONS:
+            values[f"partners_share_fn_{fn}"] = float(
+                any(values[f"partners_share_cat_{c}__{fn}"] for c in CATEGORIES))
         values["partners_share_mfa"] = float(rng.random() < 0.85)
         values["partners_share_commercial"] = values["partners_share_cat_commercieel"]
         values["partners_mean"] = float(rng.randint(8, 24))

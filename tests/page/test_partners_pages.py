@@ -14,7 +14,7 @@ from partnersfigs import CATEGORIES, FUNCTIONS, LIBRARIES, partners_figures
 
 from infographics import numbers as nl
 from infographics.data.measure import NATIONAL_ID
-from infographics.page.blocks import ComparisonContent, KpiContent, OffersContent
+from infographics.page.blocks import ComparisonContent, KpiContent, OffersContent, TrendContent
 from infographics.page.catblocks import (
     GapsContent,
     MatrixContent,
@@ -128,17 +128,31 @@ def test_gaps_are_the_categories_the_library_does_not_work_with(figures, style, 
     assert (gaps.note == "") == bool(missing)  # the none_text only when there is no gap
 
 
-def test_the_groups_are_listed_year_by_year_up_to_the_page_year(figures, style):
+def test_the_groups_over_the_years_up_to_the_page_year(figures, style):
+    """National: a trend per group (the calendar years up to the page's); local: ja/nee per
+    year in a list."""
     national = block(content(figures, style, "national", NATIONAL_ID), "years_groups")
-    assert isinstance(national, YearListContent)
-    assert national.years == ("2021", "2022")
-    assert national.rows[2].texts == tuple(
+    assert isinstance(national, TrendContent)
+    basis = national.panels[2]
+    assert [p.school_year for p in basis.points] == ["2021", "2022"]
+    assert [p.text for p in basis.points] == [
         share(figures, "national", NATIONAL_ID, "partners_share_grp_basisvaardigheden", y)
-        for y in ("2021", "2022"))
+        for y in ("2021", "2022")]
     older = block(content(figures, style, "national", NATIONAL_ID, "2021"), "years_groups")
-    assert older.years == ("2021",)
+    assert not isinstance(older, TrendContent)  # no earlier year: a sentence, not a chart
+    assert "vóór 2021" in older.text
     local = block(content(figures, style, "library", "bib-0002"), "years_groups")
+    assert isinstance(local, YearListContent)
+    assert local.years == ("2021", "2022")
     assert set(local.rows[0].texts) <= {"ja", "nee"}
+
+
+def test_a_year_list_shows_only_its_last_years(figures, style):
+    layout = load_layout(layout_path("partners", "library"))
+    spec = layout.blocks["years_groups"].model_copy(update={"years": 1})
+    page = resolve(layout.model_copy(update={"blocks": {"years_groups": spec}}), figures,
+                   PageTarget("library", "bib-0002", YEAR), style)
+    assert page.blocks[0].years == ("2022",)
 
 
 def test_the_mean_is_compared_on_its_own_scale(figures, style):
@@ -213,3 +227,14 @@ def test_a_year_without_any_figure_per_core_function_says_so(style):
     assert matrix.note == "Over 2022 zijn geen cijfers per kernfunctie bekend."
     assert matrix.alt == f"{matrix.title}: {matrix.note}"
     assert verify_pdf(draw_page(page, style), page.numbers) == []
+
+
+def test_a_library_that_filled_in_nothing_is_not_told_it_works_with_everything(style):
+    """All categories unknown (the library did not answer): the gaps block says it was not
+    filled in, never the none_text that it already works with every kind of partner."""
+    figures = partners_figures(unknown="partners_share_cat_")
+    gaps = block(content(figures, style, "library", "bib-0002"), "gaps")
+    assert gaps.lines == ()
+    assert "werkt al met" not in gaps.note
+    assert gaps.note == ("Over 2022 is niet ingevuld met welke soorten partners "
+                         f"{LIBRARIES['bib-0002'][0]} samenwerkt.")

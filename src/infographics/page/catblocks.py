@@ -236,25 +236,34 @@ def _gaps(spec: L.Gaps, at: Resolving) -> GapsContent:
             peers = ctx.figure(spec.prefix + c.code, level, entity_id)
             gaps.append((-(peers.value or 0.0), GapLine(c.label, ctx.fmt(peers, "percent"))))
     gaps.sort(key=lambda g: (g[0], g[1].label))
-    note = "" if gaps else ctx.fill(spec.none_text)
+    return GapsContent(id=at.id, box=at.box, title=ctx.fill(spec.title),
+                       lead=f"Zoveel bibliotheken {where} werken er wel mee samen:" if gaps else "",
+                       lines=tuple(g for _, g in gaps),
+                       note=_gaps_note(ctx, spec, bool(gaps), unknown))
+
+
+def _gaps_note(ctx: PageContext, spec: L.Gaps, gaps: bool, unknown: list[str]) -> str:
+    """Under the gaps: the categories not filled in; `none_text` (the library works with every
+    kind) only when every category is known, so an unknown is never read as cooperation."""
+    if unknown and len(unknown) == len(_categories(spec)):
+        return (f"Over {ctx.values['school_year']} is niet ingevuld met welke soorten partners "
+                f"{ctx.values['entity_name']} samenwerkt.")
     if unknown:
-        note = (note + " " if note else "") + "Niet ingevuld: " + ", ".join(unknown) + "."
-    lead = f"Zoveel bibliotheken {where} werken er wel mee samen:" if gaps else ""
-    return GapsContent(id=at.id, box=at.box, title=ctx.fill(spec.title), lead=lead,
-                       lines=tuple(g for _, g in gaps), note=note)
+        return "Niet ingevuld: " + ", ".join(unknown) + "."
+    return "" if gaps else ctx.fill(spec.none_text)
 
 
-def edition_years(ctx: PageContext) -> list[str]:
-    """The editions up to the page's own that have the same kind of year (calendar years for
-    partners, school years for PO/VO), oldest first."""
+def edition_years(ctx: PageContext, span: int) -> list[str]:
+    """The last `span` editions up to the page's own that have the same kind of year (calendar
+    years for partners, school years for PO/VO), oldest first."""
     own = ctx.entity.school_year
     kind = is_calendar_year(own)
-    return [y for y in ctx.figures.years() if is_calendar_year(y) == kind and y <= own]
+    return [y for y in ctx.figures.years() if is_calendar_year(y) == kind and y <= own][-span:]
 
 
 def _year_list(spec: L.YearList, at: Resolving) -> YearListContent:
     ctx = at.ctx
-    years = edition_years(ctx)
+    years = edition_years(ctx, spec.years)
     words = ctx.entity.level == "library" and spec.format == "percent"
     rows, parts = [], []
     for item in spec.items:

@@ -316,13 +316,14 @@ class Gaps(_Categories):
 
 
 class YearList(BlockSpec):
-    """The items' figures year by year, for every edition of the page's kind of year up to the
-    page's own (a plain list; on a library page a share of 1 or 0 reads "ja" or "nee")."""
+    """The items' figures year by year, for the last `years` editions of the page's kind of year
+    up to the page's own (a plain list; on a library page a share of 1 or 0 reads "ja" or "nee")."""
 
     kind: Literal["year_list"]
     title: str
     items: tuple[Item, ...] = Field(min_length=1)
     format: Format = "percent"
+    years: int = Field(default=4, ge=1, le=10)  # the last so many editions (columns)
 
 
 Block = Annotated[
