@@ -50,3 +50,23 @@ def test_all_years_and_no_pages_where_a_subject_had_no_survey(figures):
     assert ("2021-2022", "bib-m") in libraries
     assert ("2021-2022", "bib-a") not in libraries  # merged into bib-m
     assert ("2020-2021", "bib-m") not in libraries
+
+
+def test_ids_alike_but_for_case_never_share_a_file():
+    """Two libraries with the same name whose ids differ only in case (or in characters a slug
+    drops) would both get `...-bib-0001.pdf`: each gets its own file, the same on every run."""
+    from dataclasses import replace
+
+    from infographics.edition.plan import Job, _unique_paths
+
+    base = Job("po", "library", "bib-0001", "Bibliotheek Hunzedal", "2022-2023",
+               "po/lokaal/po-2022-2023-bibliotheek-hunzedal.pdf", "bib-0001")
+    jobs = [base, replace(base, entity_id="BIB-0001", library_id="BIB-0001"),
+            replace(base, entity_id="bib_0001", library_id="bib_0001")]
+    paths = [j.path for j in _unique_paths(jobs)]
+    assert len(set(paths)) == 3
+    assert all(p.startswith("po/lokaal/po-2022-2023-bibliotheek-hunzedal-bib") for p in paths)
+    assert paths == [j.path for j in _unique_paths(jobs)]
+    other = replace(base, entity_id="bib-0002", entity_name="Bibliotheek Anders",
+                    path="po/lokaal/po-2022-2023-bibliotheek-anders.pdf")
+    assert _unique_paths([other])[0].path == other.path  # a unique name keeps its plain path

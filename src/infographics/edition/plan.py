@@ -12,7 +12,9 @@ subject, else the years named; a subject has a year when someone answered its su
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from infographics.data.measure import Figures
@@ -108,10 +110,15 @@ def _school_jobs(figures: Figures, year: str) -> list[Job]:
 
 
 def _unique_paths(jobs: list[Job]) -> list[Job]:
-    """Two entities with the same name slug get their id added, so no file is overwritten."""
-    seen: dict[str, int] = {}
-    for job in jobs:
-        seen[job.path] = seen.get(job.path, 0) + 1
-    return [replace(j, path=j.path.replace(".pdf", f"-{slug(j.entity_id)}.pdf"))
-            if seen[j.path] > 1 else j
-            for j in jobs]
+    """Two entities with the same name slug get their id added, so no file is overwritten; ids
+    that are still alike as a slug (`bib-0001` and `BIB-0001`) also get a short digest of the
+    exact id."""
+    jobs = _suffixed(jobs, lambda j: slug(j.entity_id))
+    return _suffixed(jobs, lambda j: hashlib.sha256(j.entity_id.encode()).hexdigest()[:8])
+
+
+def _suffixed(jobs: list[Job], suffix: Callable[[Job], str]) -> list[Job]:
+    """The jobs whose path another job shares, with `-suffix` added before `.pdf`."""
+    seen = Counter(j.path for j in jobs)
+    return [replace(j, path=j.path.removesuffix(".pdf") + f"-{suffix(j)}.pdf")
+            if seen[j.path] > 1 else j for j in jobs]
