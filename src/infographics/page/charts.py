@@ -78,6 +78,12 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width / 72, height / 72), dpi=72)
 
 
+class DoesNotFit(Exception):
+    """A chart has no room for its content in the box it was given (the message in Dutch);
+    draw.py turns it into a PageError naming the block, so no page is drawn with overlapping
+    text."""
+
+
 def bar_list(bars: Sequence[Bar], width: float, height: float, style: Style) -> Figure:
     """Horizontal bars, label above each bar and the value at its end."""
     fig = _figure(width, height)
@@ -120,6 +126,14 @@ def comparison(groups: Sequence[ComparisonGroup], width: float, height: float,
     titles = [simpleSplit(group.label, "Lato-Bold", size, panel_w * width - 2)
               for group in groups]
     title_h = (max(2, *(len(t) for t in titles)) + 0.6) * (size + 2) / height
+    rows = max((len(group.bars) for group in groups), default=1)
+    row = (1 - title_h - legend_h) * height / rows
+    # a bar's value text, and with marks the mark word below the bar, each need their line
+    need = size * (2.0 if legend else 1.25)
+    if row < need:
+        raise DoesNotFit(f"de vergelijking past niet: {row:.1f} pt per staaf, minstens "
+                         f"{need:.1f} pt nodig" + (" (met de uitleg van de tekens)" if legend
+                                                   else ""))
     for g, group in enumerate(groups):
         left = label_w + g * (panel_w + gap)
         panel = _Panel(fig, left, legend_h, panel_w, 1 - title_h - legend_h, len(group.bars))
