@@ -21,6 +21,7 @@ them. On a failure the new rendering is saved in the test's tmp_path (the messag
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -203,6 +204,26 @@ def test_far_too_long_text_in_other_kinds_fails_naming_the_block(kind, ctx):
     with pytest.raises(PageError) as info:
         draw_page(one(block), ctx.style)
     assert info.value.block == f"b_{kind}"
+
+
+def test_a_comparison_without_room_for_its_bars_fails_naming_the_block(ctx, pdf):
+    """The marks legend takes its lines from the bars' height: in a narrow, low box the bars
+    would be drawn over each other, so drawing fails; with the width, the same block fits."""
+    marked = (Bar("Groningen", 0.0, "0%", "#1f5f99"),
+              Bar("Nederland", 0.2, "20%", "#3b4a59", "lager"))
+    legend = ("Groningen vergeleken met elke groep: hoger of lager bij minstens 5 procentpunt "
+              "verschil, buiten de 95%-onzekerheidsmarge; anders vergelijkbaar.")
+    narrow = ComparisonContent(id="compare_narrow", box=Box(300, 580, 130, 93), title="",
+                               groups=(ComparisonGroup("Met commerciële partners", marked),),
+                               alt="Staafdiagram", legend=legend)
+    with pytest.raises(PageError) as info:
+        draw_page(one(narrow), ctx.style)
+    assert info.value.block == "compare_narrow"
+    assert "de vergelijking past niet" in str(info.value)
+    wide = replace(narrow, box=Box(300, 580, 266, 93))
+    data = draw_page(one(wide), ctx.style)
+    assert pdf.overlapping(data) == []
+    assert "lager" in pdf.flat(data)
 
 
 def slightly_too_long(font: str, size: float, width: float, lines: int) -> str:
