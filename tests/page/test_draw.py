@@ -52,6 +52,9 @@ from infographics.page.blocks import (
     SourceContent,
     StepsContent,
     TextContent,
+    TrendContent,
+    TrendPanel,
+    TrendPoint,
 )
 from infographics.page.draw import LEADING, draw_page
 
@@ -224,6 +227,37 @@ def test_a_comparison_without_room_for_its_bars_fails_naming_the_block(ctx, pdf)
     data = draw_page(one(wide), ctx.style)
     assert pdf.overlapping(data) == []
     assert "lager" in pdf.flat(data)
+
+
+YEARS5 = ("2018-2019", "2019-2020", "2020-2021", "2021-2022", "2022-2023")
+
+
+@pytest.mark.parametrize(("runs", "breaks"), [(((0,), (1, 2, 3, 4)), (1,)),
+                                              (((0, 1), (2, 3), (4,)), (2, 4)),
+                                              (((0,), (1,), (2, 3, 4)), (1, 2))])
+def test_trend_values_beside_a_break_do_not_run_into_each_other(ctx, pdf, runs, breaks):
+    """After a break two runs' ends are neighbours: their values (100% is wide) in a narrow
+    panel must each find their own place (the VO page of Zeeland had "100%100%")."""
+    points = tuple(TrendPoint(year, 1.0, "100%") for year in YEARS5)
+    panel = TrendPanel("Bibliotheken die samenwerken met het vo", points, runs, breaks)
+    block = TrendContent(id="trend", box=Box(28, 100, 539, 110), title="", alt="Trend",
+                         panels=(panel,) * 4, top=1.0, notes=())
+    data = draw_page(one(block), ctx.style)
+    assert pdf.overlapping(data) == []
+    labelled = len({j for run in runs for j in (run[0], run[-1])})
+    assert pdf.flat(data).count("100%") == 4 * labelled
+    assert pdf.flat(data).count("trendbreuk") >= 4  # adjacent breaks: one word, two rules
+
+
+def test_trend_values_that_find_no_place_fail_naming_the_block(ctx):
+    points = tuple(TrendPoint(year, 0.5, "123.456.789") for year in YEARS5)
+    panel = TrendPanel("Leden", points, tuple((j,) for j in range(5)), (1, 2, 3, 4))
+    block = TrendContent(id="trend_narrow", box=Box(28, 100, 539, 110), title="", alt="Trend",
+                         panels=(panel,) * 4, top=1.0, notes=())
+    with pytest.raises(PageError) as info:
+        draw_page(one(block), ctx.style)
+    assert info.value.block == "trend_narrow"
+    assert "past niet naast de andere waarden" in str(info.value)
 
 
 def slightly_too_long(font: str, size: float, width: float, lines: int) -> str:
