@@ -194,7 +194,8 @@ def test_verify_counts_files_in_dutch(tmp_path, capsys):
                  "--subject", "all", "--out", str(out), "--no-progress"]) == 0
     capsys.readouterr()
     assert main(["verify", str(out)]) == 0
-    assert capsys.readouterr().out.strip() == "2 PDF's gecontroleerd: 2 in orde, 0 met problemen"
+    # PO, VO and partners: one national page each
+    assert capsys.readouterr().out.strip() == "3 PDF's gecontroleerd: 3 in orde, 0 met problemen"
     (tmp_path / "kapot.pdf").write_bytes(b"kapot")
     assert main(["verify", str(tmp_path / "kapot.pdf")]) == 1
     assert "1 PDF gecontroleerd: 0 in orde, 1 met problemen" in capsys.readouterr().out

@@ -21,6 +21,7 @@ them. On a failure the new rendering is saved in the test's tmp_path (the messag
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,9 @@ from infographics.page.blocks import (
     SourceContent,
     StepsContent,
     TextContent,
+    TrendContent,
+    TrendPanel,
+    TrendPoint,
 )
 from infographics.page.draw import LEADING, draw_page
 
@@ -203,6 +207,57 @@ def test_far_too_long_text_in_other_kinds_fails_naming_the_block(kind, ctx):
     with pytest.raises(PageError) as info:
         draw_page(one(block), ctx.style)
     assert info.value.block == f"b_{kind}"
+
+
+def test_a_comparison_without_room_for_its_bars_fails_naming_the_block(ctx, pdf):
+    """The marks legend takes its lines from the bars' height: in a narrow, low box the bars
+    would be drawn over each other, so drawing fails; with the width, the same block fits."""
+    marked = (Bar("Groningen", 0.0, "0%", "#1f5f99"),
+              Bar("Nederland", 0.2, "20%", "#3b4a59", "lager"))
+    legend = ("Groningen vergeleken met elke groep: hoger of lager bij minstens 5 procentpunt "
+              "verschil, buiten de 95%-onzekerheidsmarge; anders vergelijkbaar.")
+    narrow = ComparisonContent(id="compare_narrow", box=Box(300, 580, 130, 93), title="",
+                               groups=(ComparisonGroup("Met commerciële partners", marked),),
+                               alt="Staafdiagram", legend=legend)
+    with pytest.raises(PageError) as info:
+        draw_page(one(narrow), ctx.style)
+    assert info.value.block == "compare_narrow"
+    assert "de vergelijking past niet" in str(info.value)
+    wide = replace(narrow, box=Box(300, 580, 266, 93))
+    data = draw_page(one(wide), ctx.style)
+    assert pdf.overlapping(data) == []
+    assert "lager" in pdf.flat(data)
+
+
+YEARS5 = ("2018-2019", "2019-2020", "2020-2021", "2021-2022", "2022-2023")
+
+
+@pytest.mark.parametrize(("runs", "breaks"), [(((0,), (1, 2, 3, 4)), (1,)),
+                                              (((0, 1), (2, 3), (4,)), (2, 4)),
+                                              (((0,), (1,), (2, 3, 4)), (1, 2))])
+def test_trend_values_beside_a_break_do_not_run_into_each_other(ctx, pdf, runs, breaks):
+    """After a break two runs' ends are neighbours: their values (100% is wide) in a narrow
+    panel must each find their own place (the VO page of Zeeland had "100%100%")."""
+    points = tuple(TrendPoint(year, 1.0, "100%") for year in YEARS5)
+    panel = TrendPanel("Bibliotheken die samenwerken met het vo", points, runs, breaks)
+    block = TrendContent(id="trend", box=Box(28, 100, 539, 110), title="", alt="Trend",
+                         panels=(panel,) * 4, top=1.0, notes=())
+    data = draw_page(one(block), ctx.style)
+    assert pdf.overlapping(data) == []
+    labelled = len({j for run in runs for j in (run[0], run[-1])})
+    assert pdf.flat(data).count("100%") == 4 * labelled
+    assert pdf.flat(data).count("trendbreuk") >= 4  # adjacent breaks: one word, two rules
+
+
+def test_trend_values_that_find_no_place_fail_naming_the_block(ctx):
+    points = tuple(TrendPoint(year, 0.5, "123.456.789") for year in YEARS5)
+    panel = TrendPanel("Leden", points, tuple((j,) for j in range(5)), (1, 2, 3, 4))
+    block = TrendContent(id="trend_narrow", box=Box(28, 100, 539, 110), title="", alt="Trend",
+                         panels=(panel,) * 4, top=1.0, notes=())
+    with pytest.raises(PageError) as info:
+        draw_page(one(block), ctx.style)
+    assert info.value.block == "trend_narrow"
+    assert "past niet naast de andere waarden" in str(info.value)
 
 
 def slightly_too_long(font: str, size: float, width: float, lines: int) -> str:

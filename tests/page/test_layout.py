@@ -64,7 +64,7 @@ def test_children_merge_blocks_by_id(indicators):
     # a null block is removed, a partial override keeps the parent's other keys
     assert "kpi_dbos_libraries" not in local.blocks
     assert "dbos_total" not in local.blocks
-    assert local.blocks["kpi_dbos_pupils"].at == (4, 22)
+    assert local.blocks["kpi_dbos_pupils"].at == (4, 21)  # moved; base: (6, 13)
     assert local.blocks["kpi_dbos_pupils"].value == base.blocks["kpi_dbos_pupils"].value
     assert local.blocks["intro"].text != base.blocks["intro"].text
     assert local.blocks["offers_anchoring"].kind == "offers"

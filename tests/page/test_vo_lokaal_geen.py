@@ -51,8 +51,8 @@ class Rendered:
 
     def __init__(self, ctx: b.Context, library_id: str):
         self.library_id = library_id
-        job = next(j for j in plan(ctx.figures, ["vo"], ["library"])
-                   if j.entity_id == library_id and j.school_year == YEAR)
+        job = next(j for j in plan(ctx.figures, ["vo"], ["library"], years=[YEAR])
+                   if j.entity_id == library_id)
         layout, self.content = b.page_content(ctx, job)
         self.layout = layout.name
         pdf = draw_page(self.content, ctx.style)

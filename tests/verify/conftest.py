@@ -35,8 +35,9 @@ def pages(ctx: Context, page_jobs: list[Job]) -> list[tuple[bytes, tuple[str, ..
 
 @pytest.fixture(scope="session")
 def one_of_each_kind(ctx: Context) -> list[Job]:
-    """A page of every kind: PO and VO national, provincial and local, a VO school page, and a
-    local VO page of a library without VO cooperation (the plain fallback layout)."""
+    """A page of every kind of the latest year: PO, VO and partners national, provincial and
+    local, a VO school page, and a local VO page of a library without VO cooperation (the
+    plain fallback layout)."""
     jobs = plan(ctx.figures, SUBJECTS, PAGE_LEVELS)
     chosen: dict[tuple[str, str], Job] = {}
     for job in jobs:
@@ -44,7 +45,7 @@ def one_of_each_kind(ctx: Context) -> list[Job]:
     plain = [j for j in jobs if j.subject == "vo" and j.level == "library"
              and not ctx.figures.get(j.school_year, "library", j.entity_id,
                                      "vo_locations_cooperating").value]
-    assert len(chosen) == 7
+    assert len(chosen) == 10  # 3 subjects x 3 levels, and the VO school page
     assert plain
     return [*chosen.values(), plain[0]]
 

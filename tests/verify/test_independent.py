@@ -1,8 +1,8 @@
 """An independent validator accepts every kind of page and the print PDF (issue 17).
 
 `page` (PyPI page-validation, a PDF/A and PDF/UA checker tested against the veraPDF corpus)
-runs its PDF/UA-1 and PDF/A-2a profiles on a real page of each kind of the sample (PO and VO
-national, provincial and local, a VO school page, the plain VO page of a library without
+runs its PDF/UA-1 and PDF/A-2a profiles on a real page of each kind of the sample (PO, VO and
+partners national, provincial and local, a VO school page, the plain VO page of a library without
 cooperation) and on a merged print PDF; any failure fails the test with its rule ids and
 messages. The validator is called directly here, not through our wrapper, so a mistake in
 `verify.independent` cannot hide one; the wrapper (`verify --strict`) is tested below.
@@ -38,7 +38,8 @@ def failures(data: bytes) -> list[str]:
 
 
 KINDS = ["po-national", "po-province", "po-library", "vo-national", "vo-province",
-         "vo-library", "vo-school", "vo-library-zonder-samenwerking"]
+         "vo-library", "vo-school", "partners-national", "partners-province", "partners-library",
+         "vo-library-zonder-samenwerking"]
 
 
 @pytest.fixture(scope="module")

@@ -78,6 +78,12 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width / 72, height / 72), dpi=72)
 
 
+class DoesNotFit(Exception):
+    """A chart has no room for its content in the box it was given (the message in Dutch);
+    draw.py turns it into a PageError naming the block, so no page is drawn with overlapping
+    text."""
+
+
 def bar_list(bars: Sequence[Bar], width: float, height: float, style: Style) -> Figure:
     """Horizontal bars, label above each bar and the value at its end."""
     fig = _figure(width, height)
@@ -120,6 +126,14 @@ def comparison(groups: Sequence[ComparisonGroup], width: float, height: float,
     titles = [simpleSplit(group.label, "Lato-Bold", size, panel_w * width - 2)
               for group in groups]
     title_h = (max(2, *(len(t) for t in titles)) + 0.6) * (size + 2) / height
+    rows = max((len(group.bars) for group in groups), default=1)
+    row = (1 - title_h - legend_h) * height / rows
+    # a bar's value text, and with marks the mark word below the bar, each need their line
+    need = size * (2.0 if legend else 1.25)
+    if row < need:
+        raise DoesNotFit(f"de vergelijking past niet: {row:.1f} pt per staaf, minstens "
+                         f"{need:.1f} pt nodig" + (" (met de uitleg van de tekens)" if legend
+                                                   else ""))
     for g, group in enumerate(groups):
         left = label_w + g * (panel_w + gap)
         panel = _Panel(fig, left, legend_h, panel_w, 1 - title_h - legend_h, len(group.bars))
@@ -221,19 +235,25 @@ def _trend_x(i: int, n: int) -> float:
 
 def _trend_panel(plot: _Panel, tp: TrendPanel, style: Style, marked_at: float) -> None:
     """One indicator: baseline with a tick per year, the breaks (dashed rule up to
-    `marked_at`, marked 'trendbreuk'), a line per run with its first and last value."""
+    `marked_at`, marked 'trendbreuk' unless that would run into the previous break's word),
+    a line per run with its first and last value."""
     n = len(tp.points)
     note = style.sizes.note
     plot.line([0, 1], [0, 0], color=style.colors.track, linewidth=0.6)
     below = 2.5 / (plot.height * plot.fig.get_figheight() * 72) * plot.rows  # 2,5 pt
     for j in range(n):
         plot.line([_trend_x(j, n)] * 2, [0, -below], color=style.colors.track, linewidth=0.6)
+    width = plot.width * plot.fig.get_figwidth() * 72  # the panel in pt
+    word = stringWidth("trendbreuk", "Lato", note)
+    named_to = -math.inf  # where the last 'trendbreuk' ends, in pt
     for b in tp.breaks:
         x = (_trend_x(b - 1, n) + _trend_x(b, n)) / 2
         plot.line([x, x], [0, marked_at], color=style.colors.muted, linewidth=0.8,
                   linestyle=(0, (2, 1.5)))
-        plot.text(x, marked_at, "trendbreuk", ha="center", va="bottom",
-                  fontproperties=_props(note), color=style.colors.muted)
+        if x * width - word / 2 > named_to + 2:  # a break next to a named one: the rule alone
+            plot.text(x, marked_at, "trendbreuk", ha="center", va="bottom",
+                      fontproperties=_props(note), color=style.colors.muted)
+            named_to = x * width + word / 2
     for run in tp.runs:
         xs = [_trend_x(j, n) for j in run]
         ys = [tp.points[j].value or 0.0 for j in run]
@@ -241,18 +261,68 @@ def _trend_panel(plot: _Panel, tp: TrendPanel, style: Style, marked_at: float) -
             plot.line(xs, ys, color=style.colors.primary, linewidth=1.6)
         for x, y in zip(xs, ys, strict=True):
             plot.marker(x, y, marker="o", markersize=3.5, color=style.colors.primary)
-        for j in sorted({run[0], run[-1]}):  # the panel's ends align inwards, to stay inside
-            ha = "left" if j == 0 and n > 1 else "right" if j == n - 1 and n > 1 else "center"
-            shift = {"left": -0.06, "right": 0.06, "center": 0.0}[ha]
-            plot.text(_trend_x(j, n) + shift, (tp.points[j].value or 0.0) + plot.rows * 0.06,
-                      tp.points[j].text, ha=ha, va="bottom",
-                      fontproperties=_props(style.sizes.label, "bold"), color=style.colors.ink)
+    labelled = sorted({j for run in tp.runs for j in (run[0], run[-1])})
+    for j, (ha, shift, above) in zip(labelled, _trend_labels(plot, tp, labelled, style),
+                                     strict=True):
+        plot.text(_trend_x(j, n) + shift,
+                  (tp.points[j].value or 0.0) + plot.rows * (0.06 if above else -0.06),
+                  tp.points[j].text, ha=ha, va="bottom" if above else "top",
+                  fontproperties=_props(style.sizes.label, "bold"), color=style.colors.ink)
     ends = [(0, "left" if n > 1 else "center", 0.0 if n > 1 else 0.5)]
     if n > 1:
         ends.append((n - 1, "right", 1.0))
     for j, ha, x in ends:
         plot.text(x, -below, tp.points[j].school_year, ha=ha, va="top",
                   fontproperties=_props(note), color=style.colors.muted)
+
+
+# a value's alignment to its point: (ha, shift in panel widths); "left" puts the text to the
+# right of the point, starting just before it, "right" the other way round
+_ALIGN = {"center": 0.0, "left": -0.06, "right": 0.06}
+
+
+def _trend_labels(plot: _Panel, tp: TrendPanel, labelled: Sequence[int],
+                  style: Style) -> list[tuple[str, float, bool]]:
+    """Where each labelled point's value goes: (ha, shift, above). Left to right, each value
+    takes the first alignment that stays inside the panel and clears the values placed before
+    it (the panel's ends align inwards; after a break two runs' ends are neighbours, and a
+    wide value such as 100% beside another would run into it); with none, it goes below its
+    point; else DoesNotFit."""
+    n = len(tp.points)
+    size = style.sizes.label
+    gap = size * 0.35  # about a space between two values
+    width = plot.width * plot.fig.get_figwidth() * 72  # the panel in pt
+    height = plot.height * plot.fig.get_figheight() * 72
+    placed: list[tuple[float, float, float, float]] = []  # left, right, bottom, top in pt
+    out = []
+    for j in labelled:
+        x = _trend_x(j, n) * width
+        y = (tp.points[j].value or 0.0) / plot.rows * height
+        w = stringWidth(tp.points[j].text, "Lato-Bold", size)
+        first = "left" if j == 0 and n > 1 else "right" if j == n - 1 and n > 1 else "center"
+        choice = None
+        for above in (True, False):
+            rise = 0.06 * height
+            bottom, top = (y + rise, y + rise + size) if above else (y - rise - size, y - rise)
+            for ha in dict.fromkeys((first, "center", "left", "right")):
+                left = {"center": x - w / 2, "left": x + _ALIGN["left"] * width,
+                        "right": x + _ALIGN["right"] * width - w}[ha]
+                box = (left, left + w, bottom, top)
+                if left < 0 or left + w > width or bottom < 0:  # inside, above the baseline
+                    continue
+                if not any(box[0] < b[1] + gap and b[0] < box[1] + gap and box[2] < b[3]
+                           and b[2] < box[3] for b in placed):
+                    choice = (ha, _ALIGN[ha], above, box)
+                    break
+            if choice:
+                break
+        if choice is None:
+            raise DoesNotFit(f"de waarde {tp.points[j].text} bij {tp.points[j].school_year} in "
+                             f"'{tp.label}' past niet naast de andere waarden")
+        ha, shift, above, box = choice
+        placed.append(box)
+        out.append((ha, shift, above))
+    return out
 
 
 def block_bars(rows: Sequence[BlockRow], width: float, height: float, style: Style) -> Figure:

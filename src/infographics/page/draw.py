@@ -280,7 +280,10 @@ def _figure(p: _Painter, b: DescribedContent, title: str,
         if title:
             p.color(t.colors.ink)
             p.lines(lines, p.f.bold, ts, box.x, box.y + box.h)
-        fig = make(box.w, box.h - title_h)
+        try:
+            fig = make(box.w, box.h - title_h)
+        except charts.DoesNotFit as exc:
+            raise PageError(b.id, str(exc)) from exc
         draw_figure(c, fig, box.x, box.y, box.w, box.h - title_h)
 
 
