@@ -1,11 +1,13 @@
 """Test helpers for delivery (issue 6): a stand-in of the full sample edition and a real SMTP
 server (aiosmtpd) on 127.0.0.1.
 
-The stand-in edition has every file of `infographics build --subject all --level all` of the
-sample (the same 1.032 paths, levels, entities and manifest rows) plus the POI bundles made by
-`bundle.make_bundles`, but each page is a tiny one-page PDF whose text names what it is
-(`STANDIN level=library entity=bib-0001 library=bib-0001 year=2020-2021`), so it is made in
-about a second instead of a minute, and a test can read from any attachment whose page it is.
+The stand-in edition has every file of `infographics build --subject all --level all --year all`
+of the sample (the same paths, levels, entities and manifest rows, every school year and
+partners calendar year) plus the POI bundles made by `bundle.make_bundles`, but each page is a
+tiny one-page PDF whose text names what it is (`STANDIN level=library entity=bib-0001
+library=bib-0001 year=2020-2021`; `year=2022` for a partners page), so it is made in seconds
+instead of many minutes, and a test can read from any attachment whose page it is. `send`
+mails its latest school year, `LATEST`, by default.
 Built once per test run (shared by xdist workers through a file lock); do not change it, copy it.
 """
 
@@ -44,9 +46,10 @@ from infographics.levels import PAGE_LEVELS, SUBJECTS
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample"
 YEAR = "2020-2021"
+LATEST = "2022-2023"  # the sample's latest school year: what `send` mails without --year
 SENDER = "Team Bibliotheekmonitor <monitor@kb.example.org>"
 STANDIN = re.compile(r"STANDIN level=([^\s)]+) entity=([^\s)]+) library=([^\s)]*) "
-                     r"year=(\d{4}-\d{4})")
+                     r"year=(\d{4}(?:-\d{4})?)")
 
 
 def message(subject: str = "Test", to: str = "a@bibliotheek.example.org") -> bytes:

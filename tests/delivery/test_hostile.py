@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from mailtest import SAMPLE, SENDER, copy_tree, standin_edition
+from mailtest import LATEST, SAMPLE, SENDER, copy_tree, standin_edition
 from mailtest import server as server  # noqa: F401 -- the fixture
 
 from infographics import cli
@@ -26,6 +26,7 @@ from infographics.delivery.ledger import Ledger
 from infographics.delivery.mailplan import contacts_from_table
 from infographics.delivery.send import Options, deliver
 from infographics.delivery.smtp import SmtpSettings
+from infographics.edition.manifest import read_manifest
 from infographics.fileio import slug
 from infographics.resources import TEMPLATES
 
@@ -81,6 +82,14 @@ def poison(monkeypatch: pytest.MonkeyPatch, contacts: dict[int, dict[str, str]] 
         return replace(tables, contacts=people, libraries=libs), errors
 
     monkeypatch.setattr(send, "load_tables", load_tables)
+
+
+def local_page(out: Path, subject: str, library_id: str) -> Path:
+    """The library's local page of `subject` in the mail of the latest school year."""
+    (entry,) = [e for e in read_manifest(out).values() if e.level == "library"
+                and e.subject == subject and e.entity_id == library_id
+                and e.school_year == LATEST]
+    return out / entry.path
 
 
 def failures(tmp: Path) -> list[dict[str, str]]:
@@ -155,8 +164,8 @@ def test_the_cli_says_who_failed_and_why_and_exits_non_zero(edition, server, add
 def test_an_attachment_gone_or_changed_during_the_run_fails_that_mail_only(
         edition, server, addresses, tmp_path):
     out = copy_tree(edition, tmp_path / "out")
-    gone = out / "po" / "lokaal" / "po-2020-2021-bibliotheek-regio-oldambt.pdf"  # bib-0003
-    changed = out / "vo" / "lokaal" / "vo-2020-2021-bibliotheek-westerkwartier.pdf"  # bib-0005
+    gone = local_page(out, "po", "bib-0003")
+    changed = local_page(out, "vo", "bib-0005")
 
     def meddle(count: int) -> None:
         if count == 0:  # the first mail is on its way: the planning and the checks are done
@@ -169,8 +178,7 @@ def test_an_attachment_gone_or_changed_during_the_run_fails_that_mail_only(
     assert server.mailbox.per_address() == Counter({a: 1 for a in addresses - lost})
     reasons = {a: why for _, a, why in result.sent.failed}
     assert set(reasons) == lost
-    assert "po-2020-2021-bibliotheek-regio-oldambt.pdf: kan niet gelezen worden" in \
-        reasons[POISONED]
+    assert f"{gone.name}: kan niet gelezen worden" in reasons[POISONED]
     assert "veranderd sinds de controle" in reasons["f.sanchez@bibliotheek-westerkwartier"
                                                     ".example.org"]
     assert all(why.startswith("niet verstuurd: bericht kon niet worden gemaakt: ")
@@ -240,10 +248,11 @@ def test_a_file_gone_between_the_checks_and_the_planning_fails_that_recipient_on
         edition, tmp_path, monkeypatch):
     out = copy_tree(edition, tmp_path / "out")
     real = send.split
+    gone = local_page(out, "po", "bib-0003")
 
     def split_after_a_loss(plan, *args, **kwargs):
         if plan.recipient.entity_id == "bib-0003":
-            (out / "po" / "lokaal" / "po-2020-2021-bibliotheek-regio-oldambt.pdf").unlink()
+            gone.unlink()
         return real(plan, *args, **kwargs)
 
     monkeypatch.setattr(send, "split", split_after_a_loss)

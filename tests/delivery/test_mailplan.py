@@ -1,15 +1,23 @@
 """The mail plan (issue 6): who gets which files, from the manifest of the whole (stand-in) sample
-edition, the contacts and the entitlement rules."""
+edition (every year), the contacts and the entitlement rules. The contacts are those of the
+latest school year (`LATEST`, which carries the partners edition 2022); the calibrated
+2020-2021 (`YEAR`) lacks the three libraries formed since, whose contacts get nothing for it."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 import pytest
-from mailtest import SAMPLE, YEAR, entitlements, standin_edition
+from mailtest import LATEST, SAMPLE, YEAR, entitlements, standin_edition
 
 from infographics.data.read import load
-from infographics.delivery.mailplan import Contact, choose_year, contacts_from_table, plan_mail
+from infographics.delivery.mailplan import (
+    Contact,
+    choose_year,
+    contacts_from_table,
+    editions_of,
+    plan_mail,
+)
 from infographics.edition.entitlement import Recipient
 from infographics.edition.manifest import read_manifest
 from infographics.errors import InfographicsError
@@ -26,41 +34,71 @@ def contacts():
 
 
 @pytest.fixture(scope="module")
-def plans(manifest, contacts):
-    return {p.key: p for p in plan_mail(manifest, contacts, entitlements(), YEAR)}
+def plans_of(manifest, contacts):
+    """`plans_of(year)`: the plans of that mail year by key, made once."""
+    made: dict[str, dict] = {}
+
+    def get(year: str) -> dict:
+        if year not in made:
+            made[year] = {p.key: p for p in plan_mail(manifest, contacts, entitlements(), year)}
+        return made[year]
+
+    return get
 
 
-def test_one_plan_per_group_with_to_and_cc(plans, contacts):
-    assert len(plans) == 140 + 9 + 1
+@pytest.fixture(scope="module")
+def plans(plans_of):
+    return plans_of(YEAR)
+
+
+def test_one_plan_per_group_with_to_and_cc(plans_of, contacts):
+    plans = plans_of(LATEST)
+    assert len(plans) == 134 + 9 + 1
     assert list(plans)[:2] == ["national", "poi-biblionet-drenthe"]
     bib4 = plans["library-bib-0004"]
     assert [c.email for c in bib4.to] == ["f.degroot@bibliotheek-hogeland.example.org"]
     assert [c.email for c in bib4.cc] == ["s.peters@bibliotheek-hogeland.example.org"]
     assert sum(len(p.contacts) for p in plans.values()) == len(contacts)
+    # in 2020-2021 the libraries formed since (data/sample/README.md, Lineage) did not exist:
+    # their contacts get no mail for that year, everyone else the same one mail per group
+    older = plans_of(YEAR)
+    assert set(plans) - set(older) == {"library-bib-0141", "library-bib-0142",
+                                       "library-bib-0143"}
+    assert set(older) <= set(plans)
 
 
-def test_a_library_gets_its_own_local_and_school_pages_its_province_and_national(plans,
-                                                                               manifest):
+@pytest.mark.parametrize("year", [YEAR, LATEST])
+def test_a_library_gets_its_own_local_and_school_pages_its_province_and_national(plans_of,
+                                                                               manifest, year):
     ents = entitlements()
-    for plan in plans.values():
+    # the calendar year carried along, when the sample has it (2022; no partners survey in 2020)
+    partners = {y for y in editions_of(year)[1:] if any(e.school_year == y
+                                                        for e in manifest.values())}
+    assert partners == ({"2022"} if year == LATEST else set())
+    for plan in plans_of(year).values():
         if plan.recipient.kind != "library":
             continue
         lib = plan.recipient.entity_id
-        province = ents.province_of(YEAR, lib)
         got = plan.entries()
         assert all(ents.may_receive(plan.recipient, e) for e in got)
+        assert {e.school_year for e in got} <= {year, *partners}
         loose = [e for a in plan.attachments if not a.packed for e in a.entries]
-        assert sorted((e.level, e.subject) for e in loose) == [
-            ("library", "po"), ("library", "vo"), ("national", "po"), ("national", "vo"),
-            ("province", "po"), ("province", "vo")]
-        assert all(e.entity_id in (lib, province, "NL") for e in loose)
+        expected = [("library", "po"), ("library", "vo"), ("national", "po"), ("national", "vo"),
+                    ("province", "po"), ("province", "vo")]
+        if partners:  # the national partners page; its own ones when it was in network.csv
+            expected.append(("national", "partners"))
+            if any(ents.province_of(p, lib) for p in partners):
+                expected += [("library", "partners"), ("province", "partners")]
+        assert sorted((e.level, e.subject) for e in loose) == sorted(expected)
+        assert all(e.entity_id in (lib, ents.province_of(e.school_year, lib), "NL")
+                   for e in loose)
         schools = sorted(e.path for e in manifest.values()
-                         if e.level == "school" and e.library_id == lib)
+                         if e.level == "school" and e.library_id == lib and e.school_year == year)
         packed = [a for a in plan.attachments if a.packed]
         if schools:
             (zipped,) = packed
             assert sorted(e.path for e in zipped.entries) == schools
-            assert zipped.filename == f"vo-{YEAR}-sterrenchecklists-{lib}.zip"
+            assert zipped.filename == f"vo-{year}-sterrenchecklists-{lib}.zip"
         else:
             assert packed == []
 
@@ -97,11 +135,12 @@ def test_unusable_files_are_left_out(manifest, contacts):
 
 
 def test_choose_year(manifest):
-    assert choose_year(manifest, None) == YEAR
-    older = {"x": replace(next(iter(manifest.values())), school_year="2019-2020")}
-    assert choose_year({**manifest, **older}, None) == YEAR
-    with pytest.raises(InfographicsError, match="2018-2019 staat niet in het manifest"):
-        choose_year(manifest, "2018-2019")
+    assert choose_year(manifest, None) == LATEST
+    assert choose_year(manifest, YEAR) == YEAR
+    older = {"x": replace(next(iter(manifest.values())), school_year="2017-2018")}
+    assert choose_year({**manifest, **older}, None) == LATEST
+    with pytest.raises(InfographicsError, match="2016-2017 staat niet in het manifest"):
+        choose_year(manifest, "2016-2017")
     with pytest.raises(InfographicsError, match="bouw eerst"):
         choose_year({}, None)
 

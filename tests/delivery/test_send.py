@@ -3,8 +3,9 @@ on 127.0.0.1), counted and opened at the server; reruns, a run killed halfway, t
 real pages, redirecting, changed attachments, reconciliation stopping a run, the CLI.
 
 The full-edition tests use the stand-in edition of tests/mailtest.py (every file and manifest
-row of the sample edition, tiny pages that say whose they are); the dry-run test uses real
-pages (tests/editions.py's small edition).
+row of the sample edition, every year, tiny pages that say whose they are), mailed for its
+latest school year (`LATEST`, carrying the partners edition 2022) as `send` does by default;
+the dry-run tests use real pages (tests/editions.py's small edition, 2020-2021 only).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import pypdf
 import pytest
 from editions import LIBRARIES, copy_edition
 from mailtest import (
+    LATEST,
     SAMPLE,
     SENDER,
     YEAR,
@@ -41,7 +43,7 @@ from mailtest import server as server  # noqa: F401 -- the fixture
 from infographics import cli
 from infographics.data.read import load
 from infographics.delivery.ledger import Ledger
-from infographics.delivery.mailplan import contacts_from_table
+from infographics.delivery.mailplan import contacts_from_table, editions_of
 from infographics.delivery.send import (
     Options,
     blocking_lines,
@@ -94,13 +96,13 @@ def group_of(msg) -> Recipient:
 
 
 def assert_page_may_go(group: Recipient, data: bytes, ents) -> None:
-    """A PDF attachment is a page of the year that this group may have."""
+    """A PDF attachment is a page of the mail's editions that this group may have."""
     level, entity, _, year = pdf_standin(data)
-    assert year == YEAR
+    assert year in editions_of(LATEST)
     if group.kind == "library":  # never another library's local page
         assert level in ("national", "province", "library")
         assert level != "library" or entity == group.entity_id
-        assert level != "province" or entity == ents.province_of(YEAR, group.entity_id)
+        assert level != "province" or entity == ents.province_of(year, group.entity_id)
     elif group.kind == "poi":
         assert level in ("national", "province")
         assert level != "province" or ents.province_poi[entity] == group.entity_id
@@ -113,7 +115,7 @@ def zip_entries(group: Recipient, name: str, data: bytes, by_sha: dict, ents) ->
     its own, a POI's bundle holds local and school pages of its own libraries only."""
     members = zip_members(data)
     if group.kind == "library":
-        assert name.startswith("vo-2020-2021-sterrenchecklists-")
+        assert name.startswith(f"vo-{LATEST}-sterrenchecklists-")
         entries = []
         for member in members.values():
             level, _, library, _ = pdf_standin(member)
@@ -123,9 +125,10 @@ def zip_entries(group: Recipient, name: str, data: bytes, by_sha: dict, ents) ->
     bundle = by_sha[hashlib.sha256(data).hexdigest()]
     assert (bundle.level, bundle.entity_id) == ("bundle", group.entity_id)
     for member in members.values():
-        level, _, library, _ = pdf_standin(member)
+        level, _, library, year = pdf_standin(member)
+        assert year == bundle.school_year
         if level in ("library", "school"):
-            assert ents.poi_of_library(YEAR, library) == group.entity_id
+            assert ents.poi_of_library(year, library) == group.entity_id
     return [bundle]
 
 
@@ -137,7 +140,7 @@ def test_full_send_reaches_every_contact_once_with_exactly_its_own_files(edition
     received = server.mailbox.received
     # exactly one message per recipient address, and every contact is a recipient
     assert server.mailbox.per_address() == Counter({c.address: 1 for c in contacts})
-    assert len(received) == 150  # 140 libraries, 9 POIs, national: one mail per group
+    assert len(received) == 144  # 134 libraries, 9 POIs, national: one mail per group
     ents = entitlements()
     manifest = read_manifest(edition)
     by_sha = {e.sha256: e for e in manifest.values()}
@@ -159,12 +162,13 @@ def test_full_send_reaches_every_contact_once_with_exactly_its_own_files(edition
         levels = {"library": ("national", "province", "library", "school"),
                   "poi": ("national", "province", "bundle"), "national": ("national",)}
         expected = {e.path for e in manifest.values()
-                    if e.level in levels[group.kind] and ents.may_receive(group, e)}
+                    if e.level in levels[group.kind] and ents.may_receive(group, e)
+                    and e.school_year in editions_of(LATEST)}
         assert {e.path for e in sent_entries} == expected, group
     # and a rerun sends nothing
     again = deliver(options(edition, tmp_path, server.port))
     assert again.sent.messages == 0
-    assert len(server.mailbox.received) == 150
+    assert len(server.mailbox.received) == 144
     with Ledger.read(tmp_path / "log.sqlite") as ledger:
         rows = ledger.rows()
     assert len(rows) == len(contacts)
@@ -190,7 +194,7 @@ def test_killed_between_messages_and_rerun_delivers_every_message_exactly_once(
     server.mailbox.before_mail = None
     assert cli.main(cli_args(edition, tmp_path, server.port)) == 0
     assert server.mailbox.per_address() == Counter({c.address: 1 for c in contacts})
-    assert len(server.mailbox.received) == 150
+    assert len(server.mailbox.received) == 144
 
 
 def test_killed_after_the_server_took_a_message_it_is_uncertain_and_not_sent_twice(
@@ -360,8 +364,8 @@ def test_a_changed_attachment_is_reported_and_resent_only_when_asked(edition, se
     assert deliver(opts).sent.messages == 1
     manifest = read_manifest(out)
     local = next(e for e in manifest.values() if e.level == "library"
-                 and e.entity_id == "bib-0007" and e.subject == "po")
-    data = standin_pdf("library", "bib-0007", "bib-0007", YEAR) + b"\n% rebuilt\n"
+                 and e.entity_id == "bib-0007" and e.subject == "po" and e.school_year == LATEST)
+    data = standin_pdf("library", "bib-0007", "bib-0007", LATEST) + b"\n% rebuilt\n"
     (out / local.path).write_bytes(data)
     update_manifest(out, [replace(local, sha256=hashlib.sha256(data).hexdigest())])
     again = deliver(opts)
@@ -468,7 +472,7 @@ def test_the_summary_counts_addresses_one_way_and_says_so(edition, server, tmp_p
     parts = len(first.planned)
     assert parts > 1
     lines = summary_lines(first, opts)
-    assert lines[0] == (f"Schooljaar {YEAR}: 1 ontvangersgroep, {parts} berichten aan 2 adressen "
+    assert lines[0] == (f"Schooljaar {LATEST}: 1 ontvangersgroep, {parts} berichten aan 2 adressen "
                         f"({2 * parts} zendingen; een zending is één bericht aan één adres).")
     assert any(x.startswith(f"Verstuurd: {parts} berichten aan 2 adressen ({2 * parts} "
                             "zendingen); mislukt: 0 adressen, onzeker: 0 adressen in ")

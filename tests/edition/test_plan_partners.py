@@ -10,7 +10,7 @@ from pathlib import Path
 from partnersfigs import LIBRARIES, PROVINCES, YEARS, partners_figures
 
 from infographics.edition.build import load_context
-from infographics.edition.plan import plan, subject_years
+from infographics.edition.plan import ALL, plan, subject_years
 from infographics.levels import PAGE_LEVELS
 from infographics.page.layout import layout_path
 
@@ -18,7 +18,9 @@ MINI = Path(__file__).parents[1] / "fixtures" / "mini"
 
 
 def test_partners_pages_per_calendar_year_and_level():
-    jobs = plan(partners_figures(), ["partners"], PAGE_LEVELS)
+    assert [j.school_year for j in plan(partners_figures(), ["partners"], ["national"])] == [
+        YEARS[-1]]  # without a choice: the latest year
+    jobs = plan(partners_figures(), ["partners"], PAGE_LEVELS, years=[ALL])
     assert len(jobs) == len(YEARS) * (1 + len(PROVINCES) + len(LIBRARIES))  # no school pages
     local = next(j for j in jobs if j.entity_id == "bib-0002" and j.school_year == "2022")
     assert local.path == "partners/lokaal/partners-2022-bibliotheek-wierden-en-wad.pdf"

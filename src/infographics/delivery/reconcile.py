@@ -7,6 +7,7 @@ Kinds (the names users pass to `--allow`), with what allowing them means:
 |---|---|---|
 | geen-contact | waarschuwing | (only reported) that library or POI gets no mail |
 | alleen-cc | waarschuwing | (only reported) the cc contacts are addressed instead |
+| niet-in-jaar | waarschuwing | (only reported) a library of other years gets no mail this year |
 | onbekende-ontvanger | ernstig | the contact row is left out |
 | ongeldig-adres | ernstig | the contact row is left out |
 | ongeldige-contactrij | ernstig | the contact row is left out |
@@ -39,13 +40,13 @@ from infographics.delivery.mailplan import Contact, MailPlan, editions_of, group
 from infographics.delivery.messages import budget, encoded_size
 from infographics.edition.entitlement import Entitlements, Recipient
 from infographics.edition.manifest import Entry, sha256_file
-from infographics.levels import subject_label
+from infographics.levels import is_calendar_year, subject_label
 
 # the kinds of discrepancy: the names users pass to `--allow` (see the table above)
 DiscrepancyKind = Literal[
-    "geen-contact", "alleen-cc", "onbekende-ontvanger", "ongeldig-adres", "ongeldige-contactrij",
-    "gedeeld-adres", "bijlage-ontbreekt", "bijlage-gewijzigd", "bundel-ontbreekt",
-    "bundel-verouderd", "bijlage-te-groot", "bundel-inhoud",
+    "geen-contact", "alleen-cc", "niet-in-jaar", "onbekende-ontvanger", "ongeldig-adres",
+    "ongeldige-contactrij", "gedeeld-adres", "bijlage-ontbreekt", "bijlage-gewijzigd",
+    "bundel-ontbreekt", "bundel-verouderd", "bijlage-te-groot", "bundel-inhoud",
 ]
 # how bad one is (the Dutch words users read; `errors.Severity` is the input's error/warning)
 DiscrepancySeverity = Literal["ernstig", "waarschuwing"]
@@ -56,6 +57,7 @@ WARNING: Final[DiscrepancySeverity] = "waarschuwing"
 KINDS: Final[dict[DiscrepancyKind, DiscrepancySeverity]] = {
     "geen-contact": WARNING,
     "alleen-cc": WARNING,
+    "niet-in-jaar": WARNING,
     "onbekende-ontvanger": SERIOUS,
     "ongeldig-adres": SERIOUS,
     "ongeldige-contactrij": SERIOUS,
@@ -159,16 +161,25 @@ def _contacts(contacts: Sequence[Contact], frame: pd.DataFrame, ents: Entitlemen
 
 def _groups(by_group: dict[Recipient, list[Contact]], rows_of: dict[Recipient, list[str]],
             ents: Entitlements, year: str, only: Sequence[str]) -> list[Discrepancy]:
-    """Contacts of a library or POI that does not exist in `year` (with all their rows);
-    groups with only cc."""
+    """Contacts of a library or POI that does not exist in `year` (with all their rows): of a
+    library the data has in other years only (new since, or stopped before), a warning: it
+    simply has nothing this year; of one the data does not know at all, a serious problem.
+    Groups with only cc."""
     out = []
     for recipient, members in by_group.items():
+        rows = ", ".join(rows_of[recipient])
         if not known(ents, recipient, year):
-            rows = ", ".join(rows_of[recipient])
-            out.append(Discrepancy("onbekende-ontvanger",
-                                   f"contacts.csv (rij {rows}): {recipient.kind} "
-                                   f"'{recipient.entity_id}' heeft geen gegevens in {year}; "
-                                   "deze contacten krijgen niets", recipient.entity_id))
+            other = _other_years(ents, recipient)
+            if other and _wanted(recipient.entity_id, only):
+                out.append(Discrepancy(
+                    "niet-in-jaar", f"contacts.csv (rij {rows}): bibliotheek "
+                    f"{recipient.entity_id} bestaat niet in {year} (wel in {other}); deze "
+                    f"contacten krijgen geen bericht voor {year}", recipient.entity_id))
+            elif not other:
+                out.append(Discrepancy("onbekende-ontvanger",
+                                       f"contacts.csv (rij {rows}): {recipient.kind} "
+                                       f"'{recipient.entity_id}' heeft geen gegevens in {year}; "
+                                       "deze contacten krijgen niets", recipient.entity_id))
         elif all(c.role == "cc" for c in members) and _wanted(recipient.entity_id, only):
             out.append(Discrepancy("alleen-cc", f"{recipient.kind} '{recipient.entity_id}' "
                                                 "heeft alleen cc-contacten; die worden "
@@ -176,16 +187,28 @@ def _groups(by_group: dict[Recipient, list[Contact]], rows_of: dict[Recipient, l
     return out
 
 
+def _other_years(ents: Entitlements, recipient: Recipient) -> str:
+    """The editions a library has rows in ("2021-2022 en 2022-2023"; school years, else
+    calendar years), "" for anything else or a library in no edition."""
+    if recipient.kind != "library":
+        return ""
+    years = sorted({y for (y, lib) in ents.library_province if lib == recipient.entity_id})
+    school = [y for y in years if not is_calendar_year(y)] or years
+    return " en ".join([", ".join(school[:-1]), school[-1]]) if len(school) > 1 else \
+        "".join(school)
+
+
 def _uncontacted(by_group: dict[Recipient, list[Contact]], ents: Entitlements, year: str,
                  only: Sequence[str]) -> list[Discrepancy]:
-    """Libraries, POIs and the country without any contact."""
+    """Libraries of `year` itself, POIs and the country without any contact. A library only in
+    the partners year a school year's mail carries (the calendar year holds the organisations
+    of the school year before: merged or stopped since) needs no contact: its page goes in its
+    POI's bundle, and to its contacts if it still has any."""
     out = []
-    editions = editions_of(year)
-    libraries = sorted({lib for (y, lib) in ents.library_province if y in editions})
+    libraries = sorted({lib for (y, lib) in ents.library_province if y == year})
     for lib in libraries:
         if Recipient("library", lib) not in by_group and _wanted(lib, only):
-            name = next((ents.library_names[(y, lib)] for y in editions
-                         if (y, lib) in ents.library_names), lib)
+            name = ents.library_names.get((year, lib), lib)
             out.append(Discrepancy("geen-contact", f"bibliotheek {lib} ({name}) heeft geen "
                                                    "contactpersoon in contacts.csv", lib))
     for poi in ents.pois():
@@ -226,7 +249,10 @@ def _expected(plans: Sequence[MailPlan], ents: Entitlements, manifest: dict[str,
     subjects = {e.subject: e.school_year for e in pages}  # subject -> its edition in this mail
     have = {(e.subject, e.level, ents.owner_library(e) if e.level == "library" else e.entity_id)
             for e in pages}
-    bundles = {e.entity_id for e in manifest.values()
+    # a POI with provinces gets a bundle of every edition in the mail that has pages
+    # (`bundle.plan_bundles`): the school year's and the partners year's each
+    with_pages = sorted({e.school_year for e in pages})
+    bundles = {(e.school_year, e.entity_id) for e in manifest.values()
                if e.school_year in editions and e.level == "bundle"}
     out = []
     for plan in plans:
@@ -239,9 +265,11 @@ def _expected(plans: Sequence[MailPlan], ents: Entitlements, manifest: dict[str,
             if not found:
                 out.append(Discrepancy("bijlage-ontbreekt", f"{plan.key}: {what} ontbreekt in het "
                                                         f"manifest ({year})", r.entity_id))
-        if r.kind == "poi" and r.entity_id not in bundles:
-            out.append(Discrepancy("bundel-ontbreekt", f"{plan.key}: bundel ontbreekt: draai eerst "
-                                                   "infographics bundle", r.entity_id))
+        if r.kind == "poi" and ents.provinces_of(r.entity_id):
+            out += [Discrepancy("bundel-ontbreekt", f"{plan.key}: bundel {edition} ontbreekt: "
+                                                    "draai eerst infographics bundle",
+                                r.entity_id)
+                    for edition in with_pages if (edition, r.entity_id) not in bundles]
     return out
 
 
