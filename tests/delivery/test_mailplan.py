@@ -17,6 +17,7 @@ from infographics.delivery.mailplan import (
     contacts_from_table,
     editions_of,
     plan_mail,
+    years_of,
 )
 from infographics.edition.entitlement import Recipient
 from infographics.edition.manifest import read_manifest
@@ -143,6 +144,25 @@ def test_choose_year(manifest):
         choose_year(manifest, "2016-2017")
     with pytest.raises(InfographicsError, match="bouw eerst"):
         choose_year({}, None)
+
+
+def test_a_partners_year_goes_with_its_school_year_of_the_data_even_before_that_is_built(
+        manifest):
+    """With only 2021-2022 and partners 2022 built, 2022 could look like a mail year of its
+    own, and be mailed again once 2022-2023 (which carries it) is built: a school year in the
+    DATA carries its calendar year, whatever has been built so far."""
+    first = next(iter(manifest.values()))
+    built = {"a": replace(first, school_year="2021-2022"),
+             "b": replace(first, school_year="2022", subject="partners")}
+    assert years_of(built) == ["2021-2022", "2022"]  # the manifest alone: 2022 goes alone
+    data = entitlements().years()
+    assert "2022-2023" in data
+    assert years_of(built, data) == ["2021-2022"]
+    assert choose_year(built, None, data) == "2021-2022"
+    with pytest.raises(InfographicsError, match="gaan mee met schooljaar 2022-2023"):
+        choose_year(built, "2022", data)
+    alone = {"b": built["b"]}  # partners data without any school year: 2022 goes alone
+    assert choose_year(alone, None, {"2021", "2022"}) == "2022"
 
 
 def test_recipient_kinds_never_get_pages_of_others(plans):

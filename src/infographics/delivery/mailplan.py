@@ -134,30 +134,40 @@ def editions_of(year: str) -> tuple[str, ...]:
     return (year,) if is_calendar_year(year) else (year, year[:4])
 
 
-def years_of(manifest: dict[str, Entry]) -> list[str]:
+def years_of(manifest: dict[str, Entry], data_years: Iterable[str] = ()) -> list[str]:
     """The years a mail can be for: every school year in the manifest, and a calendar year
-    (partners) only when no school year of the manifest carries it."""
+    (partners) only when no school year carries it, neither one in the manifest nor one in the
+    data (`data_years`): whether 2022 goes alone or with 2022-2023 never depends on what has
+    been built so far, so a partners edition cannot be mailed once alone and again later."""
     keys = {e.school_year for e in manifest.values()}
-    carried = {k[:4] for k in keys if not is_calendar_year(k)}
+    carried = {k[:4] for k in keys | set(data_years) if not is_calendar_year(k)}
     return sorted(k for k in keys if not is_calendar_year(k) or k not in carried)
 
 
-def choose_year(manifest: dict[str, Entry], year: str | None) -> str:
-    """The requested year, or the latest one in the manifest."""
-    years = years_of(manifest)
+def choose_year(manifest: dict[str, Entry], year: str | None,
+                data_years: Iterable[str] = ()) -> str:
+    """The requested year, or the latest one in the manifest (`data_years` as `years_of`)."""
+    data_years = set(data_years)
+    years = years_of(manifest, data_years)
     if not years:
         raise InfographicsError("het manifest is leeg of ontbreekt; bouw eerst met "
                                 "`infographics build`")
     if year is None:
         return years[-1]
     if year not in years:
-        carrier = [y for y in years if year in editions_of(y)]
+        carrier = sorted(y for y in years_in(manifest) | data_years
+                         if not is_calendar_year(y) and year in editions_of(y))
         if carrier:
             raise InfographicsError(f"de pagina's van {year} gaan mee met schooljaar "
-                                    f"{carrier[0]}; gebruik --year {carrier[0]}")
+                                    f"{carrier[0]}; bouw dat schooljaar als dat nog niet is "
+                                    f"gebeurd en gebruik --year {carrier[0]}")
         raise InfographicsError(f"schooljaar {year} staat niet in het manifest "
                                 f"(wel: {', '.join(years)})")
     return year
+
+
+def years_in(manifest: dict[str, Entry]) -> set[str]:
+    return {e.school_year for e in manifest.values()}
 
 
 def library_edition(ents: Entitlements, year: str, library_id: str) -> str | None:

@@ -210,7 +210,7 @@ def prepare_delivery(opts: Options) -> Prepared:
     tables, contact_errors = load_tables(opts.data, opts.mapping)
     ents = Entitlements.from_tables(tables)
     manifest = read_manifest(opts.out)
-    year = choose_year(manifest, opts.year)
+    year = choose_year(manifest, opts.year, ents.years())
     contacts = contacts_from_table(tables.contacts)
     plans = [p for p in plan_mail(manifest, contacts, ents, year) if _selected(p, opts.only)]
     if opts.only:

@@ -72,6 +72,10 @@ class Entitlements:
 
     # -- lookups ---------------------------------------------------------------------------
 
+    def years(self) -> set[str]:
+        """The editions' years the data has libraries in (school and calendar years)."""
+        return {year for year, _ in self.library_province}
+
     def pois(self) -> list[str]:
         return sorted(set(self.province_poi.values()) | set(self.poi_names))
 
