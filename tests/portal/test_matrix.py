@@ -57,8 +57,19 @@ ACCOUNTS: dict[str, tuple[str | None, str, str]] = {
 }
 
 
-def size_class(library_id: str) -> str:
-    inhabitants = int(LIBRARIES[library_id]["inhabitants"])
+# every edition's libraries (year, library id) -> (province, inhabitants): libraries.csv per
+# school year (PO/VO), network.csv per calendar year (partners), as the figures have them
+EDITION_LIBRARIES = {
+    **{(r["school_year"], r["library_id"]): (r["province"], r["inhabitants"])
+       for r in rows("libraries.csv")},
+    **{(r["year"], r["library_id"]): (r["province"], r["inhabitants"])
+       for r in rows("network.csv")},
+}
+EDITIONS = sorted({y for y, _ in EDITION_LIBRARIES})
+
+
+def size_class(year: str, library_id: str) -> str:
+    inhabitants = int(EDITION_LIBRARIES[(year, library_id)][1])
     return next((name for bound, name in BOUNDS if inhabitants < bound), "200k-plus")
 
 
@@ -84,22 +95,26 @@ def allowed(account: str, row: dict[str, str]) -> bool:
     return kind == "poi" and row["entity_id"] == ident  # bundle, print
 
 
-def figure_keys(account: str) -> set[tuple[str, str]] | None:
-    """(level, entity id) of the figure rows an account may see; None: everything."""
+def figure_keys(account: str) -> set[tuple[str, str, str]] | None:
+    """(year, level, entity id) of the figure rows an account may see, in every edition of the
+    data (each year with that year's provinces and libraries); None: everything."""
     kind, ident, _ = ACCOUNTS[account]
     if kind == "staff":
         return None
-    keys = {("national", "NL")}
-    libraries = []
-    if kind == "library":
-        libraries = [ident]
-    elif kind == "poi":
-        provinces = {p for p, poi in PROVINCE_POI.items() if poi == ident}
-        keys |= {("poi", ident)} | {("province", p) for p in provinces}
-        libraries = [i for i, p in LIB_PROVINCE.items() if p in provinces]
-    for library in libraries:
-        keys |= {("library", library), ("province", LIB_PROVINCE[library]),
-                 ("size_class", size_class(library))}
+    keys = set()
+    for year in EDITIONS:
+        keys.add((year, "national", "NL"))
+        province_of = {i: p for (y, i), (p, _) in EDITION_LIBRARIES.items() if y == year}
+        libraries = []
+        if kind == "library" and ident in province_of:
+            libraries = [ident]
+        elif kind == "poi":
+            provinces = {p for p, poi in PROVINCE_POI.items() if poi == ident}
+            keys |= {(year, "poi", ident)} | {(year, "province", p) for p in provinces}
+            libraries = [i for i, p in province_of.items() if p in provinces]
+        for library in libraries:
+            keys |= {(year, "library", library), (year, "province", province_of[library]),
+                     (year, "size_class", size_class(year, library))}
     return keys
 
 
@@ -227,10 +242,15 @@ def test_figures_csv_has_exactly_the_allowed_rows(matrix, editions, account):
     if keys is None:
         assert got == every
     else:
-        assert got == {k for k in every if (k[1], k[2]) in keys}
+        assert got == every & keys
+    assert {k[0] for k in got} == set(EDITIONS)  # school years and the partners' calendar years
     text = answer.data.decode("utf-8-sig")
-    per_key = len(frame[(frame.level == "national")])
-    assert text.count("\r\n") - 1 == per_key * len(got)  # every indicator of every key
+    per_key = frame[frame.level == "national"].groupby("school_year").size()  # indicators of
+    assert text.count("\r\n") - 1 == sum(per_key[k[0]] for k in got)  # every key of its year
+    calendar = max(r["year"] for r in rows("network.csv"))  # the latest partners edition
+    for year in (YEAR, calendar):
+        one = clients[account].get(f"/cijfers.csv?jaar={year}")
+        assert _csv_keys(one.data) == {k for k in got if k[0] == year}, year
 
 
 def _entities(editions) -> list[tuple[str, str]]:
@@ -249,11 +269,11 @@ def test_figures_page_for_every_entity(matrix, editions, account):
     kind = ACCOUNTS[account][0]
     assert client.get("/cijfers").status_code == (404 if kind in (None, "disabled") else 200)
     for level, ident in _entities(editions):
-        answer = client.get(f"/cijfers?entiteit={level}:{ident}")
+        answer = client.get(f"/cijfers?jaar={YEAR}&entiteit={level}:{ident}")
         if kind in (None, "disabled"):
             expected = 404
         else:
-            expected = 200 if keys is None or (level, ident) in keys else 404
+            expected = 200 if keys is None or (YEAR, level, ident) in keys else 404
         assert answer.status_code == expected, f"{account} {level}:{ident}"
 
 
