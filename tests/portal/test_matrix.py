@@ -4,8 +4,10 @@ disabled account, and every file of a built edition (the small sample edition wi
 bundles). Allowed files are served (the very bytes of the manifest), all others refused with the
 same 404 as a file that does not exist.
 
-The expected answers are computed here from the CSVs (libraries.province, provinces.poi_id,
-school_locations.library_id, libraries.inhabitants), not through `Entitlements` or the portal.
+The edition has the PO/VO pages of a school year and the partners pages of a calendar year; the
+figures every year of the data. The expected answers are computed here from the CSVs
+(libraries.province per school year, network.province per calendar year, provinces.poi_id,
+school_locations.library_id, the inhabitants), not through `Entitlements` or the portal.
 """
 
 from __future__ import annotations
@@ -35,8 +37,6 @@ def rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-LIBRARIES = {r["library_id"]: r for r in rows("libraries.csv") if r["school_year"] == YEAR}
-LIB_PROVINCE = {i: r["province"] for i, r in LIBRARIES.items()}
 PROVINCE_POI = {r["province"]: r["poi_id"] for r in rows("provinces.csv")}
 SCHOOL_LIBRARY = {r["location_id"]: r["library_id"] for r in rows("school_locations.csv")
                   if r["school_year"] == YEAR}
@@ -66,6 +66,7 @@ EDITION_LIBRARIES = {
        for r in rows("network.csv")},
 }
 EDITIONS = sorted({y for y, _ in EDITION_LIBRARIES})
+CALENDAR = max(r["year"] for r in rows("network.csv"))  # the portal edition's partners year
 
 
 def size_class(year: str, library_id: str) -> str:
@@ -79,20 +80,27 @@ def owner(row: dict[str, str]) -> str:
 
 
 def allowed(account: str, row: dict[str, str]) -> bool:
+    """Whether `account` may open the file of manifest `row`: by the library's province in the
+    file's edition (a school year of libraries.csv, a calendar year of network.csv)."""
     kind, ident, _ = ACCOUNTS[account]
-    level = row["level"]
+    level, year = row["level"], row["school_year"]
     if kind == "staff" or level == "national":
         return True  # staff see all; the national pages are public
     if kind not in ("library", "poi"):
         return False
     if level == "province":
-        return (LIB_PROVINCE[ident] == row["entity_id"] if kind == "library"
+        return (province_in(year, ident) == row["entity_id"] if kind == "library"
                 else PROVINCE_POI[row["entity_id"]] == ident)
     if level in ("library", "school"):
         library = owner(row)
         return library == ident if kind == "library" else \
-            PROVINCE_POI[LIB_PROVINCE[library]] == ident
+            PROVINCE_POI[province_in(year, library)] == ident
     return kind == "poi" and row["entity_id"] == ident  # bundle, print
+
+
+def province_in(year: str, library_id: str) -> str | None:
+    found = EDITION_LIBRARIES.get((year, library_id))
+    return found[0] if found else None
 
 
 def figure_keys(account: str) -> set[tuple[str, str, str]] | None:
@@ -145,7 +153,9 @@ def test_the_edition_has_every_kind_of_file(matrix):
     _, _, manifest = matrix
     levels = {r["level"] for r in manifest}
     assert levels == {"national", "province", "library", "school", "bundle", "print"}
-    assert len(manifest) == 83 + 18
+    assert {r["subject"] for r in manifest} == {"po", "vo", "partners", "all"}
+    assert {r["school_year"] for r in manifest} == {YEAR, CALENDAR}
+    assert len(manifest) == 83 + 18 + 26 + 9  # PO/VO pages and bundles, partners and bundles
 
 
 MISSING = "0" * 24
@@ -211,7 +221,7 @@ def test_the_accounts_see_what_they_should(matrix):
     _, _, manifest = matrix
     seen = {a: frozenset(r["path"] for r in manifest if allowed(a, r)) for a in ACCOUNTS}
     assert seen["publiek"] == seen["landelijk"] == seen["uitgeschakeld"]
-    assert len(seen["publiek"]) == 2
+    assert len(seen["publiek"]) == 3  # PO, VO and partners national pages
     assert len(seen["medewerker"]) == len(manifest)
     others = [seen[a] for a in ("bibliotheek-groningen", "bibliotheek-limburg", "poi-rijnbrink",
                                 "publiek", "medewerker")]
@@ -219,6 +229,16 @@ def test_the_accounts_see_what_they_should(matrix):
     rijnbrink = {r["entity_id"] for r in manifest if r["path"] in seen["poi-rijnbrink"]
                  and r["level"] == "library"}
     assert rijnbrink == {"bib-0018", "bib-0019", "bib-0029"}  # both provinces
+    partners = {(r["level"], r["entity_id"]) for r in manifest if r["subject"] == "partners"
+                and r["path"] in seen["bibliotheek-groningen"]}
+    assert partners == {("national", "NL"), ("province", province_in(CALENDAR, "bib-0002")),
+                        ("library", "bib-0002")}  # its own partners page and its province's
+    partners = {r["entity_id"] for r in manifest if r["subject"] == "partners"
+                and r["path"] in seen["poi-rijnbrink"] and r["level"] == "library"}
+    assert partners == {i for (y, i), (p, _) in EDITION_LIBRARIES.items()
+                        if y == CALENDAR and PROVINCE_POI[p] == "rijnbrink"} & {
+        r["entity_id"] for r in manifest if r["subject"] == "partners"}
+    assert partners
 
 
 def _csv_keys(data: bytes) -> set[tuple[str, str, str]]:
@@ -247,8 +267,7 @@ def test_figures_csv_has_exactly_the_allowed_rows(matrix, editions, account):
     text = answer.data.decode("utf-8-sig")
     per_key = frame[frame.level == "national"].groupby("school_year").size()  # indicators of
     assert text.count("\r\n") - 1 == sum(per_key[k[0]] for k in got)  # every key of its year
-    calendar = max(r["year"] for r in rows("network.csv"))  # the latest partners edition
-    for year in (YEAR, calendar):
+    for year in (YEAR, CALENDAR):
         one = clients[account].get(f"/cijfers.csv?jaar={year}")
         assert _csv_keys(one.data) == {k for k in got if k[0] == year}, year
 
@@ -328,8 +347,8 @@ def test_portal_and_mail_agree(portal_edition):
     plans = plan_mail(manifest, contacts, ents, YEAR)
     assert plans
     portal_seen = _portal_sets(portal_edition, {c.address for p in plans for c in p.to})
-    rows_by_path = {e.path: {"level": e.level, "entity_id": e.entity_id} for e in
-                    manifest.values()}
+    rows_by_path = {e.path: {"level": e.level, "entity_id": e.entity_id,
+                             "school_year": e.school_year} for e in manifest.values()}
     for plan in plans:
         for contact in plan.to:
             seen = portal_seen[contact.address]
