@@ -1,6 +1,7 @@
 """The figures view: the figures a viewer may see into a table in the browser (`/cijfers`:
-one entity's figures beside those of its province, size class and the country, and its earlier
-years) and a CSV download (`/cijfers.csv`: exactly the rows of `Figures.export()` the viewer
+one entity's figures beside those of its province, size class and the country in one edition
+(a school year, or a calendar year for partners), and its earlier years per subject) and a CSV
+download (`/cijfers.csv`: exactly the rows of `Figures.export()` the viewer
 may see, as `infographics figures` writes them).
 
 Parameters (`jaar`, `entiteit` as `niveau:id`) are only compared with the entities the viewer
