@@ -41,7 +41,7 @@ LATEST = max(r["school_year"] for r in _rows("libraries.csv"))
 
 
 @pytest.fixture(scope="module")
-def two_years(portal_edition, tmp_path_factory):
+def moved_library(portal_edition, tmp_path_factory):
     """The sample (several school years) with bib-0002 moved to Fryslân (PV21) in 2019-2020; one
     portal over it."""
     root = tmp_path_factory.mktemp("jaren")
@@ -78,8 +78,8 @@ def _keys(client) -> set[tuple[str, str, str]]:
             for r in csv.DictReader(io.StringIO(text))}
 
 
-def test_the_library_sees_each_year_with_that_years_province(two_years):
-    keys = _keys(_client(two_years, LIBRARY))
+def test_the_library_sees_each_year_with_that_years_province(moved_library):
+    keys = _keys(_client(moved_library, LIBRARY))
     assert {(y, "library", "bib-0002") for y in (OLD, NEW)} <= keys
     assert (OLD, "province", "PV21") in keys
     assert (NEW, "province", "PV20") in keys
@@ -87,19 +87,19 @@ def test_the_library_sees_each_year_with_that_years_province(two_years):
     assert (NEW, "province", "PV21") not in keys
 
 
-def test_the_poi_of_each_year_sees_the_library_in_that_year(two_years):
-    groningen = _keys(_client(two_years, GRONINGEN_POI))
-    fryslan = _keys(_client(two_years, FRYSLAN_POI))
+def test_the_poi_of_each_year_sees_the_library_in_that_year(moved_library):
+    groningen = _keys(_client(moved_library, GRONINGEN_POI))
+    fryslan = _keys(_client(moved_library, FRYSLAN_POI))
     assert (NEW, "library", "bib-0002") in groningen
     assert (OLD, "library", "bib-0002") not in groningen
     assert (OLD, "library", "bib-0002") in fryslan
     assert (NEW, "library", "bib-0002") not in fryslan
 
 
-def test_a_library_new_in_a_year_has_no_earlier_figures(two_years):
+def test_a_library_new_in_a_year_has_no_earlier_figures(moved_library):
     assert WITHOUT_NEW
     assert min(WITH_NEW) > OLD  # a library new after OLD
-    client = _client(two_years, HEUVELLAND)
+    client = _client(moved_library, HEUVELLAND)
     keys = _keys(client)
     assert {(y, "library", NEW_LIBRARY) for y in WITH_NEW} <= keys
     assert not any(k[0] in WITHOUT_NEW and k[1] in ("library", "province", "size_class")
@@ -118,8 +118,8 @@ def test_a_library_new_in_a_year_has_no_earlier_figures(two_years):
                       ).status_code == 200
 
 
-def test_earlier_years_beside_each_other(two_years):
-    client = _client(two_years, LIBRARY)
+def test_earlier_years_beside_each_other(moved_library):
+    client = _client(moved_library, LIBRARY)
     page = client.get("/cijfers").get_data(as_text=True)
     assert f"Schooljaar {LATEST}" in page  # the latest year first
     assert "Eerdere jaren: Bibliotheek Regio Westerkwartier" in page
