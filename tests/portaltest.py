@@ -17,11 +17,14 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from editions import SAMPLE, shared_folder, small_edition
+from editions import LIBRARIES, PROVINCES, SAMPLE, shared_folder, small_edition
 
 from infographics.data.read import load
+from infographics.edition.build import build_edition
 from infographics.edition.bundle import run_bundles
 from infographics.edition.entitlement import Entitlements
+from infographics.edition.plan import plan
+from infographics.levels import PAGE_LEVELS
 from infographics.portal.app import create_app
 from infographics.portal.catalog import Editions
 from infographics.portal.settings import Settings
@@ -35,10 +38,17 @@ LINK = re.compile(re.escape(PUBLIC) + r"(/login/bevestigen\?token=[A-Za-z0-9_-]+
 
 @pytest.fixture(scope="session")
 def portal_edition(tmp_path_factory, ctx) -> Path:
-    """The small edition (83 pages) and its 18 bundle files; do not change it."""
+    """The small edition (83 pages of 2020-2021), the partners pages of the sample's latest
+    calendar year for the same country, provinces and libraries (26 pages), and their bundle
+    files (18 and 9); do not change it."""
 
     def make(building: Path) -> None:
         shutil.copytree(small_edition(tmp_path_factory, ctx), building)
+        calendar = ctx.figures.years("partners")[-1]
+        jobs = plan(ctx.figures, ["partners"], PAGE_LEVELS,
+                    only=["NL", *PROVINCES, *LIBRARIES], years=[calendar])
+        result = build_edition(jobs, SAMPLE, building, ctx=ctx, check=False)
+        assert not result.failed, result.failed
         run_bundles(building, Entitlements.from_tables(load(SAMPLE)))
 
     return shared_folder(tmp_path_factory, "portal-edition", make)

@@ -400,7 +400,7 @@ def test_contacts_reach_every_current_library_and_poi_once(libraries):
     assert all(len(ids) == 1 for ids in owners.values())
 
 
-# --- network and partners (the lead's definitions, computed here with pandas) ------------------
+# --- network and partners (the tables' rules with pandas, the figures through data.measure) ----
 
 GROUPS = {
     "overheid": ["gemeente", "provincie_poi"],
@@ -432,18 +432,6 @@ def responders(network: pd.DataFrame, year: int) -> pd.DataFrame:
     return rows[rows["responded"] == "ja"]
 
 
-def share(values: pd.Series) -> float:
-    known = values[values != ""]
-    return float((known == "ja").sum() / len(known))
-
-
-def group_share(categories: pd.DataFrame, ids: pd.Series, year: int, group: str) -> float:
-    cats = categories.loc[str(year)].reindex(ids, fill_value="")[GROUPS[group]]
-    ja = (cats == "ja").any(axis=1)
-    nee = (cats == "nee").all(axis=1)
-    return float(ja.sum() / (ja | nee).sum())
-
-
 def test_network_years_follow_the_lineage(network, libraries):
     per_year = Counter(network["year"])
     assert per_year == {"2017": 149, "2018": 146, "2021": 140, "2022": 137}
@@ -466,26 +454,28 @@ def test_non_responders_have_no_answers(network):
     assert answered <= known
 
 
-def test_partners_2017(network):
-    rows = responders(network, 2017)
-    totals = pd.to_numeric(rows["partners_total"].replace("", None)).dropna()
-    assert len(totals) < len(rows)  # some unknown
-    assert totals.mean() == 15.0
-    assert percent(share(rows["shares_housing"])) == 87
-    assert percent(share(rows["commercial_partners"])) == 26
+# the published partners figures, through the real pipeline (its `partners` indicators)
+PUBLISHED_PARTNERS = [  # (calendar year, indicator, published whole percent)
+    ("2017", "partners_share_mfa", 87),
+    ("2017", "partners_share_commercial", 26),
+    *((str(year), f"partners_share_grp_{group}", value)
+      for year, values in PUBLISHED_GROUPS.items()
+      for group, value in zip(("overheid", "onderwijs", "basisvaardigheden"), values,
+                              strict=True)),
+]
+PUBLISHED_MEANS = [("2017", 15.0), ("2022", 16.0)]  # mean number of partners
 
 
-def test_partners_mean_2022(network):
-    totals = pd.to_numeric(responders(network, 2022)["partners_total"].replace("", None))
-    assert totals.dropna().mean() == 16.0
+@pytest.mark.parametrize(("year", "indicator", "expected"), PUBLISHED_PARTNERS)
+def test_published_partners_shares(ctx, year, indicator, expected):
+    assert percent(national(ctx, year, indicator).value) == expected
 
 
-@pytest.mark.parametrize("year", sorted(PUBLISHED_GROUPS))
-def test_published_group_shares(network, categories, year):
-    ids = responders(network, year)["library_id"]
-    shares = [percent(group_share(categories, ids, year, g))
-              for g in ("overheid", "onderwijs", "basisvaardigheden")]
-    assert tuple(shares) == PUBLISHED_GROUPS[year]
+@pytest.mark.parametrize(("year", "expected"), PUBLISHED_MEANS)
+def test_published_partners_means(ctx, network, year, expected):
+    figure = national(ctx, year, "partners_mean")
+    assert figure.value == expected
+    assert figure.n < len(responders(network, int(year)))  # some totals are unknown
 
 
 @pytest.mark.parametrize("year", [2017, 2018, 2021, 2022])

@@ -11,6 +11,7 @@ import threading
 import pytest
 import waitress
 from browser import chromium, require_chromium
+from editions import YEAR
 from portaltest import Portal, settings_for
 
 from infographics.edition.manifest import read_manifest
@@ -91,12 +92,16 @@ def test_login_open_pdf_figures_logout(served, tmp_path):
             ".then(b => b.byteLength)")
         assert fetched == (portal.settings.out / pdf.path).stat().st_size
 
-        browser.open(base + "/cijfers")
+        browser.open(base + "/cijfers")  # the latest year; choose the calibrated one
+        assert "Cijfers: Bibliotheek Regio Westerkwartier" in _text(browser)
+        browser.evaluate(f"document.getElementById('keuze-jaar').value = {YEAR!r}")
+        _submit(browser, "form.choose")
         page = _text(browser)
+        assert f"Schooljaar {YEAR}" in page
         assert "Cijfers: Bibliotheek Regio Westerkwartier" in page
         assert "Groningen" in page
         assert "Nederland" in page
-        assert "5.386" in page
+        assert "5.386" in page  # PO locations the libraries cooperate with, 2020-2021
 
         _submit(browser, "form.logout")
         assert "U bent uitgelogd" in _text(browser)

@@ -4,8 +4,10 @@ disabled account, and every file of a built edition (the small sample edition wi
 bundles). Allowed files are served (the very bytes of the manifest), all others refused with the
 same 404 as a file that does not exist.
 
-The expected answers are computed here from the CSVs (libraries.province, provinces.poi_id,
-school_locations.library_id, libraries.inhabitants), not through `Entitlements` or the portal.
+The edition has the PO/VO pages of a school year and the partners pages of a calendar year; the
+figures every year of the data. The expected answers are computed here from the CSVs
+(libraries.province per school year, network.province per calendar year, provinces.poi_id,
+school_locations.library_id, the inhabitants), not through `Entitlements` or the portal.
 """
 
 from __future__ import annotations
@@ -35,8 +37,6 @@ def rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-LIBRARIES = {r["library_id"]: r for r in rows("libraries.csv") if r["school_year"] == YEAR}
-LIB_PROVINCE = {i: r["province"] for i, r in LIBRARIES.items()}
 PROVINCE_POI = {r["province"]: r["poi_id"] for r in rows("provinces.csv")}
 SCHOOL_LIBRARY = {r["location_id"]: r["library_id"] for r in rows("school_locations.csv")
                   if r["school_year"] == YEAR}
@@ -57,8 +57,20 @@ ACCOUNTS: dict[str, tuple[str | None, str, str]] = {
 }
 
 
-def size_class(library_id: str) -> str:
-    inhabitants = int(LIBRARIES[library_id]["inhabitants"])
+# every edition's libraries (year, library id) -> (province, inhabitants): libraries.csv per
+# school year (PO/VO), network.csv per calendar year (partners), as the figures have them
+EDITION_LIBRARIES = {
+    **{(r["school_year"], r["library_id"]): (r["province"], r["inhabitants"])
+       for r in rows("libraries.csv")},
+    **{(r["year"], r["library_id"]): (r["province"], r["inhabitants"])
+       for r in rows("network.csv")},
+}
+EDITIONS = sorted({y for y, _ in EDITION_LIBRARIES})
+CALENDAR = max(r["year"] for r in rows("network.csv"))  # the portal edition's partners year
+
+
+def size_class(year: str, library_id: str) -> str:
+    inhabitants = int(EDITION_LIBRARIES[(year, library_id)][1])
     return next((name for bound, name in BOUNDS if inhabitants < bound), "200k-plus")
 
 
@@ -68,38 +80,49 @@ def owner(row: dict[str, str]) -> str:
 
 
 def allowed(account: str, row: dict[str, str]) -> bool:
+    """Whether `account` may open the file of manifest `row`: by the library's province in the
+    file's edition (a school year of libraries.csv, a calendar year of network.csv)."""
     kind, ident, _ = ACCOUNTS[account]
-    level = row["level"]
+    level, year = row["level"], row["school_year"]
     if kind == "staff" or level == "national":
         return True  # staff see all; the national pages are public
     if kind not in ("library", "poi"):
         return False
     if level == "province":
-        return (LIB_PROVINCE[ident] == row["entity_id"] if kind == "library"
+        return (province_in(year, ident) == row["entity_id"] if kind == "library"
                 else PROVINCE_POI[row["entity_id"]] == ident)
     if level in ("library", "school"):
         library = owner(row)
         return library == ident if kind == "library" else \
-            PROVINCE_POI[LIB_PROVINCE[library]] == ident
+            PROVINCE_POI[province_in(year, library)] == ident
     return kind == "poi" and row["entity_id"] == ident  # bundle, print
 
 
-def figure_keys(account: str) -> set[tuple[str, str]] | None:
-    """(level, entity id) of the figure rows an account may see; None: everything."""
+def province_in(year: str, library_id: str) -> str | None:
+    found = EDITION_LIBRARIES.get((year, library_id))
+    return found[0] if found else None
+
+
+def figure_keys(account: str) -> set[tuple[str, str, str]] | None:
+    """(year, level, entity id) of the figure rows an account may see, in every edition of the
+    data (each year with that year's provinces and libraries); None: everything."""
     kind, ident, _ = ACCOUNTS[account]
     if kind == "staff":
         return None
-    keys = {("national", "NL")}
-    libraries = []
-    if kind == "library":
-        libraries = [ident]
-    elif kind == "poi":
-        provinces = {p for p, poi in PROVINCE_POI.items() if poi == ident}
-        keys |= {("poi", ident)} | {("province", p) for p in provinces}
-        libraries = [i for i, p in LIB_PROVINCE.items() if p in provinces]
-    for library in libraries:
-        keys |= {("library", library), ("province", LIB_PROVINCE[library]),
-                 ("size_class", size_class(library))}
+    keys = set()
+    for year in EDITIONS:
+        keys.add((year, "national", "NL"))
+        province_of = {i: p for (y, i), (p, _) in EDITION_LIBRARIES.items() if y == year}
+        libraries = []
+        if kind == "library" and ident in province_of:
+            libraries = [ident]
+        elif kind == "poi":
+            provinces = {p for p, poi in PROVINCE_POI.items() if poi == ident}
+            keys |= {(year, "poi", ident)} | {(year, "province", p) for p in provinces}
+            libraries = [i for i, p in province_of.items() if p in provinces]
+        for library in libraries:
+            keys |= {(year, "library", library), (year, "province", province_of[library]),
+                     (year, "size_class", size_class(year, library))}
     return keys
 
 
@@ -130,7 +153,9 @@ def test_the_edition_has_every_kind_of_file(matrix):
     _, _, manifest = matrix
     levels = {r["level"] for r in manifest}
     assert levels == {"national", "province", "library", "school", "bundle", "print"}
-    assert len(manifest) == 83 + 18
+    assert {r["subject"] for r in manifest} == {"po", "vo", "partners", "all"}
+    assert {r["school_year"] for r in manifest} == {YEAR, CALENDAR}
+    assert len(manifest) == 83 + 18 + 26 + 9  # PO/VO pages and bundles, partners and bundles
 
 
 MISSING = "0" * 24
@@ -196,7 +221,7 @@ def test_the_accounts_see_what_they_should(matrix):
     _, _, manifest = matrix
     seen = {a: frozenset(r["path"] for r in manifest if allowed(a, r)) for a in ACCOUNTS}
     assert seen["publiek"] == seen["landelijk"] == seen["uitgeschakeld"]
-    assert len(seen["publiek"]) == 2
+    assert len(seen["publiek"]) == 3  # PO, VO and partners national pages
     assert len(seen["medewerker"]) == len(manifest)
     others = [seen[a] for a in ("bibliotheek-groningen", "bibliotheek-limburg", "poi-rijnbrink",
                                 "publiek", "medewerker")]
@@ -204,6 +229,16 @@ def test_the_accounts_see_what_they_should(matrix):
     rijnbrink = {r["entity_id"] for r in manifest if r["path"] in seen["poi-rijnbrink"]
                  and r["level"] == "library"}
     assert rijnbrink == {"bib-0018", "bib-0019", "bib-0029"}  # both provinces
+    partners = {(r["level"], r["entity_id"]) for r in manifest if r["subject"] == "partners"
+                and r["path"] in seen["bibliotheek-groningen"]}
+    assert partners == {("national", "NL"), ("province", province_in(CALENDAR, "bib-0002")),
+                        ("library", "bib-0002")}  # its own partners page and its province's
+    partners = {r["entity_id"] for r in manifest if r["subject"] == "partners"
+                and r["path"] in seen["poi-rijnbrink"] and r["level"] == "library"}
+    assert partners == {i for (y, i), (p, _) in EDITION_LIBRARIES.items()
+                        if y == CALENDAR and PROVINCE_POI[p] == "rijnbrink"} & {
+        r["entity_id"] for r in manifest if r["subject"] == "partners"}
+    assert partners
 
 
 def _csv_keys(data: bytes) -> set[tuple[str, str, str]]:
@@ -227,34 +262,42 @@ def test_figures_csv_has_exactly_the_allowed_rows(matrix, editions, account):
     if keys is None:
         assert got == every
     else:
-        assert got == {k for k in every if (k[1], k[2]) in keys}
+        assert got == every & keys
+    assert {k[0] for k in got} == set(EDITIONS)  # school years and the partners' calendar years
     text = answer.data.decode("utf-8-sig")
-    per_key = len(frame[(frame.level == "national")])
-    assert text.count("\r\n") - 1 == per_key * len(got)  # every indicator of every key
+    per_key = frame[frame.level == "national"].groupby("school_year").size()  # indicators of
+    assert text.count("\r\n") - 1 == sum(per_key[k[0]] for k in got)  # every key of its year
+    for year in (YEAR, CALENDAR):
+        one = clients[account].get(f"/cijfers.csv?jaar={year}")
+        assert _csv_keys(one.data) == {k for k in got if k[0] == year}, year
 
 
-def _entities(editions) -> list[tuple[str, str]]:
+def _entities(editions, year: str) -> list[tuple[str, str]]:
     figures = editions.current().data.figures
     found = [(e.level, e.id) for level in ("national", "province", "poi")
-             for e in figures.entities(level, YEAR)]
+             for e in figures.entities(level, year)]
     return found + [("library", i) for i in ("bib-0002", "bib-0009", "bib-0018", "bib-0029",
                                               "bib-0135", "bib-0110", "bib-0001")]
 
 
+@pytest.mark.parametrize("year", [YEAR, CALENDAR])
 @pytest.mark.parametrize("account", ACCOUNTS)
-def test_figures_page_for_every_entity(matrix, editions, account):
+def test_figures_page_for_every_entity(matrix, editions, account, year):
     _, clients, _ = matrix
     client = clients[account]
     keys = figure_keys(account)
     kind = ACCOUNTS[account][0]
     assert client.get("/cijfers").status_code == (404 if kind in (None, "disabled") else 200)
-    for level, ident in _entities(editions):
-        answer = client.get(f"/cijfers?entiteit={level}:{ident}")
+    seen = 0
+    for level, ident in _entities(editions, year):
+        answer = client.get(f"/cijfers?jaar={year}&entiteit={level}:{ident}")
         if kind in (None, "disabled"):
             expected = 404
         else:
-            expected = 200 if keys is None or (level, ident) in keys else 404
-        assert answer.status_code == expected, f"{account} {level}:{ident}"
+            expected = 200 if keys is None or (year, level, ident) in keys else 404
+        assert answer.status_code == expected, f"{account} {year} {level}:{ident}"
+        seen += expected == 200
+    assert seen > 0 or kind in (None, "disabled", "national")
 
 
 def test_a_poi_beside_its_provinces(matrix):
@@ -308,8 +351,8 @@ def test_portal_and_mail_agree(portal_edition):
     plans = plan_mail(manifest, contacts, ents, YEAR)
     assert plans
     portal_seen = _portal_sets(portal_edition, {c.address for p in plans for c in p.to})
-    rows_by_path = {e.path: {"level": e.level, "entity_id": e.entity_id} for e in
-                    manifest.values()}
+    rows_by_path = {e.path: {"level": e.level, "entity_id": e.entity_id,
+                             "school_year": e.school_year} for e in manifest.values()}
     for plan in plans:
         for contact in plan.to:
             seen = portal_seen[contact.address]

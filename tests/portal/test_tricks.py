@@ -6,11 +6,13 @@ missing, is not served; no static folder serves the edition; the catalog follows
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import shutil
 from urllib.parse import quote
 
 import pytest
+from editions import SAMPLE
 from portaltest import Portal, settings_for
 
 from infographics.edition.manifest import read_manifest
@@ -80,10 +82,23 @@ def test_figure_entity_parameter(portal, trick):
     assert client.get(f"/cijfers?entiteit={quote(trick, safe='')}").status_code == 404
 
 
-@pytest.mark.parametrize("year", ["2019-2020", "../2020-2021", "2020-2021%00", "", "x" * 300])
+def _absent_years() -> list[str]:
+    """Well-formed years the sample has no figures for: the school year after its last and the
+    calendar year before its first (the sample holds several of each)."""
+    with (SAMPLE / "libraries.csv").open(encoding="utf-8-sig", newline="") as fh:
+        school = {r["school_year"] for r in csv.DictReader(fh)}
+    with (SAMPLE / "network.csv").open(encoding="utf-8-sig", newline="") as fh:
+        calendar = {r["year"] for r in csv.DictReader(fh)}
+    last = int(max(school)[:4]) + 1
+    return [f"{last}-{last + 1}", str(int(min(calendar)) - 1)]
+
+
+@pytest.mark.parametrize("year", [*_absent_years(), "../2020-2021", "2020-2021%00", "", "x" * 300])
 def test_year_parameter(portal, year):
     client = portal.client()
     portal.session(client, LIBRARY)
+    assert client.get("/cijfers?jaar=2020-2021").status_code == 200  # a year it has
+    assert client.get("/cijfers.csv?jaar=2020-2021").status_code == 200
     assert client.get(f"/cijfers?jaar={quote(year)}").status_code == 404
     assert client.get(f"/cijfers.csv?jaar={quote(year)}").status_code == 404
 

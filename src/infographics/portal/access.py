@@ -9,7 +9,8 @@ the national pages. Staff see everything.
 
 Figures follow the same lookups: a library sees its own figures and those of its province, its
 size class and the country; a POI its own, its provinces', its libraries', their size classes'
-and the country's; a national contact the country's; staff all.
+and the country's; a national contact the country's; staff all. Each edition by its own data: a
+school year (PO/VO) by libraries.csv of that year, a calendar year (partners) by network.csv.
 """
 
 from __future__ import annotations

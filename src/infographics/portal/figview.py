@@ -1,6 +1,7 @@
 """The figures view: the figures a viewer may see into a table in the browser (`/cijfers`:
-one entity's figures beside those of its province, size class and the country, and its earlier
-years) and a CSV download (`/cijfers.csv`: exactly the rows of `Figures.export()` the viewer
+one entity's figures beside those of its province, size class and the country in one edition
+(a school year, or a calendar year for partners), and its earlier years per subject) and a CSV
+download (`/cijfers.csv`: exactly the rows of `Figures.export()` the viewer
 may see, as `infographics figures` writes them).
 
 Parameters (`jaar`, `entiteit` as `niveau:id`) are only compared with the entities the viewer
@@ -17,15 +18,16 @@ from typing import TYPE_CHECKING, Final
 from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
+from infographics.data.measure import SUBJECT_TABLES
 from infographics.levels import SUBJECT_INFO
-from infographics.numbers import DASH, integer, percent
+from infographics.numbers import DASH, decimal, integer, percent
 from infographics.portal.access import FigureKey, FigureScope
 from infographics.portal.csvout import csv_line, csv_text
 from infographics.portal.state import audit, catalog, viewer
 
 if TYPE_CHECKING:
-    from infographics.data.indicators import Indicators
-    from infographics.data.measure import Figures
+    from infographics.data.indicators import Indicator, Indicators
+    from infographics.data.measure import Figure, Figures
     from infographics.portal.catalog import Data
 
 bp = Blueprint("figures", __name__)
@@ -60,6 +62,16 @@ class Row:
 class Block:
     title: str
     rows: tuple[Row, ...]
+    subject: str = ""  # po, vo, partners
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """One subject's figures of the chosen entity, one column per year it has them."""
+
+    years: tuple[str, ...]
+    block: Block
+    per: str  # "per schooljaar", "per kalenderjaar"
 
 
 @dataclass(frozen=True)
@@ -111,25 +123,51 @@ def columns(key: FigureKey, figures: Figures, scope: FigureScope) -> list[Column
     return cols
 
 
-def cell(figures: Figures, indicators: Indicators, key: FigureKey, indicator: str) -> Cell:
+def subject_of(ind: Indicator) -> str:
+    """The subject an indicator belongs to: partners by the table it is measured on (network),
+    PO or VO by its id (po_..., vo_...), else by its population's name."""
+    subjects = [s for s, tables in SUBJECT_TABLES.items() if ind.population.table in tables]
+    if len(subjects) == 1:
+        return subjects[0]
+    return next((s for s in subjects if ind.id.startswith(f"{s}_")),
+                next((s for s in subjects if ind.population.name.startswith(s)),
+                     subjects[0] if subjects else ""))
+
+
+def _figure(figures: Figures, key: FigureKey, indicator: str) -> Figure | None:
     try:
-        fig = figures.get(key[0], key[1], key[2], indicator)
+        return figures.get(key[0], key[1], key[2], indicator)
     except KeyError:
+        return None
+
+
+def cell(figures: Figures, indicators: Indicators, key: FigureKey, indicator: str) -> Cell:
+    fig = _figure(figures, key, indicator)
+    if fig is None:
         return Cell(DASH, "", False)
-    share = indicators[indicator].is_share
-    text = DASH if fig.value is None else (percent(fig.value) if share else integer(fig.value))
+    ind = indicators[indicator]
+    if fig.value is None:
+        text = DASH
+    elif ind.is_share:
+        text = percent(fig.value)
+    elif ind.is_mean:  # a mean with one decimal, as the pages show it
+        text = decimal(fig.value, 1)
+    else:
+        text = integer(fig.value)
     return Cell(text, f"N {integer(fig.n)}", fig.suppressed)
 
 
 def blocks(figures: Figures, indicators: Indicators, keys: list[FigureKey]) -> list[Block]:
-    """Every indicator as a row with one cell per key, grouped by subject."""
+    """Every indicator with a figure for any of `keys` as a row with one cell per key, grouped
+    by subject (a school year has no partners figures, a calendar year no PO or VO ones)."""
     grouped: dict[str, list[Row]] = {}
     for ind in indicators.items.values():
-        subject = next((s for s in SUBJECT_TITLES if ind.id.startswith(f"{s}_")),
-                       ind.population.name[:2])
+        if all(_figure(figures, k, ind.id) is None for k in keys):
+            continue
         cells = tuple(cell(figures, indicators, k, ind.id) for k in keys)
-        grouped.setdefault(subject, []).append(Row(ind.id, ind.label, cells))
-    return [Block(SUBJECT_TITLES.get(s, s.upper()), tuple(rows)) for s, rows in grouped.items()]
+        grouped.setdefault(subject_of(ind), []).append(Row(ind.id, ind.label, cells))
+    return [Block(SUBJECT_TITLES.get(s, s.upper()), tuple(rows), s)
+            for s, rows in grouped.items()]
 
 
 def _year(years: list[str]) -> str:
@@ -181,15 +219,21 @@ def _years(figures: Figures, scope: FigureScope) -> list[str]:
             if any(scope.allows(y, "national", e.id) for e in figures.entities("national", y))]
 
 
-def _earlier(data: Data, scope: FigureScope, chosen: Choice) -> tuple[list[str], list[Block]]:
-    """The chosen entity's own figures in every year the viewer may see it, when more than
-    one: (years, blocks)."""
+def _earlier(data: Data, scope: FigureScope, chosen: Choice) -> list[Earlier]:
+    """The chosen entity's own figures per subject, in every year of that subject the viewer
+    may see it, when more than one."""
     _, level, entity_id = chosen.key
-    years = [y for y in data.figures.years() if scope.allows(y, level, entity_id)]
-    if len(years) < 2:
-        return [], []
-    keys: list[FigureKey] = [(y, level, entity_id) for y in years]
-    return years, blocks(data.figures, data.indicators, keys)
+    found = []
+    for subject in SUBJECT_INFO:
+        years = [y for y in data.figures.years(subject) if scope.allows(y, level, entity_id)]
+        if len(years) < 2:
+            continue
+        keys: list[FigureKey] = [(y, level, entity_id) for y in years]
+        per = ("per kalenderjaar" if SUBJECT_INFO[subject].year_kind == "calendar"
+               else "per schooljaar")
+        found += [Earlier(tuple(years), b, per)
+                  for b in blocks(data.figures, data.indicators, keys) if b.subject == subject]
+    return found
 
 
 @bp.get("/cijfers.csv")
