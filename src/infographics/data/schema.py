@@ -17,13 +17,16 @@ Kind = Literal["text", "int", "bool", "number", "enum", "year"]
 # - name: one line drawn on the pages in Lato: every character must be in the font
 # - line: one line of text that is not drawn (a contact's name, used in the salutation)
 # - email: one address, checked further by the rules as the sending code uses it
-TextKind = Literal["id", "name", "line", "email"]
+# - ids: ids separated by ';' (each an `id`), at most `MAX_IDS`; the rules check what they name
+TextKind = Literal["id", "name", "line", "email", "ids"]
 
 # An identifier: a letter or digit, then letters, digits, '_', '.' and '-', 64 characters at
 # most, never '..': no slash, backslash, space, control character or other letter (ids become
 # parts of file names and links, so they are data, never a path).
 ID_PATTERN = r"(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
 ID_CHARS = 64
+# The most ids in one `ids` cell: a merger of more organisations than this is no real one.
+MAX_IDS = 10
 
 
 @dataclass(frozen=True)
@@ -114,8 +117,9 @@ LIBRARIES = TableSchema(
             "vo_offers_reading_programmes",
             "vo_offers_subject_advice",
         ),
-        # a merger: the library ids this one continues, separated by ';'
-        Column("successor_of", may_lack=True),
+        # a merger: the library ids this one continues, separated by ';' (libraries of an
+        # earlier school year; the rules check that)
+        Column("successor_of", may_lack=True, text="ids"),
     ),
     key=("school_year", "library_id"),
 )
