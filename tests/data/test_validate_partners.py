@@ -128,7 +128,7 @@ def test_a_year_filter_knows_calendar_years(tmp_path):
         load(folder, years=["2023"])
     problem = err.value.report.errors[0]
     assert problem.value == "2023"
-    assert "in network: 2021, 2022" in problem.message
+    assert "network: 2021, 2022" in problem.message
 
 
 # --------------------------------------------------------------------------- the rules
