@@ -368,3 +368,16 @@ def test_successors_in_a_cycle_are_located(tmp_path):
 
 def test_the_sample_lineage_validates():
     assert validate_data(SAMPLE).errors == []
+
+
+@pytest.mark.parametrize(("column", "value", "most"), [
+    ("inhabitants", "99999999999999999", "20.000.000"),
+    ("po_locations_in_area", "10.001", "10.000"),
+    ("children_4_12", "5.000.001", "5.000.000"),
+])
+def test_an_implausible_library_count_is_located(tmp_path, column, value, most):
+    folder = copy_mini(tmp_path)
+    set_cells(folder, "libraries", {(7, column): value})
+    report = validate_data(folder)
+    the_problem(report, "libraries.csv", 7, column,
+                f"aantal is onwaarschijnlijk groot (hoogstens {most})")

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from infographics.data.checklist import Checklist
+from infographics.data.limits import count as dutch_count
 from infographics.data.origin import ROW, Origin, show
 from infographics.data.partnerconfig import PartnerConfig
 from infographics.data.schema import (
@@ -76,6 +77,7 @@ def check_tables(
     for name, frame in frames.items():
         report.problems.extend(duplicate_keys(frame, origins[name], wrong))
         report.problems.extend(negative_counts(frame, origins[name]))
+        report.problems.extend(implausible_counts(frame, origins[name]))
     report.extend(check_references(frames, origins, broken))
     libraries, lib_origin = frames["libraries"], origins["libraries"]
     report.problems.extend(parts_over_whole(libraries, lib_origin))
@@ -147,6 +149,18 @@ def negative_counts(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
     for i, column in enumerate(counts):
         for rec in flagged(frame, negative[:, i]):
             yield origin.problem("aantal mag niet negatief zijn", rec[ROW], column, rec[column])
+
+
+def implausible_counts(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
+    """A count above its column's plausible bound (`Column.most`): a typing error, which would
+    otherwise be summed into every aggregate and printed with 17 digits."""
+    bounded = [(c.name, c.most) for c in TABLES[origin.table].columns
+               if c.kind == "int" and c.most is not None]
+    for name, most in bounded:
+        for rec in flagged(frame, frame[name] > most):
+            yield origin.problem(
+                f"aantal is onwaarschijnlijk groot (hoogstens {dutch_count(most)})",
+                rec[ROW], name, rec[name])
 
 
 def check_references(
