@@ -301,3 +301,29 @@ def test_figures_of_an_edition_are_its_years_and_those_it_shows(tmp_path, capsys
     assert main(["figures", "--data", str(data), "--level", "national"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert sorted({r["school_year"] for r in rows}) == list(multiyear.YEARS)
+
+
+@pytest.mark.parametrize("command", [
+    ["figures", "--level", "national"],
+    ["build", "--level", "national", "--subject", "all", "--jobs", "1", "--no-progress"],
+    ["bundle"],
+])
+def test_a_year_not_in_the_data_is_named_with_the_years_there_are(tmp_path, capsys, command):
+    data = multiyear.write(tmp_path / "data")
+    out = tmp_path / "out"
+    where = ["--out", str(out)] if command[0] != "figures" else []
+    assert main([*command, "--data", str(data), *where, "--year", "2030"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "gevraagd jaar 2030 komt niet voor (wel: " in captured.err
+    assert "2021-2022" in captured.err
+    assert not list(out.rglob("*.pdf"))
+
+
+def test_a_year_of_another_subject_is_named_with_the_subjects_years(tmp_path, capsys):
+    data = multiyear.write(tmp_path / "data")
+    assert main(["build", "--data", str(data), "--out", str(tmp_path / "out"), "--subject",
+                 "po", "--level", "national", "--year", "2019-2020", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "gevraagd jaar 2019-2020 komt niet voor (wel: po: " in err
+    assert "vo:" not in err

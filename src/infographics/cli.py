@@ -18,7 +18,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -239,6 +239,8 @@ def _figures(args: argparse.Namespace) -> int:
     ctx = load_context(args.data, args.mapping, args.layouts)
     _ignored_contact_errors(ctx.report)
     figures = ctx.figures
+    if not _known_years(args.year, {s: figures.years(s) for s in SUBJECTS}):
+        return 2
     years = None if not args.year or "all" in args.year else sorted(
         {y for year in args.year for y in shown_years(figures.years(), year)})
     frame = figures.export(args.level, years)
@@ -254,6 +256,17 @@ def _figures(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _known_years(years: Sequence[str], known: dict[str, list[str]]) -> bool:
+    """Whether every requested year (besides `all`) is a year of one of the subjects in
+    `known`; if not, say which are not and which years there are, per subject."""
+    from infographics.data.read import unknown_years
+
+    faults = unknown_years([y for y in years if y != "all"], known)
+    for _, message in faults:
+        print(f"Fout: {message}", file=sys.stderr)
+    return not faults
 
 
 def _ignored_contact_errors(report: Report | None) -> None:
@@ -294,6 +307,8 @@ def _build_alone(args: argparse.Namespace) -> int:
         return _make_bundles(args) if args.bundle else 0
     ctx = b.load_context(args.data, args.mapping, args.layouts)
     _ignored_contact_errors(ctx.report)
+    if not _known_years(years, {s: ctx.figures.years(s) for s in subjects}):
+        return 2
     jobs = plan(ctx.figures, subjects, levels, args.only, years)
     if not jobs:
         print("Niets te bouwen: geen entiteiten voor deze keuze.", file=sys.stderr)
@@ -409,7 +424,12 @@ def _make_bundles(args: argparse.Namespace) -> int:
     from infographics.numbers import count, decimal, integer
 
     started = time.perf_counter()
-    entitlements = Entitlements.from_tables(load(args.data, args.mapping))
+    tables = load(args.data, args.mapping)
+    if not _known_years(_bundle_years(args) or [], {
+            "schooljaren (po, vo)": tables.years(),
+            "kalenderjaren (partners)": tables.calendar_years()}):
+        return 2
+    entitlements = Entitlements.from_tables(tables)
     made: set[str] = set()
 
     def done(o: Outcome) -> None:  # each file as it is written; unchanged ones are counted

@@ -139,6 +139,22 @@ def test_years_per_subject(figures):
     assert figures.years() == ["2019-2020", "2020-2021", "2021", "2022"]
 
 
+def test_a_calendar_year_where_nobody_answered_is_no_partners_year(tmp_path):
+    # every 2022 network row again as 2023, none of them answered: 2023 has only unknown
+    # figures, so it is not a partners year (nor the default edition, the last one)
+    folder = tmp_path / "data"
+    shutil.copytree(MINI, folder)
+    shutil.copy(FIXTURES / "partners" / "partners.csv", folder)
+    network = pd.read_csv(FIXTURES / "partners" / "network.csv", dtype=str, keep_default_na=False)
+    silent = network[network["year"] == "2022"].assign(
+        year="2023", responded="nee", partners_total="", shares_housing="",
+        commercial_partners="")
+    pd.concat([network, silent]).to_csv(folder / "network.csv", index=False)
+    figures = measure(load(folder), load_indicators())
+    assert figures.years("partners") == ["2021", "2022"]
+    assert fig(figures, "partners_libraries", year="2023").n == 0
+
+
 def test_calendar_and_school_years_have_their_own_entities_and_indicators(figures):
     assert figures.entities("national", "2022", subject="po") == []
     assert [e.subjects for e in figures.entities("national", "2022")] == [("partners",)]

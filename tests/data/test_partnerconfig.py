@@ -76,3 +76,21 @@ def test_a_wrong_file_names_its_line_and_key(tmp_path, change, message):
 def test_the_default_is_packaged():
     assert DEFAULT_PATH.name == "partners.yaml"
     assert DEFAULT_PATH.is_file()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("label: mbo,", "label: 'mbo \U0001F4DA',"),
+     "6: categories[1].label: teken '\U0001F4DA' (U+1F4DA) kan het lettertype Lato niet tonen"),
+    (("label: lezen en literatuur}", "label: \"lezen\\u202eliteratuur\"}"),
+     "8: functions[0].label: tekenrichtingsteken U+202E"),
+    (("{id: overheid, label: overheid}", "{id: overheid, label: \"over\\nheid\"}"),
+     "2: groups[0].label: regeleinde in de tekst"),
+])
+def test_a_label_the_pages_cannot_draw_names_its_line(tmp_path, change, message):
+    assert message in error_of(tmp_path, GOOD.replace(*change))
+
+
+def test_a_label_is_taken_as_it_is_shown(tmp_path):
+    path = tmp_path / "partners.yaml"
+    path.write_text(GOOD.replace("label: mbo,", "label: \"mbo\\u200b\","), encoding="utf-8")
+    assert load_partner_config(path).categories[1].label == "mbo"

@@ -72,3 +72,44 @@ def test_a_wrong_series_file_names_its_line(tmp_path, indicators, text, where, m
         load_series(write(tmp_path, text), indicators)
     assert where in str(err.value)
     assert message in str(err.value)
+
+
+# --------------------------------------------------------------------------- calendar years
+
+
+@pytest.mark.parametrize("key", ["2021", "'2021'"])
+def test_a_partners_break_is_a_calendar_year(tmp_path, indicators, key):
+    series = load_series(write(tmp_path, f"notes: {{x: tekst}}\nbreaks:\n"
+                                         f"  partners_mean: {{{key}: x}}\n"), indicators)
+    assert [b.school_year for b in series.breaks_of("partners_mean")] == ["2021"]
+    assert series.break_between("partners_mean", "2020", "2021").note == "tekst"
+    assert series.break_between("partners_mean", "2021", "2022") is None
+    # a school year is of another kind: never separated by a calendar year's break
+    assert series.break_between("partners_mean", "2019-2020", "2021-2022") is None
+
+
+def test_the_packaged_series_checks_its_years_against_the_packaged_indicators(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        load_series(write(tmp_path, "notes: {x: tekst}\nbreaks:\n"
+                                    "  partners_mean: {2020-2021: x}\n"))
+    assert ":3: breaks.partners_mean.2020-2021" in str(err.value)
+
+
+@pytest.mark.parametrize(("text", "where", "message"), [
+    ("notes: {x: tekst}\nbreaks:\n  partners_mean: {2020-2021: x}\n",
+     ":3: breaks.partners_mean.2020-2021", "per kalenderjaar"),
+    ("notes: {x: tekst}\nbreaks:\n  partners_mean: {21: x}\n",
+     ":3: breaks.partners_mean.21", "ongeldig kalenderjaar"),
+    ("notes: {x: tekst}\nbreaks:\n  partners_mean: {2021: y}\n",
+     ":3: breaks.partners_mean.2021", "onbekende noot 'y'"),
+    ("notes: {x: tekst}\nbreaks:\n  po_libraries: {2021: x}\n",
+     ":3: breaks.po_libraries.2021", "per schooljaar"),
+    ("notes: {x: tekst}\nbreaks:\n  po_libraries: {'2021': x}\n",
+     ":3: breaks.po_libraries.2021", "ongeldig schooljaar"),
+])
+def test_a_break_year_of_the_wrong_kind_names_its_line(tmp_path, indicators, text, where,
+                                                       message):
+    with pytest.raises(ConfigError) as err:
+        load_series(write(tmp_path, text), indicators)
+    assert where in str(err.value)
+    assert message in str(err.value)

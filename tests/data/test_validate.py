@@ -312,3 +312,72 @@ def test_validate_data_is_also_reachable_from_this_module():
     assert validate.validate_data(MINI).problems == []
     assert validate.validate_data(str(FIXTURES / "three_errors")).summary() == (
         "3 fout(en), 0 waarschuwing(en)")
+
+
+# --------------------------------------------------------------------------- successor_of
+# mini libraries: rows 2-3 are 2019-2020 (bib-a, bib-d), rows 4-8 2020-2021 (bib-a to bib-e)
+
+
+def test_a_merger_continues_libraries_of_an_earlier_school_year(tmp_path):
+    folder = copy_mini(tmp_path)
+    set_cells(folder, "libraries", {(5, "successor_of"): "bib-a; bib-d"})
+    assert validate_data(folder).problems == []
+    assert load(folder).libraries["successor_of"].dropna().tolist() == ["bib-a;bib-d"]
+
+
+def test_a_merger_may_continue_an_organisation_of_network_only(tmp_path):
+    # network 2019 is school year 2018-2019, before 2020-2021; network 2021 is not
+    folder = copy_mini(tmp_path)
+    shutil.copy(FIXTURES / "partners" / "network.csv", folder)
+    append_row(folder, "network", ["2019", "bib-z", "Bibliotheek Oud", "PV25", "", "nee", "",
+                                   "", ""])
+    set_cells(folder, "libraries", {(8, "successor_of"): "bib-z"})
+    assert validate_data(folder).problems == []
+    set_cells(folder, "libraries", {(8, "successor_of"): "bib-f"})
+    only_problem(folder, "libraries.csv", 8, "successor_of",
+                 "'bib-f' bestaat pas vanaf schooljaar 2020-2021, niet in een schooljaar vóór "
+                 "2020-2021")
+
+
+@pytest.mark.parametrize(("value", "fragment"), [
+    ("bib-b", "bibliotheek 'bib-b' kan zichzelf niet voortzetten"),
+    ("bib-a;bib-x", "onbekende bibliotheek 'bib-x' (niet in libraries of network)"),
+    ("bib-c", "'bib-c' bestaat pas vanaf schooljaar 2020-2021"),
+    ("<b>bib-a</b>", "id '<b>bib-a</b>': ongeldige id"),
+    ("bib-a;bib-\U0001F600", "id 'bib-\U0001F600': ongeldige id"),
+    ("../bib-a", "een id is een gegeven, geen pad"),
+    ("bib-a;bib-a", "id 'bib-a' staat er twee keer"),
+    (";".join(f"bib-{i}" for i in range(139)), "te veel ids: 139 (maximaal 10)"),
+    (" ; ", "geen id"),
+])
+def test_a_wrong_successor_is_located(tmp_path, value, fragment):
+    folder = copy_mini(tmp_path)
+    set_cells(folder, "libraries", {(5, "successor_of"): value})
+    problem = only_problem(folder, "libraries.csv", 5, "successor_of", fragment)
+    assert problem.value == value.strip() or problem.value.startswith(value[:50])
+
+
+def test_successors_in_a_cycle_are_located(tmp_path):
+    folder = copy_mini(tmp_path)
+    set_cells(folder, "libraries", {(4, "successor_of"): "bib-d", (7, "successor_of"): "bib-a"})
+    report = validate_data(folder)
+    assert len(report.problems) == 2, report.text()
+    the_problem(report, "libraries.csv", 4, "successor_of", "kring: bib-a → bib-d → bib-a")
+    the_problem(report, "libraries.csv", 7, "successor_of", "kring: bib-d → bib-a → bib-d")
+
+
+def test_the_sample_lineage_validates():
+    assert validate_data(SAMPLE).errors == []
+
+
+@pytest.mark.parametrize(("column", "value", "most"), [
+    ("inhabitants", "99999999999999999", "20.000.000"),
+    ("po_locations_in_area", "10.001", "10.000"),
+    ("children_4_12", "5.000.001", "5.000.000"),
+])
+def test_an_implausible_library_count_is_located(tmp_path, column, value, most):
+    folder = copy_mini(tmp_path)
+    set_cells(folder, "libraries", {(7, column): value})
+    report = validate_data(folder)
+    the_problem(report, "libraries.csv", 7, column,
+                f"aantal is onwaarschijnlijk groot (hoogstens {most})")

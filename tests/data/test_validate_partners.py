@@ -128,7 +128,7 @@ def test_a_year_filter_knows_calendar_years(tmp_path):
         load(folder, years=["2023"])
     problem = err.value.report.errors[0]
     assert problem.value == "2023"
-    assert "in network: 2021, 2022" in problem.message
+    assert "network: 2021, 2022" in problem.message
 
 
 # --------------------------------------------------------------------------- the rules
@@ -326,3 +326,22 @@ def test_skip_bad_rows_drops_the_rows_of_a_skipped_network_row(tmp_path):
     skipped = [(p.file, p.row) for p in tables.report.warnings]
     assert skipped == [("network.csv", 8), ("partners.csv", row), ("partners.csv", 19),
                        ("partners.csv", 20)]
+
+
+@pytest.mark.parametrize(("column", "value", "most"), [
+    ("partners_total", "99999999999999999", "10.000"),
+    ("partners_total", "10.001", "10.000"),
+    ("inhabitants", "20.000.001", "20.000.000"),
+])
+def test_an_implausible_network_count_is_located(tmp_path, column, value, most):
+    folder = mini_with_partners(tmp_path)
+    set_cells(folder, "network", {(2, column): value})
+    problem = only_problem(folder, "network.csv", 2, column,
+                           f"aantal is onwaarschijnlijk groot (hoogstens {most})")
+    assert problem.value == value.replace(".", "")
+
+
+def test_the_largest_plausible_partners_total_is_accepted(tmp_path):
+    folder = mini_with_partners(tmp_path)
+    set_cells(folder, "network", {(2, "partners_total"): "10.000"})
+    assert validate_data(folder).problems == []

@@ -171,7 +171,8 @@ class Figures:
     def years(self, subject: str | None = None) -> list[str]:
         """The years that have figures for `subject`, sorted: for PO the school years where a
         library answered the PO survey, for VO the VO survey, for partners the calendar years
-        of network.csv. None: every year (school and calendar years)."""
+        of network.csv where a library answered the general survey. None: every year (school
+        and calendar years)."""
         if subject is None:
             return sorted({e.school_year for e in self._entities})
         if subject in self._subject_years:
@@ -344,13 +345,15 @@ def _entities(tables: TablesLike, rows: pd.DataFrame, indicators: Indicators,
 
 
 def _subject_years(libraries: pd.DataFrame, network: pd.DataFrame) -> dict[str, list[str]]:
-    """Per subject the years with figures: a school year with a library that answered the PO
-    (VO) survey; a calendar year of network.csv."""
-    def answered(flag: str) -> list[str]:
-        rows = libraries[libraries[flag].eq(True).fillna(False).astype(bool)]
+    """Per subject the years with figures: a year in which someone answered its survey (a
+    school year with a library that answered the PO or VO survey; a calendar year of
+    network.csv with a library that answered the general survey). A year where nobody
+    answered has only unknown figures, so it is no edition (and never the default one)."""
+    def answered(rows: pd.DataFrame, flag: str) -> list[str]:
+        rows = rows[rows[flag].eq(True).fillna(False).astype(bool)]
         return sorted(rows["school_year"].astype(str).unique())
-    return {"po": answered("responded_po"), "vo": answered("responded_vo"),
-            "partners": sorted(network["school_year"].astype(str).unique())}
+    return {"po": answered(libraries, "responded_po"), "vo": answered(libraries, "responded_vo"),
+            "partners": answered(network, "responded")}
 
 
 def _pairs(frame: pd.DataFrame, key: str, name: str) -> list[tuple[str, str]]:

@@ -4,7 +4,9 @@ functions, each with an id and a Dutch label) into a typed `PartnerConfig`.
 The codes in `partners.csv` are checked against it, the pivot (`partners.py`) turns a library's
 rows into one column per category, group, function and (category, function), and the
 indicator templates of `indicators.yaml` are expanded over it. The file is read strictly
-(`yamlsrc.py`); a wrong file raises `ConfigError` naming the file, the line and the key.
+(`yamlsrc.py`); a wrong file raises `ConfigError` naming the file, the line and the key. The
+labels are drawn on the pages, so they are checked as the names in the data are (`text.py`):
+one line, no control or direction characters, every character in the Lato font.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from infographics import yamlsrc
 from infographics.data.limits import DEFAULT_LIMITS, Limits
+from infographics.data.text import examine
 from infographics.errors import ConfigError
 from infographics.resources import LAYOUTS
 
@@ -107,10 +110,11 @@ def load_partner_config(path: Path | None = None,
     `ConfigError` naming the file, the line and the key."""
     source = yamlsrc.read(Path(path or DEFAULT_PATH), limits=limits)
     spec: _PartnerFile = yamlsrc.build(_PartnerFile, source)
-    groups = _codes(source, "groups", [(g.id, g.label, "") for g in spec.groups])
+    groups = _codes(source, "groups", [(g.id, g.label, "") for g in spec.groups], limits)
     categories = _codes(source, "categories",
-                        [(c.id, c.label, c.group) for c in spec.categories])
-    functions = _codes(source, "functions", [(f.id, f.label, "") for f in spec.functions])
+                        [(c.id, c.label, c.group) for c in spec.categories], limits)
+    functions = _codes(source, "functions", [(f.id, f.label, "") for f in spec.functions],
+                       limits)
     known = {g.id for g in groups}
     for i, category in enumerate(categories):
         if category.group not in known:
@@ -126,13 +130,15 @@ def _fail(source: yamlsrc.Source, key: yamlsrc.KeyPath, message: str) -> ConfigE
     return ConfigError(source.file, source.line(key), yamlsrc.dotted(key), message)
 
 
-def _codes(source: yamlsrc.Source, key: str,
-           items: list[tuple[str, str, str]]) -> tuple[Code, ...]:
-    """The codes of one list, each a valid code and not there twice; not empty."""
+def _codes(source: yamlsrc.Source, key: str, items: list[tuple[str, str, str]],
+           limits: Limits = DEFAULT_LIMITS) -> tuple[Code, ...]:
+    """The codes of one list, each a valid code and not there twice, each label text the pages
+    can draw (as shown: a harmless change such as composed Unicode is taken); not empty."""
     if not items:
         raise _fail(source, (key,), "lijst mag niet leeg zijn")
     seen: set[str] = set()
-    for i, (code, label, _) in enumerate(items):
+    shown: list[tuple[str, str, str]] = []
+    for i, (code, label, group) in enumerate(items):
         if len(code) > CODE_CHARS or not CODE_PATTERN.fullmatch(code):
             raise _fail(source, (key, i, "id"),
                         f"ongeldige code {code!r}: kleine letters, cijfers en enkele '_', "
@@ -141,5 +147,10 @@ def _codes(source: yamlsrc.Source, key: str,
             raise _fail(source, (key, i, "id"), f"code {code!r} staat er twee keer")
         if not label.strip():
             raise _fail(source, (key, i, "label"), "label mag niet leeg zijn")
+        kept, findings = examine(label, "name", limits.text_chars)
+        if kept is None:
+            raise _fail(source, (key, i, "label"),
+                        "; ".join(message for message, _ in findings) + f": {label!r}")
         seen.add(code)
-    return tuple(Code(code, label, group) for code, label, group in items)
+        shown.append((code, kept, group))
+    return tuple(Code(code, label, group) for code, label, group in shown)

@@ -10,7 +10,7 @@ calendar `year` is carried in `school_year`, the edition's year.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -124,16 +124,23 @@ def _check_years(
     frames: dict[str, pd.DataFrame], origin: Origin, years: Sequence[str], report: Report
 ) -> None:
     """A requested year must be a school year of libraries or a calendar year of network."""
-    school = set(frames["libraries"][YEAR_COLUMN].dropna())
-    calendar = set(frames["network"][CALENDAR_YEAR_COLUMN].dropna())
-    for year in years:
-        if year not in school and year not in calendar:
-            known = ", ".join(sorted(school)) or "geen"
-            what = "jaar" if calendar else "schooljaar"
-            also = f"; in network: {', '.join(sorted(calendar))}" if calendar else ""
-            report.problems.append(origin.problem(
-                f"gevraagd {what} komt niet voor in libraries (wel: {known}{also})",
-                column=YEAR_COLUMN, value=year))
+    known = {"libraries": sorted(set(frames["libraries"][YEAR_COLUMN].dropna()))}
+    calendar = sorted(set(frames["network"][CALENDAR_YEAR_COLUMN].dropna()))
+    if calendar:
+        known["network"] = calendar
+    for year, message in unknown_years(years, known):
+        report.problems.append(origin.problem(message, column=YEAR_COLUMN, value=year))
+
+
+def unknown_years(
+    years: Sequence[str], known: Mapping[str, Sequence[str]]
+) -> list[tuple[str, str]]:
+    """The requested `years` that are in none of `known` (per subject or table, its years),
+    each with a Dutch message that names it and the years there are, per subject."""
+    have = {year for found in known.values() for year in found}
+    listed = "; ".join(f"{name}: {', '.join(found) or 'geen'}" for name, found in known.items())
+    return [(year, f"gevraagd jaar {year} komt niet voor (wel: {listed})")
+            for year in dict.fromkeys(years) if year not in have]
 
 
 def _skip_bad_rows(

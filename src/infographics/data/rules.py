@@ -4,7 +4,9 @@ cross-table problems.
 Reading and parsing (`sources.py`, `parse.py`) check each cell; these rules check what only shows
 across cells, rows and tables: duplicate keys, references between tables, parts that exceed their
 whole, counts under a programme that is answered `nee`, negative counts, checklist points above
-the block maximum, e-mail addresses (as the sending code uses them), and for the partners tables
+the block maximum, e-mail addresses (as the sending code uses them), the organisations a merged
+library continues (`successor_of`: libraries of an earlier school year, not itself, no
+cycle), and for the partners tables
 the category and function codes (against `partners.yaml`), partner rows of a library that did
 not take part that year, and a network province that differs from libraries (a warning). The
 rules come from `schema.py`. Every problem names file (and sheet), spreadsheet row, column and
@@ -22,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from infographics.data.checklist import Checklist
+from infographics.data.limits import count as dutch_count
 from infographics.data.origin import ROW, Origin, show
 from infographics.data.partnerconfig import PartnerConfig
 from infographics.data.schema import (
@@ -74,11 +77,13 @@ def check_tables(
     for name, frame in frames.items():
         report.problems.extend(duplicate_keys(frame, origins[name], wrong))
         report.problems.extend(negative_counts(frame, origins[name]))
+        report.problems.extend(implausible_counts(frame, origins[name]))
     report.extend(check_references(frames, origins, broken))
     libraries, lib_origin = frames["libraries"], origins["libraries"]
     report.problems.extend(parts_over_whole(libraries, lib_origin))
     report.problems.extend(sums_over_whole(libraries, lib_origin))
     report.problems.extend(counts_without_flag(libraries, lib_origin))
+    report.problems.extend(bad_successors(libraries, frames["network"], lib_origin))
     report.problems.extend(points_out_of_range(frames["school_locations"],
                                                origins["school_locations"], checklist))
     report.problems.extend(bad_emails(frames["contacts"], origins["contacts"]))
@@ -144,6 +149,18 @@ def negative_counts(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
     for i, column in enumerate(counts):
         for rec in flagged(frame, negative[:, i]):
             yield origin.problem("aantal mag niet negatief zijn", rec[ROW], column, rec[column])
+
+
+def implausible_counts(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem]:
+    """A count above its column's plausible bound (`Column.most`): a typing error, which would
+    otherwise be summed into every aggregate and printed with 17 digits."""
+    bounded = [(c.name, c.most) for c in TABLES[origin.table].columns
+               if c.kind == "int" and c.most is not None]
+    for name, most in bounded:
+        for rec in flagged(frame, frame[name] > most):
+            yield origin.problem(
+                f"aantal is onwaarschijnlijk groot (hoogstens {dutch_count(most)})",
+                rec[ROW], name, rec[name])
 
 
 def check_references(
@@ -249,6 +266,72 @@ def counts_without_flag(frame: pd.DataFrame, origin: Origin) -> Iterator[Problem
                     f"{flag} is nee, maar {count} is {show(rec[count])} (moet leeg of 0 zijn)",
                     rec[ROW], count, rec[count],
                 )
+
+
+def bad_successors(
+    frame: pd.DataFrame, network: pd.DataFrame, origin: Origin
+) -> Iterator[Problem]:
+    """`successor_of` names the organisations a library continues (a merger): each must be a
+    library of a school year before the row's (in libraries, or in network in a calendar year
+    that ends such a school year: 2018 is 2017-2018), never the library itself, and following
+    them must never lead back to the library (a cycle). Each wrong id is a problem at its row.
+    The ids themselves are checked where they are read (`text.py`)."""
+    column = "successor_of"
+    rows = frame.dropna(subset=[column, YEAR_COLUMN, "library_id"])
+    if rows.empty:
+        return
+    known = frame.dropna(subset=[YEAR_COLUMN, "library_id"])
+    # per id its first school year; a calendar year Y of network is school year (Y-1)-Y
+    ends = network.dropna(subset=[CALENDAR_YEAR_COLUMN, "library_id"])
+    spans = pd.concat([
+        known[["library_id", YEAR_COLUMN]],
+        pd.DataFrame({"library_id": ends["library_id"], YEAR_COLUMN: [
+            f"{int(y) - 1}-{y}" for y in ends[CALENDAR_YEAR_COLUMN]]}),
+    ])
+    first = spans.groupby("library_id")[YEAR_COLUMN].min().to_dict()
+    edges: list[tuple[Record, str]] = []  # (row, an organisation it continues)
+    for rec in rows.to_dict("records"):
+        library, year = rec["library_id"], rec[YEAR_COLUMN]
+        for old in str(rec[column]).split(";"):
+            if old == library:
+                message = f"bibliotheek '{show(old)}' kan zichzelf niet voortzetten"
+            elif old not in first:
+                message = f"onbekende bibliotheek '{show(old)}' (niet in libraries of network)"
+            elif first[old] >= year:
+                message = (f"bibliotheek '{show(old)}' bestaat pas vanaf schooljaar {first[old]}, "
+                           f"niet in een schooljaar vóór {year}; successor_of noemt de "
+                           "organisaties die deze bibliotheek voortzet")
+            else:
+                edges.append((rec, old))
+                continue
+            yield origin.problem(message, rec[ROW], column, rec[column])
+    graph: dict[str, set[str]] = {}
+    for rec, old in edges:
+        graph.setdefault(rec["library_id"], set()).add(old)
+    for rec, old in edges:
+        path = _path(graph, old, rec["library_id"])
+        if path:
+            chain = " → ".join([rec["library_id"], *path])
+            yield origin.problem(f"successor_of loopt in een kring: {chain}", rec[ROW], column,
+                                 rec[column])
+
+
+def _path(graph: dict[str, set[str]], start: str, goal: str) -> list[str]:
+    """The ids from `start` to `goal` along `graph` (depth first), or [] if there is none."""
+    trail: dict[str, str | None] = {start: None}
+    todo = [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            path = [node]
+            while (before := trail[path[-1]]) is not None:
+                path.append(before)
+            return path[::-1]
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in trail:
+                trail[nxt] = node
+                todo.append(nxt)
+    return []
 
 
 def points_out_of_range(

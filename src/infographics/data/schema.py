@@ -17,13 +17,16 @@ Kind = Literal["text", "int", "bool", "number", "enum", "year"]
 # - name: one line drawn on the pages in Lato: every character must be in the font
 # - line: one line of text that is not drawn (a contact's name, used in the salutation)
 # - email: one address, checked further by the rules as the sending code uses it
-TextKind = Literal["id", "name", "line", "email"]
+# - ids: ids separated by ';' (each an `id`), at most `MAX_IDS`; the rules check what they name
+TextKind = Literal["id", "name", "line", "email", "ids"]
 
 # An identifier: a letter or digit, then letters, digits, '_', '.' and '-', 64 characters at
 # most, never '..': no slash, backslash, space, control character or other letter (ids become
 # parts of file names and links, so they are data, never a path).
 ID_PATTERN = r"(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
 ID_CHARS = 64
+# The most ids in one `ids` cell: a merger of more organisations than this is no real one.
+MAX_IDS = 10
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Column:
     default: str | None = None  # value used for an empty cell (e.g. contacts.role = "to")
     text: TextKind | None = None  # for kind == "text": what it holds (None: unchecked text)
     may_lack: bool = False  # a table may lack this column without a warning (version 2 columns)
+    most: int | None = None  # for kind == "int": the largest plausible count (rules.py)
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,18 @@ class TableSchema:
         return tuple(c.name for c in self.columns)
 
 
+# The largest plausible counts, per library organisation: far above any real one, so only a
+# typing error (a digit too many, a pasted id) is refused; the Netherlands has some 18 million
+# inhabitants, 1,6 million children of 4-12 and 6.800 PO school locations in all.
+MOST_INHABITANTS = 20_000_000
+MOST_PEOPLE = 5_000_000  # pupils, children, members
+MOST_LOCATIONS = 10_000  # school locations
+MOST_PARTNERS = 10_000  # different partner organisations
+
+
 def _ints(*names: str) -> tuple[Column, ...]:
-    return tuple(Column(n, "int") for n in names)
+    return tuple(Column(n, "int", most=MOST_PEOPLE if n.endswith(("pupils", "_4_12"))
+                        else MOST_LOCATIONS) for n in names)
 
 
 def _bools(*names: str) -> tuple[Column, ...]:
@@ -83,7 +97,7 @@ LIBRARIES = TableSchema(
         Column("library_id", required=True, text="id"),
         Column("library_name", required=True, text="name"),
         Column("province", required=True, text="id"),
-        Column("inhabitants", "int"),
+        Column("inhabitants", "int", most=MOST_INHABITANTS),
         Column("responded_po", "bool", required=True),
         *_ints(
             "po_locations_in_area",
@@ -114,8 +128,9 @@ LIBRARIES = TableSchema(
             "vo_offers_reading_programmes",
             "vo_offers_subject_advice",
         ),
-        # a merger: the library ids this one continues, separated by ';'
-        Column("successor_of", may_lack=True),
+        # a merger: the library ids this one continues, separated by ';' (libraries of an
+        # earlier school year; the rules check that)
+        Column("successor_of", may_lack=True, text="ids"),
     ),
     key=("school_year", "library_id"),
 )
@@ -167,9 +182,9 @@ NETWORK = TableSchema(
         Column("library_id", required=True, text="id"),
         Column("library_name", required=True, text="name"),
         Column("province", required=True, text="id"),
-        Column("inhabitants", "int"),
+        Column("inhabitants", "int", most=MOST_INHABITANTS),
         Column("responded", "bool", required=True),
-        Column("partners_total", "int"),
+        Column("partners_total", "int", most=MOST_PARTNERS),
         Column("shares_housing", "bool"),
         Column("commercial_partners", "bool"),
     ),

@@ -18,6 +18,9 @@ What a column holds (`schema.TextKind`) decides the checks:
 - `name` (drawn on the pages): every character must be in the bundled Lato font's character map
   (all weights have the same map); a character it cannot draw would print as an empty box.
 - `email`: the rules check the address itself (`rules.valid_email`).
+- `ids`: ids separated by ';' (spaces around them are left out), each as `id` says, none
+  twice, at most `schema.MAX_IDS`; kept as the ids joined by ';'. The rules check what they
+  name (`rules.bad_successors`).
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ import pandas as pd
 from reportlab.pdfbase.ttfonts import TTFontFile
 
 from infographics.data.limits import Limits, count
-from infographics.data.schema import ID_CHARS, ID_PATTERN, TextKind
+from infographics.data.origin import show
+from infographics.data.schema import ID_CHARS, ID_PATTERN, MAX_IDS, TextKind
 from infographics.errors import Severity
 from infographics.resources import FONTS
 
@@ -65,6 +69,8 @@ def check_text(
     text = cells.where(known, "").astype(str)
     if kind == "id":
         look = known & ~text.str.fullmatch(ID_PATTERN).to_numpy(dtype=bool)
+    elif kind == "ids":
+        look = known  # few cells (mergers); each is split and checked
     else:
         look = known & (text.str.contains(_PLAIN).to_numpy(dtype=bool)
                         | (text.str.len() > bound).to_numpy(dtype=bool)
@@ -86,6 +92,8 @@ def examine(value: str, kind: TextKind, bound: int) -> Verdict:
     """One cell that is not plain printable ASCII of fitting length, as `kind` says."""
     if kind == "id":
         return _examine_id(value)
+    if kind == "ids":
+        return _examine_ids(value)
     if len(value) > bound:
         return None, [(f"tekst is te lang: {count(len(value))} tekens (maximaal {bound})",
                        "error")]
@@ -125,6 +133,28 @@ def _examine_id(value: str) -> Verdict:
     return None, [("ongeldige id: alleen letters, cijfers, '_', '.' en '-' (niet '..'), "
                    f"beginnend met een letter of cijfer, maximaal {ID_CHARS} tekens: "
                    + "; ".join(reasons or ["'..' niet toegestaan"]), "error")]
+
+
+def _examine_ids(value: str) -> Verdict:
+    """Ids separated by ';': each a valid id, none twice, at most `MAX_IDS`."""
+    ids = [part.strip() for part in value.split(";") if part.strip()]
+    if not ids:
+        return None, [("geen id: verwacht ids gescheiden door ';' (bv. bib-a;bib-b)", "error")]
+    if len(ids) > MAX_IDS:
+        return None, [(f"te veel ids: {count(len(ids))} (maximaal {MAX_IDS})", "error")]
+    errors: list[tuple[str, Severity]] = []
+    for part in ids:
+        kept, found = _examine_id(part)
+        if kept is None:
+            errors.extend((f"id '{show(part)}': {message}", severity)
+                          for message, severity in found)
+    twice = sorted({part for part in ids if ids.count(part) > 1})
+    if twice:
+        named = ", ".join(f"'{show(p)}'" for p in twice)
+        errors.append((f"id {named} staat er twee keer", "error"))
+    if errors:
+        return None, errors
+    return ";".join(ids), []
 
 
 def _line_breaks(value: str) -> str:
