@@ -84,3 +84,9 @@ def test_count_uses_singular_and_plural():
     assert nl.count(1, "pagina", "pagina's") == "1 pagina"
     assert nl.count(0, "pagina", "pagina's") == "0 pagina's"
     assert nl.count(1032, "pagina", "pagina's") == "1.032 pagina's"
+
+
+@pytest.mark.parametrize(("value", "text"), [(15.0, "15"), (14.62, "14,6"), (15.96, "16"),
+                                             (1234.5, "1.234,5"), (None, "–")])
+def test_a_mean_has_one_decimal_unless_it_is_whole(value, text):
+    assert nl.format_value(value, "mean") == text

@@ -52,6 +52,13 @@ def decimal(value: float | Decimal | None, digits: int = 1) -> str:
     return format_decimal(_round(value, digits), format=pattern, locale=LOCALE)
 
 
+def mean(value: float | Decimal | None) -> str:
+    """A mean with one decimal, a whole one without: 14.62 -> '14,6', 15.0 -> '15' (a page says
+    "gemiddeld 15 partners" as the KB publishes it, and never '15' beside '14,6')."""
+    text = decimal(value, 1)
+    return text.removesuffix(",0")
+
+
 def percent(fraction: float | None, digits: int = 0) -> str:
     """A fraction as a percentage: 0.784 -> '78%', with digits=1 0.3734 -> '37,3%'."""
     if fraction is None or _missing(fraction):
@@ -114,6 +121,7 @@ def edition_words(year: str) -> str:
 FORMATS: dict[str, Callable[[float | None], str]] = {
     "integer": integer,
     "decimal": decimal,
+    "mean": mean,
     "percent": percent,
     "percent1": lambda v: percent(v, 1),
     "compact": compact,
@@ -137,7 +145,7 @@ def shown_value(value: float | None, fmt: str) -> float | None:
 
 
 def format_value(value: float | None, fmt: str) -> str:
-    """Format by name, as layouts refer to formats: integer, decimal, percent, percent1,
+    """Format by name, as layouts refer to formats: integer, decimal, mean, percent, percent1,
     compact, in_ten."""
     try:
         return FORMATS[fmt](value)

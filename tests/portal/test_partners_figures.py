@@ -36,7 +36,7 @@ def mean_text(rows: list[dict[str, str]]) -> str:
     totals = [int(r["partners_total"]) for r in rows
               if r["responded"] == "ja" and r["partners_total"] != ""]
     mean = Decimal(sum(totals)) / Decimal(len(totals))
-    return str(mean.quantize(Decimal("0.1"), ROUND_HALF_UP)).replace(".", ",")
+    return str(mean.quantize(Decimal("0.1"), ROUND_HALF_UP)).replace(".", ",").removesuffix(",0")
 
 
 def _client(portal, address):

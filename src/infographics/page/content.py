@@ -265,7 +265,11 @@ def _conversation(school: _School, checklist: Checklist) -> dict[str, str]:
 
 
 def _default_format(fig: Figure) -> str:
-    return "percent" if "_share" in fig.indicator else "integer"
+    """A share in percent, a mean (`..._mean`, the average number of partners) with one
+    decimal when it has one, anything else a whole number."""
+    if "_share" in fig.indicator:
+        return "percent"
+    return "mean" if fig.indicator.endswith("_mean") else "integer"
 
 
 SOFT_HYPHEN = "\u00ad"
@@ -529,7 +533,7 @@ def _comparison(spec: L.Comparison, at: _Resolving) -> ComparisonContent:
         alts.append(f"{label}: " + ", ".join(
             f"{bar.label} {bar.text}" + (f" ({own.label if own else ''} {bar.mark})"
                                          if bar.mark else "") for bar in bars))
-    legend = (f"{own.label} vergeleken met elke groep: {ctx.values['marks_rule']}."
+    legend = (f"{_short(own.label)} vergeleken met elke groep: {ctx.values['marks_rule']}."
               if marking and own is not None else "")
     alt = "Staafdiagram, vergelijking: " + "; ".join(alts) + "."
     return ComparisonContent(id=at.id, box=at.box, alt=alt,

@@ -70,7 +70,7 @@ PLACEHOLDER = re.compile(
     r"(?::([a-z0-9_]+))?\}"
 )
 Series = Literal["library", "province", "size_class", "national"]
-Format = Literal["integer", "decimal", "percent", "percent1", "compact", "in_ten"]
+Format = Literal["integer", "decimal", "mean", "percent", "percent1", "compact", "in_ten"]
 TextSize = Literal["body", "label", "note"]
 
 

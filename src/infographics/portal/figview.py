@@ -20,7 +20,7 @@ from flask.typing import ResponseReturnValue
 
 from infographics.data.measure import SUBJECT_TABLES
 from infographics.levels import SUBJECT_INFO
-from infographics.numbers import DASH, decimal, integer, percent
+from infographics.numbers import DASH, integer, mean, percent
 from infographics.portal.access import FigureKey, FigureScope
 from infographics.portal.csvout import csv_line, csv_text
 from infographics.portal.state import audit, catalog, viewer
@@ -151,7 +151,7 @@ def cell(figures: Figures, indicators: Indicators, key: FigureKey, indicator: st
     elif ind.is_share:
         text = percent(fig.value)
     elif ind.is_mean:  # a mean with one decimal, as the pages show it
-        text = decimal(fig.value, 1)
+        text = mean(fig.value)
     else:
         text = integer(fig.value)
     return Cell(text, f"N {integer(fig.n)}", fig.suppressed)
