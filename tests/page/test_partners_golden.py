@@ -86,7 +86,7 @@ def test_numbers_on_the_page_equal_the_figures_export(key, jobs, ctx, pdf):
                   & (export.entity_id == job.entity_id)].set_index("indicator")
     text = pdf.flat(render(ctx, job))
     assert nl.integer(rows.loc["partners_mean", "value"]) in text
-    if key[1] == "library":  # its own shares read ja/nee; its mean is compared as a mean (one decimal unless whole)
+    if key[1] == "library":  # own shares read ja/nee; its mean as a mean
         assert f"{nl.mean(rows.loc['partners_mean', 'value'])} " in text
         return
     headline = ("partners_share_grp_overheid", "partners_share_grp_onderwijs",
