@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: demo test lint bench sample clean
+.PHONY: demo demo-all test lint bench sample clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,11 @@ $(BIN)/.installed: pyproject.toml
 
 demo: $(BIN)/.installed
 	$(BIN)/infographics build --data data/sample --out output --subject all --level all --bundle
+	$(BIN)/infographics preview --data data/sample --out output
+
+# every year of the sample, not only the latest of each subject
+demo-all: $(BIN)/.installed
+	$(BIN)/infographics build --data data/sample --out output --subject all --level all --year all --bundle
 	$(BIN)/infographics preview --data data/sample --out output
 
 test: $(BIN)/.installed
