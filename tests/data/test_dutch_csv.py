@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from minidata import copy_mini
 
 from infographics.data.indicators import load_indicators
 from infographics.data.measure import measure
@@ -129,10 +129,6 @@ def test_mini_as_dutch_excel_csv_gives_identical_tables(tmp_path):
 # --------------------------------------------------------------------------- what is not guessed
 
 
-def copy_mini(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    shutil.copytree(MINI, folder)
-    return folder
 
 
 def the_error(folder: Path, file: str, row: int, fragment: str) -> Problem:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import struct
 import time
 import unicodedata
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from minidata import copy_mini, read_rows, set_cells
 
 from infographics.data.limits import DEFAULT_LIMITS, Limits
 from infographics.data.origin import show
@@ -33,25 +33,10 @@ MINI = Path(__file__).parents[1] / "fixtures" / "mini"
 # --------------------------------------------------------------------------- helpers
 
 
-def copy_mini(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    shutil.copytree(MINI, folder)
-    return folder
 
 
-def read_rows(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.reader(fh))
 
 
-def set_cells(folder: Path, table: str, cells: dict[tuple[int, str], str]) -> None:
-    """Set cells addressed as a spreadsheet shows them: {(row, column): value}, header = 1."""
-    path = folder / f"{table}.csv"
-    rows = read_rows(path)
-    for (row, column), value in cells.items():
-        rows[row - 1][rows[0].index(column)] = value
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(rows)
 
 
 def the_problem(report: Report, file: str, row: int | None, column: str, fragment: str,

@@ -6,13 +6,13 @@ rows."""
 from __future__ import annotations
 
 import csv
-import shutil
 import time
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from minidata import copy_mini
 
 from infographics.data.mapping import read_mapping
 from infographics.data.read import Tables, load
@@ -28,14 +28,6 @@ PARTNERS = FIXTURES / "partners"  # network.csv and partners.csv that go with th
 # --------------------------------------------------------------------------- helpers
 
 
-def copy_mini(tmp_path: Path, partners: bool = False) -> Path:
-    """The mini data in a folder of its own; with `partners`, plus the partners tables."""
-    folder = tmp_path / "data"
-    shutil.copytree(MINI, folder)
-    if partners:
-        for table in ("network", "partners"):
-            shutil.copy(PARTNERS / f"{table}.csv", folder)
-    return folder
 
 
 def read_rows(path: Path) -> list[list[str]]:

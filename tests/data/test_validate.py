@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from minidata import append_row, copy_mini, set_cells
 
 from infographics.data.checklist import load_checklist
 from infographics.data.read import load
@@ -22,26 +23,10 @@ MINI = FIXTURES / "mini"
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
-def copy_mini(tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    shutil.copytree(MINI, folder)
-    return folder
 
 
-def set_cells(folder: Path, table: str, cells: dict[tuple[int, str], str]) -> None:
-    """Set cells addressed as a spreadsheet shows them: {(row, column): value}, header = 1."""
-    path = folder / f"{table}.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
-    for (row, column), value in cells.items():
-        rows[row - 1][rows[0].index(column)] = value
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(rows)
 
 
-def append_row(folder: Path, table: str, values: list[str]) -> None:
-    with (folder / f"{table}.csv").open("a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerow(values)
 
 
 def the_problem(report: Report, file: str, row: int | None, column: str, fragment: str,

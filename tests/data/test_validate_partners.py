@@ -17,6 +17,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from minidata import append_row, set_cells
 
 from infographics.data.partnerconfig import Code, PartnerConfig, load_partner_config
 from infographics.data.read import load
@@ -36,23 +37,8 @@ def mini_with_partners(tmp_path: Path) -> Path:
     return folder
 
 
-def set_cells(folder: Path, table: str, cells: dict[tuple[int, str], str]) -> None:
-    """Set cells addressed as a spreadsheet shows them: {(row, column): value}, header = 1."""
-    path = folder / f"{table}.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
-    for (row, column), value in cells.items():
-        rows[row - 1][rows[0].index(column)] = value
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(rows)
 
 
-def append_row(folder: Path, table: str, values: list[str]) -> int:
-    """Add a row; returns its spreadsheet row number."""
-    path = folder / f"{table}.csv"
-    with path.open("a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerow(values)
-    return len(path.read_text(encoding="utf-8").splitlines())
 
 
 def the_problem(report: Report, file: str, row: int | None, column: str, fragment: str,

@@ -1,22 +1,13 @@
 """Composing pages: every block kind renders, text that does not fit is shrunk or fails naming its
-block, and two golden pages do not change unnoticed.
+block, and the golden pages do not change unnoticed.
 
-GOLDEN FILES (tests/golden/): the national PO page, the local PO and VO pages of bib-0027 and the
-star-checklist page of school 09JC00 (the
-library with the longest name in the sample) are stored as the PDF and as a PNG rendering of it
-(pypdfium2, scale 1 = 72 dpi, grayscale). A test renders the page again and compares
-  - the text (pypdf extract_text) exactly with the text of the stored PDF, and
-  - the picture with the stored PNG with a tolerance, as rst2pdf does for its reference
-    renderings: both images are averaged over cells of CELL x CELL pixels and no cell may differ
-    more than TOLERANCE grey levels (of 255). A different font or renderer version (other
-    hinting, anti-aliasing, kerning by a fraction of a point) stays far below it; a block moved
-    by one grid row or column, a missing tile or a changed chart does not.
-When a page changes on purpose, look at the new rendering and regenerate the reference files:
-
-    /tmp/venv0/bin/pytest tests/test_compose.py --regen-golden   (or: pytest --regen-golden)
-
-then review `git diff --stat tests/golden` and commit the new files with the change that made
-them. On a failure the new rendering is saved in the test's tmp_path (the message names it).
+GOLDEN FILES (tests/golden/, compared by tests/goldenpages.py: the text exactly, the picture
+within a tolerance): the PO national page, the PO provincial page of Gelderland, the local PO and
+VO pages of bib-0027 (the library with the longest name in the sample) and the star-checklist
+page of school 09JC00, all of the sample's latest school year. When a page changes on purpose,
+look at the new rendering and regenerate the reference files with `pytest --regen-golden`, then
+review `git diff --stat tests/golden` and commit the new files with the change that made them.
+On a failure the new rendering is saved in the test's tmp_path (the message names it).
 """
 
 from __future__ import annotations
@@ -25,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from goldenpages import TOLERANCE, cells, check_golden
 from reportlab.lib.utils import simpleSplit
 
 from infographics.edition.build import render
@@ -58,11 +49,8 @@ from infographics.page.blocks import (
 )
 from infographics.page.draw import LEADING, draw_page
 
-GOLDEN = Path(__file__).parents[1] / "golden"
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 W, H = 595.28, 841.89
-CELL = 16
-TOLERANCE = 20.0
 
 
 def one(block: BlockContent) -> PageContent:
@@ -395,14 +383,6 @@ def test_same_input_gives_identical_bytes(ctx, po_jobs, page):
     assert first == page("bib-0027").pdf  # resolve + draw_page gives what build.render gives
 
 
-def cells(img, size: int = CELL):
-    import numpy as np
-
-    a = np.asarray(img, dtype=float)
-    h, w = a.shape[0] // size * size, a.shape[1] // size * size
-    return a[:h, :w].reshape(h // size, size, w // size, size).mean(axis=(1, 3))
-
-
 # the latest school year of the sample, with its trends over the years before it
 GOLDEN_PAGES = {
     ("po", "national", "NL"): "po-landelijk-nederland",
@@ -422,32 +402,8 @@ def golden_jobs(ctx):
 
 @pytest.mark.parametrize("key", list(GOLDEN_PAGES), ids="-".join)
 def test_golden_page(key, golden_jobs, ctx, pdf, regen_golden, tmp_path):
-    import numpy as np
+    check_golden(GOLDEN_PAGES[key], render(ctx, golden_jobs[key]), pdf, regen_golden, tmp_path)
 
-    name = GOLDEN_PAGES[key]
-    data = render(ctx, golden_jobs[key])
-    picture = Image.fromarray(pdf.gray(data), mode="L")
-    ref_pdf, ref_png = GOLDEN / f"{name}.pdf", GOLDEN / f"{name}.png"
-    if regen_golden:
-        GOLDEN.mkdir(exist_ok=True)
-        ref_pdf.write_bytes(data)
-        picture.save(ref_png, optimize=True)
-        pytest.skip(f"golden files rewritten: {ref_pdf.name}, {ref_png.name}")
-    assert ref_pdf.exists(), "no golden files: run pytest --regen-golden"
-    assert ref_png.exists(), "no golden files: run pytest --regen-golden"
-
-    assert pdf.text(data) == pdf.text(ref_pdf.read_bytes())
-
-    reference = Image.open(ref_png).convert("L")
-    assert picture.size == reference.size
-    diff = np.abs(cells(picture) - cells(reference))
-    if diff.max() > TOLERANCE:
-        actual = tmp_path / f"{name}.actual.png"
-        picture.save(actual)
-        row, col = np.unravel_index(diff.argmax(), diff.shape)
-        pytest.fail(f"{name}: rendering differs from {ref_png.name} by {diff.max():.1f} grey "
-                    f"levels near pixel x={col * CELL}, y={row * CELL} (tolerance {TOLERANCE}); "
-                    f"{int((diff > TOLERANCE).sum())} cells differ; new rendering: {actual}")
 
 
 def test_image_comparison_catches_a_moved_block(ctx, page, pdf):

@@ -12,29 +12,17 @@ The national page must show the published 2022 figures: 16 partners on average a
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import numpy as np
 import pytest
-from PIL import Image
+from goldenpages import check_golden
 
 from infographics.edition.build import render
 from infographics.edition.plan import plan
 
-GOLDEN = Path(__file__).parents[1] / "golden"
-CELL = 16
-TOLERANCE = 20.0
 YEAR = "2022"
 GOLDEN_PAGES = {
     ("partners", "national", "NL"): "partners-landelijk-nederland",
     ("partners", "library", "bib-0027"): "partners-lokaal-bib-0027",
 }
-
-
-def cells(img: Image.Image) -> np.ndarray:
-    a = np.asarray(img, dtype=float)
-    h, w = a.shape[0] // CELL * CELL, a.shape[1] // CELL * CELL
-    return a[:h, :w].reshape(h // CELL, CELL, w // CELL, CELL).mean(axis=(1, 3))
 
 
 @pytest.fixture(scope="module")
@@ -52,26 +40,8 @@ def test_the_national_page_shows_the_published_2022_figures(ctx, jobs, pdf):
 
 @pytest.mark.parametrize("key", list(GOLDEN_PAGES), ids="-".join)
 def test_golden_partners_page(key, jobs, ctx, pdf, regen_golden, tmp_path):
-    name = GOLDEN_PAGES[key]
-    data = render(ctx, jobs[key])
-    picture = Image.fromarray(pdf.gray(data), mode="L")
-    ref_pdf, ref_png = GOLDEN / f"{name}.pdf", GOLDEN / f"{name}.png"
-    if regen_golden:
-        GOLDEN.mkdir(exist_ok=True)
-        ref_pdf.write_bytes(data)
-        picture.save(ref_png, optimize=True)
-        pytest.skip(f"golden files rewritten: {ref_pdf.name}, {ref_png.name}")
-    assert ref_pdf.exists(), "no golden files: run pytest --regen-golden"
-    assert ref_png.exists(), "no golden files: run pytest --regen-golden"
-    assert pdf.text(data) == pdf.text(ref_pdf.read_bytes())
-    reference = Image.open(ref_png).convert("L")
-    assert picture.size == reference.size
-    diff = np.abs(cells(picture) - cells(reference))
-    if diff.max() > TOLERANCE:
-        actual = tmp_path / f"{name}.actual.png"
-        picture.save(actual)
-        pytest.fail(f"{name}: rendering differs from {ref_png.name} by {diff.max():.1f} grey "
-                    f"levels (tolerance {TOLERANCE}); new rendering: {actual}")
+    check_golden(GOLDEN_PAGES[key], render(ctx, jobs[key]), pdf, regen_golden, tmp_path)
+
 
 
 @pytest.mark.parametrize("key", list(GOLDEN_PAGES), ids="-".join)
