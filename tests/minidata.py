@@ -1,12 +1,17 @@
 """The small handmade data set of the data tests (tests/fixtures/mini, with the partners tables
 of tests/fixtures/partners) copied into a test's own folder, and edited cell by cell as a
-spreadsheet addresses them (row 1 is the header)."""
+spreadsheet addresses them (row 1 is the header); the validation problem a test expects, found
+by its place."""
 
 from __future__ import annotations
 
 import csv
 import shutil
 from pathlib import Path
+from typing import Any
+
+from infographics.data.validate import validate_data
+from infographics.errors import Problem, Report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
@@ -44,3 +49,20 @@ def append_row(folder: Path, table: str, values: list[str]) -> int:
     with path.open("a", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerow(values)
     return len(read_rows(path))
+
+
+def the_problem(report: Report, file: str, row: int | None, column: str, fragment: str,
+                severity: str = "error") -> Problem:
+    """The one problem at exactly this place whose message contains `fragment`."""
+    found = [p for p in report.problems if (p.file, p.row, p.column, p.severity)
+             == (file, row, column, severity) and fragment in p.message]
+    assert len(found) == 1, report.text() or "geen problemen"
+    return found[0]
+
+
+def only_problem(folder: Path, file: str, row: int, column: str, fragment: str,
+                 severity: str = "error", **kwargs: Any) -> Problem:
+    """Validating `folder` gives exactly this one problem."""
+    report = validate_data(folder, **kwargs)
+    assert len(report.problems) == 1, report.text() or "geen problemen"
+    return the_problem(report, file, row, column, fragment, severity)

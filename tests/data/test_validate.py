@@ -10,13 +10,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from minidata import append_row, copy_mini, set_cells
+from minidata import append_row, copy_mini, only_problem, set_cells, the_problem
 
 from infographics.data.checklist import load_checklist
 from infographics.data.read import load
 from infographics.data.rules import valid_email
 from infographics.data.validate import validate_data
-from infographics.errors import Problem, Report
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 MINI = FIXTURES / "mini"
@@ -29,21 +28,8 @@ SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
 
-def the_problem(report: Report, file: str, row: int | None, column: str, fragment: str,
-                severity: str = "error") -> Problem:
-    """The one problem at exactly this place whose message contains `fragment`."""
-    found = [p for p in report.problems if (p.file, p.row, p.column, p.severity)
-             == (file, row, column, severity) and fragment in p.message]
-    assert len(found) == 1, report.text() or "geen problemen"
-    return found[0]
 
 
-def only_problem(folder: Path, file: str, row: int, column: str, fragment: str,
-                 severity: str = "error", **kwargs) -> Problem:
-    """Validating `folder` gives exactly this one problem."""
-    report = validate_data(folder, **kwargs)
-    assert len(report.problems) == 1, report.text() or "geen problemen"
-    return the_problem(report, file, row, column, fragment, severity)
 
 
 # --------------------------------------------------------------------------- all at once

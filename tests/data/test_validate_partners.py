@@ -17,12 +17,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from minidata import append_row, set_cells
+from minidata import append_row, only_problem, set_cells, the_problem
 
 from infographics.data.partnerconfig import Code, PartnerConfig, load_partner_config
 from infographics.data.read import load
 from infographics.data.validate import validate_data
-from infographics.errors import InputError, Problem, Report
+from infographics.errors import InputError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 MINI = FIXTURES / "mini"
@@ -41,19 +41,8 @@ def mini_with_partners(tmp_path: Path) -> Path:
 
 
 
-def the_problem(report: Report, file: str, row: int | None, column: str, fragment: str,
-                severity: str = "error") -> Problem:
-    found = [p for p in report.problems if (p.file, p.row, p.column, p.severity)
-             == (file, row, column, severity) and fragment in p.message]
-    assert len(found) == 1, report.text() or "geen problemen"
-    return found[0]
 
 
-def only_problem(folder: Path, file: str, row: int, column: str, fragment: str,
-                 severity: str = "error", **kwargs: object) -> Problem:
-    report = validate_data(folder, **kwargs)  # type: ignore[arg-type]
-    assert len(report.problems) == 1, report.text() or "geen problemen"
-    return the_problem(report, file, row, column, fragment, severity)
 
 
 # --------------------------------------------------------------------------- loading
