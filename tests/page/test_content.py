@@ -238,3 +238,27 @@ def test_a_soft_hyphen_in_a_label_is_not_drawn_as_a_hyphen(ctx):
     labels = [row.label for b in content.blocks if isinstance(b, OffersContent) for row in b.rows]
     assert "Advies leesbeleid" in labels
     assert not any("\u00ad" in label for label in labels)
+
+
+def test_a_count_takes_the_word_that_fits_it(ctx):
+    """{indicator|one|many}: "1 vo-schoollocatie", "2 vo-schoollocaties" (the VO page of a
+    library without cooperation said "telt wel 1 vo-schoollocaties")."""
+    from infographics.edition.build import page_content
+    from infographics.edition.plan import plan
+    from infographics.page.blocks import TextContent
+
+    jobs = {j.entity_id: j for j in plan(ctx.figures, ["vo"], ["library"], years=[YEAR])}
+    seen = set()
+    for job in jobs.values():
+        n = ctx.figures.get(YEAR, "library", job.entity_id, "vo_area_locations").value
+        cooperating = ctx.figures.get(YEAR, "library", job.entity_id,
+                                      "vo_locations_cooperating").value
+        if cooperating or not n or (n == 1) in seen:
+            continue
+        seen.add(n == 1)
+        _, content = page_content(ctx, job)
+        intro = next(b for b in content.blocks if b.id == "intro")
+        assert isinstance(intro, TextContent)
+        word = "vo-schoollocatie." if n == 1 else "vo-schoollocaties."
+        assert f"telt wel {nl.integer(n)} {word}" in intro.text
+    assert seen, "no library without cooperation that has VO locations in its werkgebied"

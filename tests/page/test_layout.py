@@ -266,6 +266,7 @@ def test_placeholder_not_available_on_the_layouts_level(tmp_path, ctx):
     ("province", "{library_name}",
      "plaatshouder {library_name} is er niet op een pagina van niveau 'province'"),
     ("library", "{po_share_cooperating@library}", "heeft geen 'library'"),
+    ("national", "{school_year|jaar|jaren}", "|enkelvoud|meervoud hoort bij een aantal"),
 ])
 def test_placeholders_are_checked_against_the_level(tmp_path, indicators, level, text, message):
     path = tmp_path / "level.yaml"

@@ -226,7 +226,7 @@ class _Context:
         return _EMPTY_BRACKETS.sub("", text) if "()" in text.replace(" ", "") else text
 
     def _placeholder(self, m: re.Match[str]) -> str:
-        name, other, part, fmt = m.groups()
+        name, other, part, fmt, one, many = m.groups()
         if name in self.values:
             return self.values[name]
         if part == ".change":
@@ -236,8 +236,13 @@ class _Context:
         if part == ".n":
             text = nl.integer(fig.n)
             self.shown.append(text)
+            count = float(fig.n)
+        else:
+            text = self.fmt(fig, fmt)
+            count = fig.value if fig.value is not None else 0.0
+        if one is None:
             return text
-        return self.fmt(fig, fmt)
+        return f"{text} {one if count == 1 else many}"
 
 
 # what a `.change` placeholder leaves when there is no comparable year: " ()" goes

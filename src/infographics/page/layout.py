@@ -65,9 +65,11 @@ LEVEL_OTHERS: Final[dict[PageLevel, frozenset[str]]] = {
     "library": frozenset({"national", "province", "size_class"}),
     "school": frozenset({"national", "province", "size_class", "library"}),
 }
+# {indicator@level.part:format|one|many}: with `|one|many` the number is followed by the word
+# that fits it ("1 vo-schoollocatie", "3 vo-schoollocaties")
 PLACEHOLDER = re.compile(
     r"\{([a-z0-9_]+)(?:@(national|province|size_class|library))?(\.n|\.change)?"
-    r"(?::([a-z0-9_]+))?\}"
+    r"(?::([a-z0-9_]+))?(?:\|([^|{}]+)\|([^|{}]+))?\}"
 )
 Series = Literal["library", "province", "size_class", "national"]
 Format = Literal["integer", "decimal", "mean", "percent", "percent1", "compact", "in_ten"]
@@ -594,7 +596,7 @@ def _check_references(layout: Layout, source: yamlsrc.Source, indicators: Indica
 def _placeholder_problem(m: re.Match[str], level: PageLevel, indicators: Indicators
                          ) -> str | None:
     """What is wrong with one placeholder on a page of `level`, or None."""
-    name, other, part, fmt = m.groups()
+    name, other, part, fmt, one, _ = m.groups()
     if name not in CONTEXT_KEYS and name not in indicators:
         return f"onbekende plaatshouder {{{name}}}"
     if part == ".change" and (name not in indicators or other or fmt):
@@ -606,6 +608,8 @@ def _placeholder_problem(m: re.Match[str], level: PageLevel, indicators: Indicat
                 f"om mee te vergelijken")
     if fmt and fmt not in FORMATS:
         return f"onbekend getalformaat {fmt!r}"
+    if one is not None and (name in CONTEXT_KEYS or part == ".change"):
+        return f"plaatshouder {m[0]}: |enkelvoud|meervoud hoort bij een aantal"
     return None
 
 
