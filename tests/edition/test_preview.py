@@ -300,3 +300,15 @@ def test_a_bundle_older_than_its_pages_is_a_warning(tables, tmp_path_factory, ct
                           "of verdwenen; draai infographics bundle.") for w in stale)
     make_bundles(out, ent)
     assert make_preview(out, ent, workers=1).warnings == []
+
+
+def test_each_edition_is_headed_with_its_kind_of_year(tmp_path):
+    """A partners edition is a calendar year: its part of the sheet is 'Kalenderjaar 2022',
+    a PO/VO edition's 'Schooljaar 2022-2023' (the sheet said 'Schooljaar 2022' for both)."""
+    out = tmp_path / "uit"
+    args = ["--data", str(SAMPLE), "--out", str(out), "--no-progress", "--jobs", "1"]
+    assert main(["build", *args, "--subject", "partners", "--level", "national"]) == 0
+    assert main(["build", *args, "--subject", "po", "--level", "national"]) == 0
+    assert main(["preview", "--data", str(SAMPLE), "--out", str(out), "--jobs", "1"]) == 0
+    headings = re.findall(r'<h2 class="jaar">([^<]*)</h2>', html(out))
+    assert sorted(headings) == ["Kalenderjaar 2022", "Schooljaar 2022-2023"]
