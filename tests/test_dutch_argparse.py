@@ -7,7 +7,8 @@ import pytest
 from infographics.cli import main
 
 ENGLISH = ("usage:", "options:", "positional arguments", "show this help", "error:",
-           "invalid choice", "expected one argument", "required:", "unrecognized")
+           "invalid choice", "expected one argument", "required:", "unrecognized",
+           "version number")
 
 
 @pytest.mark.parametrize("argv", [

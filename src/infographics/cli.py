@@ -65,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="infographics", description="Bibliotheekmonitor-infographics maken en controleren."
     )
-    parser.add_argument("--version", action="version", version=f"infographics {__version__}")
+    parser.add_argument("--version", action="version", version=f"infographics {__version__}",
+                        help="het versienummer tonen en stoppen")
     sub = parser.add_subparsers(dest="command", required=True, metavar="OPDRACHT")
     for add in (_add_validate, _add_figures, _add_build, _add_verify, _add_bundle,
                 _add_preview, _add_send):

@@ -157,3 +157,13 @@ def test_export_has_contract_columns(figures):
                 "numerator", "denominator", "n"]:
         assert col in frame.columns
     assert set(frame.level) == {"national"}
+
+
+def test_the_export_has_no_figures_of_a_year_without_the_subjects_survey(ctx):
+    """PO was first asked in 2020-2021: the export has no PO rows of 2018-2019 or 2019-2020
+    (they were empty values with N 0, not marked suppressed, as if the data had a gap)."""
+    frame = ctx.figures.export("national")
+    po_years = set(frame[frame.indicator.str.startswith("po_")].school_year)
+    assert po_years == set(ctx.figures.years("po"))
+    assert {"2018-2019", "2019-2020"} <= set(frame[frame.indicator.str.startswith("vo_")]
+                                             .school_year)

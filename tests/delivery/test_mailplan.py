@@ -172,3 +172,21 @@ def test_recipient_kinds_never_get_pages_of_others(plans):
         assert not any(ents.owner_library(e) == other for e in bib1.entries())
     assert not any(ents.may_receive(Recipient("national"), e)
                    for e in bib1.entries() if e.level != "national")
+
+
+def test_a_partners_bundle_is_described_as_what_it_holds():
+    """A POI's partners bundle (calendar year) holds partners pages only: its attachment line
+    never promises star checklists (every POI mail said so of `<poi>-2022.zip`)."""
+    from infographics.delivery.mailplan import describe
+    from infographics.edition.manifest import Entry
+
+    ents = entitlements()
+    school = Entry(LATEST, "all", "bundle", "probiblio", "ProBiblio", "",
+                   f"bundels/{LATEST}/probiblio-{LATEST}.zip", "0" * 64, 1)
+    partners = Entry("2022", "all", "bundle", "probiblio", "ProBiblio", "",
+                     "bundels/2022/probiblio-2022.zip", "0" * 64, 1)
+    assert "sterrenchecklists" in describe(school, ents)
+    text = describe(partners, ents)
+    assert "sterrenchecklist" not in text
+    assert text == ("bundel (zip) met de infographics over bibliotheken en samenwerking in 2022:"
+                    " landelijk, provinciaal en van alle bibliotheken in uw provincies")

@@ -238,3 +238,13 @@ def test_a_library_that_filled_in_nothing_is_not_told_it_works_with_everything(s
     assert "werkt al met" not in gaps.note
     assert gaps.note == ("Over 2022 is niet ingevuld met welke soorten partners "
                          f"{LIBRARIES['bib-0002'][0]} samenwerkt.")
+
+
+def test_no_legend_of_marks_where_no_mark_is_drawn(figures, style):
+    """A province of a few libraries (below the marks rule's N) gets no marks, so its
+    comparison shows no legend explaining them either."""
+    page = content(figures, style, "province", "PV20")
+    shares = block(page, "compare_shares")
+    assert isinstance(shares, ComparisonContent)
+    assert all(bar.mark is None for group in shares.groups for bar in group.bars)
+    assert shares.legend == ""

@@ -195,10 +195,21 @@ class Figures:
         frame = self.frame if level == "all" else self.frame[self.frame.level == level]
         if years is not None:
             frame = frame[frame.school_year.isin(years)]
+        frame = frame[~self._out_of_survey(frame)]
         frame = frame.reset_index(drop=True).copy()
         for column in ("value", "numerator", "denominator"):  # counts as 5386, not 5386.0
             frame[column] = pd.Series([_whole(v) for v in frame[column]], dtype=object)
         return frame
+
+
+    def _out_of_survey(self, frame: pd.DataFrame) -> pd.Series:
+        """Rows of a subject's indicator (`po_...`) in a year without that subject's survey
+        (PO before 2020-2021): no figures, so not exported as if they were empty ones."""
+        out = pd.Series(False, index=frame.index)
+        for subject, years in self._subject_years.items():
+            ours = frame.indicator.str.startswith(f"{subject}_")
+            out |= ours & ~frame.school_year.isin(years)
+        return out
 
 
 def _index(frame: pd.DataFrame) -> dict[tuple[str, str, str, str], Figure]:

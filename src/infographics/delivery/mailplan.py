@@ -294,6 +294,10 @@ def describe(entry: Entry, ents: Entitlements) -> str:
         # as the body says it (templates/mail): one province or several
         where = "uw provincies" if len(ents.provinces_of(entry.entity_id)) > 1 else \
             "uw provincie"
+        if is_calendar_year(entry.school_year):  # a partners bundle: no school pages in it
+            return (f"bundel (zip) met de infographics over bibliotheken en samenwerking in "
+                    f"{entry.school_year}: landelijk, provinciaal en van alle bibliotheken in "
+                    f"{where}")
         return ("bundel (zip) met de landelijke en provinciale infographics en de lokale "
                 f"infographics en sterrenchecklists van alle bibliotheken in {where}")
     return "afdrukversie van de lokale PO-infographics"  # level "print", the last one left

@@ -538,8 +538,10 @@ def _comparison(spec: L.Comparison, at: _Resolving) -> ComparisonContent:
         alts.append(f"{label}: " + ", ".join(
             f"{bar.label} {bar.text}" + (f" ({own.label if own else ''} {bar.mark})"
                                          if bar.mark else "") for bar in bars))
+    # the legend only where a mark is drawn (none below the rule's N, or when suppressed)
+    marked = any(bar.mark for group in groups for bar in group.bars)
     legend = (f"{_short(own.label)} vergeleken met elke groep: {ctx.values['marks_rule']}."
-              if marking and own is not None else "")
+              if marking and own is not None and marked else "")
     alt = "Staafdiagram, vergelijking: " + "; ".join(alts) + "."
     return ComparisonContent(id=at.id, box=at.box, alt=alt,
                              title=ctx.fill(spec.title) if spec.title else "",
