@@ -15,6 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_compact_decimal, format_decimal
 
+from infographics.levels import is_calendar_year
+
 LOCALE = "nl_NL"
 DASH = "\u2013"  # en dash: shown where a value is unknown or suppressed
 
@@ -102,7 +104,7 @@ def edition_year(year: str) -> str:
     """An edition's year as written in Dutch: a school year '2020-2021' (PO/VO) or a calendar
     year '2022' (partners), validated."""
     text = str(year).strip()
-    if len(text) == 4 and text.isdigit():
+    if is_calendar_year(text):
         return text
     return school_year(text)
 
@@ -115,7 +117,7 @@ def edition_words(year: str) -> str:
         text = edition_year(year)
     except ValueError:
         return str(year)
-    return f"kalenderjaar {text}" if "-" not in text else f"schooljaar {text}"
+    return f"kalenderjaar {text}" if is_calendar_year(text) else f"schooljaar {text}"
 
 
 FORMATS: dict[str, Callable[[float | None], str]] = {

@@ -21,6 +21,7 @@ from infographics import yamlsrc
 from infographics.data.indicators import Indicators, load_indicators
 from infographics.data.schema import CALENDAR_YEARS
 from infographics.errors import ConfigError
+from infographics.levels import is_calendar_year
 from infographics.resources import LAYOUTS
 
 DEFAULT_PATH = LAYOUTS / "series.yaml"
@@ -76,15 +77,11 @@ class SeriesConfig:
         than the break's (a school year against a calendar year) are never separated by it:
         their text does not order them."""
         for brk in self.breaks_of(indicator):
-            kind = _calendar(brk.school_year)
-            if (_calendar(earlier) == kind == _calendar(later)
+            kind = is_calendar_year(brk.school_year)
+            if (is_calendar_year(earlier) == kind == is_calendar_year(later)
                     and earlier < brk.school_year <= later):
                 return brk
         return None
-
-
-def _calendar(year: str) -> bool:
-    return len(year) == 4 and year.isdigit()
 
 
 def load_series(path: Path | None = None, indicators: Indicators | None = None) -> SeriesConfig:
@@ -120,7 +117,7 @@ def _calendar_year(year: int | str) -> str:
     """A calendar year written as a number or a string (`2021`), within `CALENDAR_YEARS`."""
     text = str(year).strip()
     first, last = CALENDAR_YEARS
-    if not (_calendar(text) and first <= int(text) <= last):
+    if not (is_calendar_year(text) and first <= int(text) <= last):
         raise ValueError(f"ongeldig kalenderjaar {str(year)!r}; verwacht een jaar van vier "
                          f"cijfers tussen {first} en {last}")
     return text

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from infographics import numbers as nl
 from infographics.data.measure import Figure, Figures
 from infographics.data.series import Break, SeriesConfig
+from infographics.levels import is_calendar_year
 
 SPAN = 5  # school years a trend shows at most
 
@@ -45,12 +46,12 @@ class Trend:
 
 def year_text(year: str) -> str:
     """A year as a page writes it: a school year `2020-2021`, a calendar year `2022`."""
-    return nl.school_year(year) if "-" in year else str(int(year))
+    return nl.edition_year(year)
 
 
 def _same_kind(year: str, other: str) -> bool:
     """Both school years or both calendar years (a data set may hold both kinds)."""
-    return ("-" in year) == ("-" in other)
+    return is_calendar_year(year) == is_calendar_year(other)
 
 
 def shown_years(years: list[str], school_year: str, span: int = SPAN) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any, Final, Protocol
 
 from infographics import numbers as nl
 from infographics.data.measure import Figure, Figures
-from infographics.levels import is_calendar_year
+from infographics.data.trends import shown_years
 from infographics.page import layout as L
 from infographics.page.blocks import BlockContent, Box, DescribedContent
 
@@ -255,10 +255,8 @@ def _gaps_note(ctx: PageContext, spec: L.Gaps, gaps: bool, unknown: list[str]) -
 
 def edition_years(ctx: PageContext, span: int) -> list[str]:
     """The last `span` editions up to the page's own that have the same kind of year (calendar
-    years for partners, school years for PO/VO), oldest first."""
-    own = ctx.entity.school_year
-    kind = is_calendar_year(own)
-    return [y for y in ctx.figures.years() if is_calendar_year(y) == kind and y <= own][-span:]
+    years for partners, school years for PO/VO), oldest first: the years a trend would show."""
+    return shown_years(ctx.figures.years(), ctx.entity.school_year, span)
 
 
 def _year_list(spec: L.YearList, at: Resolving) -> YearListContent:
